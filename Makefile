@@ -1,0 +1,59 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step of theirs.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# Python 3.12+: pyenv's 3.12.1 via .python-version where pyenv exists, else python3.12/3.13 on PATH.
+PYTHON ?= $(shell for p in python3.12 python3.13 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run serve migrate demo test lint format check-migrations clean help
+
+help:
+	@echo "make run    install, migrate, load the roadmap and demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   install, lint, and run the whole test suite"
+	@echo "make setup  create $(VENV) and install the pinned dependencies (idempotent)"
+	@echo "make lint   ruff check and format check"
+	@echo "make format apply ruff's formatting and safe fixes"
+
+# The stamp is rebuilt only when the dependencies change, so `make setup` is idempotent and quick.
+$(VENV)/.installed: pyproject.toml requirements/constraints.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH, or pyenv)."; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -c requirements/constraints.txt -e ".[dev]"
+	@touch $@
+
+setup: $(VENV)/.installed
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_roadmap
+	$(PY) manage.py seed_demo
+
+serve:
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+run: demo serve
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-migrations: setup
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: setup lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache

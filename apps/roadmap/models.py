@@ -1,0 +1,352 @@
+"""The PARADIGM PE Sustainability Roadmap as living, versioned content.
+
+An :class:`Edition` holds one version of the roadmap: its vision, mission and
+the tree end goal → intermediate goal → action. Exactly one edition is
+published at a time; admins work on a draft copy and publish it, which archives
+the previous one. The taxonomies (stakeholder groups, dimensions, barrier
+categories) and the resources (toolbox items) are shared by every edition.
+
+Every text item records its provenance: whether it is the paper's own words,
+our paraphrase of a named passage, or a title we had to reconstruct because the
+paper's heading was lost. See ``../shared/docs/roadmap-structure.md``.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.core.models import TimeStampedModel
+
+from .querysets import ActionQuerySet, EditionQuerySet
+
+
+class Provenance(models.TextChoices):
+    VERBATIM = "verbatim", _("Verbatim from the paper")
+    PARAPHRASE = "paraphrase", _("Paraphrased from the paper")
+    RECONSTRUCTED = "reconstructed", _("Reconstructed by the portal editors")
+
+
+class TargetsBasis(models.TextChoices):
+    """Why an action lists the stakeholder groups it does."""
+
+    VERBATIM = "verbatim", _("Groups named in the paper's words")
+    PARAPHRASE = "paraphrase", _("Groups named in the passage, paraphrased")
+    ALL_STAKEHOLDERS = "all_stakeholders", _("The paper addresses all stakeholders")
+    NO_ACTOR_NAMED = "no_actor_named", _("The paper names no actor; all groups recorded")
+
+
+class SourcedText(models.Model):
+    """Provenance of an item's text: how close it is to the paper, and the passage."""
+
+    provenance = models.CharField(
+        _("provenance"), max_length=16, choices=Provenance.choices, default=Provenance.VERBATIM
+    )
+    source_passage = models.TextField(
+        _("source passage"),
+        blank=True,
+        help_text=_("The passage of the paper the text comes from, quoted as it appears."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+# --- Taxonomies shared by every edition ---------------------------------------------
+
+
+class StakeholderGroup(TimeStampedModel):
+    """One of the eight stakeholder groups the roadmap addresses."""
+
+    slug = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    short_name = models.CharField(_("short name"), max_length=40)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("stakeholder group")
+        verbose_name_plural = _("stakeholder groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Dimension(TimeStampedModel):
+    """A sustainability dimension: culture, processes or resources."""
+
+    slug = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    purpose = models.TextField(_("purpose"), help_text=_("Verbatim from the paper."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BarrierCategory(TimeStampedModel):
+    """One of the seven categories of barriers to PE (the paper's Table 2)."""
+
+    slug = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("barrier category")
+        verbose_name_plural = _("barrier categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Resource(TimeStampedModel):
+    """A toolbox item or guidance document that helps carry out actions."""
+
+    class Kind(models.TextChoices):
+        TOOLBOX = "toolbox", _("PARADIGM toolbox")
+        TOOL = "tool", _("Toolbox tool")
+        GUIDANCE = "guidance", _("Guidance")
+        FRAMEWORK = "framework", _("Framework")
+
+    slug = models.SlugField(_("code"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    publisher = models.CharField(_("publisher"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    phase = models.CharField(
+        _("toolbox phase"),
+        max_length=60,
+        blank=True,
+        help_text=_("For PARADIGM tools: planning, conducting, or reporting and evaluation."),
+    )
+    url = models.URLField(_("link"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- Editions and their goal tree --------------------------------------------------------
+
+
+class Edition(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    title = models.CharField(_("title"), max_length=200)
+    version_label = models.CharField(
+        _("version label"),
+        max_length=40,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")],
+        help_text=_("A short, unique label such as 2021.1."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    vision = models.TextField(_("vision"))
+    vision_provenance = models.CharField(
+        _("vision provenance"), max_length=16, choices=Provenance.choices
+    )
+    vision_source = models.TextField(_("vision source passage"), blank=True)
+    mission = models.TextField(_("mission"))
+    mission_provenance = models.CharField(
+        _("mission provenance"), max_length=16, choices=Provenance.choices
+    )
+    mission_source = models.TextField(_("mission source passage"), blank=True)
+    citation = models.TextField(_("citation"))
+    doi = models.CharField(_("DOI"), max_length=100, blank=True)
+    licence = models.CharField(_("licence"), max_length=60, default="CC BY 4.0")
+    licence_url = models.URLField(
+        _("licence link"), default="https://creativecommons.org/licenses/by/4.0/"
+    )
+    changelog = models.TextField(
+        _("changelog"), blank=True, help_text=_("What changed since the previous edition.")
+    )
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name=_("based on"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="derived_editions",
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="published"),
+                name="roadmap_one_published_edition",
+                violation_error_message=_("Only one edition can be published at a time."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.version_label})"
+
+    @property
+    def is_editable(self) -> bool:
+        """Only drafts change: published and archived editions are a record."""
+        return self.status == self.Status.DRAFT
+
+
+class GoalTreeItem(TimeStampedModel, SourcedText):
+    """What end goals, intermediate goals and actions share: a code, a title and a text."""
+
+    edition = models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.CASCADE)
+    code = models.CharField(_("code"), max_length=16)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class EndGoal(GoalTreeItem):
+    code = models.CharField(
+        _("code"), max_length=16, validators=[RegexValidator(r"^EG\d+$", _("Use EG1, EG2, …"))]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("end goal")
+        verbose_name_plural = _("end goals")
+        default_related_name = "end_goals"
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="roadmap_endgoal_code"),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("roadmap:end-goal", kwargs={"code": self.code})
+
+
+class IntermediateGoal(GoalTreeItem):
+    code = models.CharField(
+        _("code"),
+        max_length=16,
+        validators=[RegexValidator(r"^IG\d+\.\d+$", _("Use IG1.1, IG1.2, …"))],
+    )
+    end_goal = models.ForeignKey(EndGoal, verbose_name=_("end goal"), on_delete=models.CASCADE)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("intermediate goal")
+        verbose_name_plural = _("intermediate goals")
+        default_related_name = "intermediate_goals"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "code"], name="roadmap_intermediategoal_code"
+            ),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("roadmap:intermediate-goal", kwargs={"code": self.code})
+
+    def clean(self) -> None:
+        if self.end_goal_id and self.edition_id and self.end_goal.edition_id != self.edition_id:
+            raise ValidationError({"end_goal": _("The end goal belongs to another edition.")})
+
+
+class Action(GoalTreeItem):
+    code = models.CharField(
+        _("code"),
+        max_length=16,
+        validators=[RegexValidator(r"^A\d+\.\d+\.\d+$", _("Use A1.2.3"))],
+    )
+    intermediate_goal = models.ForeignKey(
+        IntermediateGoal, verbose_name=_("intermediate goal"), on_delete=models.CASCADE
+    )
+    stakeholder_groups = models.ManyToManyField(
+        StakeholderGroup, verbose_name=_("stakeholder groups"), related_name="actions"
+    )
+    targets_basis = models.CharField(
+        _("why these groups"),
+        max_length=20,
+        choices=TargetsBasis.choices,
+        default=TargetsBasis.VERBATIM,
+    )
+    other_actors = models.CharField(
+        _("other actors"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Actors outside the eight groups that the paper names, such as learned societies."
+        ),
+    )
+    dimension = models.ForeignKey(
+        Dimension,
+        verbose_name=_("dimension"),
+        on_delete=models.PROTECT,
+        related_name="actions",
+        help_text=_("The paper does not tag actions: the dimension is the editors' judgement."),
+    )
+    resources = models.ManyToManyField(
+        Resource, verbose_name=_("resources"), related_name="actions", blank=True
+    )
+    derived_from = models.ForeignKey(
+        "self",
+        verbose_name=_("derived from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="derived_actions",
+        help_text=_("The action of an earlier edition this one was copied from."),
+    )
+    history = HistoricalRecords(m2m_fields=[stakeholder_groups, resources])
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        default_related_name = "actions"
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="roadmap_action_code"),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("roadmap:action", kwargs={"code": self.code})
+
+    def clean(self) -> None:
+        goal = self.intermediate_goal if self.intermediate_goal_id else None
+        if goal is not None and self.edition_id and goal.edition_id != self.edition_id:
+            raise ValidationError(
+                {"intermediate_goal": _("The intermediate goal belongs to another edition.")}
+            )

@@ -1,0 +1,62 @@
+"""Reads of roadmap content, as chainable QuerySet methods."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Prefetch, Q
+
+if TYPE_CHECKING:
+    from .models import Edition
+
+
+class EditionQuerySet(models.QuerySet):
+    def published(self) -> EditionQuerySet:
+        return self.filter(status="published")
+
+    def current(self) -> Edition | None:
+        """The published edition, or None before any edition is published."""
+        return self.published().first()
+
+    def with_goal_tree(self) -> EditionQuerySet:
+        """Prefetch everything the roadmap map shows, in a fixed number of queries.
+
+        End goals → intermediate goals → actions (with their groups and dimension).
+        """
+        from .models import Action, EndGoal, IntermediateGoal
+
+        actions = Action.objects.select_related("dimension").prefetch_related("stakeholder_groups")
+        goals = IntermediateGoal.objects.prefetch_related(Prefetch("actions", queryset=actions))
+        end_goals = EndGoal.objects.prefetch_related(Prefetch("intermediate_goals", queryset=goals))
+        return self.prefetch_related(Prefetch("end_goals", queryset=end_goals))
+
+
+class ActionQuerySet(models.QuerySet):
+    def published(self) -> ActionQuerySet:
+        """Actions of the published edition."""
+        return self.filter(edition__status="published")
+
+    def for_listing(self) -> ActionQuerySet:
+        """Everything a list of actions shows, without a query per action."""
+        return self.select_related(
+            "dimension", "intermediate_goal", "intermediate_goal__end_goal"
+        ).prefetch_related("stakeholder_groups")
+
+    def for_detail(self) -> ActionQuerySet:
+        return self.for_listing().prefetch_related("resources")
+
+    def search(self, text: str) -> ActionQuerySet:
+        """Actions whose code, title, description or other actors mention every word."""
+        qs = self
+        for word in text.split():
+            qs = qs.filter(
+                Q(code__icontains=word)
+                | Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(other_actors__icontains=word)
+            )
+        return qs
+
+    def for_stakeholder_group(self, slug: str) -> ActionQuerySet:
+        return self.filter(stakeholder_groups__slug=slug)

@@ -1,0 +1,20 @@
+"""Test settings: the same stack as production, made fast and isolated.
+
+DATABASE_URL and REDIS_URL are honoured, so CI runs the suite against
+PostgreSQL and Redis; without them the suite runs on SQLite with tasks inline.
+"""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-for-production"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+# Each test gets a clean, private cache.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# Tests run tasks inline unless a test starts a real worker itself.
+CELERY_TASK_ALWAYS_EAGER = True
