@@ -1,5 +1,7 @@
 """Shared fixtures: a small published roadmap built from factories, and helpers."""
 
+import os
+
 import pytest
 
 from tests.roadmap.factories import (
@@ -40,3 +42,14 @@ def small_roadmap(published_edition):
                     stakeholder_groups=[groups[(e + a) % 2]],
                 )
     return published_edition
+
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI nothing may be skipped: a skip there is reported as a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("CI"):
+        report.outcome = "failed"
+        report.longrepr = f"Skipped in CI, which is not allowed: {report.longrepr}"

@@ -11,7 +11,6 @@ our paraphrase of a named passage, or a title we had to reconstruct because the
 paper's heading was lost. See ``../shared/docs/roadmap-structure.md``.
 """
 
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -235,6 +234,13 @@ class GoalTreeItem(TimeStampedModel, SourcedText):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def validate_constraints(self, exclude: set[str] | None = None) -> None:
+        # The edition is derived from the parent in clean(), so forms leave it
+        # out; still check the per-edition unique code against it.
+        if exclude and self.edition_id:
+            exclude = set(exclude) - {"edition"}
+        super().validate_constraints(exclude=exclude)
+
 
 class EndGoal(GoalTreeItem):
     code = models.CharField(
@@ -279,8 +285,9 @@ class IntermediateGoal(GoalTreeItem):
         return reverse("roadmap:intermediate-goal", kwargs={"code": self.code})
 
     def clean(self) -> None:
-        if self.end_goal_id and self.edition_id and self.end_goal.edition_id != self.edition_id:
-            raise ValidationError({"end_goal": _("The end goal belongs to another edition.")})
+        # An intermediate goal always belongs to its end goal's edition.
+        if self.end_goal_id:
+            self.edition_id = self.end_goal.edition_id
 
 
 class Action(GoalTreeItem):
@@ -345,8 +352,6 @@ class Action(GoalTreeItem):
         return reverse("roadmap:action", kwargs={"code": self.code})
 
     def clean(self) -> None:
-        goal = self.intermediate_goal if self.intermediate_goal_id else None
-        if goal is not None and self.edition_id and goal.edition_id != self.edition_id:
-            raise ValidationError(
-                {"intermediate_goal": _("The intermediate goal belongs to another edition.")}
-            )
+        # An action always belongs to its intermediate goal's edition.
+        if self.intermediate_goal_id:
+            self.edition_id = self.intermediate_goal.edition_id

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     # Ours
     "apps.core",
+    "apps.accounts",
     "apps.roadmap",
 ]
 
@@ -110,6 +111,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "admin:login"
 
 # --- Internationalisation ---------------------------------------------------

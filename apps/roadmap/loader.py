@@ -1,0 +1,194 @@
+"""Load a roadmap fixture (``fixtures/roadmap/*.yaml``) into the database.
+
+Loading is idempotent: an item is written only when its values differ from
+the fixture, so a second run changes nothing and leaves no history entries.
+The format is documented in ``fixtures/roadmap/README.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import (
+    Action,
+    BarrierCategory,
+    Dimension,
+    Edition,
+    EndGoal,
+    IntermediateGoal,
+    Resource,
+    StakeholderGroup,
+)
+
+DEFAULT_FIXTURE = settings.BASE_DIR / "fixtures" / "roadmap" / "paradigm-2021.yaml"
+
+EDITION_FIELDS = (
+    "title",
+    "vision",
+    "vision_provenance",
+    "vision_source",
+    "mission",
+    "mission_provenance",
+    "mission_source",
+    "citation",
+    "doi",
+    "licence",
+    "licence_url",
+    "changelog",
+)
+ITEM_FIELDS = ("title", "description", "provenance", "source_passage")
+ACTION_FIELDS = (*ITEM_FIELDS, "targets_basis", "other_actors")
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def read_fixture(path: Path = DEFAULT_FIXTURE) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _values(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: data.get(name) or "" for name in names}
+
+
+def _upsert(
+    report: LoadReport,
+    model: type[models.Model],
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+) -> models.Model:
+    """Create the row, or update it only where a value differs."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        obj.save()
+        report.created += 1
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.full_clean()
+        obj.save()
+        report.updated += 1
+    else:
+        report.unchanged += 1
+    return obj
+
+
+def _set_m2m(report: LoadReport, manager: Any, wanted: list[models.Model]) -> None:
+    if {o.pk for o in manager.all()} != {o.pk for o in wanted}:
+        manager.set(wanted)
+        report.updated += 1
+
+
+def _load_taxonomies(report: LoadReport, data: dict[str, Any]) -> None:
+    for order, row in enumerate(data.get("stakeholder_groups", [])):
+        values = {**_values(row, ("name", "short_name", "description")), "order": order}
+        _upsert(report, StakeholderGroup, {"slug": row["slug"]}, values)
+    for order, row in enumerate(data.get("dimensions", [])):
+        values = {**_values(row, ("name", "purpose")), "order": order}
+        _upsert(report, Dimension, {"slug": row["slug"]}, values)
+    for order, row in enumerate(data.get("barrier_categories", [])):
+        values = {**_values(row, ("name", "description")), "order": order}
+        _upsert(report, BarrierCategory, {"slug": row["slug"]}, values)
+    for order, row in enumerate(data.get("resources", [])):
+        names = ("title", "kind", "publisher", "description", "phase", "url")
+        _upsert(report, Resource, {"slug": row["slug"]}, {**_values(row, names), "order": order})
+
+
+def _load_goal_tree(report: LoadReport, edition: Edition, data: dict[str, Any]) -> None:
+    groups = {g.slug: g for g in StakeholderGroup.objects.all()}
+    dimensions = {d.slug: d for d in Dimension.objects.all()}
+    resources = {r.slug: r for r in Resource.objects.all()}
+    for eg_order, eg_row in enumerate(data["end_goals"]):
+        end_goal = _upsert(
+            report,
+            EndGoal,
+            {"edition": edition, "code": eg_row["code"]},
+            {**_values(eg_row, ITEM_FIELDS), "order": eg_order},
+        )
+        for ig_order, ig_row in enumerate(eg_row.get("intermediate_goals", [])):
+            values = {**_values(ig_row, ITEM_FIELDS), "order": ig_order, "end_goal": end_goal}
+            goal = _upsert(
+                report, IntermediateGoal, {"edition": edition, "code": ig_row["code"]}, values
+            )
+            for a_order, a_row in enumerate(ig_row.get("actions", [])):
+                values = {
+                    **_values(a_row, ACTION_FIELDS),
+                    "order": a_order,
+                    "intermediate_goal": goal,
+                    "dimension": dimensions[a_row["dimension"]],
+                }
+                action = _upsert(
+                    report, Action, {"edition": edition, "code": a_row["code"]}, values
+                )
+                _set_m2m(
+                    report,
+                    action.stakeholder_groups,
+                    [groups[slug] for slug in a_row["stakeholder_groups"]],
+                )
+                _set_m2m(
+                    report, action.resources, [resources[s] for s in a_row.get("resources", [])]
+                )
+
+
+def _published_at(value: Any) -> dt.datetime | None:
+    if not value:
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    return timezone.make_aware(dt.datetime.combine(value, dt.time(12)))
+
+
+@transaction.atomic
+def load_roadmap(*, path: Path = DEFAULT_FIXTURE, sync: bool = False) -> LoadReport:
+    """Load the fixture's taxonomies and edition.
+
+    The shared taxonomies and resources are always brought up to date. The
+    edition is created with its goal tree if no edition has its version label;
+    an existing edition is left alone (admins may have curated it) unless
+    ``sync`` is set. The loaded edition is published only when no edition is
+    published yet, so a newer edition published by admins stays current.
+    """
+    data = read_fixture(path)
+    report = LoadReport()
+    _load_taxonomies(report, data)
+
+    meta = data["edition"]
+    label = str(meta["version_label"])
+    edition = Edition.objects.filter(version_label=label).first()
+    if edition is not None and not sync:
+        report.notes.append(f"Edition {label} exists; left as it is (use --sync to update it).")
+        return report
+
+    values = _values(meta, EDITION_FIELDS)
+    if edition is None:
+        values["status"] = (
+            Edition.Status.DRAFT
+            if Edition.objects.published().exists()
+            else Edition.Status.PUBLISHED
+        )
+        values["published_at"] = _published_at(meta.get("published_at"))
+    edition = _upsert(report, Edition, {"version_label": label}, values)
+    _load_goal_tree(report, edition, data)
+    return report

@@ -1,0 +1,119 @@
+"""Writes to roadmap content: starting a draft edition and publishing it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+
+from .models import Action, Edition, EndGoal, IntermediateGoal
+
+
+def _copy_fields(instance: object, **overrides: object) -> None:
+    """Turn a loaded instance into an unsaved copy of itself."""
+    instance.pk = None
+    instance.id = None
+    instance._state.adding = True
+    # Prefetched relations belong to the original row, not to the copy.
+    instance.__dict__.pop("_prefetched_objects_cache", None)
+    for name, value in overrides.items():
+        setattr(instance, name, value)
+
+
+@transaction.atomic
+def edition_start_draft(
+    *, source: Edition, version_label: str, by: User | None, title: str = ""
+) -> Edition:
+    """Copy ``source`` (usually the published edition) into a new draft.
+
+    The goal tree, each action's groups and resources come along; each copied
+    action points back at its original through ``derived_from`` so that later
+    editions can carry adoptions over. The source is left untouched.
+    """
+    if Edition.objects.filter(version_label=version_label).exists():
+        raise ValidationError({"version_label": _("An edition with this label already exists.")})
+    draft = Edition.objects.get(pk=source.pk)
+    _copy_fields(
+        draft,
+        version_label=version_label,
+        title=title or source.title,
+        status=Edition.Status.DRAFT,
+        published_at=None,
+        based_on=source,
+        changelog="",
+    )
+    draft.full_clean()
+    draft._history_user = by
+    draft.save()
+
+    end_goal_map: dict[int, EndGoal] = {}
+    for end_goal in source.end_goals.all():
+        old_pk = end_goal.pk
+        _copy_fields(end_goal, edition=draft)
+        end_goal.save()
+        end_goal_map[old_pk] = end_goal
+
+    goal_map: dict[int, IntermediateGoal] = {}
+    for goal in IntermediateGoal.objects.filter(edition=source):
+        old_pk = goal.pk
+        _copy_fields(goal, edition=draft, end_goal=end_goal_map[goal.end_goal_id])
+        goal.save()
+        goal_map[old_pk] = goal
+
+    actions = Action.objects.filter(edition=source).prefetch_related(
+        "stakeholder_groups", "resources"
+    )
+    for action in actions:
+        groups = list(action.stakeholder_groups.all())
+        resources = list(action.resources.all())
+        original = Action(pk=action.pk)
+        _copy_fields(
+            action,
+            edition=draft,
+            intermediate_goal=goal_map[action.intermediate_goal_id],
+            derived_from=original,
+        )
+        action.save()
+        action.stakeholder_groups.set(groups)
+        action.resources.set(resources)
+    return draft
+
+
+def edition_validate_for_publishing(*, edition: Edition) -> list[str]:
+    """Reasons the edition cannot be published; an empty list means it can."""
+    problems: list[str] = []
+    if edition.status != Edition.Status.DRAFT:
+        problems.append(_("Only a draft edition can be published."))
+    if not edition.end_goals.exists():
+        problems.append(_("The edition has no end goals."))
+    for goal in edition.end_goals.filter(intermediate_goals__isnull=True):
+        problems.append(_("%(code)s has no intermediate goals.") % {"code": goal.code})
+    for goal in edition.intermediate_goals.filter(actions__isnull=True):
+        problems.append(_("%(code)s has no actions.") % {"code": goal.code})
+    for action in edition.actions.filter(stakeholder_groups__isnull=True):
+        problems.append(_("%(code)s has no stakeholder group.") % {"code": action.code})
+    return problems
+
+
+@transaction.atomic
+def edition_publish(*, edition: Edition, by: User | None) -> Edition:
+    """Publish a draft and archive the edition that was published before it.
+
+    Raises ValidationError, and changes nothing, if the draft is incomplete.
+    """
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    problems = edition_validate_for_publishing(edition=edition)
+    if problems:
+        raise ValidationError(problems)
+    for previous in Edition.objects.select_for_update().published():
+        previous.status = Edition.Status.ARCHIVED
+        previous._history_user = by
+        previous.save(update_fields=["status", "updated_at"])
+    edition.status = Edition.Status.PUBLISHED
+    edition.published_at = timezone.now()
+    edition._history_user = by
+    edition.save(update_fields=["status", "published_at", "updated_at"])
+    return edition
