@@ -44,7 +44,6 @@ def small_roadmap(published_edition):
     return published_edition
 
 
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI nothing may be skipped: a skip there is reported as a failure."""

@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from apps.core.models import TimeStampedModel
 
-from .querysets import ActionQuerySet, EditionQuerySet
+from .querysets import ActionQuerySet, EditionQuerySet, TaxonomyQuerySet
 
 
 class Provenance(models.TextChoices):
@@ -67,6 +67,8 @@ class StakeholderGroup(TimeStampedModel):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
+    objects = TaxonomyQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("stakeholder group")
@@ -84,6 +86,8 @@ class Dimension(TimeStampedModel):
     purpose = models.TextField(_("purpose"), help_text=_("Verbatim from the paper."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
+
+    objects = TaxonomyQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]

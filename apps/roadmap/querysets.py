@@ -60,3 +60,17 @@ class ActionQuerySet(models.QuerySet):
 
     def for_stakeholder_group(self, slug: str) -> ActionQuerySet:
         return self.filter(stakeholder_groups__slug=slug)
+
+
+class TaxonomyQuerySet(models.QuerySet):
+    """Stakeholder groups and dimensions: both are shared by every edition."""
+
+    def with_published_action_count(self) -> TaxonomyQuerySet:
+        """Annotate ``action_count``: actions of the published edition only.
+
+        Meta.ordering does not apply to aggregating queries, so order explicitly.
+        """
+        count = models.Count(
+            "actions", filter=Q(actions__edition__status="published"), distinct=True
+        )
+        return self.annotate(action_count=count).order_by("order", "pk")

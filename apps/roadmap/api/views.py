@@ -1,0 +1,105 @@
+"""The public, read-only API of the published roadmap.
+
+Every view allows anonymous reads and nothing else: ``AllowAny`` with read-only
+views means a write gets 405 rather than the 401/403 of the project default.
+"""
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.serializers import BaseSerializer
+
+from apps.roadmap.filters import ActionFilter
+from apps.roadmap.models import Action, Dimension, Edition, StakeholderGroup
+
+from . import serializers
+
+TAGS = ["roadmap"]
+
+
+@extend_schema(
+    tags=TAGS,
+    summary="The published roadmap",
+    description=(
+        "The published edition: vision, mission, citation and licence, with the goal tree "
+        "end goals → intermediate goals → actions. 404 while no edition is published."
+    ),
+)
+class RoadmapView(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = serializers.RoadmapSerializer
+    filter_backends = []
+    pagination_class = None
+
+    def get_object(self) -> Edition:
+        edition = Edition.objects.published().with_goal_tree().first()
+        if edition is None:
+            raise NotFound("No edition of the roadmap is published yet.")
+        return edition
+
+
+@extend_schema(tags=TAGS)
+@extend_schema_view(
+    list=extend_schema(
+        summary="List actions",
+        description=(
+            "The published edition's actions, filtered by stakeholder group, dimension, "
+            "end goal and free-text search (every word must match code, title, description "
+            "or other actors)."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="Retrieve an action",
+        description="One action of the published edition, by code (for example A1.2.3).",
+    ),
+)
+class ActionViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    queryset = Action.objects.published()
+    filterset_class = ActionFilter
+    lookup_field = "code"
+    # Codes contain dots (A1.2.3), which DRF's default lookup pattern excludes.
+    lookup_value_regex = r"[^/]+"
+
+    def get_queryset(self) -> QuerySet[Action]:
+        qs = super().get_queryset()
+        return qs.for_detail() if self.action == "retrieve" else qs.for_listing()
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        if self.action == "retrieve":
+            return serializers.ActionDetailSerializer
+        return serializers.ActionListSerializer
+
+
+@extend_schema(tags=TAGS)
+@extend_schema_view(
+    list=extend_schema(
+        summary="List stakeholder groups",
+        description="The stakeholder groups, each with its number of published actions.",
+    ),
+    retrieve=extend_schema(summary="Retrieve a stakeholder group"),
+)
+class StakeholderGroupViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    queryset = StakeholderGroup.objects.with_published_action_count()
+    serializer_class = serializers.StakeholderGroupSerializer
+    filter_backends = []
+    lookup_field = "slug"
+
+
+@extend_schema(tags=TAGS)
+@extend_schema_view(
+    list=extend_schema(
+        summary="List dimensions",
+        description="The sustainability dimensions, each with its number of published actions.",
+    ),
+    retrieve=extend_schema(summary="Retrieve a dimension"),
+)
+class DimensionViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    queryset = Dimension.objects.with_published_action_count()
+    serializer_class = serializers.DimensionSerializer
+    filter_backends = []
+    lookup_field = "slug"

@@ -1,0 +1,56 @@
+"""Template helpers for the roadmap pages: provenance labels, anchors, the current edition."""
+
+from __future__ import annotations
+
+from django import template
+from django.template.context import Context
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Edition, Provenance
+
+register = template.Library()
+
+# Longer than the model's choice labels: readers need to know *why* a text is ours.
+_PROVENANCE_LABELS = {
+    Provenance.VERBATIM: _("Verbatim from the paper"),
+    Provenance.PARAPHRASE: _("Paraphrased from the paper"),
+}
+_RECONSTRUCTED_LABELS = {
+    # Goal titles whose heading the text extraction of the paper lost.
+    "heading": _("Reconstructed by the portal editors: the paper's heading was lost"),
+    # The vision and mission, which the paper gives only in a figure.
+    "wording": _("Reconstructed by the portal editors: the paper's wording was lost"),
+}
+
+
+@register.filter
+def provenance_label(value: str, lost: str = "heading") -> str:
+    """The reader-facing label of a provenance value; ``lost`` is "heading" or "wording"."""
+    if value == Provenance.RECONSTRUCTED:
+        return str(_RECONSTRUCTED_LABELS.get(lost, _RECONSTRUCTED_LABELS["heading"]))
+    label = _PROVENANCE_LABELS.get(value)
+    return str(label) if label is not None else value
+
+
+@register.filter
+def code_anchor(code: str) -> str:
+    """An HTML id for an item code: ``IG1.2`` → ``ig1-2``."""
+    return str(code).lower().replace(".", "-")
+
+
+@register.simple_tag(takes_context=True)
+def published_edition(context: Context) -> Edition | None:
+    """The published edition, for the footer's citation.
+
+    Reuses the page's ``edition`` when it is the published one, and otherwise
+    reads it at most once per request.
+    """
+    edition = context.get("edition")
+    if isinstance(edition, Edition) and edition.status == Edition.Status.PUBLISHED:
+        return edition
+    request = context.get("request")
+    if request is None:
+        return Edition.objects.current()
+    if not hasattr(request, "_roadmap_published_edition"):
+        request._roadmap_published_edition = Edition.objects.current()
+    return request._roadmap_published_edition

@@ -1,0 +1,138 @@
+"""Public pages of the roadmap: read-only, no sign-in, no JavaScript needed.
+
+Views only pick the published edition's items and render them. The reads they
+need that are not yet QuerySet methods are the small functions under
+"Reads" below; they are meant to move to ``querysets.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+from .filters import ActionFilter
+from .models import Action, Edition, EndGoal, IntermediateGoal, StakeholderGroup
+
+# --- Reads (to move to querysets.py) ------------------------------------------------
+
+
+def _actions_for_badges() -> QuerySet[Action]:
+    """Actions with what a short listing shows (dimension, groups), in a fixed query count."""
+    return Action.objects.select_related("dimension").prefetch_related("stakeholder_groups")
+
+
+def end_goals_published() -> QuerySet[EndGoal]:
+    """End goals of the published edition, each with its intermediate goals and their actions.
+
+    Proposed as ``EndGoalQuerySet.published().with_children()``.
+    """
+    goals = IntermediateGoal.objects.prefetch_related(
+        Prefetch("actions", queryset=_actions_for_badges())
+    )
+    return (
+        EndGoal.objects.filter(edition__status=Edition.Status.PUBLISHED)
+        .select_related("edition")
+        .prefetch_related(Prefetch("intermediate_goals", queryset=goals))
+    )
+
+
+def intermediate_goals_published() -> QuerySet[IntermediateGoal]:
+    """Intermediate goals of the published edition, with their parent and their actions.
+
+    Proposed as ``IntermediateGoalQuerySet.published().with_children()``.
+    """
+    return (
+        IntermediateGoal.objects.filter(edition__status=Edition.Status.PUBLISHED)
+        .select_related("edition", "end_goal")
+        .prefetch_related(Prefetch("actions", queryset=_actions_for_badges()))
+    )
+
+
+# --- Pages ----------------------------------------------------------------------------
+
+
+class HomeView(TemplateView):
+    """What the roadmap is, its vision, mission and end goals, and where to start."""
+
+    template_name = "roadmap/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # None before any edition is published: the template says so instead of failing.
+        context["edition"] = Edition.objects.published().prefetch_related("end_goals").first()
+        context["stakeholder_groups"] = StakeholderGroup.objects.all()
+        return context
+
+
+class RoadmapMapView(TemplateView):
+    """The whole roadmap on one page, in a fixed number of queries."""
+
+    template_name = "roadmap/map.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["edition"] = Edition.objects.published().with_goal_tree().first()
+        return context
+
+
+class _PublishedItemDetailView(DetailView):
+    """Find an item of the published edition by its code; unknown codes are a 404."""
+
+    slug_field = "code"
+    slug_url_kwarg = "code"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["edition"] = self.object.edition
+        return context
+
+
+class EndGoalDetailView(_PublishedItemDetailView):
+    template_name = "roadmap/end_goal_detail.html"
+    context_object_name = "end_goal"
+
+    def get_queryset(self) -> QuerySet[EndGoal]:
+        return end_goals_published()
+
+
+class IntermediateGoalDetailView(_PublishedItemDetailView):
+    template_name = "roadmap/intermediate_goal_detail.html"
+    context_object_name = "intermediate_goal"
+
+    def get_queryset(self) -> QuerySet[IntermediateGoal]:
+        return intermediate_goals_published()
+
+
+class ActionDetailView(_PublishedItemDetailView):
+    template_name = "roadmap/action_detail.html"
+    context_object_name = "action"
+
+    def get_queryset(self) -> QuerySet[Action]:
+        return Action.objects.published().for_detail().select_related("edition")
+
+
+class ActionListView(FilterView):
+    """The action catalogue: filter by group, dimension and end goal, and search.
+
+    The filters are ``ActionFilter``, shared with the API. When a filter value is
+    invalid (``?dimension=nope``) the page shows the form's errors and *no*
+    actions (``strict``): listing actions that ignore part of what the reader
+    asked for would look like an answer to their question when it is not.
+    """
+
+    filterset_class = ActionFilter
+    template_name = "roadmap/action_list.html"
+    context_object_name = "actions"
+    strict = True
+
+    def get_queryset(self) -> QuerySet[Action]:
+        return Action.objects.published().for_listing()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["filter_is_active"] = any(self.request.GET.get(f) for f in ActionFilter.Meta.fields)
+        context["filter_has_errors"] = self.filterset.is_bound and not self.filterset.is_valid()
+        return context
