@@ -1,0 +1,44 @@
+"""Organisation-scoped pages: find the organisation in the URL, then authorise.
+
+Every such view sets ``permission`` to a code from ``permissions.Perm``. The
+check is :func:`apps.organisations.permissions.authorise`, the same one the API
+uses: outsiders get 404, members without the permission 403, and visitors who
+are not signed in are sent to sign in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from .models import Membership, Organisation
+from .permissions import authorise, has_org_permission
+
+
+class OrganisationPermissionMixin(LoginRequiredMixin):
+    permission: str = ""
+    organisation: Organisation
+    membership: Membership
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not self.permission:
+            raise NotImplementedError(f"{type(self).__name__} must set `permission`.")
+        self.organisation = get_object_or_404(
+            Organisation.objects.select_related("stakeholder_group"), slug=kwargs["slug"]
+        )
+        self.membership = authorise(request.user, self.organisation, self.permission)
+        return super().dispatch(request, *args, **kwargs)
+
+    def can(self, code: str) -> bool:
+        return has_org_permission(self.request.user, self.organisation, code)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["organisation"] = self.organisation
+        context["membership"] = self.membership
+        return context

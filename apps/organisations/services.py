@@ -1,0 +1,314 @@
+"""Writes to organisations, memberships and invitations.
+
+Every service validates, runs in one transaction, records an audit event, and
+sends its emails only after the transaction commits.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from apps.core.audit import audit_record, snapshot
+from apps.core.emails import send_templated_email
+
+from .models import Invitation, Membership, Organisation
+from .permissions import Role
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+ORGANISATION_FIELDS = [
+    "name",
+    "stakeholder_group",
+    "country",
+    "level",
+    "website",
+    "description",
+    "in_directory",
+]
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70].strip("-") or "organisation"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _org_admin_emails(organisation: Organisation) -> list[str]:
+    return list(
+        organisation.memberships.filter(role=Role.ADMIN).values_list("user__email", flat=True)
+    )
+
+
+@transaction.atomic
+def organisation_register(*, user: User, **fields: Any) -> Organisation:
+    """Register an organisation; the user becomes its first admin.
+
+    It starts pending: it can work at once but counts in no benchmark until a
+    portal admin verifies it. A likely duplicate (same name and country) is
+    recorded in ``possible_duplicate_of`` for the registrant and the admins.
+    """
+    organisation = Organisation(**fields, created_by=user)
+    organisation.slug = _unique_slug(organisation.name)
+    organisation.full_clean()
+    organisation.possible_duplicate_of = Organisation.objects.likely_duplicates(
+        name=organisation.name, country=organisation.country.code
+    ).first()
+    organisation.save()
+    membership = Membership.objects.create(organisation=organisation, user=user, role=Role.ADMIN)
+    audit_record(
+        actor=user,
+        verb="organisation.registered",
+        obj=organisation,
+        organisation=organisation,
+        after=snapshot(organisation, ORGANISATION_FIELDS),
+    )
+    audit_record(
+        actor=user,
+        verb="membership.created",
+        obj=membership,
+        organisation=organisation,
+        after={"user": user.email, "role": membership.role},
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, by: User, **fields: Any) -> Organisation:
+    """Change an organisation's details; only what changed is recorded."""
+    before = snapshot(organisation, ORGANISATION_FIELDS)
+    for name, value in fields.items():
+        if name not in ORGANISATION_FIELDS:
+            raise ValueError(f"{name} cannot be changed here")
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    after = snapshot(organisation, ORGANISATION_FIELDS)
+    if before == after:
+        return organisation
+    organisation.save()
+    audit_record(
+        actor=by,
+        verb="organisation.updated",
+        obj=organisation,
+        organisation=organisation,
+        before=before,
+        after=after,
+    )
+    return organisation
+
+
+def _decide(
+    organisation: Organisation, by: User, status: str, reason: str, verb: str
+) -> Organisation:
+    before = snapshot(organisation, ["status", "rejection_reason"])
+    organisation.status = status
+    organisation.rejection_reason = reason
+    organisation.decided_at = timezone.now()
+    organisation.decided_by = by
+    organisation.save(update_fields=["status", "rejection_reason", "decided_at", "decided_by"])
+    audit_record(
+        actor=by,
+        verb=verb,
+        obj=organisation,
+        organisation=organisation,
+        before=before,
+        after=snapshot(organisation, ["status", "rejection_reason"]),
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_verify(*, organisation: Organisation, by: User) -> Organisation:
+    """A portal admin vouches for the organisation: from now on it counts in benchmarks."""
+    _decide(organisation, by, Organisation.Status.VERIFIED, "", "organisation.verified")
+    recipients = _org_admin_emails(organisation)
+    transaction.on_commit(
+        lambda: send_templated_email(
+            to=recipients, template="organisation_verified", context={"organisation": organisation}
+        )
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_reject(*, organisation: Organisation, by: User, reason: str) -> Organisation:
+    """Reject the registration; the reason is sent to the organisation's admins."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the organisation a reason for the rejection.")})
+    _decide(organisation, by, Organisation.Status.REJECTED, reason, "organisation.rejected")
+    recipients = _org_admin_emails(organisation)
+    transaction.on_commit(
+        lambda: send_templated_email(
+            to=recipients,
+            template="organisation_rejected",
+            context={"organisation": organisation, "reason": reason},
+        )
+    )
+    return organisation
+
+
+# --- Members ------------------------------------------------------------------------------
+
+
+def _lock_admins(organisation: Organisation) -> int:
+    """Lock the organisation's admin rows and count them, so two requests cannot both
+    demote 'the other' admin and leave none."""
+    admins = organisation.memberships.select_for_update().filter(role=Role.ADMIN)
+    return len(list(admins))
+
+
+def _guard_last_admin(membership: Membership) -> None:
+    if membership.role == Role.ADMIN and _lock_admins(membership.organisation) <= 1:
+        raise ValidationError(
+            _("%(org)s needs at least one admin: make someone else an admin first.")
+            % {"org": membership.organisation.name}
+        )
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, by: User, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose one of the roles.")})
+    if role == membership.role:
+        return membership
+    if role != Role.ADMIN:
+        _guard_last_admin(membership)
+    before = {"user": membership.user.email, "role": membership.role}
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    audit_record(
+        actor=by,
+        verb="membership.role_changed",
+        obj=membership,
+        organisation=membership.organisation,
+        before=before,
+        after={"user": membership.user.email, "role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User) -> None:
+    """Remove a member (or let a member leave). The last admin cannot go."""
+    _guard_last_admin(membership)
+    verb = "membership.left" if membership.user_id == by.pk else "membership.removed"
+    audit_record(
+        actor=by,
+        verb=verb,
+        obj=membership,
+        organisation=membership.organisation,
+        before={"user": membership.user.email, "role": membership.role},
+    )
+    membership.delete()
+
+
+# --- Invitations -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_create(*, organisation: Organisation, by: User, email: str, role: str) -> Invitation:
+    """Invite someone by email. The link in the email is valid for 14 days."""
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose one of the roles.")})
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": _("%(email)s is already a member.") % {"email": email}})
+    pending = organisation.invitations.filter(
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    if pending.exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "%(email)s already has a pending invitation. Revoke it to send a new one."
+                )
+                % {"email": email}
+            }
+        )
+    invitation = Invitation(organisation=organisation, email=email, role=role, invited_by=by)
+    invitation.full_clean()
+    invitation.save()
+    audit_record(
+        actor=by,
+        verb="invitation.created",
+        obj=invitation,
+        organisation=organisation,
+        after={"email": email, "role": role},
+    )
+    transaction.on_commit(
+        lambda: send_templated_email(
+            to=[email], template="invitation", context={"invitation": invitation}
+        )
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
+    if invitation.state != Invitation.State.PENDING:
+        raise ValidationError(_("Only a pending invitation can be revoked."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at", "updated_at"])
+    audit_record(
+        actor=by,
+        verb="invitation.revoked",
+        obj=invitation,
+        organisation=invitation.organisation,
+        before={"email": invitation.email, "role": invitation.role},
+    )
+    return invitation
+
+
+def invitation_problem(invitation: Invitation) -> str | None:
+    """Why the invitation can no longer be used, in words for the person holding it."""
+    messages = {
+        Invitation.State.ACCEPTED: _("This invitation has already been used."),
+        Invitation.State.REVOKED: _("This invitation was revoked by the organisation."),
+        Invitation.State.EXPIRED: _(
+            "This invitation has expired. Ask the organisation to invite you again."
+        ),
+    }
+    return messages.get(invitation.state)
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Turn a pending invitation into a membership for the invited address."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    problem = invitation_problem(invitation)
+    if problem:
+        raise ValidationError(problem)
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    if invitation.organisation.memberships.filter(user=user).exists():
+        raise ValidationError(_("You are already a member of this organisation."))
+    membership = Membership.objects.create(
+        organisation=invitation.organisation, user=user, role=invitation.role
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    audit_record(
+        actor=user,
+        verb="invitation.accepted",
+        obj=membership,
+        organisation=invitation.organisation,
+        after={"user": user.email, "role": membership.role},
+    )
+    return membership
