@@ -20,7 +20,13 @@ from simple_history.models import HistoricalRecords
 
 from apps.core.models import TimeStampedModel
 
-from .querysets import ActionQuerySet, EditionQuerySet, TaxonomyQuerySet
+from .querysets import (
+    ActionQuerySet,
+    EditionQuerySet,
+    EndGoalQuerySet,
+    IntermediateGoalQuerySet,
+    TaxonomyQuerySet,
+)
 
 
 class Provenance(models.TextChoices):
@@ -252,6 +258,8 @@ class EndGoal(GoalTreeItem):
     )
     history = HistoricalRecords()
 
+    objects = EndGoalQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "code"]
         verbose_name = _("end goal")
@@ -273,6 +281,8 @@ class IntermediateGoal(GoalTreeItem):
     )
     end_goal = models.ForeignKey(EndGoal, verbose_name=_("end goal"), on_delete=models.CASCADE)
     history = HistoricalRecords()
+
+    objects = IntermediateGoalQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "code"]

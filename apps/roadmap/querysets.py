@@ -24,12 +24,47 @@ class EditionQuerySet(models.QuerySet):
 
         End goals → intermediate goals → actions (with their groups and dimension).
         """
-        from .models import Action, EndGoal, IntermediateGoal
+        from .models import EndGoal, IntermediateGoal
 
-        actions = Action.objects.select_related("dimension").prefetch_related("stakeholder_groups")
-        goals = IntermediateGoal.objects.prefetch_related(Prefetch("actions", queryset=actions))
+        goals = IntermediateGoal.objects.prefetch_related(
+            Prefetch("actions", queryset=_actions_with_badges())
+        )
         end_goals = EndGoal.objects.prefetch_related(Prefetch("intermediate_goals", queryset=goals))
         return self.prefetch_related(Prefetch("end_goals", queryset=end_goals))
+
+
+def _actions_with_badges() -> models.QuerySet:
+    """Actions with what a short listing shows (dimension, groups), in a fixed query count."""
+    from .models import Action
+
+    return Action.objects.select_related("dimension").prefetch_related("stakeholder_groups")
+
+
+class EndGoalQuerySet(models.QuerySet):
+    def published(self) -> EndGoalQuerySet:
+        return self.filter(edition__status="published")
+
+    def with_children(self) -> EndGoalQuerySet:
+        """Each end goal with its intermediate goals and their actions, prefetched."""
+        from .models import IntermediateGoal
+
+        goals = IntermediateGoal.objects.prefetch_related(
+            Prefetch("actions", queryset=_actions_with_badges())
+        )
+        return self.select_related("edition").prefetch_related(
+            Prefetch("intermediate_goals", queryset=goals)
+        )
+
+
+class IntermediateGoalQuerySet(models.QuerySet):
+    def published(self) -> IntermediateGoalQuerySet:
+        return self.filter(edition__status="published")
+
+    def with_children(self) -> IntermediateGoalQuerySet:
+        """Each intermediate goal with its end goal and its actions, prefetched."""
+        return self.select_related("edition", "end_goal").prefetch_related(
+            Prefetch("actions", queryset=_actions_with_badges())
+        )
 
 
 class ActionQuerySet(models.QuerySet):

@@ -1,55 +1,19 @@
 """Public pages of the roadmap: read-only, no sign-in, no JavaScript needed.
 
-Views only pick the published edition's items and render them. The reads they
-need that are not yet QuerySet methods are the small functions under
-"Reads" below; they are meant to move to ``querysets.py``.
+Views only pick the published edition's items (QuerySet methods in
+``querysets.py``) and render them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from .filters import ActionFilter
 from .models import Action, Edition, EndGoal, IntermediateGoal, StakeholderGroup
-
-# --- Reads (to move to querysets.py) ------------------------------------------------
-
-
-def _actions_for_badges() -> QuerySet[Action]:
-    """Actions with what a short listing shows (dimension, groups), in a fixed query count."""
-    return Action.objects.select_related("dimension").prefetch_related("stakeholder_groups")
-
-
-def end_goals_published() -> QuerySet[EndGoal]:
-    """End goals of the published edition, each with its intermediate goals and their actions.
-
-    Proposed as ``EndGoalQuerySet.published().with_children()``.
-    """
-    goals = IntermediateGoal.objects.prefetch_related(
-        Prefetch("actions", queryset=_actions_for_badges())
-    )
-    return (
-        EndGoal.objects.filter(edition__status=Edition.Status.PUBLISHED)
-        .select_related("edition")
-        .prefetch_related(Prefetch("intermediate_goals", queryset=goals))
-    )
-
-
-def intermediate_goals_published() -> QuerySet[IntermediateGoal]:
-    """Intermediate goals of the published edition, with their parent and their actions.
-
-    Proposed as ``IntermediateGoalQuerySet.published().with_children()``.
-    """
-    return (
-        IntermediateGoal.objects.filter(edition__status=Edition.Status.PUBLISHED)
-        .select_related("edition", "end_goal")
-        .prefetch_related(Prefetch("actions", queryset=_actions_for_badges()))
-    )
-
 
 # --- Pages ----------------------------------------------------------------------------
 
@@ -95,7 +59,7 @@ class EndGoalDetailView(_PublishedItemDetailView):
     context_object_name = "end_goal"
 
     def get_queryset(self) -> QuerySet[EndGoal]:
-        return end_goals_published()
+        return EndGoal.objects.published().with_children()
 
 
 class IntermediateGoalDetailView(_PublishedItemDetailView):
@@ -103,7 +67,7 @@ class IntermediateGoalDetailView(_PublishedItemDetailView):
     context_object_name = "intermediate_goal"
 
     def get_queryset(self) -> QuerySet[IntermediateGoal]:
-        return intermediate_goals_published()
+        return IntermediateGoal.objects.published().with_children()
 
 
 class ActionDetailView(_PublishedItemDetailView):
