@@ -1,0 +1,47 @@
+"""Production settings refuse to start without their secrets."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD_KEY = "k" * 20 + "-a-real-random-production-secret-key-value"
+
+
+def _import_production(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE="roadmap_portal.settings.production")
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ALLOWED_HOSTS": "portal.example.org"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "portal.example.org"}, "SECRET_KEY"),
+        ({"SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS"),
+    ],
+)
+def test_production_refuses_to_start_without_secrets(env, message) -> None:
+    result = _import_production(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_starts_with_a_key_and_hosts(tmp_path) -> None:
+    result = _import_production(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="portal.example.org")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_secret_can_come_from_a_file(tmp_path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text(GOOD_KEY + "\n")
+    result = _import_production(SECRET_KEY_FILE=str(secret), ALLOWED_HOSTS="portal.example.org")
+    assert result.returncode == 0, result.stderr
