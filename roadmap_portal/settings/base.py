@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.roadmap",
     "apps.organisations",
+    "apps.adoption",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +258,10 @@ SESSION_COOKIE_HTTPONLY = True
 
 # --- Portal -------------------------------------------------------------------------
 SITE_NAME = env.str("SITE_NAME", default="PE Roadmap Portal")
+# Evidence files: at most this many bytes each (10 MB).
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Adoptions with no progress entry for this many days show as "dormant".
+ADOPTION_DORMANT_DAYS = env.int("ADOPTION_DORMANT_DAYS", default=180)
 # The portal's public address, for links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -1,0 +1,62 @@
+"""Reads of adoptions and progress, as chainable QuerySet methods."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from apps.organisations.models import Organisation
+
+OPEN_STATUSES = ("planned", "in_progress", "implemented", "paused")
+
+
+class AdoptionQuerySet(models.QuerySet):
+    def for_organisation(self, organisation: Organisation) -> AdoptionQuerySet:
+        return self.filter(organisation=organisation)
+
+    def for_listing(self) -> AdoptionQuerySet:
+        """Everything an adoption list shows, without a query per row."""
+        return self.select_related(
+            "action",
+            "action__dimension",
+            "action__intermediate_goal",
+            "action__intermediate_goal__end_goal",
+            "owner",
+        )
+
+    def open(self) -> AdoptionQuerySet:
+        """Adoptions still being worked on (not embedded nor discontinued)."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today: date | None = None) -> AdoptionQuerySet:
+        today = today or timezone.localdate()
+        return self.open().filter(target_date__lt=today)
+
+    def due_within(self, days: int, today: date | None = None) -> AdoptionQuerySet:
+        today = today or timezone.localdate()
+        return self.open().filter(target_date__gte=today, target_date__lte=today + timedelta(days))
+
+    def dormant(self, now: object = None) -> AdoptionQuerySet:
+        """Open adoptions with no activity for ADOPTION_DORMANT_DAYS: shown, not hidden."""
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=settings.ADOPTION_DORMANT_DAYS)
+        return self.open().filter(
+            Q(last_activity_at__lt=cutoff) | Q(last_activity_at__isnull=True, created_at__lt=cutoff)
+        )
+
+
+class ProgressEntryQuerySet(models.QuerySet):
+    def current(self) -> ProgressEntryQuerySet:
+        """The latest version of each entry (corrections replace what they correct)."""
+        return self.filter(is_current=True)
+
+    def with_details(self) -> ProgressEntryQuerySet:
+        return self.select_related("author").prefetch_related(
+            "evidence", "metrics__metric", "barriers__category"
+        )

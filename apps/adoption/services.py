@@ -1,0 +1,314 @@
+"""Writes about adoptions, progress and maturity.
+
+Every write validates first and changes nothing when any part is invalid:
+an entry with one bad file stores no file, no metric and no status change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.roadmap.models import Action, BarrierCategory, Dimension, EndGoal
+
+from .evidence import ALLOWED_TYPES, check_upload, safe_file_name
+from .models import (
+    Adoption,
+    AdoptionStatus,
+    BarrierReport,
+    Evidence,
+    MaturityAssessment,
+    MaturityRating,
+    Metric,
+    MetricValue,
+    ProgressEntry,
+)
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.organisations.models import Organisation
+
+ADOPTION_FIELDS = (
+    "status",
+    "is_urgent",
+    "is_important",
+    "owner",
+    "start_date",
+    "target_date",
+    "notes",
+)
+
+
+def _check_owner(organisation: Organisation, owner: User | None) -> None:
+    if owner is not None and not organisation.memberships.filter(user=owner).exists():
+        raise ValidationError({"owner": _("The owner must be a member of the organisation.")})
+
+
+def _check_action(action: Action) -> None:
+    if action.edition.status != "published":
+        raise ValidationError(
+            {"action": _("Only actions of the published roadmap can be adopted.")}
+        )
+
+
+@transaction.atomic
+def adoption_create(
+    *,
+    organisation: Organisation,
+    action: Action,
+    by: User,
+    partners: Iterable[Organisation] = (),
+    **fields: Any,
+) -> Adoption:
+    """Adopt an action. The first progress entry records the adoption itself."""
+    _check_action(action)
+    _check_owner(organisation, fields.get("owner"))
+    adoption = Adoption(organisation=organisation, action=action, created_by=by, **fields)
+    adoption.full_clean()
+    try:
+        with transaction.atomic():
+            adoption.save()
+    except IntegrityError as exc:  # a concurrent adoption of the same action
+        raise ValidationError(_("Your organisation has already adopted this action.")) from exc
+    adoption.partners.set([p for p in partners if p.pk != organisation.pk])
+    _record_entry(
+        adoption,
+        by=by,
+        narrative=_("Adopted the action."),
+        status_from="",
+        status_to=adoption.status,
+    )
+    return adoption
+
+
+@transaction.atomic
+def adoption_bulk_create(
+    *, organisation: Organisation, actions: Iterable[Action], by: User
+) -> list[Adoption]:
+    """Adopt several actions at once; those already adopted are left as they are."""
+    adopted = set(organisation.adoptions.values_list("action_id", flat=True))
+    return [
+        adoption_create(organisation=organisation, action=action, by=by)
+        for action in actions
+        if action.pk not in adopted
+    ]
+
+
+@transaction.atomic
+def adoption_update(
+    *,
+    adoption: Adoption,
+    by: User,
+    partners: Iterable[Organisation] | None = None,
+    **fields: Any,
+) -> Adoption:
+    """Change an adoption. A status change always leaves a progress entry."""
+    if adoption.is_read_only:
+        raise ValidationError(
+            _("This action was removed from the roadmap: the adoption is kept read-only.")
+        )
+    unknown = set(fields) - set(ADOPTION_FIELDS)
+    if unknown:
+        raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here")
+    _check_owner(adoption.organisation, fields.get("owner"))
+    old_status = adoption.status
+    for name, value in fields.items():
+        setattr(adoption, name, value)
+    adoption.full_clean()
+    adoption.save()
+    if partners is not None:
+        adoption.partners.set([p for p in partners if p.pk != adoption.organisation_id])
+    if adoption.status != old_status:
+        _record_entry(
+            adoption,
+            by=by,
+            narrative=_("Status changed from %(old)s to %(new)s.")
+            % {
+                "old": AdoptionStatus(old_status).label,
+                "new": AdoptionStatus(adoption.status).label,
+            },
+            status_from=old_status,
+            status_to=adoption.status,
+        )
+    return adoption
+
+
+def _record_entry(adoption: Adoption, *, by: User | None, **values: Any) -> ProgressEntry:
+    entry = ProgressEntry(
+        adoption=adoption,
+        author=by,
+        entry_date=values.pop("entry_date", None) or timezone.localdate(),
+        **values,
+    )
+    entry.full_clean()
+    entry.save()
+    Adoption.objects.filter(pk=adoption.pk).update(last_activity_at=timezone.now())
+    return entry
+
+
+@dataclass
+class EntryInput:
+    """What a person reports in one progress entry."""
+
+    entry_date: dt.date
+    narrative: str
+    status_to: str = ""
+    percent_complete: int | None = None
+    links: list[str] = field(default_factory=list)
+    files: list[UploadedFile] = field(default_factory=list)
+    metric_values: Mapping[Metric, Decimal] = field(default_factory=dict)
+    barriers: Mapping[BarrierCategory, str] = field(default_factory=dict)
+
+
+def _validate_entry(data: EntryInput) -> list[str]:
+    """Check everything before anything is stored; return each file's real type."""
+    errors: dict[str, list[str]] = {}
+    if data.entry_date > timezone.localdate():
+        errors.setdefault("entry_date", []).append(_("The date cannot be in the future."))
+    if data.status_to and data.status_to not in AdoptionStatus.values:
+        errors.setdefault("status_to", []).append(_("Choose one of the statuses."))
+    if data.percent_complete is not None and not 0 <= data.percent_complete <= 100:
+        errors.setdefault("percent_complete", []).append(_("Give a percentage from 0 to 100."))
+    for metric, value in data.metric_values.items():
+        if value < 0:
+            errors.setdefault("metric_values", []).append(
+                _("%(metric)s cannot be negative.") % {"metric": metric.name}
+            )
+        if not metric.is_active:
+            errors.setdefault("metric_values", []).append(
+                _("%(metric)s is no longer in use.") % {"metric": metric.name}
+            )
+    validate_url = URLValidator(schemes=["http", "https"])
+    for link in data.links:
+        try:
+            validate_url(link)
+        except ValidationError:
+            errors.setdefault("links", []).append(
+                _("%(link)s is not a web address.") % {"link": link}
+            )
+    kinds = []
+    for upload in data.files:
+        try:
+            kinds.append(check_upload(upload))
+        except ValidationError as exc:
+            errors.setdefault("files", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return kinds
+
+
+@transaction.atomic
+def progress_entry_create(
+    *, adoption: Adoption, by: User, data: EntryInput, supersedes: ProgressEntry | None = None
+) -> ProgressEntry:
+    """Log progress on an adoption, with evidence, metrics and barriers.
+
+    A status given here is applied to the adoption. The adoption's percent
+    complete follows the latest entry that gives one.
+    """
+    if adoption.is_read_only:
+        raise ValidationError(
+            _("This action was removed from the roadmap: the adoption is kept read-only.")
+        )
+    kinds = _validate_entry(data)
+    status_from = adoption.status
+    entry = _record_entry(
+        adoption,
+        by=by,
+        entry_date=data.entry_date,
+        narrative=data.narrative,
+        status_from=status_from if data.status_to else "",
+        status_to=data.status_to,
+        percent_complete=data.percent_complete,
+        supersedes=supersedes,
+    )
+    for link in data.links:
+        Evidence.objects.create(entry=entry, url=link, title=link[:200])
+    for upload, kind in zip(data.files, kinds, strict=True):
+        name = safe_file_name(upload.name)
+        stored = Evidence(
+            entry=entry, original_name=name, content_type=kind, size=upload.size, title=name
+        )
+        stored.file.save(f"{entry.pk}.{ALLOWED_TYPES[kind]}", upload, save=False)
+        stored.save()
+    MetricValue.objects.bulk_create(
+        MetricValue(entry=entry, metric=metric, value=value)
+        for metric, value in data.metric_values.items()
+    )
+    BarrierReport.objects.bulk_create(
+        BarrierReport(entry=entry, category=category, note=note)
+        for category, note in data.barriers.items()
+    )
+    _apply_entry_to_adoption(adoption, entry)
+    return entry
+
+
+def _apply_entry_to_adoption(adoption: Adoption, entry: ProgressEntry) -> None:
+    changed = []
+    if entry.status_to and entry.status_to != adoption.status:
+        adoption.status = entry.status_to
+        changed.append("status")
+    if entry.percent_complete is not None:
+        adoption.percent_complete = entry.percent_complete
+        changed.append("percent_complete")
+    if changed:
+        adoption.save(update_fields=[*changed, "updated_at"])
+
+
+@transaction.atomic
+def progress_entry_correct(*, entry: ProgressEntry, by: User, data: EntryInput) -> ProgressEntry:
+    """Correct an entry: the correction is a new version; the old one stays readable."""
+    entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    if not entry.is_current:
+        raise ValidationError(
+            _("This entry has already been corrected: correct the latest version.")
+        )
+    correction = progress_entry_create(adoption=entry.adoption, by=by, data=data, supersedes=entry)
+    ProgressEntry.objects.filter(pk=entry.pk).update(is_current=False)
+    return correction
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    organisation: Organisation,
+    by: User,
+    assessed_on: dt.date,
+    goal_levels: Mapping[EndGoal, int],
+    dimension_levels: Mapping[Dimension, int],
+    notes: str = "",
+) -> MaturityAssessment:
+    """Record a maturity checkpoint: a 1-5 level for each end goal and dimension."""
+    errors = [
+        _("Levels go from 1 to 5.")
+        for level in [*goal_levels.values(), *dimension_levels.values()]
+        if not 1 <= int(level) <= 5
+    ]
+    if errors:
+        raise ValidationError({"levels": errors[:1]})
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": _("The date cannot be in the future.")})
+    assessment = MaturityAssessment.objects.create(
+        organisation=organisation, assessed_on=assessed_on, notes=notes, created_by=by
+    )
+    MaturityRating.objects.bulk_create(
+        [
+            MaturityRating(assessment=assessment, end_goal=g, level=lv)
+            for g, lv in goal_levels.items()
+        ]
+        + [
+            MaturityRating(assessment=assessment, dimension=d, level=lv)
+            for d, lv in dimension_levels.items()
+        ]
+    )
+    return assessment
