@@ -4,10 +4,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("account/", include("allauth.urls")),
+    path("account/", include("apps.accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("apps.roadmap.api.urls")),
+    path("api/v1/", include("apps.accounts.api.urls")),
+    path("api/v1/", include("apps.organisations.api.urls")),
     path("", include("apps.roadmap.urls")),
+    path("", include("apps.organisations.urls")),
 ]
 
 handler404 = "apps.core.views.page_not_found"

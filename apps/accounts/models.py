@@ -33,6 +33,9 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    reminders_enabled = models.BooleanField(
+        _("email me reminders about adoptions I own"), default=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

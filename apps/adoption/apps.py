@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AdoptionConfig(AppConfig):
     name = "apps.adoption"
     verbose_name = _("Adoption and progress")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the edition_published receiver)

@@ -71,6 +71,7 @@ class Adoption(TimeStampedModel):
         _("percent complete"), default=0, validators=[MaxValueValidator(100)]
     )
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("owner last reminded"), null=True, blank=True)
     action_removed = models.BooleanField(
         _("action removed from the roadmap"),
         default=False,

@@ -28,6 +28,7 @@ VERBS = {
     "invitation.revoked": _("revoked an invitation"),
     "invitation.accepted": _("accepted an invitation"),
     "user.deleted": _("deleted their account"),
+    "adoptions.carried_over": _("moved adoptions to a new roadmap edition"),
 }
 
 

@@ -20,8 +20,14 @@ def send_templated_email(*, to: Iterable[str], template: str, context: dict[str,
     """
     recipients = [address for address in to if address]
     context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"emails/{template}_body.txt", context)
+    try:
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{template}_body.txt", context)
+    except Exception:
+        if getattr(settings, "EMAIL_RENDER_ERRORS_RAISE", False):
+            raise
+        logger.exception("Could not render the %s email", template)
+        return 0
     sent = 0
     for address in recipients:
         try:

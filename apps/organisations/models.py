@@ -114,6 +114,15 @@ class Organisation(TimeStampedModel):
         return self.status == self.Status.VERIFIED
 
 
+class PendingOrganisation(Organisation):
+    """Organisations waiting for verification: the portal admins' queue."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("organisation awaiting verification")
+        verbose_name_plural = _("verification queue")
+
+
 class Membership(TimeStampedModel):
     organisation = models.ForeignKey(
         Organisation,

@@ -34,10 +34,14 @@ ORGANISATION_FIELDS = [
 ]
 
 
+# Words used as fixed paths under /o/: no organisation may take them as its slug.
+RESERVED_SLUGS = frozenset({"new", "edit", "admin", "api", "join", "invitations", "static"})
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:70].strip("-") or "organisation"
     slug, n = base, 1
-    while Organisation.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Organisation.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .forms import PublishForm, mapping_to_text
 from .models import (
     Action,
     BarrierCategory,
@@ -185,23 +186,35 @@ class EditionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
         if not self.has_change_permission(request, edition):
             self.message_user(request, _("Only a draft can be published."), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:roadmap_edition_change", args=[pk]))
+        current = Edition.objects.current()
         problems = services.edition_validate_for_publishing(edition=edition)
-        if request.method == "POST" and not problems:
-            services.edition_publish(edition=edition, by=request.user)
-            self.message_user(
-                request,
-                _("Edition %(label)s is published; the previous edition is archived.")
-                % {"label": edition.version_label},
-                messages.SUCCESS,
-            )
-            return HttpResponseRedirect(reverse("admin:roadmap_edition_changelist"))
+        default = services.edition_default_mapping(edition=edition, previous=current)
+        data = request.POST if request.method == "POST" else None
+        form = PublishForm(data, initial={"mapping": mapping_to_text(default)})
+        if request.method == "POST" and not problems and form.is_valid():
+            try:
+                services.edition_publish(
+                    edition=edition, by=request.user, mapping=form.cleaned_data["mapping"]
+                )
+            except ValidationError as exc:
+                form.add_error("mapping", exc.messages)
+            else:
+                self.message_user(
+                    request,
+                    _("Edition %(label)s is published; the previous edition is archived.")
+                    % {"label": edition.version_label},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:roadmap_edition_changelist"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Publish %(label)s") % {"label": edition.version_label},
             "edition": edition,
-            "current": Edition.objects.current(),
+            "current": current,
             "problems": problems,
+            "form": form,
+            "removed": sorted(code for code, new in default.items() if new is None),
         }
         return TemplateResponse(request, "admin/roadmap/edition/publish.html", context)
 

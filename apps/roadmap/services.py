@@ -10,6 +10,9 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 
 from .models import Action, Edition, EndGoal, IntermediateGoal
+from .signals import edition_published
+
+ActionMapping = dict[str, str | None]
 
 
 def _copy_fields(instance: object, **overrides: object) -> None:
@@ -98,17 +101,72 @@ def edition_validate_for_publishing(*, edition: Edition) -> list[str]:
     return problems
 
 
+def edition_default_mapping(*, edition: Edition, previous: Edition | None) -> ActionMapping:
+    """Where each action of the previous edition goes in ``edition``, by default.
+
+    An action copied into the draft goes to its copy (whatever its code is now);
+    otherwise to the action with the same code; otherwise it was removed (None).
+    """
+    if previous is None:
+        return {}
+    copies = dict(
+        edition.actions.filter(derived_from__edition=previous).values_list(
+            "derived_from__code", "code"
+        )
+    )
+    codes = set(edition.actions.values_list("code", flat=True))
+    return {
+        code: copies.get(code) or (code if code in codes else None)
+        for code in previous.actions.values_list("code", flat=True)
+    }
+
+
+def edition_validate_mapping(
+    *, edition: Edition, previous: Edition | None, mapping: ActionMapping
+) -> list[str]:
+    """Problems with a mapping of old action codes to new ones."""
+    if previous is None:
+        return []
+    old_codes = set(previous.actions.values_list("code", flat=True))
+    new_codes = set(edition.actions.values_list("code", flat=True))
+    problems = [
+        _("%(code)s is not an action of edition %(label)s.")
+        % {"code": old, "label": previous.version_label}
+        for old in mapping
+        if old not in old_codes
+    ]
+    problems += [
+        _("%(code)s is not an action of edition %(label)s.")
+        % {"code": new, "label": edition.version_label}
+        for new in mapping.values()
+        if new and new not in new_codes
+    ]
+    return problems
+
+
 @transaction.atomic
-def edition_publish(*, edition: Edition, by: User | None) -> Edition:
+def edition_publish(
+    *, edition: Edition, by: User | None, mapping: ActionMapping | None = None
+) -> Edition:
     """Publish a draft and archive the edition that was published before it.
 
-    Raises ValidationError, and changes nothing, if the draft is incomplete.
+    ``mapping`` says where each old action's adoptions go (default:
+    :func:`edition_default_mapping`); receivers of ``edition_published`` carry
+    them over in the same transaction. Raises ValidationError, and changes
+    nothing, if the draft is incomplete or the mapping names unknown codes.
     """
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     problems = edition_validate_for_publishing(edition=edition)
+    previous = Edition.objects.select_for_update().published().first()
+    if mapping is None:
+        mapping = edition_default_mapping(edition=edition, previous=previous)
+    else:
+        defaults = edition_default_mapping(edition=edition, previous=previous)
+        problems += edition_validate_mapping(edition=edition, previous=previous, mapping=mapping)
+        mapping = {**defaults, **mapping}
     if problems:
         raise ValidationError(problems)
-    for previous in Edition.objects.select_for_update().published():
+    if previous is not None:
         previous.status = Edition.Status.ARCHIVED
         previous._history_user = by
         previous.save(update_fields=["status", "updated_at"])
@@ -116,4 +174,7 @@ def edition_publish(*, edition: Edition, by: User | None) -> Edition:
     edition.published_at = timezone.now()
     edition._history_user = by
     edition.save(update_fields=["status", "published_at", "updated_at"])
+    edition_published.send(
+        sender=Edition, edition=edition, previous=previous, mapping=mapping, by=by
+    )
     return edition

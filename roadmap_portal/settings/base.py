@@ -262,6 +262,11 @@ SITE_NAME = env.str("SITE_NAME", default="PE Roadmap Portal")
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 # Adoptions with no progress entry for this many days show as "dormant".
 ADOPTION_DORMANT_DAYS = env.int("ADOPTION_DORMANT_DAYS", default=180)
+# Reminders: owners hear about adoptions with no entry for REMINDER_STALE_DAYS, or due
+# within REMINDER_DUE_DAYS, at most once every REMINDER_INTERVAL_DAYS.
+REMINDER_STALE_DAYS = env.int("REMINDER_STALE_DAYS", default=60)
+REMINDER_DUE_DAYS = env.int("REMINDER_DUE_DAYS", default=14)
+REMINDER_INTERVAL_DAYS = env.int("REMINDER_INTERVAL_DAYS", default=7)
 # The portal's public address, for links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

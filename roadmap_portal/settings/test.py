@@ -18,3 +18,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 # Tests run tasks inline unless a test starts a real worker itself.
 CELERY_TASK_ALWAYS_EAGER = True
+# A broken email template fails the test instead of being logged and skipped.
+EMAIL_RENDER_ERRORS_RAISE = True

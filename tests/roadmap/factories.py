@@ -65,7 +65,10 @@ class EndGoalFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.EndGoal
 
-    edition = factory.SubFactory(EditionFactory, published=True)
+    # The published edition, made once: only one edition can be published at a time.
+    edition = factory.LazyFunction(
+        lambda: models.Edition.objects.current() or EditionFactory(published=True)
+    )
     code = factory.Sequence(lambda n: f"EG{n + 1}")
     title = factory.Sequence(lambda n: f"End goal {n + 1}")
     provenance = models.Provenance.VERBATIM

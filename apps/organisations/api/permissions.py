@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -33,13 +34,20 @@ class OrganisationScopedMixin:
     organisation: Organisation
 
     def required_permission(self, request: Request) -> str:
-        code = self.permissions_by_method.get(request.method, self.permission)
+        # HEAD and OPTIONS read: they need what GET needs.
+        method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
+        code = self.permissions_by_method.get(method) or self.permission
         if not code:
             raise NotImplementedError(f"{type(self).__name__} must set `permission`.")
         return code
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication and the IsAuthenticated check
-        self.organisation = get_object_or_404(Organisation, slug=kwargs["slug"])
-        code = self.required_permission(request)
-        self.membership = authorise(request.user, self.organisation, code)
+        # One 404 body for missing and for private organisations, so that the
+        # answer does not tell outsiders which slugs exist.
+        try:
+            self.organisation = Organisation.objects.get(slug=kwargs["slug"])
+            code = self.required_permission(request)
+            self.membership = authorise(request.user, self.organisation, code)
+        except (Organisation.DoesNotExist, Http404) as exc:
+            raise NotFound from exc

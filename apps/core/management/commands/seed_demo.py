@@ -1,14 +1,142 @@
+"""Demo data for running the portal locally: accounts and organisations.
+
+Idempotent: what exists is left alone. Organisations are made through the same
+services as the pages (registration, invitations, verification), so their audit
+logs read like real ones. Emails are kept in memory, not printed.
+"""
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.test import override_settings
 
 from apps.accounts.models import User
+from apps.organisations import services
+from apps.organisations.models import Level, Organisation
+from apps.organisations.permissions import Role
+from apps.roadmap.models import StakeholderGroup
 
-DEMO_ADMIN_EMAIL = "admin@demo.pe-roadmap.test"
+DEMO_DOMAIN = "demo.pe-roadmap.test"
+DEMO_ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
 DEMO_PASSWORD = "demo-portal-2026"
+ROLE_PREFIX = {
+    Role.ADMIN: "admin",
+    Role.PE_LEAD: "lead",
+    Role.CONTRIBUTOR: "contributor",
+    Role.VIEWER: "viewer",
+}
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    key: str
+    name: str
+    group: str
+    country: str
+    level: str
+    description: str
+
+
+# Fictional organisations, one for each kind the issue names, in several regions.
+DEMO_ORGANISATIONS = [
+    DemoOrganisation(
+        "patients",
+        "Demo Patients' Alliance Poland",
+        "patient-organisations",
+        "PL",
+        Level.NATIONAL,
+        "An umbrella of patient organisations working on access to medicines.",
+    ),
+    DemoOrganisation(
+        "pharma",
+        "Demo Pharma Europe",
+        "medicines-developers",
+        "BE",
+        Level.EUROPEAN,
+        "A medicines developer with a patient engagement office.",
+    ),
+    DemoOrganisation(
+        "hta",
+        "Demo HTA Agency Spain",
+        "hta-bodies",
+        "ES",
+        Level.NATIONAL,
+        "A national health technology assessment body.",
+    ),
+    DemoOrganisation(
+        "regulator",
+        "Demo Medicines Agency Sweden",
+        "regulators",
+        "SE",
+        Level.NATIONAL,
+        "A national medicines regulator.",
+    ),
+    DemoOrganisation(
+        "academia",
+        "Demo University Medical Centre",
+        "academia",
+        "NL",
+        Level.REGIONAL,
+        "A university medical centre with a patient partnership programme.",
+    ),
+    DemoOrganisation(
+        "payer",
+        "Demo Health Insurance Fund Romania",
+        "payers",
+        "RO",
+        Level.NATIONAL,
+        "A public health insurance fund.",
+    ),
+]
+
+
+def demo_email(role: str, key: str) -> str:
+    return f"{ROLE_PREFIX[role]}.{key}@{DEMO_DOMAIN}"
+
+
+def _user(email: str, full_name: str, **extra: object) -> User:
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": full_name, **extra}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _organisation(spec: DemoOrganisation, portal_admin: User) -> Organisation | None:
+    if Organisation.objects.filter(name=spec.name).exists():
+        return None
+    owner = _user(demo_email(Role.ADMIN, spec.key), f"{spec.name} admin")
+    organisation = services.organisation_register(
+        user=owner,
+        name=spec.name,
+        stakeholder_group=StakeholderGroup.objects.get(slug=spec.group),
+        country=spec.country,
+        level=spec.level,
+        website=f"https://{spec.key}.example.org/",
+        description=spec.description,
+        in_directory=True,
+    )
+    for role in (Role.PE_LEAD, Role.CONTRIBUTOR, Role.VIEWER):
+        email = demo_email(role, spec.key)
+        member = _user(email, f"{spec.name} {ROLE_PREFIX[role]}")
+        invitation = services.invitation_create(
+            organisation=organisation, by=owner, email=email, role=role
+        )
+        services.invitation_accept(invitation=invitation, user=member)
+    services.organisation_verify(organisation=organisation, by=portal_admin)
+    return organisation
 
 
 class Command(BaseCommand):
-    help = "Create demo accounts for local use. Idempotent. Never run it in production."
+    help = "Create demo accounts and organisations for local use. Idempotent. Never in production."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -17,21 +145,25 @@ class Command(BaseCommand):
             help="Run even when DEBUG is off (for a throwaway demo server only).",
         )
 
+    @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
     def handle(self, *args: object, allow_production: bool, **options: object) -> None:
         if not settings.DEBUG and not allow_production:
             raise CommandError(
                 "seed_demo creates well-known passwords: it runs only with DEBUG on."
             )
-        admin, created = User.objects.get_or_create(
-            email=DEMO_ADMIN_EMAIL,
-            defaults={"full_name": "Demo portal admin", "is_staff": True, "is_superuser": True},
-        )
-        if created:
-            admin.set_password(DEMO_PASSWORD)
-            admin.save(update_fields=["password"])
+        if not StakeholderGroup.objects.exists():
+            raise CommandError("Load the roadmap first: python manage.py load_roadmap")
+        with transaction.atomic():
+            portal_admin = _user(
+                DEMO_ADMIN_EMAIL, "Demo portal admin", is_staff=True, is_superuser=True
+            )
+            created = [o for spec in DEMO_ORGANISATIONS if (o := _organisation(spec, portal_admin))]
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready. Portal admin: {DEMO_ADMIN_EMAIL} / {DEMO_PASSWORD} "
-                "(local use only)."
+                f"Demo data ready ({len(created)} organisations created). "
+                f"Every demo password is {DEMO_PASSWORD} (local use only). "
+                f"Portal admin: {DEMO_ADMIN_EMAIL}; organisation members: "
+                f"<admin|lead|contributor|viewer>.<{'|'.join(s.key for s in DEMO_ORGANISATIONS)}>"
+                f"@{DEMO_DOMAIN}"
             )
         )

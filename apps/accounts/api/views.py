@@ -1,0 +1,89 @@
+"""API tokens and the caller's own account.
+
+A person has at most one token (``rest_framework.authtoken``): asking again
+returns the same one, and revoking it signs out every client that uses it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.views import APIView
+
+from apps.organisations.api.permissions import IsSignedIn
+from apps.organisations.models import Membership
+
+from ..models import User
+from .serializers import MeSerializer, TokenObtainSerializer, TokenSerializer
+
+
+@extend_schema(tags=["auth"])
+@extend_schema_view(
+    post=extend_schema(
+        summary="Obtain an API token",
+        description=(
+            "Exchange an email address and password for your API token (the existing one, "
+            "or a new one). Send it as `Authorization: Token <token>`. Wrong credentials, "
+            "an inactive account or an unconfirmed email address answer 400. Limited to 10 "
+            "requests a minute."
+        ),
+        request=TokenObtainSerializer,
+        responses={200: TokenSerializer},
+    ),
+    delete=extend_schema(
+        summary="Revoke your API token",
+        description="Delete your token; clients using it get 401 from then on.",
+        responses={204: None},
+    ),
+)
+class TokenView(APIView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+    serializer_class = TokenObtainSerializer
+
+    def get_permissions(self) -> list[BasePermission]:
+        return [IsSignedIn()] if self.request.method == "DELETE" else [AllowAny()]
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # Password guessing is what the limit is for; revoking needs no limit.
+        return super().get_throttles() if self.request.method == "POST" else []
+
+    def post(self, request: Request) -> Response:
+        serializer = TokenObtainSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response(TokenSerializer({"token": token.key}).data)
+
+    def delete(self, request: Request) -> Response:
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(
+    tags=["auth"],
+    summary="Your account",
+    description=(
+        "Who you are signed in as, and your memberships: each organisation with your role "
+        "and the permission codes it grants."
+    ),
+)
+class MeView(generics.RetrieveAPIView):
+    permission_classes = [IsSignedIn]
+    serializer_class = MeSerializer
+    filter_backends = []
+
+    def get_object(self) -> Any:
+        memberships = Membership.objects.select_related("organisation").order_by(
+            "organisation__name"
+        )
+        return User.objects.prefetch_related(Prefetch("memberships", queryset=memberships)).get(
+            pk=self.request.user.pk
+        )

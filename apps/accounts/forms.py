@@ -1,0 +1,29 @@
+"""Forms of our own account pages (allauth brings the sign-in and password forms)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+class AccountDeleteForm(forms.Form):
+    """Confirms the deletion of an account with the account's current password."""
+
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To make sure it is you, type the password you sign in with."),
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your current password."), code="invalid")
+        return password

@@ -1,0 +1,80 @@
+"""Emails about adoptions: reminders to owners, and news of a new edition."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from apps.core.emails import send_templated_email
+from apps.core.models import AuditEvent
+from apps.organisations.models import Membership
+from apps.organisations.permissions import Role
+from apps.roadmap.models import Edition
+
+from .models import Adoption, ProgressEntry
+
+
+def adoptions_needing_a_reminder(now: object = None) -> object:
+    """Open adoptions with an owner who wants reminders, not reminded lately, that are
+    stale (no entry for REMINDER_STALE_DAYS) or due within REMINDER_DUE_DAYS."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    stale_cutoff = now - timedelta(days=settings.REMINDER_STALE_DAYS)
+    recent_entry = ProgressEntry.objects.filter(
+        adoption=OuterRef("pk"), created_at__gte=stale_cutoff
+    )
+    due = Q(target_date__gte=today, target_date__lte=today + timedelta(settings.REMINDER_DUE_DAYS))
+    return (
+        Adoption.objects.open()
+        .filter(owner__isnull=False, owner__reminders_enabled=True, action_removed=False)
+        .filter(
+            Q(reminded_at__isnull=True)
+            | Q(reminded_at__lt=now - timedelta(days=settings.REMINDER_INTERVAL_DAYS))
+        )
+        .filter(due | ~Exists(recent_entry))
+        .select_related("owner", "organisation", "action")
+    )
+
+
+def send_reminders(now: object = None) -> int:
+    """One email per owner listing their adoptions that need attention."""
+    now = now or timezone.now()
+    by_owner: dict[object, list[Adoption]] = defaultdict(list)
+    for adoption in adoptions_needing_a_reminder(now):
+        by_owner[adoption.owner].append(adoption)
+    sent = 0
+    for owner, adoptions in by_owner.items():
+        sent += send_templated_email(
+            to=[owner.email],
+            template="adoption_reminder",
+            context={"user": owner, "adoptions": adoptions, "today": timezone.localdate(now)},
+        )
+        Adoption.objects.filter(pk__in=[a.pk for a in adoptions]).update(reminded_at=now)
+    return sent
+
+
+def notify_edition_change(*, edition_id: int) -> int:
+    edition = Edition.objects.get(pk=edition_id)
+    events = AuditEvent.objects.filter(
+        verb="adoptions.carried_over", object_id=str(edition_id)
+    ).select_related("organisation")
+    sent = 0
+    for event in events:
+        recipients = Membership.objects.filter(
+            organisation=event.organisation, role__in=[Role.ADMIN, Role.PE_LEAD]
+        ).values_list("user__email", flat=True)
+        sent += send_templated_email(
+            to=list(recipients),
+            template="edition_changed",
+            context={
+                "edition": edition,
+                "organisation": event.organisation,
+                "moved": sorted(event.after.get("moved", {}).items()),
+                "removed": event.after.get("removed", []),
+            },
+        )
+    return sent

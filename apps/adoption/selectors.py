@@ -1,0 +1,116 @@
+"""Reads that the dashboard, the API and the exports share. Aggregation runs in the
+database; Python only arranges the few grouped rows that come back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q
+
+from apps.roadmap.models import Action
+
+from .models import Adoption, AdoptionStatus, MaturityRating, ProgressEntry
+
+if TYPE_CHECKING:
+    from apps.organisations.models import Organisation
+
+# Adoptions that count towards coverage: everything but discontinued.
+COUNTING = ~Q(adoptions__status=AdoptionStatus.DISCONTINUED)
+
+
+@dataclass
+class Coverage:
+    code: str
+    title: str
+    total: int = 0
+    adopted: int = 0
+    children: list[Coverage] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.adopted / self.total) if self.total else 0
+
+
+def coverage_by_end_goal(*, organisation: Organisation) -> list[Coverage]:
+    """For each end goal of the published edition: how many of its actions the
+    organisation has adopted, with its intermediate goals rolled up. One query."""
+    rows = (
+        Action.objects.published()
+        .values(
+            "intermediate_goal__end_goal__code",
+            "intermediate_goal__end_goal__title",
+            "intermediate_goal__end_goal__order",
+            "intermediate_goal__code",
+            "intermediate_goal__title",
+            "intermediate_goal__order",
+        )
+        .annotate(
+            total=Count("id", distinct=True),
+            adopted=Count(
+                "adoptions",
+                filter=Q(adoptions__organisation=organisation) & COUNTING,
+                distinct=True,
+            ),
+        )
+        .order_by("intermediate_goal__end_goal__order", "intermediate_goal__order")
+    )
+    end_goals: dict[str, Coverage] = {}
+    for row in rows:
+        code = row["intermediate_goal__end_goal__code"]
+        goal = end_goals.setdefault(
+            code, Coverage(code=code, title=row["intermediate_goal__end_goal__title"])
+        )
+        goal.children.append(
+            Coverage(
+                code=row["intermediate_goal__code"],
+                title=row["intermediate_goal__title"],
+                total=row["total"],
+                adopted=row["adopted"],
+            )
+        )
+        goal.total += row["total"]
+        goal.adopted += row["adopted"]
+    return list(end_goals.values())
+
+
+def status_counts(*, organisation: Organisation) -> list[tuple[str, str, int]]:
+    """(status, label, count) for every status, zeros included, in workflow order."""
+    counts = dict(
+        Adoption.objects.for_organisation(organisation)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return [(s.value, s.label, counts.get(s.value, 0)) for s in AdoptionStatus]
+
+
+def recent_activity(*, organisation: Organisation, limit: int = 10) -> list[ProgressEntry]:
+    return list(
+        ProgressEntry.objects.current()
+        .filter(adoption__organisation=organisation)
+        .select_related("adoption__action", "author")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def maturity_trend(*, organisation: Organisation) -> dict[str, Any]:
+    """Every assessment's levels, oldest first, as rows a chart and a table both read:
+    ``{"dates": [...], "series": {label: [level or None per date]}}``."""
+    ratings = list(
+        MaturityRating.objects.filter(assessment__organisation=organisation)
+        .select_related("end_goal", "dimension", "assessment")
+        .order_by("assessment__assessed_on", "assessment__created_at")
+    )
+    assessments: list[Any] = []
+    series: dict[str, dict[int, int]] = {}
+    for rating in ratings:
+        if rating.assessment_id not in assessments:
+            assessments.append(rating.assessment_id)
+        label = rating.end_goal.code if rating.end_goal else rating.dimension.name
+        series.setdefault(label, {})[rating.assessment_id] = rating.level
+    dates = {r.assessment_id: r.assessment.assessed_on for r in ratings}
+    return {
+        "dates": [dates[a] for a in assessments],
+        "series": {label: [levels.get(a) for a in assessments] for label, levels in series.items()},
+    }

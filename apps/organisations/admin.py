@@ -1,0 +1,180 @@
+"""Portal admins: the verification queue, and a read-only view of members and invitations.
+
+Verification decisions go through the services, so each is audited and the
+organisation's admins are emailed.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import Invitation, Membership, Organisation, PendingOrganisation
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["user", "role", "created_at"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False  # Members join through invitations, managed by the organisation's admins.
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason, sent to the organisation's admins"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "status",
+        "stakeholder_group",
+        "country",
+        "region",
+        "level",
+        "possible_duplicate_of",
+        "member_count",
+        "created_at",
+    ]
+    list_filter = ["status", "stakeholder_group", "region", "level", "in_directory"]
+    search_fields = ["name", "slug", "website"]
+    list_select_related = ["stakeholder_group", "possible_duplicate_of"]
+    readonly_fields = [
+        "slug",
+        "region",
+        "status",
+        "rejection_reason",
+        "decided_at",
+        "decided_by",
+        "possible_duplicate_of",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [MembershipInline]
+    actions = ["verify_selected"]
+    change_form_template = "admin/organisations/organisation/change_form.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
+        return super().get_queryset(request).annotate(_member_count=Count("memberships"))
+
+    @admin.display(description=_("members"), ordering="_member_count")
+    def member_count(self, obj: Organisation) -> int:
+        return obj._member_count
+
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False  # Organisations are rejected, not deleted: their history stays.
+
+    @admin.action(description=_("Verify the selected organisations"))
+    def verify_selected(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        count = 0
+        for organisation in queryset.exclude(status=Organisation.Status.VERIFIED):
+            services.organisation_verify(organisation=organisation, by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d organisation verified.", "%(count)d organisations verified.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def get_urls(self) -> list:
+        urls = [
+            path(
+                "<int:pk>/verify/",
+                self.admin_site.admin_view(self.verify_view),
+                name="organisations_organisation_verify",
+            ),
+            path(
+                "<int:pk>/reject/",
+                self.admin_site.admin_view(self.reject_view),
+                name="organisations_organisation_reject",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def _change_url(self, organisation: Organisation) -> str:
+        return reverse("admin:organisations_organisation_change", args=[organisation.pk])
+
+    def verify_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        organisation = get_object_or_404(Organisation, pk=pk)
+        if not self.has_change_permission(request, organisation):
+            raise PermissionDenied
+        if request.method == "POST":
+            services.organisation_verify(organisation=organisation, by=request.user)
+            self.message_user(
+                request, _("%(name)s is verified.") % {"name": organisation}, messages.SUCCESS
+            )
+        return HttpResponseRedirect(self._change_url(organisation))
+
+    def reject_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        organisation = get_object_or_404(Organisation, pk=pk)
+        if not self.has_change_permission(request, organisation):
+            raise PermissionDenied
+        form = RejectForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.organisation_reject(
+                    organisation=organisation, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                form.add_error("reason", exc.messages)
+            else:
+                self.message_user(
+                    request,
+                    _("%(name)s is rejected; its admins have been told why.")
+                    % {"name": organisation},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(self._change_url(organisation))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Reject %(name)s") % {"name": organisation},
+            "organisation": organisation,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/organisations/organisation/reject.html", context)
+
+
+@admin.register(PendingOrganisation)
+class VerificationQueueAdmin(OrganisationAdmin):
+    """The queue: organisations waiting for a decision, oldest first."""
+
+    ordering = ["created_at"]
+    list_filter = ["stakeholder_group", "region", "level"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
+        return super().get_queryset(request).filter(status=Organisation.Status.PENDING)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "organisation__name"]
+    list_select_related = ["organisation"]
+    exclude = ["token"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False

@@ -1,0 +1,130 @@
+"""Representations of organisations, memberships and invitations for the API.
+
+Input serializers only parse and check the shape of a request; the services in
+``apps.organisations.services`` make every write and have the last word on
+validity. Invitation tokens are never represented: the link to accept an
+invitation goes to the invited address and nowhere else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django_countries.serializers import CountryFieldMixin
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.roadmap.models import StakeholderGroup
+
+from ..models import Invitation, Membership, Organisation
+from ..permissions import Role
+
+API_NAMESPACE = "api-organisations"
+
+# Shown only to members of the organisation; omitted for everybody else.
+MEMBER_ONLY_FIELDS = ["status", "in_directory", "role"]
+
+
+class OrganisationSerializer(CountryFieldMixin, serializers.ModelSerializer):
+    """An organisation. `status`, `in_directory` and `role` are shown to its members only."""
+
+    # Expects ``roles`` in the context: the caller's role by organisation id. Also
+    # parses registrations and changes: ``in_directory`` is writable, the other
+    # member-only fields are not.
+
+    url = serializers.SerializerMethodField(help_text="This organisation's API resource.")
+    stakeholder_group = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=StakeholderGroup.objects.all(),
+        help_text="Slug of the stakeholder group (see /api/v1/stakeholder-groups/).",
+    )
+    role = serializers.SerializerMethodField(help_text="Your role in the organisation.")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug",
+            "name",
+            "stakeholder_group",
+            "country",
+            "region",
+            "level",
+            "website",
+            "description",
+            "url",
+            *MEMBER_ONLY_FIELDS,
+        ]
+        read_only_fields = ["slug", "region", "status"]
+        extra_kwargs = {"in_directory": {"required": False}}
+
+    def _role(self, organisation: Organisation) -> str | None:
+        return self.context.get("roles", {}).get(organisation.pk)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj: Organisation) -> str:
+        path = reverse(f"{API_NAMESPACE}:organisation-detail", kwargs={"slug": obj.slug})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    @extend_schema_field(serializers.ChoiceField(choices=Role.choices))
+    def get_role(self, obj: Organisation) -> str | None:
+        return self._role(obj)
+
+    def to_representation(self, instance: Organisation) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if self._role(instance) is None:
+            for name in MEMBER_ONLY_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+class OrganisationSerializerExtension(OpenApiSerializerExtension):
+    """Tell the schema that the member-only fields may be absent."""
+
+    target_class = OrganisationSerializer
+
+    def map_serializer(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        if direction == "response":
+            schema["required"] = [f for f in schema["required"] if f not in MEMBER_ONLY_FIELDS]
+        return schema
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    """A member of the organisation and their role."""
+
+    email = serializers.EmailField(source="user.email", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    joined_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "email", "full_name", "role", "joined_at"]
+        read_only_fields = ["id", "role"]
+
+
+class MembershipRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """An invitation to join the organisation. Its token is never shown."""
+
+    state = serializers.ChoiceField(choices=Invitation.State.choices, read_only=True)
+    invited_by = serializers.SlugRelatedField(
+        slug_field="email", read_only=True, allow_null=True, help_text="Email of the inviter."
+    )
+    sent_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "state", "invited_by", "sent_at", "expires_at"]
+        read_only_fields = fields
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices)

@@ -1,0 +1,323 @@
+"""The organisations API: the directory, registration, members and invitations.
+
+Views under ``organisations/<slug>/`` use :class:`OrganisationScopedMixin`, so
+they authorise exactly as the pages do: outsiders get 404, members without the
+permission 403, anonymous callers 401. Every write goes through a service;
+the services' ``ValidationError`` becomes a 400 with their messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticatedOrReadOnly
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer, ValidationError
+from rest_framework.settings import api_settings
+
+from .. import services
+from ..models import Invitation, Membership, Organisation
+from ..permissions import Perm
+from . import serializers
+from .filters import OrganisationFilter
+from .permissions import OrganisationScopedMixin
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Turn a service's ValidationError into DRF's, so that the client gets 400."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            detail: Any = {
+                api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: messages
+                for field, messages in exc.message_dict.items()
+            }
+        else:
+            detail = {"detail": exc.messages}
+        raise ValidationError(detail) from exc
+
+
+def roles_of(user: Any) -> dict[int, str]:
+    """The caller's role in each of their organisations, by organisation id (one query)."""
+    if not user.is_authenticated:
+        return {}
+    return dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+
+
+# --- Organisations -----------------------------------------------------------------------
+
+ORGANISATION_TAGS = ["organisations"]
+MEMBER_ONLY_NOTE = (
+    " `status`, `in_directory` and `role` (your role) appear only for organisations you are "
+    "a member of."
+)
+
+
+@extend_schema(tags=ORGANISATION_TAGS)
+@extend_schema_view(
+    get=extend_schema(
+        summary="List organisations",
+        description=(
+            "The public directory (verified organisations that chose to be listed) and the "
+            "organisations you are a member of, whatever their status. Anonymous callers "
+            "see the directory." + MEMBER_ONLY_NOTE
+        ),
+    ),
+    post=extend_schema(
+        summary="Register an organisation",
+        description=(
+            "Register an organisation; you become its first admin. It starts pending until "
+            "a portal admin verifies it. The slug is made from the name."
+        ),
+    ),
+)
+class OrganisationListView(generics.ListCreateAPIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    serializer_class = serializers.OrganisationSerializer
+    filterset_class = OrganisationFilter
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return Organisation.objects.visible_to(self.request.user).for_listing()
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "roles": roles_of(self.request.user)}
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            organisation = services.organisation_register(
+                user=request.user, **serializer.validated_data
+            )
+        return Response(self.get_serializer(organisation).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=ORGANISATION_TAGS)
+@extend_schema_view(
+    get=extend_schema(
+        summary="Retrieve an organisation",
+        description=(
+            "Members see their organisation whatever its status. Anyone, signed in or not, "
+            "may read an organisation listed in the public directory; any other organisation "
+            "answers 404 to non-members." + MEMBER_ONLY_NOTE
+        ),
+    ),
+    patch=extend_schema(
+        summary="Change an organisation's details",
+        description="Needs `org:edit` (admins). Only the fields sent change; the change is "
+        "recorded in the organisation's audit log.",
+    ),
+)
+class OrganisationDetailView(OrganisationScopedMixin, generics.RetrieveUpdateAPIView):
+    # Reads fall through to the public directory (see ``initial``), so anonymous GETs pass.
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    permission = Perm.ORG_VIEW
+    permissions_by_method = {"PATCH": Perm.ORG_EDIT}
+    http_method_names = ["get", "patch", "head", "options"]
+    serializer_class = serializers.OrganisationSerializer
+    queryset = Organisation.objects.none()  # Only for the schema: see ``get_object``.
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().initial(request, *args, **kwargs)
+        except NotFound:
+            # Not a member: an organisation in the public directory is readable by anyone.
+            public = Organisation.objects.in_directory().filter(slug=kwargs["slug"]).first()
+            if request.method not in SAFE_METHODS or public is None:
+                raise
+            self.organisation, self.membership = public, None
+
+    def get_object(self) -> Organisation:
+        return self.organisation
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        membership = getattr(self, "membership", None)
+        roles = {self.organisation.pk: membership.role} if membership else {}
+        return {**super().get_serializer_context(), "roles": roles}
+
+    def perform_update(self, serializer: serializers.OrganisationSerializer) -> None:
+        with service_errors():
+            services.organisation_update(
+                organisation=self.organisation, by=self.request.user, **serializer.validated_data
+            )
+
+
+# --- Members ------------------------------------------------------------------------------
+
+MEMBER_TAGS = ["members"]
+INVITE_DESCRIPTION = (
+    "Invite someone by email with a role: this creates an **invitation**, not a membership, "
+    "and answers 201 with the invitation. The person becomes a member when they accept the "
+    "emailed link, which is valid for 14 days. Needs `org.members:write` (admins)."
+)
+
+
+class InvitationCreateMixin:
+    """POST ``{"email", "role"}`` → 201 with the new invitation."""
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        # For the browsable API's form; the schema is declared with extend_schema.
+        if self.request.method == "POST":
+            return serializers.InvitationCreateSerializer
+        return super().get_serializer_class()
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            invitation = services.invitation_create(
+                organisation=self.organisation, by=request.user, **serializer.validated_data
+            )
+        output = serializers.InvitationSerializer(invitation, context={"request": request})
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=MEMBER_TAGS)
+@extend_schema_view(
+    get=extend_schema(
+        summary="List members",
+        description="The organisation's members and their roles. Needs `org.members:view`.",
+    ),
+    post=extend_schema(
+        summary="Invite a member",
+        description=INVITE_DESCRIPTION,
+        request=serializers.InvitationCreateSerializer,
+        responses={201: serializers.InvitationSerializer},
+    ),
+)
+class MemberListView(InvitationCreateMixin, OrganisationScopedMixin, generics.ListAPIView):
+    permission = Perm.MEMBERS_VIEW
+    permissions_by_method = {"POST": Perm.MEMBERS_WRITE}
+    serializer_class = serializers.MembershipSerializer
+    filter_backends = []
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        if getattr(self, "swagger_fake_view", False):  # Building the schema: no organisation.
+            return Membership.objects.none()
+        return self.organisation.memberships.select_related("user").order_by("user__email")
+
+
+@extend_schema(tags=MEMBER_TAGS)
+@extend_schema_view(
+    get=extend_schema(summary="Retrieve a member", description="Needs `org.members:view`."),
+    patch=extend_schema(
+        summary="Change a member's role",
+        description=(
+            "Needs `org.members:write`. An organisation keeps at least one admin: demoting "
+            "the last one answers 400."
+        ),
+        request=serializers.MembershipRoleSerializer,
+        responses={200: serializers.MembershipSerializer},
+    ),
+    delete=extend_schema(
+        summary="Remove a member",
+        description=(
+            "Needs `org.members:write`. The last admin cannot be removed (400): make someone "
+            "else an admin first."
+        ),
+    ),
+)
+class MemberDetailView(OrganisationScopedMixin, generics.RetrieveDestroyAPIView):
+    permission = Perm.MEMBERS_VIEW
+    permissions_by_method = {"PATCH": Perm.MEMBERS_WRITE, "DELETE": Perm.MEMBERS_WRITE}
+    lookup_url_kwarg = "id"
+    serializer_class = serializers.MembershipSerializer
+    filter_backends = []
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        return self.organisation.memberships.select_related("user", "organisation")
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        # For the browsable API's form; the schema is declared with extend_schema.
+        if self.request.method == "PATCH":
+            return serializers.MembershipRoleSerializer
+        return super().get_serializer_class()
+
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        membership = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            membership = services.membership_change_role(
+                membership=membership, by=request.user, role=serializer.validated_data["role"]
+            )
+        output = serializers.MembershipSerializer(membership, context=self.get_serializer_context())
+        return Response(output.data)
+
+    def perform_destroy(self, instance: Membership) -> None:
+        with service_errors():
+            services.membership_remove(membership=instance, by=self.request.user)
+
+
+# --- Invitations --------------------------------------------------------------------------
+
+INVITATION_TAGS = ["invitations"]
+
+
+@extend_schema(tags=INVITATION_TAGS)
+@extend_schema_view(
+    get=extend_schema(
+        summary="List invitations",
+        description=(
+            "Every invitation the organisation has sent, newest first, with its state "
+            "(pending, accepted, revoked or expired). Needs `org.members:write`."
+        ),
+    ),
+    post=extend_schema(
+        summary="Invite someone",
+        description=INVITE_DESCRIPTION,
+        request=serializers.InvitationCreateSerializer,
+        responses={201: serializers.InvitationSerializer},
+    ),
+)
+class InvitationListView(InvitationCreateMixin, OrganisationScopedMixin, generics.ListAPIView):
+    permission = Perm.MEMBERS_WRITE
+    serializer_class = serializers.InvitationSerializer
+    filter_backends = []
+
+    def get_queryset(self) -> QuerySet[Invitation]:
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        return self.organisation.invitations.select_related("invited_by").order_by(
+            "-created_at", "-pk"
+        )
+
+
+@extend_schema(tags=INVITATION_TAGS)
+@extend_schema_view(
+    get=extend_schema(summary="Retrieve an invitation", description="Needs `org.members:write`."),
+    delete=extend_schema(
+        summary="Revoke an invitation",
+        description=(
+            "Its link stops working. Only a pending invitation can be revoked; any other "
+            "answers 400. Needs `org.members:write`."
+        ),
+    ),
+)
+class InvitationDetailView(OrganisationScopedMixin, generics.RetrieveDestroyAPIView):
+    permission = Perm.MEMBERS_WRITE
+    lookup_url_kwarg = "id"
+    serializer_class = serializers.InvitationSerializer
+    filter_backends = []
+
+    def get_queryset(self) -> QuerySet[Invitation]:
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        return self.organisation.invitations.select_related("invited_by", "organisation")
+
+    def perform_destroy(self, instance: Invitation) -> None:
+        with service_errors():
+            services.invitation_revoke(invitation=instance, by=self.request.user)

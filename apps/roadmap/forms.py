@@ -1,0 +1,47 @@
+"""Admin forms for curating editions."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .services import ActionMapping
+
+LINE = re.compile(r"^\s*(?P<old>[A-Za-z0-9.]+)\s*(?:->|→|=>|=)\s*(?P<new>[A-Za-z0-9.]+|-)?\s*$")
+
+
+def mapping_to_text(mapping: ActionMapping) -> str:
+    return "\n".join(f"{old} -> {new or '-'}" for old, new in sorted(mapping.items()))
+
+
+class PublishForm(forms.Form):
+    mapping = forms.CharField(
+        label=_("Where adoptions of each old action go"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16, "cols": 40}),
+        help_text=_(
+            "One line per old action: OLD -> NEW, or OLD -> - when the action is removed "
+            "(its adoptions are kept read-only). Lines left out keep the default."
+        ),
+    )
+
+    def clean_mapping(self) -> ActionMapping:
+        mapping: ActionMapping = {}
+        errors = []
+        for number, line in enumerate(self.cleaned_data["mapping"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            match = LINE.match(line)
+            if not match:
+                errors.append(
+                    _("Line %(n)d is not of the form OLD -> NEW: %(line)s")
+                    % {"n": number, "line": line.strip()}
+                )
+                continue
+            new = match["new"]
+            mapping[match["old"].upper()] = None if new in (None, "-") else new.upper()
+        if errors:
+            raise forms.ValidationError(errors)
+        return mapping

@@ -1,0 +1,102 @@
+"""Personas and clients for the API tests.
+
+One organisation, "Patients United", with an owner (admin), a PE lead, a
+contributor and a viewer; an outsider who belongs to another organisation; and
+anonymous callers. ``api_as(user)`` gives an APIClient signed in as ``user``.
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from apps.accounts.models import User
+from apps.organisations.models import Organisation
+from apps.organisations.permissions import Role
+from tests.accounts.factories import UserFactory
+from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.roadmap.factories import StakeholderGroupFactory
+
+PASSWORD = "correct horse battery staple"  # UserFactory's password
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    """Throttle counters live in the cache: every test starts with none."""
+    cache.clear()
+
+
+@pytest.fixture
+def patients_group(db: None) -> object:
+    return StakeholderGroupFactory(slug="patient-organisations", name="Patients and POs")
+
+
+@pytest.fixture
+def org(patients_group: object) -> Organisation:
+    """A verified organisation that is not listed in the public directory."""
+    return OrganisationFactory(
+        name="Patients United",
+        slug="patients-united",
+        stakeholder_group=patients_group,
+        verified=True,
+    )
+
+
+def _member(org: Organisation, role: str, email: str) -> User:
+    return MembershipFactory(organisation=org, role=role, user=UserFactory(email=email)).user
+
+
+@pytest.fixture
+def owner(org: Organisation) -> User:
+    return _member(org, Role.ADMIN, "owner@example.org")
+
+
+@pytest.fixture
+def pe_lead(org: Organisation) -> User:
+    return _member(org, Role.PE_LEAD, "lead@example.org")
+
+
+@pytest.fixture
+def contributor(org: Organisation) -> User:
+    return _member(org, Role.CONTRIBUTOR, "contributor@example.org")
+
+
+@pytest.fixture
+def viewer(org: Organisation) -> User:
+    return _member(org, Role.VIEWER, "viewer@example.org")
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    """Admin of another organisation, and nothing in ``org``."""
+    other = OrganisationFactory(name="Elsewhere", slug="elsewhere")
+    return _member(other, Role.ADMIN, "outsider@example.org")
+
+
+@pytest.fixture
+def personas(owner: User, pe_lead: User, contributor: User, viewer: User, outsider: User) -> dict:
+    return {
+        "owner": owner,
+        "pe_lead": pe_lead,
+        "contributor": contributor,
+        "viewer": viewer,
+        "outsider": outsider,
+        "anonymous": None,
+    }
+
+
+@pytest.fixture
+def anonymous() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def api_as() -> Callable[[User | None], APIClient]:
+    def make(user: User | None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make

@@ -1,0 +1,77 @@
+"""Every organisation-scoped endpoint against every persona.
+
+Members get what their role's permission codes allow and 403 otherwise;
+outsiders get 404; anonymous callers 401, except that reading an organisation
+is answered 404, as for outsiders (see ``OrganisationDetailView``).
+"""
+
+import pytest
+
+from apps.organisations.models import Invitation, Membership, Organisation
+from apps.organisations.permissions import Perm, role_has_permission
+from tests.organisations.factories import InvitationFactory
+
+pytestmark = pytest.mark.django_db
+
+ORG = "/api/v1/organisations/patients-united/"
+INVITE = {"email": "new@example.org", "role": "viewer"}
+
+# (method, path, body, permission code, status on success)
+ENDPOINTS = [
+    ("get", ORG, None, Perm.ORG_VIEW, 200),
+    ("patch", ORG, {"description": "Changed."}, Perm.ORG_EDIT, 200),
+    ("get", f"{ORG}members/", None, Perm.MEMBERS_VIEW, 200),
+    ("post", f"{ORG}members/", INVITE, Perm.MEMBERS_WRITE, 201),
+    ("get", f"{ORG}members/{{member}}/", None, Perm.MEMBERS_VIEW, 200),
+    ("patch", f"{ORG}members/{{member}}/", {"role": "pe_lead"}, Perm.MEMBERS_WRITE, 200),
+    ("delete", f"{ORG}members/{{member}}/", None, Perm.MEMBERS_WRITE, 204),
+    ("get", f"{ORG}invitations/", None, Perm.MEMBERS_WRITE, 200),
+    ("post", f"{ORG}invitations/", INVITE, Perm.MEMBERS_WRITE, 201),
+    ("get", f"{ORG}invitations/{{invitation}}/", None, Perm.MEMBERS_WRITE, 200),
+    ("delete", f"{ORG}invitations/{{invitation}}/", None, Perm.MEMBERS_WRITE, 204),
+]
+PERSONAS = ["owner", "pe_lead", "contributor", "viewer", "outsider", "anonymous"]
+
+
+def _expected(
+    persona: str, org: Organisation, user: object, code: str, ok: int, method: str
+) -> int:
+    if persona == "anonymous":
+        return 404 if (method, code) == ("get", Perm.ORG_VIEW) else 401
+    membership = Membership.objects.filter(organisation=org, user=user).first()
+    if membership is None:
+        return 404
+    return ok if role_has_permission(membership.role, code) else 403
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(
+    ("method", "path", "body", "code", "ok"),
+    ENDPOINTS,
+    ids=[f"{m.upper()} {p.removeprefix(ORG) or '.'}" for m, p, *_ in ENDPOINTS],
+)
+def test_permission_matrix(
+    api_as: object,
+    personas: dict,
+    org: Organisation,
+    persona: str,
+    method: str,
+    path: str,
+    body: dict | None,
+    code: str,
+    ok: int,
+) -> None:
+    user = personas[persona]
+    # A member the call may act on: never the caller, never the last admin.
+    target = Membership.objects.get(organisation=org, user=personas["contributor"])
+    invitation = InvitationFactory(organisation=org)
+    url = path.format(member=target.pk, invitation=invitation.pk)
+
+    response = getattr(api_as(user), method)(url, body)
+
+    assert response.status_code == _expected(persona, org, user, code, ok, method), response.content
+    assert response.status_code == 204 or response["Content-Type"] == "application/json"
+    if response.status_code >= 400:
+        assert Membership.objects.filter(pk=target.pk, role="contributor").exists()
+        assert Invitation.objects.get(pk=invitation.pk).state == "pending"
+        assert not Invitation.objects.filter(email="new@example.org").exists()
