@@ -27,3 +27,18 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("This is not your current password."), code="invalid")
         return password
+
+
+class ProfileForm(forms.ModelForm):
+    """The person's name and their email preferences."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "reminders_enabled"]
+        help_texts = {
+            "full_name": _("Shown to the other members of your organisations."),
+            "reminders_enabled": _(
+                "A weekly email at most, when an adoption you own has had no progress "
+                "logged for a while or its target date is near."
+            ),
+        }

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, UpdateView
 
-from .forms import AccountDeleteForm
+from .forms import AccountDeleteForm, ProfileForm
 from .selectors import user_personal_data
 from .services import user_blocking_organisations, user_delete
 
@@ -28,6 +28,24 @@ class AccountOverviewView(LoginRequiredMixin, TemplateView):
     """Who is signed in, with links to every account page."""
 
     template_name = "accounts/overview.html"
+
+
+class ProfileView(LoginRequiredMixin, UpdateView):
+    """The person's name and whether they want reminders."""
+
+    form_class = ProfileForm
+    template_name = "accounts/profile.html"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_object(self, queryset: object = None) -> object:
+        return self.request.user
+
+    def form_valid(self, form: ProfileForm) -> HttpResponse:
+        messages.success(self.request, _("Your profile is saved."))
+        return super().form_valid(form)
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:profile")
 
 
 class PersonalDataView(LoginRequiredMixin, TemplateView):

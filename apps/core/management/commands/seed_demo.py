@@ -14,6 +14,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from apps.accounts.models import User
+from apps.adoption.demo import seed_adoptions
 from apps.organisations import services
 from apps.organisations.models import Level, Organisation
 from apps.organisations.permissions import Role
@@ -158,9 +159,14 @@ class Command(BaseCommand):
                 DEMO_ADMIN_EMAIL, "Demo portal admin", is_staff=True, is_superuser=True
             )
             created = [o for spec in DEMO_ORGANISATIONS if (o := _organisation(spec, portal_admin))]
+            names = [spec.name for spec in DEMO_ORGANISATIONS]
+            adopted = sum(
+                seed_adoptions(organisation=o) for o in Organisation.objects.filter(name__in=names)
+            )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready ({len(created)} organisations created). "
+                f"Demo data ready ({len(created)} organisations and {adopted} adoptions "
+                "created). "
                 f"Every demo password is {DEMO_PASSWORD} (local use only). "
                 f"Portal admin: {DEMO_ADMIN_EMAIL}; organisation members: "
                 f"<admin|lead|contributor|viewer>.<{'|'.join(s.key for s in DEMO_ORGANISATIONS)}>"
