@@ -19,3 +19,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"detail": _("Server error.")}, status=500)
     return render(request, "500.html", status=500)
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Is each part up? 200 when all are, 503 naming the parts that are not."""
+    from .health import check_all
+
+    checks = check_all()
+    healthy = all(state in ("ok", "inline", "not configured") for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )
