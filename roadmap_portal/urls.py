@@ -14,8 +14,11 @@ urlpatterns = [
     path("api/v1/", include("apps.roadmap.api.urls")),
     path("api/v1/", include("apps.accounts.api.urls")),
     path("api/v1/", include("apps.organisations.api.urls")),
+    path("api/v1/", include("apps.adoption.api.urls")),
     path("", include("apps.roadmap.urls")),
     path("", include("apps.organisations.urls")),
+    path("", include("apps.adoption.urls")),
+    path("o/<slug:slug>/adoptions/transfer/", include("apps.adoption.transfer.urls")),
 ]
 
 handler404 = "apps.core.views.page_not_found"

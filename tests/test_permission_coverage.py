@@ -1,6 +1,7 @@
 """Every organisation-scoped URL must be in a permission matrix.
 
-The matrices (pages: ``tests/organisations/test_access.py``; API:
+The matrices (pages: ``tests/organisations/test_access.py`` and
+``tests/adoption/test_transfer_access.py``; API:
 ``tests/api/test_permission_matrix.py``) test each URL against every role, an
 outsider and an anonymous visitor. This test fails when a URL under
 ``/o/<slug>/`` or ``/api/v1/organisations/<slug>/`` is added without a row there.
@@ -8,6 +9,7 @@ outsider and an anonymous visitor. This test fails when a URL under
 
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from tests.adoption.test_transfer_access import MATRIX as TRANSFER_MATRIX
 from tests.api.test_permission_matrix import ENDPOINTS
 from tests.organisations.test_access import MATRIX
 
@@ -33,10 +35,11 @@ def _org_scoped() -> set[str]:
 
 
 def _covered() -> set[str]:
-    pages = {f"organisations:{name}" for name, _method, _allowed in MATRIX}
+    pages = {name if ":" in name else f"organisations:{name}" for name, _method, _allowed in MATRIX}
+    pages |= {f"adoption-transfer:{name}" for name, _method, _allowed in TRANSFER_MATRIX}
     api = set()
     for _method, path, *_rest in ENDPOINTS:
-        match = resolve(path.format(member=1, invitation=1))
+        match = resolve(path.format(member=1, invitation=1, adoption=1, entry=1))
         api.add(match.view_name)
     return pages | api
 

@@ -29,6 +29,7 @@ VERBS = {
     "invitation.accepted": _("accepted an invitation"),
     "user.deleted": _("deleted their account"),
     "adoptions.carried_over": _("moved adoptions to a new roadmap edition"),
+    "adoptions.imported": _("imported adoptions and progress from a file"),
 }
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
+from apps.adoption.dashboard import dashboard_for
 from apps.core.models import AuditEvent
 
 from . import services
@@ -105,7 +106,7 @@ class OrganisationRegisterView(LoginRequiredMixin, FormView):
 
 
 class OrganisationHomeView(OrganisationPermissionMixin, TemplateView):
-    """The organisation's home. Later issues add the dashboard (``{% block dashboard %}``)."""
+    """The organisation's home: its dashboard (``{% block dashboard %}``), then its details."""
 
     permission = Perm.ORG_VIEW
     template_name = "organisations/home.html"
@@ -115,6 +116,9 @@ class OrganisationHomeView(OrganisationPermissionMixin, TemplateView):
         context["can_edit"] = self.can(Perm.ORG_EDIT)
         context["can_view_audit"] = self.can(Perm.AUDIT_VIEW)
         context["can_view_members"] = self.can(Perm.MEMBERS_VIEW)
+        if self.can(Perm.ADOPTION_VIEW):
+            context["dashboard"] = dashboard_for(organisation=self.organisation)
+            context["can_adopt"] = self.can(Perm.ADOPTION_WRITE)
         return context
 
 

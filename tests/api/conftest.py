@@ -6,14 +6,18 @@ anonymous callers. ``api_as(user)`` gives an APIClient signed in as ``user``.
 """
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from apps.accounts.models import User
+from apps.adoption.models import Adoption
+from apps.adoption.services import adoption_create
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import Role
+from apps.roadmap.models import Edition
 from tests.accounts.factories import UserFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tests.roadmap.factories import StakeholderGroupFactory
@@ -100,3 +104,20 @@ def api_as() -> Callable[[User | None], APIClient]:
         return client
 
     return make
+
+
+# --- Adoptions (tests/api/test_adoption*.py, test_assessments.py, the permission matrix) -----
+
+
+@pytest.fixture
+def adoption(org: Organisation, owner: User, small_roadmap: Edition) -> Adoption:
+    """``org`` adopts A1.1.1 through the service, so it has its first progress entry."""
+    action = small_roadmap.actions.get(code="A1.1.1")
+    return adoption_create(organisation=org, action=action, by=owner, status="in_progress")
+
+
+@pytest.fixture
+def evidence_storage(settings: object, tmp_path: Path) -> Path:
+    """Uploaded evidence goes to a private, empty folder that the test can inspect."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

@@ -7,6 +7,7 @@ is answered 404, as for outsiders (see ``OrganisationDetailView``).
 
 import pytest
 
+from apps.adoption.models import Adoption
 from apps.organisations.models import Invitation, Membership, Organisation
 from apps.organisations.permissions import Perm, role_has_permission
 from tests.organisations.factories import InvitationFactory
@@ -15,6 +16,9 @@ pytestmark = pytest.mark.django_db
 
 ORG = "/api/v1/organisations/patients-united/"
 INVITE = {"email": "new@example.org", "role": "viewer"}
+ADOPTION = f"{ORG}adoptions/{{adoption}}/"
+ENTRY = {"narrative": "Held a workshop."}
+ASSESSMENT = {"ratings": [{"end_goal": "EG1", "level": 3}]}
 
 # (method, path, body, permission code, status on success)
 ENDPOINTS = [
@@ -29,6 +33,15 @@ ENDPOINTS = [
     ("post", f"{ORG}invitations/", INVITE, Perm.MEMBERS_WRITE, 201),
     ("get", f"{ORG}invitations/{{invitation}}/", None, Perm.MEMBERS_WRITE, 200),
     ("delete", f"{ORG}invitations/{{invitation}}/", None, Perm.MEMBERS_WRITE, 204),
+    ("get", f"{ORG}adoptions/", None, Perm.ADOPTION_VIEW, 200),
+    ("post", f"{ORG}adoptions/", {"action": "A1.1.2"}, Perm.ADOPTION_WRITE, 201),
+    ("get", ADOPTION, None, Perm.ADOPTION_VIEW, 200),
+    ("patch", ADOPTION, {"status": "implemented"}, Perm.ADOPTION_WRITE, 200),
+    ("get", f"{ADOPTION}progress/", None, Perm.ADOPTION_VIEW, 200),
+    ("post", f"{ADOPTION}progress/", ENTRY, Perm.ADOPTION_WRITE, 201),
+    ("post", f"{ADOPTION}progress/{{entry}}/correct/", ENTRY, Perm.ADOPTION_WRITE, 201),
+    ("get", f"{ORG}assessments/", None, Perm.ADOPTION_VIEW, 200),
+    ("post", f"{ORG}assessments/", ASSESSMENT, Perm.ASSESSMENT_WRITE, 201),
 ]
 PERSONAS = ["owner", "pe_lead", "contributor", "viewer", "outsider", "anonymous"]
 
@@ -54,6 +67,7 @@ def test_permission_matrix(
     api_as: object,
     personas: dict,
     org: Organisation,
+    adoption: Adoption,
     persona: str,
     method: str,
     path: str,
@@ -65,7 +79,10 @@ def test_permission_matrix(
     # A member the call may act on: never the caller, never the last admin.
     target = Membership.objects.get(organisation=org, user=personas["contributor"])
     invitation = InvitationFactory(organisation=org)
-    url = path.format(member=target.pk, invitation=invitation.pk)
+    entry = adoption.entries.get()  # the current entry recording the adoption
+    url = path.format(
+        member=target.pk, invitation=invitation.pk, adoption=adoption.pk, entry=entry.pk
+    )
 
     response = getattr(api_as(user), method)(url, body)
 

@@ -8,14 +8,21 @@ addresses answer GET with 405.
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from apps.adoption.models import Evidence
 from apps.organisations.models import Membership, Organisation
+from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
 from tests.organisations.factories import InvitationFactory
 from tests.organisations.helpers import assert_login_redirect
 
 ALL = ("owner", "pe_lead", "contributor", "viewer")
 ADMIN = ("owner",)
+WRITERS = ("owner", "pe_lead", "contributor")
+LEADS = ("owner", "pe_lead")
+EVIDENCE_FILE = "evidence/access-matrix.pdf"
 
 
 def _urls(org: Organisation) -> dict[str, str]:
@@ -32,6 +39,35 @@ def _urls(org: Organisation) -> dict[str, str]:
         "invite": reverse("organisations:invite", args=[slug]),
         "invitation-revoke": reverse("organisations:invitation-revoke", args=[slug, invitation.pk]),
         "leave": reverse("organisations:leave", args=[slug]),
+        **_adoption_urls(org),
+    }
+
+
+def _adoption_urls(org: Organisation) -> dict[str, str]:
+    adoption = AdoptionFactory(organisation=org)
+    entry = ProgressEntryFactory(adoption=adoption)
+    # One small file, written once, that every matrix row's evidence points to.
+    if not default_storage.exists(EVIDENCE_FILE):
+        default_storage.save(EVIDENCE_FILE, ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    evidence = Evidence.objects.create(
+        entry=entry, file=EVIDENCE_FILE, original_name="a.pdf", content_type="application/pdf"
+    )
+    slug, pk = org.slug, adoption.pk
+    return {
+        "adoption:list": reverse("adoption:list", args=[slug]),
+        "adoption:catalogue": reverse("adoption:catalogue", args=[slug]),
+        "adoption:create": reverse("adoption:create", args=[slug]),
+        "adoption:detail": reverse("adoption:detail", args=[slug, pk]),
+        "adoption:edit": reverse("adoption:edit", args=[slug, pk]),
+        "adoption:progress-add": reverse("adoption:progress-add", args=[slug, pk]),
+        "adoption:progress-correct": reverse(
+            "adoption:progress-correct", args=[slug, pk, entry.pk]
+        ),
+        "adoption:evidence-download": reverse(
+            "adoption:evidence-download", args=[slug, evidence.pk]
+        ),
+        "adoption:assessments": reverse("adoption:assessments", args=[slug]),
+        "adoption:assessment-create": reverse("adoption:assessment-create", args=[slug]),
     }
 
 
@@ -48,6 +84,22 @@ MATRIX = [
     ("invite", "post", ADMIN),
     ("invitation-revoke", "post", ADMIN),
     ("leave", "post", ALL),
+    ("adoption:list", "get", ALL),
+    ("adoption:catalogue", "get", ALL),
+    ("adoption:catalogue", "post", WRITERS),
+    ("adoption:create", "get", WRITERS),
+    ("adoption:create", "post", WRITERS),
+    ("adoption:detail", "get", ALL),
+    ("adoption:edit", "get", WRITERS),
+    ("adoption:edit", "post", WRITERS),
+    ("adoption:progress-add", "get", WRITERS),
+    ("adoption:progress-add", "post", WRITERS),
+    ("adoption:progress-correct", "get", WRITERS),
+    ("adoption:progress-correct", "post", WRITERS),
+    ("adoption:evidence-download", "get", ALL),
+    ("adoption:assessments", "get", ALL),
+    ("adoption:assessment-create", "get", LEADS),
+    ("adoption:assessment-create", "post", LEADS),
 ]
 POST_ONLY = ["member-role", "invite", "invitation-revoke", "leave"]
 

@@ -1,0 +1,37 @@
+"""Filters on the adoption list of the API: codes and slugs, not ids, in query strings."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Adoption, AdoptionStatus
+
+
+class AdoptionFilter(django_filters.FilterSet):
+    """``?status=in_progress&end_goal=EG2&dimension=culture&owner=lead@example.org``."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=AdoptionStatus.choices)
+    end_goal = django_filters.CharFilter(
+        label=_("End goal code (for example EG2)"),
+        field_name="action__intermediate_goal__end_goal__code",
+        lookup_expr="iexact",
+    )
+    dimension = django_filters.CharFilter(
+        label=_("Dimension slug (culture, processes or resources)"),
+        field_name="action__dimension__slug",
+    )
+    owner = django_filters.CharFilter(
+        label=_("Owner: a user id or an email address"), method="filter_owner"
+    )
+
+    class Meta:
+        model = Adoption
+        fields = ["status", "end_goal", "dimension", "owner"]
+
+    def filter_owner(self, queryset: QuerySet[Adoption], name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if value.isdigit():
+            return queryset.filter(owner_id=int(value))
+        return queryset.filter(owner__email__iexact=value)

@@ -1,0 +1,468 @@
+"""Representations of adoptions, progress, assessments and metrics for the API.
+
+Input serializers parse and check the shape of a request and turn codes, slugs and
+email addresses into objects; the services in ``apps.adoption.services`` make every
+write and have the last word on validity (dates, percentages, metric values, files).
+Each expects ``organisation`` in its context.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.utils import html
+
+from apps.accounts.models import User
+from apps.organisations.models import Organisation
+from apps.roadmap.models import Action, BarrierCategory, Dimension, EndGoal
+
+from ..models import (
+    Adoption,
+    AdoptionStatus,
+    Evidence,
+    MaturityAssessment,
+    MaturityRating,
+    Metric,
+    ProgressEntry,
+)
+
+API_NAMESPACE = "api-adoption"
+EVIDENCE_DOWNLOAD = "adoption:evidence-download"
+
+
+def _absolute(serializer: serializers.Serializer, path: str) -> str:
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+# --- Fields that turn codes and addresses into objects ---------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.EMAIL)
+class MemberField(serializers.Field):
+    """A member of the organisation in the context, given by email address."""
+
+    default_error_messages = {
+        "not_member": _("No member of the organisation has the email address {value}."),
+    }
+
+    def to_internal_value(self, data: Any) -> User:
+        member = User.objects.filter(
+            memberships__organisation=self.context["organisation"],
+            email__iexact=str(data).strip(),
+        ).first()
+        if member is None:
+            self.fail("not_member", value=data)
+        return member
+
+    def to_representation(self, value: User) -> str:
+        return value.email
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeField(serializers.Field):
+    """An object of ``queryset`` given by its ``lookup`` field (a code or a slug).
+
+    ``unknown`` is the message for a value that matches nothing, with ``{value}``.
+    """
+
+    def __init__(self, *, queryset: QuerySet, lookup: str, unknown: str, **kwargs: Any) -> None:
+        self.queryset, self.lookup = queryset, lookup
+        super().__init__(**kwargs)
+        self.error_messages["unknown"] = unknown
+
+    def to_internal_value(self, data: Any) -> Model:
+        found = self.queryset.filter(**{self.lookup: str(data).strip()}).first()
+        if found is None:
+            self.fail("unknown", value=data)
+        return found
+
+    def to_representation(self, value: Model) -> str:
+        return getattr(value, self.lookup.split("__")[0])
+
+
+def action_code_field(**kwargs: Any) -> CodeField:
+    return CodeField(
+        queryset=Action.objects.published(),
+        lookup="code__iexact",
+        unknown=_("There is no action “{value}” in the published roadmap."),
+        **kwargs,
+    )
+
+
+def end_goal_code_field(**kwargs: Any) -> CodeField:
+    return CodeField(
+        queryset=EndGoal.objects.published(),
+        lookup="code__iexact",
+        unknown=_("There is no end goal “{value}” in the published roadmap."),
+        **kwargs,
+    )
+
+
+def metric_slug_field(**kwargs: Any) -> CodeField:
+    return CodeField(
+        queryset=Metric.objects.all(),
+        lookup="slug",
+        unknown=_("There is no metric “{value}” in the catalogue (see /api/v1/metrics/)."),
+        **kwargs,
+    )
+
+
+class JSONListField(serializers.ListField):
+    """A list of objects: a JSON array, or in a multipart form one field holding JSON."""
+
+    default_error_messages = {"not_json": _("Give a JSON list of objects.")}
+
+    def get_value(self, dictionary: Any) -> Any:
+        if html.is_html_input(dictionary):
+            return dictionary.get(self.field_name, serializers.empty) or serializers.empty
+        return super().get_value(dictionary)
+
+    def to_internal_value(self, data: Any) -> list:
+        if isinstance(data, str):
+            try:
+                data = json.loads(data)
+            except ValueError:
+                self.fail("not_json")
+        return super().to_internal_value(data)
+
+
+class AdoptionStatusField(serializers.ChoiceField):
+    """An adoption status; blank (no status) is given as null."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=AdoptionStatus.choices, **kwargs)
+
+    def to_representation(self, value: str) -> str | None:
+        return super().to_representation(value) or None
+
+
+class AdoptionStatusFieldExtension(OpenApiSerializerFieldExtension):
+    """One ``AdoptionStatus`` enum component for every status field of the API.
+
+    Without it the schema generator names the choice set after each field and
+    collides with the organisations' ``status``.
+    """
+
+    target_class = AdoptionStatusField
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema = build_choice_field(serializers.ChoiceField(choices=AdoptionStatus.choices))
+        schema.pop("x-spec-enum-id")
+        component = ResolvedComponent(
+            name="AdoptionStatusEnum",
+            type=ResolvedComponent.SCHEMA,
+            object="AdoptionStatusEnum",
+            schema=schema,
+        )
+        auto_schema.registry.register_on_missing(component)
+        if self.target.allow_null:
+            return {"allOf": [component.ref], "nullable": True}
+        return component.ref
+
+
+def _once_each(rows: list[dict], key: str, message: str) -> list[dict]:
+    keys = [row[key].pk for row in rows]
+    if len(keys) != len(set(keys)):
+        raise serializers.ValidationError(message)
+    return rows
+
+
+# --- Adoptions --------------------------------------------------------------------------------
+
+
+class AdoptionSerializer(serializers.ModelSerializer):
+    """An organisation's adoption of a roadmap action."""
+
+    url = serializers.SerializerMethodField(help_text="This adoption's API resource.")
+    action = serializers.CharField(source="action.code", read_only=True)
+    action_title = serializers.CharField(source="action.title", read_only=True)
+    end_goal = serializers.CharField(
+        source="action.intermediate_goal.end_goal.code", read_only=True
+    )
+    dimension = serializers.CharField(source="action.dimension.slug", read_only=True)
+    status = AdoptionStatusField(read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
+    partners = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    progress_url = serializers.SerializerMethodField(help_text="The adoption's progress log.")
+
+    class Meta:
+        model = Adoption
+        fields = [
+            "id",
+            "url",
+            "action",
+            "action_title",
+            "end_goal",
+            "dimension",
+            "status",
+            "is_urgent",
+            "is_important",
+            "owner",
+            "start_date",
+            "target_date",
+            "notes",
+            "partners",
+            "percent_complete",
+            "last_activity_at",
+            "is_read_only",
+            "progress_url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def _path(self, name: str, obj: Adoption) -> str:
+        kwargs = {"slug": self.context["organisation"].slug, "id": obj.pk}
+        return _absolute(self, reverse(f"{API_NAMESPACE}:{name}", kwargs=kwargs))
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj: Adoption) -> str:
+        return self._path("adoption-detail", obj)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_progress_url(self, obj: Adoption) -> str:
+        return self._path("progress-list", obj)
+
+
+class AdoptionWriteSerializer(serializers.Serializer):
+    """What an adoption says; every field is optional when changing one."""
+
+    status = AdoptionStatusField(required=False)
+    is_urgent = serializers.BooleanField(required=False)
+    is_important = serializers.BooleanField(required=False)
+    owner = MemberField(
+        required=False, allow_null=True, help_text="Email address of a member, or null."
+    )
+    start_date = serializers.DateField(required=False, allow_null=True)
+    target_date = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    partners = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        required=False,
+        queryset=Organisation.objects.verified(),
+        help_text="Slugs of verified organisations adopting the action jointly with you.",
+    )
+
+
+class AdoptionCreateSerializer(AdoptionWriteSerializer):
+    action = action_code_field(help_text="Code of an action of the published roadmap: A1.2.3.")
+
+
+# --- Progress ---------------------------------------------------------------------------------
+
+
+class LinkEvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evidence
+        fields = ["title", "url"]
+
+
+class FileEvidenceSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField(
+        help_text="The page that serves the file to members (null while unavailable)."
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ["title", "content_type", "size", "download_url"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_download_url(self, obj: Evidence) -> str | None:
+        kwargs = {"slug": self.context["organisation"].slug, "pk": obj.pk}
+        try:
+            return _absolute(self, reverse(EVIDENCE_DOWNLOAD, kwargs=kwargs))
+        except NoReverseMatch:
+            return None
+
+
+class MetricValueSerializer(serializers.Serializer):
+    metric = metric_slug_field(help_text="Slug of a metric of the catalogue (/api/v1/metrics/).")
+    value = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class BarrierSerializer(serializers.Serializer):
+    category = CodeField(
+        queryset=BarrierCategory.objects.all(),
+        lookup="slug",
+        unknown=_("There is no barrier category “{value}”."),
+        help_text="Slug of one of the barrier categories.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class ProgressEntrySerializer(serializers.ModelSerializer):
+    """One dated report. A correction is a new entry whose ``supersedes`` is the old one."""
+
+    author = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
+    recorded_at = serializers.DateTimeField(source="created_at", read_only=True)
+    status_from = AdoptionStatusField(
+        read_only=True, allow_null=True, help_text="The status before a status change."
+    )
+    status_to = AdoptionStatusField(
+        read_only=True, allow_null=True, help_text="The new status, if the entry changed it."
+    )
+    links = serializers.SerializerMethodField()
+    files = serializers.SerializerMethodField()
+    metrics = MetricValueSerializer(many=True, read_only=True)
+    barriers = BarrierSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProgressEntry
+        fields = [
+            "id",
+            "entry_date",
+            "narrative",
+            "status_from",
+            "status_to",
+            "percent_complete",
+            "author",
+            "recorded_at",
+            "is_current",
+            "supersedes",
+            "links",
+            "files",
+            "metrics",
+            "barriers",
+        ]
+        read_only_fields = fields
+
+    def _evidence(self, obj: ProgressEntry, *, files: bool) -> list[Evidence]:
+        return [e for e in obj.evidence.all() if bool(e.file) == files]  # prefetched
+
+    @extend_schema_field(LinkEvidenceSerializer(many=True))
+    def get_links(self, obj: ProgressEntry) -> list[dict]:
+        return LinkEvidenceSerializer(self._evidence(obj, files=False), many=True).data
+
+    @extend_schema_field(FileEvidenceSerializer(many=True))
+    def get_files(self, obj: ProgressEntry) -> list[dict]:
+        rows = self._evidence(obj, files=True)
+        return FileEvidenceSerializer(rows, many=True, context=self.context).data
+
+
+class ProgressEntryInputSerializer(serializers.Serializer):
+    """A progress report, as JSON or as a multipart form (for files)."""
+
+    entry_date = serializers.DateField(required=False, help_text="Defaults to today.")
+    narrative = serializers.CharField(max_length=10000, help_text="What was done.")
+    status = AdoptionStatusField(
+        required=False, help_text="A new status for the adoption, if it changed."
+    )
+    percent_complete = serializers.IntegerField(required=False, allow_null=True)
+    links = serializers.ListField(
+        child=serializers.CharField(max_length=500), required=False, default=list
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, write_only=True
+    )
+    metrics = JSONListField(child=MetricValueSerializer(), required=False, default=list)
+    barriers = JSONListField(child=BarrierSerializer(), required=False, default=list)
+
+    def validate_metrics(self, rows: list[dict]) -> list[dict]:
+        return _once_each(rows, "metric", _("Give each metric once."))
+
+    def validate_barriers(self, rows: list[dict]) -> list[dict]:
+        return _once_each(rows, "category", _("Give each barrier category once."))
+
+
+class ProgressEntryJSONSerializer(ProgressEntryInputSerializer):
+    """A progress report as JSON. To upload files, send the multipart form instead."""
+
+    files = None
+
+
+class ProgressEntryMultipartSerializer(serializers.Serializer):
+    """The multipart form of a progress report: repeat ``files`` and ``links`` for several;
+    ``metrics`` and ``barriers`` each hold a JSON list."""
+
+    entry_date = serializers.DateField(required=False, help_text="Defaults to today.")
+    narrative = serializers.CharField(max_length=10000)
+    status = AdoptionStatusField(required=False)
+    percent_complete = serializers.IntegerField(required=False)
+    links = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="PDF, DOCX, XLSX, PNG or JPEG, at most 10 MB each; the type is read "
+        "from the content.",
+    )
+    metrics = serializers.CharField(
+        required=False, help_text='JSON: [{"metric": "patients-involved", "value": "12"}]'
+    )
+    barriers = serializers.CharField(
+        required=False, help_text='JSON: [{"category": "<slug>", "note": "…"}]'
+    )
+
+
+# --- Maturity assessments ---------------------------------------------------------------------
+
+
+class RatingSerializer(serializers.Serializer):
+    """A 1-5 level for an end goal or for a dimension (give one of the two)."""
+
+    end_goal = end_goal_code_field(required=False, allow_null=True, help_text="Code: EG1, EG2, …")
+    dimension = CodeField(
+        queryset=Dimension.objects.all(),
+        lookup="slug",
+        unknown=_("There is no dimension “{value}”."),
+        required=False,
+        allow_null=True,
+        help_text="Slug: culture, processes or resources.",
+    )
+    level = serializers.IntegerField(help_text="1 (ad hoc) to 5 (embedded).")
+
+    def validate(self, attrs: dict) -> dict:
+        if bool(attrs.get("end_goal")) == bool(attrs.get("dimension")):
+            raise serializers.ValidationError(_("Rate either an end goal or a dimension."))
+        return attrs
+
+    def to_representation(self, instance: MaturityRating) -> dict[str, Any]:
+        return {
+            "end_goal": instance.end_goal.code if instance.end_goal_id else None,
+            "dimension": instance.dimension.slug if instance.dimension_id else None,
+            "level": instance.level,
+        }
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    """A maturity checkpoint with its ratings."""
+
+    created_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
+    ratings = RatingSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MaturityAssessment
+        fields = ["id", "assessed_on", "notes", "ratings", "created_by", "created_at"]
+        read_only_fields = fields
+
+
+class AssessmentInputSerializer(serializers.Serializer):
+    assessed_on = serializers.DateField(required=False, help_text="Defaults to today.")
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    ratings = serializers.ListField(child=RatingSerializer(), allow_empty=False)
+
+    def validate_ratings(self, rows: list[dict]) -> list[dict]:
+        goals = [r["end_goal"].pk for r in rows if r.get("end_goal")]
+        dimensions = [r["dimension"].pk for r in rows if r.get("dimension")]
+        if len(goals) != len(set(goals)) or len(dimensions) != len(set(dimensions)):
+            raise serializers.ValidationError(_("Rate each end goal and dimension once."))
+        return rows
+
+
+# --- Metric catalogue -------------------------------------------------------------------------
+
+
+class MetricSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Metric
+        fields = ["slug", "name", "description", "kind", "unit", "component"]

@@ -1,0 +1,417 @@
+"""The adoption API: adoptions, their progress log, maturity assessments, the metric catalogue.
+
+Views under ``organisations/<slug>/`` use :class:`OrganisationScopedMixin`, so they
+authorise exactly as the pages do: outsiders get 404, members without the permission
+403, anonymous callers 401. Querysets are scoped to the organisation in the URL, so an
+id of another organisation's adoption or entry is 404. Every write goes through a
+service in ``apps.adoption.services``; its ``ValidationError`` becomes a 400 keyed by
+the API's field names, and nothing is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cached_property
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer, ValidationError
+from rest_framework.settings import api_settings
+
+from apps.organisations.api.permissions import OrganisationScopedMixin
+from apps.organisations.permissions import Perm
+
+from .. import services
+from ..models import Adoption, MaturityAssessment, MaturityRating, Metric, ProgressEntry
+from ..services import EntryInput
+from . import serializers
+from .filters import AdoptionFilter
+
+# Service error keys → the API's field names.
+ENTRY_FIELDS = {"metric_values": "metrics", "status_to": "status"}
+ASSESSMENT_FIELDS = {"levels": "ratings"}
+# Adoption constraints whose model-wide errors are about one field of the request.
+ADOPTION_CONSTRAINTS = {
+    "adoption_once_per_action": "action",
+    "adoption_target_after_start": "target_date",
+}
+
+
+def adoption_errors() -> dict[str, str]:
+    """The adoption constraints' messages (in the active language) → their fields."""
+    return {
+        str(constraint.violation_error_message): ADOPTION_CONSTRAINTS[constraint.name]
+        for constraint in Adoption._meta.constraints
+        if constraint.name in ADOPTION_CONSTRAINTS
+    }
+
+
+def _error_key(field: str, message: str, rename: Mapping[str, str]) -> str:
+    if field == NON_FIELD_ERRORS:
+        return rename.get(message, api_settings.NON_FIELD_ERRORS_KEY)
+    return rename.get(field, field)
+
+
+@contextmanager
+def service_errors(rename: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Turn a service's ValidationError into a 400 keyed by the API's field names.
+
+    ``rename`` maps a service's field names, or the messages of its model-wide
+    errors (constraints), to fields of the request.
+    """
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise ValidationError({"detail": exc.messages}) from exc
+        detail: dict[str, list[str]] = {}
+        for field, errors in exc.error_dict.items():
+            for message in DjangoValidationError(errors).messages:
+                detail.setdefault(_error_key(field, message, rename or {}), []).append(message)
+        raise ValidationError(detail) from exc
+
+
+class OrganisationContextMixin(OrganisationScopedMixin):
+    """Gives serializers the organisation of the URL (None while building the schema)."""
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()  # type: ignore[misc]
+        return {**context, "organisation": getattr(self, "organisation", None)}
+
+    def parse(self, serializer_class: type[BaseSerializer], **kwargs: Any) -> dict[str, Any]:
+        serializer = serializer_class(
+            data=self.request.data, context=self.get_serializer_context(), **kwargs
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+# --- Adoptions --------------------------------------------------------------------------------
+
+ADOPTION_TAGS = ["adoptions"]
+ADOPT_DESCRIPTION = (
+    "Adopt an action of the published roadmap, by code. An action is adopted once per "
+    "organisation; the owner must be a member (by email address); partners are slugs of "
+    "verified organisations. The first progress entry records the adoption. Needs "
+    "`adoption:write` (contributors, PE leads, admins)."
+)
+
+
+class AdoptionViewMixin(OrganisationContextMixin):
+    def adoptions(self) -> QuerySet[Adoption]:
+        if getattr(self, "swagger_fake_view", False):  # Building the schema: no organisation.
+            return Adoption.objects.none()
+        return (
+            Adoption.objects.for_organisation(self.organisation)
+            .for_listing()
+            .prefetch_related("partners")
+        )
+
+    def respond(self, adoption: Adoption, code: int = status.HTTP_200_OK) -> Response:
+        adoption = self.adoptions().get(pk=adoption.pk)
+        output = serializers.AdoptionSerializer(adoption, context=self.get_serializer_context())
+        return Response(output.data, status=code)
+
+
+@extend_schema(tags=ADOPTION_TAGS)
+@extend_schema_view(
+    get=extend_schema(
+        summary="List adoptions",
+        description=(
+            "The organisation's adoptions, by action code, filtered by status, end goal "
+            "(code), dimension (slug) and owner (user id or email). Needs `adoption:view`."
+        ),
+    ),
+    post=extend_schema(
+        summary="Adopt an action",
+        description=ADOPT_DESCRIPTION,
+        request=serializers.AdoptionCreateSerializer,
+        responses={201: serializers.AdoptionSerializer},
+    ),
+)
+class AdoptionListView(AdoptionViewMixin, generics.ListAPIView):
+    permission = Perm.ADOPTION_VIEW
+    permissions_by_method = {"POST": Perm.ADOPTION_WRITE}
+    serializer_class = serializers.AdoptionSerializer
+    filterset_class = AdoptionFilter
+
+    def get_queryset(self) -> QuerySet[Adoption]:
+        return self.adoptions()
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        # For the browsable API's form; the schema is declared with extend_schema.
+        if self.request.method == "POST":
+            return serializers.AdoptionCreateSerializer
+        return super().get_serializer_class()
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.parse(serializers.AdoptionCreateSerializer)
+        with service_errors(adoption_errors()):
+            adoption = services.adoption_create(
+                organisation=self.organisation,
+                by=request.user,
+                action=data.pop("action"),
+                partners=data.pop("partners", ()),
+                **data,
+            )
+        return self.respond(adoption, status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=ADOPTION_TAGS)
+@extend_schema_view(
+    get=extend_schema(summary="Retrieve an adoption", description="Needs `adoption:view`."),
+    patch=extend_schema(
+        summary="Change an adoption",
+        description=(
+            "Only the fields sent change; `partners`, when sent, replaces the list. A status "
+            "change leaves a progress entry. An adoption whose action was removed from the "
+            "roadmap is read-only (400). Needs `adoption:write`."
+        ),
+        request=serializers.AdoptionWriteSerializer,
+        responses={200: serializers.AdoptionSerializer},
+    ),
+)
+class AdoptionDetailView(AdoptionViewMixin, generics.RetrieveAPIView):
+    permission = Perm.ADOPTION_VIEW
+    permissions_by_method = {"PATCH": Perm.ADOPTION_WRITE}
+    http_method_names = ["get", "patch", "head", "options"]
+    serializer_class = serializers.AdoptionSerializer
+    lookup_url_kwarg = "id"
+    filter_backends = []
+
+    def get_queryset(self) -> QuerySet[Adoption]:
+        return self.adoptions()
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        if self.request.method == "PATCH":
+            return serializers.AdoptionWriteSerializer
+        return super().get_serializer_class()
+
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        adoption = self.get_object()
+        data = self.parse(serializers.AdoptionWriteSerializer, partial=True)
+        with service_errors(adoption_errors()):
+            adoption = services.adoption_update(
+                adoption=adoption, by=request.user, partners=data.pop("partners", None), **data
+            )
+        return self.respond(adoption)
+
+
+# --- Progress ---------------------------------------------------------------------------------
+
+PROGRESS_TAGS = ["progress"]
+ENTRY_REQUEST = {
+    "application/json": serializers.ProgressEntryJSONSerializer,
+    "multipart/form-data": serializers.ProgressEntryMultipartSerializer,
+}
+ENTRY_RULES = (
+    " Send JSON, or a multipart form to upload evidence files (PDF, DOCX, XLSX, PNG, JPEG; "
+    "at most 10 MB each; the type is read from the content). A status given here changes "
+    "the adoption's status. Anything invalid (a file, a link, a percentage outside 0-100, "
+    "a negative or unknown metric) answers 400 and nothing is stored. Needs `adoption:write`."
+)
+
+
+class EntryViewMixin(OrganisationContextMixin):
+    """Views under an adoption: the adoption, scoped to the organisation, or 404."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @cached_property
+    def adoption(self) -> Adoption:
+        adoptions = Adoption.objects.for_organisation(self.organisation)
+        return get_object_or_404(adoptions, pk=self.kwargs["id"])
+
+    def entries(self) -> QuerySet[ProgressEntry]:
+        if getattr(self, "swagger_fake_view", False):
+            return ProgressEntry.objects.none()
+        return self.adoption.entries.with_details()
+
+    def entry_input(self) -> EntryInput:
+        data = self.parse(serializers.ProgressEntryInputSerializer)
+        return EntryInput(
+            entry_date=data.get("entry_date") or timezone.localdate(),
+            narrative=data["narrative"],
+            status_to=data.get("status") or "",
+            percent_complete=data.get("percent_complete"),
+            links=data["links"],
+            files=data["files"],
+            metric_values={row["metric"]: row["value"] for row in data["metrics"]},
+            barriers={row["category"]: row["note"] for row in data["barriers"]},
+        )
+
+    def respond(self, entry: ProgressEntry) -> Response:
+        entry = self.entries().get(pk=entry.pk)
+        context = self.get_serializer_context()
+        output = serializers.ProgressEntrySerializer(entry, context=context)
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=PROGRESS_TAGS)
+@extend_schema_view(
+    get=extend_schema(
+        summary="List progress entries",
+        description=(
+            "The adoption's progress log, newest first: the current version of each entry, "
+            "with its evidence, metric values and barriers. A correction's `supersedes` is "
+            "the id of the version it replaces; `include_corrected=true` lists those too. "
+            "Files are downloaded from `download_url` by signed-in members. Needs "
+            "`adoption:view`."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "include_corrected",
+                OpenApiTypes.BOOL,
+                description="Also list the versions that corrections replaced.",
+            )
+        ],
+    ),
+    post=extend_schema(
+        summary="Log progress",
+        description="Add a dated progress entry to the adoption." + ENTRY_RULES,
+        request=ENTRY_REQUEST,
+        responses={201: serializers.ProgressEntrySerializer},
+    ),
+)
+class ProgressListView(EntryViewMixin, generics.ListAPIView):
+    permission = Perm.ADOPTION_VIEW
+    permissions_by_method = {"POST": Perm.ADOPTION_WRITE}
+    serializer_class = serializers.ProgressEntrySerializer
+    filter_backends = []
+
+    def get_queryset(self) -> QuerySet[ProgressEntry]:
+        entries = self.entries()
+        if self.request.query_params.get("include_corrected") in ("true", "1"):
+            return entries
+        return entries.current()
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        if self.request.method == "POST":
+            return serializers.ProgressEntryInputSerializer
+        return super().get_serializer_class()
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.entry_input()
+        with service_errors(ENTRY_FIELDS):
+            entry = services.progress_entry_create(
+                adoption=self.adoption, by=request.user, data=data
+            )
+        return self.respond(entry)
+
+
+@extend_schema(
+    tags=PROGRESS_TAGS,
+    summary="Correct a progress entry",
+    description=(
+        "Entries are never edited: the correction is a new entry that supersedes this one, "
+        "which stays readable. Only the current version can be corrected (400 otherwise)."
+        + ENTRY_RULES
+    ),
+    request=ENTRY_REQUEST,
+    responses={201: serializers.ProgressEntrySerializer},
+)
+class ProgressCorrectView(EntryViewMixin, generics.GenericAPIView):
+    permission = Perm.ADOPTION_WRITE
+    serializer_class = serializers.ProgressEntryInputSerializer
+    filter_backends = []
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        entry = get_object_or_404(self.adoption.entries.all(), pk=kwargs["entry_id"])
+        data = self.entry_input()
+        with service_errors(ENTRY_FIELDS):
+            correction = services.progress_entry_correct(entry=entry, by=request.user, data=data)
+        return self.respond(correction)
+
+
+# --- Maturity assessments ---------------------------------------------------------------------
+
+
+@extend_schema(tags=["assessments"])
+@extend_schema_view(
+    get=extend_schema(
+        summary="List maturity assessments",
+        description=(
+            "The organisation's maturity checkpoints, newest first, each with a 1-5 level "
+            "for end goals (`end_goal`: code) and dimensions (`dimension`: slug). Earlier "
+            "assessments are kept for comparison. Needs `adoption:view`."
+        ),
+    ),
+    post=extend_schema(
+        summary="Record a maturity assessment",
+        description=(
+            "Rate the organisation's PE maturity from 1 (ad hoc) to 5 (embedded), each "
+            'rating for an end goal or a dimension: `{"end_goal": "EG1", "level": 3}` or '
+            '`{"dimension": "culture", "level": 2}`. Needs `assessment:write` (PE leads, '
+            "admins)."
+        ),
+        request=serializers.AssessmentInputSerializer,
+        responses={201: serializers.AssessmentSerializer},
+    ),
+)
+class AssessmentListView(OrganisationContextMixin, generics.ListAPIView):
+    permission = Perm.ADOPTION_VIEW
+    permissions_by_method = {"POST": Perm.ASSESSMENT_WRITE}
+    serializer_class = serializers.AssessmentSerializer
+    filter_backends = []
+
+    def get_queryset(self) -> QuerySet[MaturityAssessment]:
+        if getattr(self, "swagger_fake_view", False):
+            return MaturityAssessment.objects.none()
+        ratings = MaturityRating.objects.select_related("end_goal", "dimension").order_by("pk")
+        return self.organisation.assessments.select_related("created_by").prefetch_related(
+            Prefetch("ratings", queryset=ratings)
+        )
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        if self.request.method == "POST":
+            return serializers.AssessmentInputSerializer
+        return super().get_serializer_class()
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.parse(serializers.AssessmentInputSerializer)
+        ratings = data["ratings"]
+        with service_errors(ASSESSMENT_FIELDS):
+            assessment = services.assessment_create(
+                organisation=self.organisation,
+                by=request.user,
+                assessed_on=data.get("assessed_on") or timezone.localdate(),
+                notes=data["notes"],
+                goal_levels={r["end_goal"]: r["level"] for r in ratings if r.get("end_goal")},
+                dimension_levels={
+                    r["dimension"]: r["level"] for r in ratings if r.get("dimension")
+                },
+            )
+        assessment = self.get_queryset().get(pk=assessment.pk)
+        output = serializers.AssessmentSerializer(assessment, context=self.get_serializer_context())
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+
+# --- Metric catalogue -------------------------------------------------------------------------
+
+
+@extend_schema(
+    tags=["metrics"],
+    summary="List metrics",
+    description=(
+        "The active metric catalogue that progress entries report values for (after the "
+        "PARADIGM Monitoring and Evaluation framework). Public and read-only; not paginated."
+    ),
+)
+class MetricListView(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    queryset = Metric.objects.filter(is_active=True)
+    serializer_class = serializers.MetricSerializer
+    filter_backends = []
+    pagination_class = None

@@ -1,0 +1,160 @@
+"""The organisation dashboard (/o/<slug>/): everything it shows, in a fixed number of queries.
+
+:func:`dashboard_for` gathers the shared selectors and a few lists. Nothing is cached, so a
+new adoption or progress entry shows at once. The query count does not grow with the number
+of adoptions, entries or assessments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .models import Adoption, ProgressEntry
+from .selectors import coverage_by_end_goal, maturity_trend, recent_activity, status_counts
+
+if TYPE_CHECKING:
+    from apps.organisations.models import Organisation
+
+UPCOMING_DAYS = 30
+DEADLINE_LIMIT = 10
+DORMANT_LIMIT = 5
+ACTIVITY_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A progress entry as the dashboard lists it: the first line of its narrative only."""
+
+    entry: ProgressEntry
+    first_line: str
+
+
+@dataclass(frozen=True)
+class MaturityRow:
+    """One checkpoint of the maturity table: its date and a level (or None) per series."""
+
+    date: dt.date
+    levels: list[int | None]
+
+
+def dashboard_for(
+    *, organisation: Organisation, today: dt.date | None = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Everything the organisation dashboard shows. Eight queries, whatever the data size."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    statuses = status_counts(organisation=organisation)
+    trend = maturity_trend(organisation=organisation)
+    return {
+        "total": sum(count for _value, _label, count in statuses),
+        "status_counts": statuses,
+        "coverage": coverage_by_end_goal(organisation=organisation),
+        "counts": deadline_counts(organisation=organisation, today=today, now=now),
+        "overdue": adoptions_overdue(organisation=organisation, today=today),
+        "upcoming": adoptions_upcoming(organisation=organisation, today=today),
+        "dormant": adoptions_dormant(organisation=organisation, now=now),
+        "activity": activity_for(organisation=organisation),
+        "maturity": trend,
+        "maturity_rows": maturity_rows(trend),
+        "maturity_summary": maturity_summary(trend),
+        "upcoming_days": UPCOMING_DAYS,
+    }
+
+
+def deadline_counts(
+    *, organisation: Organisation, today: dt.date, now: dt.datetime
+) -> dict[str, int]:
+    """How many adoptions are overdue, due within UPCOMING_DAYS and dormant. One query."""
+    adoptions = Adoption.objects.for_organisation(organisation)
+    return adoptions.aggregate(
+        overdue=Count("pk", filter=Q(pk__in=adoptions.overdue(today).values("pk"))),
+        upcoming=Count(
+            "pk", filter=Q(pk__in=adoptions.due_within(UPCOMING_DAYS, today).values("pk"))
+        ),
+        dormant=Count("pk", filter=Q(pk__in=adoptions.dormant(now).values("pk"))),
+    )
+
+
+def _listed(adoptions: QuerySet[Adoption], organisation: Organisation) -> list[Adoption]:
+    rows = list(adoptions)
+    for adoption in rows:
+        # Already loaded: links to the adoption need it, and must not query once per row.
+        adoption.organisation = organisation
+    return rows
+
+
+def adoptions_overdue(*, organisation: Organisation, today: dt.date) -> list[Adoption]:
+    """Open adoptions past their target date, the longest overdue first."""
+    adoptions = Adoption.objects.for_organisation(organisation).overdue(today).for_listing()
+    return _listed(adoptions.order_by("target_date", "action__code")[:DEADLINE_LIMIT], organisation)
+
+
+def adoptions_upcoming(*, organisation: Organisation, today: dt.date) -> list[Adoption]:
+    """Open adoptions due within UPCOMING_DAYS, the soonest first."""
+    adoptions = Adoption.objects.for_organisation(organisation).due_within(UPCOMING_DAYS, today)
+    adoptions = adoptions.for_listing().order_by("target_date", "action__code")
+    return _listed(adoptions[:DEADLINE_LIMIT], organisation)
+
+
+def adoptions_dormant(*, organisation: Organisation, now: dt.datetime) -> list[Adoption]:
+    """Open adoptions with no activity for a long time, the quietest first."""
+    quiet_since = Coalesce("last_activity_at", "created_at")
+    adoptions = Adoption.objects.for_organisation(organisation).dormant(now).for_listing()
+    adoptions = adoptions.annotate(quiet_since=quiet_since).order_by("quiet_since", "action__code")
+    return _listed(adoptions[:DORMANT_LIMIT], organisation)
+
+
+def first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def activity_for(*, organisation: Organisation) -> list[Activity]:
+    """The latest progress entries, newest first, each with its narrative's first line."""
+    entries = recent_activity(organisation=organisation, limit=ACTIVITY_LIMIT)
+    for entry in entries:
+        entry.adoption.organisation = organisation
+    return [Activity(entry=entry, first_line=first_line(entry.narrative)) for entry in entries]
+
+
+def maturity_rows(trend: dict[str, Any]) -> list[MaturityRow]:
+    """The trend turned into table rows: one per checkpoint, a column per series."""
+    series = list(trend["series"].values())
+    return [
+        MaturityRow(date=day, levels=[levels[index] for levels in series])
+        for index, day in enumerate(trend["dates"])
+    ]
+
+
+def _change(label: str, values: list[int | None]) -> str | None:
+    latest = values[-1]
+    if latest is None:
+        return None
+    earlier = [value for value in values[:-1] if value is not None]
+    names = {"label": label, "level": latest, "previous": earlier[-1] if earlier else None}
+    if not earlier:
+        return _("%(label)s at level %(level)d, its first rating") % names
+    if latest > earlier[-1]:
+        return _("%(label)s at level %(level)d, up from %(previous)d") % names
+    if latest < earlier[-1]:
+        return _("%(label)s at level %(level)d, down from %(previous)d") % names
+    return _("%(label)s at level %(level)d, unchanged") % names
+
+
+def maturity_summary(trend: dict[str, Any]) -> str:
+    """One sentence on the latest checkpoint, e.g. "Latest checkpoint 12 March 2026: EG1
+    at level 3, up from 2." Empty when there is no assessment."""
+    if not trend["dates"]:
+        return ""
+    changes = [_change(label, values) for label, values in trend["series"].items()]
+    return _("Latest checkpoint %(date)s: %(levels)s.") % {
+        "date": date_format(trend["dates"][-1]),
+        "levels": "; ".join(change for change in changes if change),
+    }

@@ -1,0 +1,395 @@
+"""Forms of the adoption pages. They parse and check input; services do the writes.
+
+Rules that belong to the domain (a target date after the start date, one adoption per
+action, file types, percentages) live in ``services.py``; the views turn the services'
+errors into errors on these forms' fields (``add_service_errors``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.organisations.models import Organisation
+from apps.roadmap.models import Action, BarrierCategory, Dimension, EndGoal
+
+from .evidence import ALLOWED_LABEL
+from .models import AdoptionStatus, MaturityLevel, Metric, ProgressEntry
+from .services import ADOPTION_FIELDS, EntryInput
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+# How many organisations the partner list offers (verified ones, by name).
+PARTNER_CHOICES_LIMIT = 200
+MAX_LINKS = 10
+# The service says the same; the form says it too, so that it shows with the other errors.
+PERCENT_RANGE = _("Give a percentage from 0 to 100.")
+FILES_LOST = _(
+    "Nothing was saved. Choose your files again: browsers cannot keep a file selection "
+    "after an error."
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def add_service_errors(
+    form: forms.Form, error: ValidationError, mapping: Mapping[str, str | None] | None = None
+) -> None:
+    """Put a service's ValidationError on the form: on the field it names when the form
+    has one (after ``mapping``), otherwise with the errors of the whole form."""
+    mapping = mapping or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, errors in error.error_dict.items():
+        field = mapping.get(key, key)
+        if field not in form.fields:
+            field = None
+        for item in errors:
+            target = field
+            if key == NON_FIELD_ERRORS and item.code == "target_before_start":
+                target = "target_date"
+            form.add_error(target, item)
+
+
+# --- Adoptions ---------------------------------------------------------------------------
+
+
+def member_users(organisation: Organisation) -> QuerySet[User]:
+    from apps.accounts.models import User
+
+    return User.objects.filter(memberships__organisation=organisation).order_by(
+        "full_name", "email"
+    )
+
+
+def partner_choices(organisation: Organisation, keep: Iterable[int] = ()) -> QuerySet:
+    """Verified organisations other than this one, the first 200 by name, plus the
+    partners already chosen (``keep``) so that editing never drops one silently."""
+    first = list(
+        Organisation.objects.verified()
+        .exclude(pk=organisation.pk)
+        .order_by("name")
+        .values_list("pk", flat=True)[:PARTNER_CHOICES_LIMIT]
+    )
+    return Organisation.objects.filter(Q(pk__in=first) | Q(pk__in=list(keep))).order_by("name")
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.full_name} ({obj.email})" if obj.full_name else obj.email
+
+
+class AdoptionFieldsForm(forms.Form):
+    """What an adoption records; the action is chosen only when adopting."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), choices=AdoptionStatus.choices, initial=AdoptionStatus.PLANNED
+    )
+    is_urgent = forms.BooleanField(label=_("Urgent"), required=False)
+    is_important = forms.BooleanField(label=_("Important"), required=False, initial=True)
+    owner = OwnerChoiceField(
+        label=_("Owner"),
+        queryset=None,
+        required=False,
+        empty_label=_("No owner yet"),
+        help_text=_("The member who keeps this adoption moving; reminders go to them."),
+    )
+    start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput())
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Partner organisations"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Verified organisations adopting this action jointly with you. To choose several, "
+            "hold Ctrl (Cmd on a Mac) while you select."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisation: Organisation,
+        keep_partners: Iterable[int] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = member_users(organisation)
+        self.fields["partners"].queryset = partner_choices(organisation, keep_partners)
+        self.fields["is_urgent"].help_text = _(
+            "Rate urgency and importance apart: urgent is not the same as important."
+        )
+
+    def adoption_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in ADOPTION_FIELDS}
+
+
+class AdoptionCreateForm(AdoptionFieldsForm):
+    action = forms.CharField(
+        label=_("Action code"),
+        max_length=16,
+        help_text=_("The code of an action of the published roadmap, such as A2.1.3."),
+    )
+    field_order = ["action"]
+
+    def clean_action(self) -> Action:
+        code = self.cleaned_data["action"].strip().upper()
+        action = Action.objects.published().filter(code=code).first()
+        if action is None:
+            raise ValidationError(
+                _("No action %(code)s in the published roadmap.") % {"code": code},
+                code="unknown_action",
+            )
+        return action
+
+
+class AdoptSelectedForm(forms.Form):
+    """The catalogue's checkboxes: codes of published actions."""
+
+    actions = forms.ModelMultipleChoiceField(
+        queryset=Action.objects.published(),
+        to_field_name="code",
+        error_messages={"required": _("Select at least one action to adopt.")},
+    )
+
+
+# --- Progress entries ----------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django docs, "Uploading multiple files")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single_file_clean = super().clean
+        if isinstance(data, list | tuple):
+            return [single_file_clean(item, initial) for item in data if item]
+        return [single_file_clean(data, initial)] if data else []
+
+
+def _status_change_choices() -> list[tuple[str, str]]:
+    return [("", _("No change")), *AdoptionStatus.choices]
+
+
+class ProgressEntryForm(forms.Form):
+    """One progress entry: what was done, evidence, metric values and barriers.
+
+    Metric fields are ``metric_<slug>``, one per active metric; barrier fields are
+    ``barrier_<slug>`` (ticked when met) and ``barrier_<slug>_note``. A note given
+    without the tick counts as the barrier met.
+    """
+
+    entry_date = forms.DateField(label=_("Date"), widget=DateInput())
+    narrative = forms.CharField(
+        label=_("What was done"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    status_to = forms.ChoiceField(
+        label=_("Status change"), choices=_status_change_choices, required=False
+    )
+    percent_complete = forms.IntegerField(
+        label=_("Percent complete"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "min_value": PERCENT_RANGE,
+            "max_value": PERCENT_RANGE,
+        },
+        help_text=_("From 0 to 100. Leave empty to keep the current figure."),
+    )
+    links = forms.CharField(
+        label=_("Evidence links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Web addresses (https://…), one per line."),
+    )
+    files = MultipleFileField(label=_("Evidence files"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        metrics: Iterable[Metric],
+        barriers: Iterable[BarrierCategory],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entry_date"].initial = timezone.localdate
+        limit_mb = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
+        self.fields["files"].help_text = _(
+            "%(types)s; at most %(limit)d MB each. The type is checked from the content."
+        ) % {"types": ALLOWED_LABEL, "limit": limit_mb}
+        self.fields["files"].widget.attrs["accept"] = ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"
+        self.metrics = {f"metric_{m.slug}": m for m in metrics}
+        self.barriers = {f"barrier_{b.slug}": b for b in barriers}
+        for name, metric in self.metrics.items():
+            self.fields[name] = _metric_field(metric)
+        for name, category in self.barriers.items():
+            self.fields[name] = forms.BooleanField(
+                label=category.name, required=False, help_text=category.description
+            )
+            self.fields[f"{name}_note"] = forms.CharField(
+                label=_("Note on “%(barrier)s”") % {"barrier": category.name},
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    # The template lays out the groups of fields; these give it the bound fields.
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("entry_date", "narrative", "status_to", "percent_complete")]
+
+    def evidence_fields(self) -> list[forms.BoundField]:
+        return [self["links"], self["files"]]
+
+    def metric_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.metrics]
+
+    def barrier_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[name], self[f"{name}_note"]) for name in self.barriers]
+
+    def clean_links(self) -> list[str]:
+        links = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+        if len(links) > MAX_LINKS:
+            raise ValidationError(
+                _("Give at most %(max)d links.") % {"max": MAX_LINKS}, code="too_many"
+            )
+        return links
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name, metric in self.metrics.items():
+            value = cleaned.get(name)
+            if value is not None and value < 0:
+                self.add_error(name, _("%(metric)s cannot be negative.") % {"metric": metric.name})
+        return cleaned
+
+    def entry_input(self) -> EntryInput:
+        data = self.cleaned_data
+        return EntryInput(
+            entry_date=data["entry_date"],
+            narrative=data["narrative"],
+            status_to=data["status_to"],
+            percent_complete=data["percent_complete"],
+            links=data["links"],
+            files=data["files"],
+            metric_values=self._metric_values(),
+            barriers=self._barriers(),
+        )
+
+    def _metric_values(self) -> dict[Metric, Decimal]:
+        values = {metric: self.cleaned_data.get(name) for name, metric in self.metrics.items()}
+        return {metric: value for metric, value in values.items() if value is not None}
+
+    def _barriers(self) -> dict[BarrierCategory, str]:
+        met = {}
+        for name, category in self.barriers.items():
+            note = self.cleaned_data.get(f"{name}_note", "").strip()
+            if self.cleaned_data.get(name) or note:
+                met[category] = note
+        return met
+
+
+def _metric_field(metric: Metric) -> forms.DecimalField:
+    label = f"{metric.name} ({metric.unit})" if metric.unit else metric.name
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        help_text=metric.description,
+        widget=forms.NumberInput(attrs={"min": 0, "step": "any"}),
+    )
+
+
+def entry_initial(entry: ProgressEntry) -> dict[str, Any]:
+    """A form's initial values from an entry (its evidence, metrics and barriers
+    prefetched), for a correction. Files cannot be prefilled."""
+    initial: dict[str, Any] = {
+        "entry_date": entry.entry_date,
+        "narrative": entry.narrative,
+        "status_to": entry.status_to if entry.changes_status else "",
+        "percent_complete": entry.percent_complete,
+        "links": "\n".join(e.url for e in entry.evidence.all() if e.url),
+    }
+    for value in entry.metrics.all():
+        initial[f"metric_{value.metric.slug}"] = value.value
+    for report in entry.barriers.all():
+        initial[f"barrier_{report.category.slug}"] = True
+        initial[f"barrier_{report.category.slug}_note"] = report.note
+    return initial
+
+
+# --- Maturity ------------------------------------------------------------------------------
+
+
+class AssessmentForm(forms.Form):
+    """A 1-5 level for each end goal (``goal_<code>``) and dimension (``dimension_<slug>``)."""
+
+    assessed_on = forms.DateField(label=_("Date of the checkpoint"), widget=DateInput())
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        end_goals: Iterable[EndGoal],
+        dimensions: Iterable[Dimension],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assessed_on"].initial = timezone.localdate
+        self.end_goals = {f"goal_{g.code}": g for g in end_goals}
+        self.dimensions = {f"dimension_{d.slug}": d for d in dimensions}
+        for name, goal in self.end_goals.items():
+            self.fields[name] = _level_field(f"{goal.code} {goal.title}")
+        for name, dimension in self.dimensions.items():
+            self.fields[name] = _level_field(dimension.name)
+
+    def goal_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.end_goals]
+
+    def dimension_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.dimensions]
+
+    def levels(self) -> tuple[dict[EndGoal, int], dict[Dimension, int]]:
+        data = self.cleaned_data
+        goals = {goal: int(data[name]) for name, goal in self.end_goals.items()}
+        dimensions = {dim: int(data[name]) for name, dim in self.dimensions.items()}
+        return goals, dimensions
+
+
+def _level_field(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=MaturityLevel.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a level from 1 to 5.")},
+    )

@@ -1,0 +1,38 @@
+"""An organisation's adoption pages, under ``/o/<slug>/``."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "adoption"
+
+ADOPTION = "o/<slug:slug>/adoptions/<int:pk>/"
+
+urlpatterns = [
+    path("o/<slug:slug>/adoptions/", views.AdoptionListView.as_view(), name="list"),
+    path("o/<slug:slug>/adoptions/catalogue/", views.CatalogueView.as_view(), name="catalogue"),
+    path("o/<slug:slug>/adoptions/new/", views.AdoptionCreateView.as_view(), name="create"),
+    path(ADOPTION, views.AdoptionDetailView.as_view(), name="detail"),
+    path(f"{ADOPTION}edit/", views.AdoptionEditView.as_view(), name="edit"),
+    path(
+        f"{ADOPTION}progress/new/",
+        views.ProgressEntryCreateView.as_view(),
+        name="progress-add",
+    ),
+    path(
+        f"{ADOPTION}progress/<int:entry_pk>/correct/",
+        views.ProgressEntryCorrectView.as_view(),
+        name="progress-correct",
+    ),
+    path(
+        "o/<slug:slug>/evidence/<int:pk>/",
+        views.EvidenceDownloadView.as_view(),
+        name="evidence-download",
+    ),
+    path("o/<slug:slug>/assessments/", views.AssessmentListView.as_view(), name="assessments"),
+    path(
+        "o/<slug:slug>/assessments/new/",
+        views.AssessmentCreateView.as_view(),
+        name="assessment-create",
+    ),
+]

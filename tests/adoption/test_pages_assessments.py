@@ -1,0 +1,153 @@
+"""Maturity assessments: compared side by side, and recorded by PE leads and admins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.adoption import services
+from apps.adoption.models import MaturityAssessment
+from apps.roadmap.models import Dimension, EndGoal
+from tests.organisations.helpers import assert_login_redirect, messages_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _list_url(org) -> str:
+    return reverse("adoption:assessments", args=[org.slug])
+
+
+def _new_url(org) -> str:
+    return reverse("adoption:assessment-create", args=[org.slug])
+
+
+def _assess(
+    org, by, on: dt.date, goal_level: int, dimension_level: int, notes: str = ""
+) -> MaturityAssessment:
+    return services.assessment_create(
+        organisation=org,
+        by=by,
+        assessed_on=on,
+        goal_levels=dict.fromkeys(EndGoal.objects.published(), goal_level),
+        dimension_levels=dict.fromkeys(Dimension.objects.all(), dimension_level),
+        notes=notes,
+    )
+
+
+def _data(**overrides: object) -> dict[str, object]:
+    data = {
+        "assessed_on": timezone.localdate().isoformat(),
+        "goal_EG1": "2",
+        "goal_EG2": "3",
+        "dimension_culture": "4",
+        "dimension_processes": "1",
+        "notes": "Workshop with the whole team.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_assessments_are_compared_newest_first(
+    client_as, org, pe_lead, viewer, small_roadmap
+) -> None:
+    _assess(org, pe_lead, dt.date(2024, 1, 15), 1, 2, notes="Baseline.")
+    _assess(org, pe_lead, dt.date(2025, 1, 15), 3, 4)
+
+    response = client_as(viewer).get(_list_url(org))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    headers = re.findall(r'<time datetime="(\d{4}-\d\d-\d\d)"', html)
+    assert headers == ["2025-01-15", "2024-01-15"]
+    eg1 = re.search(r"<th scope=\"row\">EG1 End goal 1</th>(.*?)</tr>", html, re.DOTALL).group(1)
+    assert re.findall(r"<td>(.*?)</td>", eg1) == ["3 · Defined", "1 · Ad hoc"]
+    culture = re.search(r"<th scope=\"row\">Culture</th>(.*?)</tr>", html, re.DOTALL).group(1)
+    assert re.findall(r"<td>(.*?)</td>", culture) == ["4 · Managed", "2 · Emerging"]
+    assert "Baseline." in html
+    assert "5 · Embedded: PE is business as usual, sustained and improved." in html
+    assert "Record an assessment" not in html  # viewers cannot assess
+
+
+def test_with_no_assessment_the_page_says_so(client_as, org, pe_lead, small_roadmap) -> None:
+    html = client_as(pe_lead).get(_list_url(org)).content.decode()
+
+    assert "No assessment recorded yet." in html
+    assert "Record an assessment" in html
+
+
+def test_the_form_has_a_labelled_group_of_levels_per_item(
+    client_as, org, pe_lead, small_roadmap
+) -> None:
+    html = client_as(pe_lead).get(_new_url(org)).content.decode()
+
+    assert html.count("<fieldset") == 4  # EG1, EG2, culture, processes
+    assert re.search(r"<legend[^>]*>\s*EG1 End goal 1", html)
+    assert re.search(r"<legend[^>]*>\s*Processes", html)
+    assert html.count('type="radio" class="form-check-input"  name="goal_EG1"') == 5
+    assert "3 · Defined: PE has agreed processes, roles and some resources." in html
+
+
+def test_a_pe_lead_records_an_assessment(client_as, org, pe_lead, small_roadmap) -> None:
+    response = client_as(pe_lead).post(_new_url(org), _data())
+
+    assert response.status_code == 302
+    assert response["Location"] == _list_url(org)
+    assert messages_of(response) == ["The maturity assessment is recorded."]
+    assessment = MaturityAssessment.objects.get()
+    assert assessment.organisation == org
+    assert assessment.created_by == pe_lead
+    assert assessment.notes == "Workshop with the whole team."
+    levels = {
+        (r.end_goal.code if r.end_goal else r.dimension.slug): r.level
+        for r in assessment.ratings.select_related("end_goal", "dimension")
+    }
+    assert levels == {"EG1": 2, "EG2": 3, "culture": 4, "processes": 1}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"goal_EG2": ""}, "goal_EG2", "Choose a level from 1 to 5."),
+        ({"dimension_culture": "6"}, "dimension_culture", "Select a valid choice."),
+        (
+            {"assessed_on": (timezone.localdate() + dt.timedelta(days=1)).isoformat()},
+            "assessed_on",
+            "The date cannot be in the future.",
+        ),
+    ],
+)
+def test_bad_input_records_nothing(
+    client_as, org, pe_lead, small_roadmap, overrides, field, message
+) -> None:
+    response = client_as(pe_lead).post(_new_url(org), _data(**overrides))
+
+    assert response.status_code == 400
+    assert any(e.startswith(message) for e in response.context["form"].errors[field])
+    assert not MaturityAssessment.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["contributor", "viewer"])
+def test_only_pe_leads_and_admins_assess(client_as, org, personas, small_roadmap, persona) -> None:
+    client = client_as(personas[persona])
+
+    assert client.get(_new_url(org)).status_code == 403
+    assert client.post(_new_url(org), _data()).status_code == 403
+    assert not MaturityAssessment.objects.exists()
+
+
+def test_outsiders_get_404_and_visitors_are_sent_to_sign_in(
+    client, client_as, org, outsider
+) -> None:
+    assert_login_redirect(client.get(_list_url(org)))
+    assert_login_redirect(client.get(_new_url(org)))
+    assert client_as(outsider).get(_list_url(org)).status_code == 404
+    assert client_as(outsider).post(_new_url(org), _data()).status_code == 404
+
+
+def test_a_wrong_method_is_refused(client_as, org, owner) -> None:
+    assert client_as(owner).post(_list_url(org)).status_code == 405
+    assert client_as(owner).delete(_new_url(org)).status_code == 405

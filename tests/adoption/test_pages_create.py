@@ -1,0 +1,137 @@
+"""Adopting one action: prefilled from the action's page, errors from the service on fields."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from apps.adoption.models import Adoption, AdoptionStatus
+from tests.organisations.factories import OrganisationFactory
+from tests.organisations.helpers import assert_login_redirect, messages_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(org, query: str = "") -> str:
+    return reverse("adoption:create", args=[org.slug]) + query
+
+
+def _data(**overrides: object) -> dict[str, object]:
+    data = {
+        "action": "A1.2.1",
+        "status": AdoptionStatus.PLANNED,
+        "is_important": "on",
+        "start_date": "2025-01-01",
+        "target_date": "2025-12-31",
+        "notes": "Start with the board.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_code_is_prefilled_from_the_address(client_as, org, contributor, small_roadmap) -> None:
+    response = client_as(contributor).get(_url(org, "?action=a1.2.1"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="A1.2.1"' in html
+    assert "You are adopting <strong>A1.2.1</strong> Action 1.2.1." in html
+
+
+def test_an_adoption_already_made_is_pointed_to(client_as, org, contributor, adoption) -> None:
+    response = client_as(contributor).get(_url(org, "?action=A1.1.1"))
+
+    html = response.content.decode()
+    assert "Your organisation has already adopted A1.1.1." in html
+    assert reverse("adoption:detail", args=[org.slug, adoption.pk]) in html
+
+
+def test_the_owner_and_partner_choices(client_as, org, contributor, viewer, small_roadmap) -> None:
+    partner = OrganisationFactory(verified=True, name="Partner Org")
+    pending = OrganisationFactory(name="Pending Org")
+    org.status = "verified"
+    org.save()
+
+    form = client_as(contributor).get(_url(org)).context["form"]
+
+    assert set(form.fields["owner"].queryset) == {contributor, viewer}
+    assert list(form.fields["partners"].queryset) == [partner]
+    assert pending not in form.fields["partners"].queryset
+
+
+def test_a_contributor_adopts_an_action(client_as, org, contributor, viewer, small_roadmap) -> None:
+    partner = OrganisationFactory(verified=True)
+
+    response = client_as(contributor).post(
+        _url(org), _data(owner=viewer.pk, partners=[partner.pk], is_urgent="on")
+    )
+
+    adoption = Adoption.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("adoption:detail", args=[org.slug, adoption.pk])
+    assert messages_of(response) == ["You adopted A1.2.1."]
+    assert adoption.organisation == org
+    assert adoption.action.code == "A1.2.1"
+    assert adoption.owner == viewer
+    assert adoption.is_urgent
+    assert adoption.is_important
+    assert list(adoption.partners.all()) == [partner]
+    assert adoption.notes == "Start with the board."
+    assert adoption.entries.get().author == contributor
+
+
+def test_an_unknown_code_is_a_form_error(client_as, org, contributor, small_roadmap) -> None:
+    response = client_as(contributor).post(_url(org), _data(action="A9.9.9"))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["action"] == [
+        "No action A9.9.9 in the published roadmap."
+    ]
+    assert not Adoption.objects.exists()
+
+
+def test_a_target_before_the_start_is_an_error_on_the_target(
+    client_as, org, contributor, small_roadmap
+) -> None:
+    response = client_as(contributor).post(
+        _url(org), _data(start_date="2025-06-01", target_date="2025-05-01")
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["target_date"] == [
+        "The target date cannot be before the start date."
+    ]
+    assert not Adoption.objects.exists()
+
+
+def test_adopting_twice_is_an_error(client_as, org, contributor, adoption) -> None:
+    response = client_as(contributor).post(_url(org), _data(action="A1.1.1"))
+
+    assert response.status_code == 400
+    assert "Your organisation has already adopted this action." in response.content.decode()
+    assert Adoption.objects.count() == 1
+
+
+def test_the_owner_must_be_a_member(client_as, org, contributor, outsider, small_roadmap) -> None:
+    response = client_as(contributor).post(_url(org), _data(owner=outsider.pk))
+
+    assert response.status_code == 400
+    assert "owner" in response.context["form"].errors
+    assert not Adoption.objects.exists()
+
+
+def test_viewers_cannot_adopt(client_as, org, viewer, small_roadmap) -> None:
+    assert client_as(viewer).get(_url(org)).status_code == 403
+    assert client_as(viewer).post(_url(org), _data()).status_code == 403
+    assert not Adoption.objects.exists()
+
+
+def test_outsiders_get_404_and_visitors_are_sent_to_sign_in(
+    client, client_as, org, outsider
+) -> None:
+    assert_login_redirect(client.get(_url(org)))
+    assert client_as(outsider).post(_url(org), _data()).status_code == 404
+
+
+def test_a_wrong_method_is_refused(client_as, org, contributor) -> None:
+    assert client_as(contributor).delete(_url(org)).status_code == 405

@@ -1,0 +1,189 @@
+"""Fixtures of the export and import tests: personas, partners and a full history.
+
+Imported by ``tests/adoption/test_transfer_*.py`` with ``from … import *``:
+``tests/organisations/conftest.py`` does not apply outside its folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.adoption import services
+from apps.adoption.models import Adoption, AdoptionStatus, Metric, ProgressEntry
+from apps.adoption.services import EntryInput
+from apps.organisations.models import Organisation
+from apps.organisations.permissions import Role
+from apps.roadmap.models import Action, BarrierCategory, Edition
+from tests.accounts.factories import UserFactory
+from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.roadmap.factories import (
+    ActionFactory,
+    BarrierCategoryFactory,
+    EditionFactory,
+    EndGoalFactory,
+    IntermediateGoalFactory,
+)
+
+__all__ = [
+    "barrier_categories",
+    "client_as",
+    "fresh_org",
+    "history",
+    "org",
+    "partners",
+    "personas",
+]
+
+EMAILS = {
+    "owner": ("owner@example.org", Role.ADMIN),
+    "pe_lead": ("lead@example.org", Role.PE_LEAD),
+    "contributor": ("contributor@example.org", Role.CONTRIBUTOR),
+    "viewer": ("viewer@example.org", Role.VIEWER),
+}
+
+
+def add_members(org: Organisation) -> dict[str, User]:
+    """The four personas as members of ``org`` (the same users for every organisation)."""
+    return {
+        persona: MembershipFactory(organisation=org, user=UserFactory(email=email), role=role).user
+        for persona, (email, role) in EMAILS.items()
+    }
+
+
+@pytest.fixture
+def org(db) -> Organisation:
+    return OrganisationFactory(name="Patients Together", slug="patients-together", verified=True)
+
+
+@pytest.fixture
+def personas(org: Organisation) -> dict[str, User]:
+    people = add_members(org)
+    people["outsider"] = UserFactory(email="outsider@example.org")
+    return people
+
+
+@pytest.fixture
+def fresh_org(personas: dict[str, User]) -> Organisation:
+    """A second organisation with the same members, to import into."""
+    fresh = OrganisationFactory(name="Fresh Start", slug="fresh-start", verified=True)
+    add_members(fresh)
+    return fresh
+
+
+@pytest.fixture
+def client_as(client: Client) -> Callable[[User], Client]:
+    def sign_in(user: User) -> Client:
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def partners(db) -> list[Organisation]:
+    return [
+        OrganisationFactory(slug="hospital-partner", verified=True),
+        OrganisationFactory(slug="industry-partner", verified=True),
+    ]
+
+
+@pytest.fixture
+def barrier_categories(db) -> list[BarrierCategory]:
+    return [
+        BarrierCategoryFactory(slug="lack-of-resources", name="Lack of resources", order=1),
+        BarrierCategoryFactory(slug="lack-of-trust", name="Lack of trust", order=2),
+    ]
+
+
+def _removed_action(code: str) -> Action:
+    """An action of an archived edition: what carry-over leaves behind, read-only."""
+    old = EditionFactory(status=Edition.Status.ARCHIVED, version_label="2019")
+    goal = IntermediateGoalFactory(end_goal=EndGoalFactory(edition=old, code="EG1"), code="IG1.1")
+    return ActionFactory(intermediate_goal=goal, code=code)
+
+
+def _day(days_ago: int) -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=days_ago)
+
+
+@pytest.fixture
+def history(
+    org: Organisation,
+    personas: dict[str, User],
+    small_roadmap: Edition,
+    partners: list[Organisation],
+    barrier_categories: list[BarrierCategory],
+) -> dict[str, Adoption]:
+    """Three adoptions with owner, partners, dates, links, metrics, barriers and a correction,
+    plus one adoption whose action was removed from the roadmap."""
+    lead, contributor = personas["pe_lead"], personas["contributor"]
+    actions = {a.code: a for a in small_roadmap.actions.all()}
+    first = services.adoption_create(
+        organisation=org,
+        action=actions["A1.1.1"],
+        by=lead,
+        partners=partners,
+        owner=lead,
+        is_urgent=True,
+        start_date=_day(400),
+        target_date=_day(-200),
+        notes='=HYPERLINK("http://evil.example")\nSecond line, with a comma.',
+    )
+    second = services.adoption_create(
+        organisation=org, action=actions["A1.2.1"], by=contributor, is_important=False
+    )
+    third = services.adoption_create(
+        organisation=org, action=actions["A2.1.2"], by=lead, owner=contributor
+    )
+    metrics = {m.slug: m for m in Metric.objects.all()}
+    entry = services.progress_entry_create(
+        adoption=first,
+        by=contributor,
+        data=EntryInput(
+            entry_date=_day(90),
+            narrative="Held a workshop with the patient advisory board.",
+            status_to=AdoptionStatus.IN_PROGRESS,
+            percent_complete=30,
+            links=["https://example.org/minutes", "https://example.org/photos?id=1,2"],
+            metric_values={
+                metrics["pe-activities"]: Decimal("2"),
+                metrics["pe-budget"]: Decimal("1500.50"),
+            },
+            barriers={barrier_categories[0]: "Budget cut.\nNo staff in summer."},
+        ),
+    )
+    services.progress_entry_correct(
+        entry=entry,
+        by=lead,
+        data=EntryInput(
+            entry_date=_day(89),
+            narrative="-5 participants cancelled; held two workshops.",
+            status_to=AdoptionStatus.IN_PROGRESS,
+            percent_complete=35,
+            links=["https://example.org/minutes"],
+            metric_values={metrics["pe-activities"]: Decimal("2")},
+            barriers={barrier_categories[1]: ""},
+        ),
+    )
+    services.progress_entry_create(
+        adoption=second,
+        by=personas["owner"],
+        data=EntryInput(entry_date=_day(10), narrative="@team kick-off", percent_complete=5),
+    )
+    removed = Adoption.objects.create(
+        organisation=org, action=_removed_action("A1.1.1"), action_removed=True
+    )
+    ProgressEntry.objects.create(
+        adoption=removed, entry_date=_day(30), narrative="A1.1.1 is not in edition 2021."
+    )
+    services.progress_entry_create(
+        adoption=third, by=lead, data=EntryInput(entry_date=_day(3), narrative="Plan agreed.")
+    )
+    return {"first": first, "second": second, "third": third, "removed": removed}

@@ -1,0 +1,85 @@
+"""The OpenAPI schema documents every endpoint of the adoption API."""
+
+import pytest
+from django.urls import include, path
+from drf_spectacular.drainage import GENERATOR_STATS, reset_generator_stats
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
+
+pytestmark = pytest.mark.django_db
+
+ADOPTIONS = "/api/v1/organisations/{slug}/adoptions/"
+PATHS = {
+    "/api/v1/metrics/": {"get"},
+    ADOPTIONS: {"get", "post"},
+    f"{ADOPTIONS}{{id}}/": {"get", "patch"},
+    f"{ADOPTIONS}{{id}}/progress/": {"get", "post"},
+    f"{ADOPTIONS}{{id}}/progress/{{entry_id}}/correct/": {"post"},
+    "/api/v1/organisations/{slug}/assessments/": {"get", "post"},
+}
+
+
+@pytest.fixture
+def schema(client: object) -> dict:
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_it_documents_every_path_with_tags_and_summaries(schema: dict) -> None:
+    validate_schema(schema)
+    for api_path, methods in PATHS.items():
+        assert api_path in schema["paths"], api_path
+        operations = {m: op for m, op in schema["paths"][api_path].items() if m != "parameters"}
+        assert set(operations) == methods, api_path
+        for operation in operations.values():
+            assert operation["tags"], api_path
+            assert operation["summary"], api_path
+            assert operation["description"], api_path
+
+
+def test_it_documents_progress_as_json_or_multipart(schema: dict) -> None:
+    for api_path in (
+        f"{ADOPTIONS}{{id}}/progress/",
+        f"{ADOPTIONS}{{id}}/progress/{{entry_id}}/correct/",
+    ):
+        content = schema["paths"][api_path]["post"]["requestBody"]["content"]
+        assert set(content) == {"application/json", "multipart/form-data"}
+    form = schema["components"]["schemas"]["ProgressEntryMultipartRequest"]["properties"]
+    assert form["files"] == {
+        "type": "array",
+        "items": {"type": "string", "format": "binary"},
+        "description": form["files"]["description"],
+    }
+    assert form["metrics"]["type"] == "string"  # a JSON list in one form field
+    assert "files" not in schema["components"]["schemas"]["ProgressEntryJSONRequest"]["properties"]
+
+
+def test_every_status_field_shares_one_enum(schema: dict) -> None:
+    components = schema["components"]["schemas"]
+    enum = {"$ref": "#/components/schemas/AdoptionStatusEnum"}
+
+    assert components["AdoptionStatusEnum"]["enum"][0] == "planned"
+    assert components["Adoption"]["properties"]["status"]["allOf"] == [enum]
+    assert components["ProgressEntry"]["properties"]["status_to"]["allOf"] == [enum]
+
+
+def test_it_documents_the_list_filters(schema: dict) -> None:
+    parameters = schema["paths"][ADOPTIONS]["get"]["parameters"]
+
+    assert {"status", "end_goal", "dimension", "owner", "page"} <= {p["name"] for p in parameters}
+
+
+def test_it_generates_the_schema_without_warnings() -> None:
+    reset_generator_stats()
+    generator = SchemaGenerator(
+        patterns=[
+            path("api/v1/", include("apps.organisations.api.urls")),
+            path("api/v1/", include("apps.adoption.api.urls")),
+        ]
+    )
+
+    generator.get_schema(request=None, public=True)
+
+    messages = [*GENERATOR_STATS._warn_cache, *GENERATOR_STATS._error_cache]
+    assert not messages, "\n".join(messages)
