@@ -90,7 +90,7 @@ def recent_activity(*, organisation: Organisation, limit: int = 10) -> list[Prog
         ProgressEntry.objects.current()
         .filter(adoption__organisation=organisation)
         .select_related("adoption__action", "author")
-        .order_by("-created_at")[:limit]
+        .order_by("-entry_date", "-created_at", "-pk")[:limit]
     )
 
 
