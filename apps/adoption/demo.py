@@ -45,6 +45,8 @@ def seed_adoptions(*, organisation: Organisation) -> int:
     rng = random.Random(organisation.slug)
     edition = Edition.objects.current()
     owners = list(organisation.memberships.exclude(role="viewer").select_related("user"))
+    if not owners:
+        return 0
     lead = next((m.user for m in owners if m.role == "pe_lead"), owners[0].user)
     actions = list(
         Action.objects.published().filter(stakeholder_groups=organisation.stakeholder_group)

@@ -32,6 +32,12 @@ SCHEDULES = [
         minute="0",
         hour="7",
     ),
+    Schedule(
+        name="compile benchmarks of closed periods",
+        task="apps.benchmarking.tasks.compile_closed_periods_task",
+        minute="30",
+        hour="2",
+    ),
     Schedule(name="worker heartbeat", task="apps.core.tasks.heartbeat_task", minute="*"),
 ]
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.roadmap",
     "apps.organisations",
     "apps.adoption",
+    "apps.benchmarking",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +299,10 @@ ADOPTION_DORMANT_DAYS = env.int("ADOPTION_DORMANT_DAYS", default=180)
 REMINDER_STALE_DAYS = env.int("REMINDER_STALE_DAYS", default=60)
 REMINDER_DUE_DAYS = env.int("REMINDER_DUE_DAYS", default=14)
 REMINDER_INTERVAL_DAYS = env.int("REMINDER_INTERVAL_DAYS", default=7)
+# Benchmarks: no published figure comes from fewer organisations than this.
+BENCHMARK_MIN_GROUP = env.int("BENCHMARK_MIN_GROUP", default=5)
+# Reporting periods last 1, 3 (quarters, the default), 6 or 12 months.
+BENCHMARK_PERIOD_MONTHS = env.int("BENCHMARK_PERIOD_MONTHS", default=3)
 # The portal's public address, for links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

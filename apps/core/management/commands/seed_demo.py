@@ -15,6 +15,7 @@ from django.test import override_settings
 
 from apps.accounts.models import User
 from apps.adoption.demo import seed_adoptions
+from apps.benchmarking.services import compile_closed_periods
 from apps.organisations import services
 from apps.organisations.models import Level, Organisation
 from apps.organisations.permissions import Role
@@ -94,6 +95,26 @@ DEMO_ORGANISATIONS = [
 ]
 
 
+# Peers without demo sign-ins, so that benchmarks have groups of five or more to publish.
+PEER_GROUPS = ["patient-organisations", "medicines-developers", "hta-bodies"]
+PEER_COUNTRIES = ["DE", "FR", "NL", "IE", "PL", "HU", "CZ", "RO"]
+
+
+def _peer_specs() -> list[DemoOrganisation]:
+    return [
+        DemoOrganisation(
+            f"peer-{group}-{country.lower()}",
+            f"Demo peer: {group.replace('-', ' ')} ({country})",
+            group,
+            country,
+            Level.NATIONAL,
+            "A fictional peer organisation, so that the demo benchmarks have something to show.",
+        )
+        for group in PEER_GROUPS
+        for country in PEER_COUNTRIES
+    ]
+
+
 def demo_email(role: str, key: str) -> str:
     return f"{ROLE_PREFIX[role]}.{key}@{DEMO_DOMAIN}"
 
@@ -109,6 +130,25 @@ def _user(email: str, full_name: str, **extra: object) -> User:
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return user
+
+
+def _peer(spec: DemoOrganisation, portal_admin: User) -> Organisation | None:
+    if Organisation.objects.filter(name=spec.name).exists():
+        return None
+    owner, _ = User.objects.get_or_create(
+        email=f"{spec.key}@{DEMO_DOMAIN}", defaults={"full_name": f"{spec.name} admin"}
+    )
+    organisation = services.organisation_register(
+        user=owner,
+        name=spec.name,
+        stakeholder_group=StakeholderGroup.objects.get(slug=spec.group),
+        country=spec.country,
+        level=spec.level,
+        description=spec.description,
+        in_directory=False,
+    )
+    services.organisation_verify(organisation=organisation, by=portal_admin)
+    return organisation
 
 
 def _organisation(spec: DemoOrganisation, portal_admin: User) -> Organisation | None:
@@ -159,14 +199,16 @@ class Command(BaseCommand):
                 DEMO_ADMIN_EMAIL, "Demo portal admin", is_staff=True, is_superuser=True
             )
             created = [o for spec in DEMO_ORGANISATIONS if (o := _organisation(spec, portal_admin))]
-            names = [spec.name for spec in DEMO_ORGANISATIONS]
+            created += [o for spec in _peer_specs() if (o := _peer(spec, portal_admin))]
+            names = [spec.name for spec in [*DEMO_ORGANISATIONS, *_peer_specs()]]
             adopted = sum(
                 seed_adoptions(organisation=o) for o in Organisation.objects.filter(name__in=names)
             )
+        snapshots = compile_closed_periods()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({len(created)} organisations and {adopted} adoptions "
-                "created). "
+                f"created, {len(snapshots)} benchmark periods compiled). "
                 f"Every demo password is {DEMO_PASSWORD} (local use only). "
                 f"Portal admin: {DEMO_ADMIN_EMAIL}; organisation members: "
                 f"<admin|lead|contributor|viewer>.<{'|'.join(s.key for s in DEMO_ORGANISATIONS)}>"

@@ -1,0 +1,164 @@
+"""Benchmarks: one immutable snapshot per reporting period, made of cells.
+
+A :class:`BenchmarkCell` is one published figure: a measure (how many
+organisations adopt, the median percent complete, …) of a subject (an action,
+an intermediate goal, an end goal, a dimension, a metric, a barrier category)
+for one breakdown value (everyone, a stakeholder group, a region, a country or
+a level of operation). ``n`` is how many organisations the figure comes from.
+A suppressed cell keeps no value, only the reason: see ``anonymisation.py``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import TimeStampedModel
+
+
+class ReportingPeriod(TimeStampedModel):
+    label = models.CharField(_("period"), max_length=12, unique=True)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="period_ends_after"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class BenchmarkSnapshot(models.Model):
+    """The compiled benchmark of one period. Written once, in one transaction."""
+
+    period = models.OneToOneField(
+        ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT, related_name="snapshot"
+    )
+    edition = models.ForeignKey(
+        "roadmap.Edition", verbose_name=_("roadmap edition"), on_delete=models.PROTECT
+    )
+    compiled_at = models.DateTimeField(_("compiled at"), auto_now_add=True)
+    min_group_size = models.PositiveSmallIntegerField(_("smallest group published"))
+    organisation_count = models.PositiveIntegerField(_("verified organisations included"))
+
+    class Meta:
+        ordering = ["-period__starts_on"]
+        verbose_name = _("benchmark snapshot")
+        verbose_name_plural = _("benchmark snapshots")
+
+    def __str__(self) -> str:
+        return str(self.period)
+
+
+class Subject(models.TextChoices):
+    ACTION = "action", _("Action")
+    INTERMEDIATE_GOAL = "intermediate_goal", _("Intermediate goal")
+    END_GOAL = "end_goal", _("End goal")
+    DIMENSION = "dimension", _("Dimension")
+    MATURITY_GOAL = "maturity_goal", _("Maturity of an end goal")
+    MATURITY_DIMENSION = "maturity_dimension", _("Maturity of a dimension")
+    METRIC = "metric", _("Metric")
+    BARRIER = "barrier", _("Barrier category")
+    POPULATION = "population", _("Organisations")
+
+
+class Breakdown(models.TextChoices):
+    ALL = "all", _("Everyone")
+    STAKEHOLDER_GROUP = "stakeholder_group", _("Stakeholder group")
+    REGION = "region", _("Region")
+    COUNTRY = "country", _("Country")
+    LEVEL = "level", _("Level of operation")
+
+
+class BenchmarkCell(models.Model):
+    snapshot = models.ForeignKey(BenchmarkSnapshot, on_delete=models.CASCADE, related_name="cells")
+    subject_type = models.CharField(max_length=20, choices=Subject.choices)
+    subject_code = models.CharField(max_length=80, blank=True)
+    breakdown = models.CharField(max_length=20, choices=Breakdown.choices)
+    breakdown_value = models.CharField(max_length=80, blank=True)
+    measure = models.CharField(max_length=30)
+    n = models.PositiveIntegerField(help_text="How many organisations the figure comes from.")
+    value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    suppressed = models.BooleanField(default=False)
+    reason = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("benchmark figure")
+        verbose_name_plural = _("benchmark figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "snapshot",
+                    "subject_type",
+                    "subject_code",
+                    "breakdown",
+                    "breakdown_value",
+                    "measure",
+                ],
+                name="one_figure_per_cell",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(suppressed=False) | models.Q(value__isnull=True),
+                name="suppressed_cells_hold_no_value",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["snapshot", "subject_type", "breakdown"]),
+        ]
+
+    def __str__(self) -> str:
+        where = f"{self.breakdown}={self.breakdown_value}" if self.breakdown_value else "all"
+        return f"{self.subject_type}:{self.subject_code} {self.measure} [{where}]"
+
+
+class ExportJob(TimeStampedModel):
+    """A report export running in the background: its progress, file and expiry."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "XLSX"
+        CSV = "csv", "CSV"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        help_text=_("Empty for the full aggregate, which only portal admins export."),
+    )
+    snapshot = models.ForeignKey(BenchmarkSnapshot, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(max_length=4, choices=Format.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True, max_length=300)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} {self.snapshot} ({self.get_status_display()})"

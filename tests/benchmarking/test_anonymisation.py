@@ -1,0 +1,110 @@
+"""The anonymisation rules, tested on random populations (hypothesis).
+
+For every generated population: every published cell comes from at least k
+organisations, and no suppressed cell can be worked out from the published
+totals and sibling cells. The second check is independent of the code under
+test: it computes the null space of the sums (by SVD) and asks whether a
+suppressed cell can still vary while every published figure stays the same.
+"""
+
+from collections import Counter
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from apps.benchmarking.anonymisation import Cell, _equations, anonymise
+
+COUNTRIES = ["BE", "FR", "DE", "NL", "PL", "RO", "HU", "ES", "IT", "SE", "DK", "US", "JP"]
+GROUPS = ["po", "industry", "hta", "regulator", "academia", "payer", "policy", "funder"]
+LEVELS = ["local", "regional", "national", "european", "global"]
+
+organisation = st.tuples(
+    st.sampled_from(COUNTRIES), st.sampled_from(GROUPS), st.sampled_from(LEVELS), st.booleans()
+)
+
+
+def _cells(population: list[tuple], k: int) -> list[Cell]:
+    from apps.organisations.regions import region_for_country
+
+    counts: Counter = Counter()
+    adopting: Counter = Counter()
+    for country, group, level, adopts in population:
+        for bundle in [
+            ("all", ""),
+            ("country", country),
+            ("region", region_for_country(country)),
+            ("stakeholder_group", group),
+            ("level", level),
+        ]:
+            counts[bundle] += 1
+            adopting[bundle] += int(adopts)
+    cells = []
+    for bundle, n in counts.items():
+        cells.append(Cell("action", "A1.1.1", *bundle, "adopting", n, float(adopting[bundle])))
+        share = adopting[bundle] / n
+        cells.append(Cell("action", "A1.1.1", *bundle, "share", n, share, additive=False))
+    return anonymise(cells, k=k)
+
+
+def _can_vary(cells: list[Cell], target: tuple[str, str]) -> bool:
+    """Whether the target's count can change while every published count stays put."""
+    adopting = [c for c in cells if c.measure == "adopting"]
+    unknown = sorted(c.bundle for c in adopting if c.suppressed)
+    index = {b: i for i, b in enumerate(unknown)}
+    rows = []
+    for parent, children in _equations([c.bundle for c in adopting]):
+        row = np.zeros(len(unknown))
+        for bundle, sign in [(parent, 1.0), *((ch, -1.0) for ch in children)]:
+            if bundle in index:
+                row[index[bundle]] += sign
+        rows.append(row)
+    matrix = np.array(rows) if rows else np.zeros((0, len(unknown)))
+    if matrix.shape[0] == 0:
+        return True
+    _u, singular, vt = np.linalg.svd(matrix)
+    rank = int((singular > 1e-9).sum())
+    null_space = vt[rank:]
+    return bool(null_space.size) and bool(np.abs(null_space[:, index[target]]).max() > 1e-9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(organisation, min_size=0, max_size=60), st.integers(min_value=2, max_value=6))
+def test_published_cells_come_from_k_organisations(population, k) -> None:
+    for cell in _cells(population, k):
+        if not cell.suppressed:
+            assert cell.n >= k, cell
+            assert cell.value is not None
+        else:
+            assert cell.value is None
+            assert cell.reason in ("small_group", "complementary")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(organisation, min_size=0, max_size=60), st.integers(min_value=2, max_value=6))
+def test_no_suppressed_cell_can_be_worked_out(population, k) -> None:
+    cells = _cells(population, k)
+    for cell in cells:
+        if cell.suppressed and cell.measure == "adopting":
+            assert _can_vary(cells, cell.bundle), f"{cell.bundle} is derivable"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(organisation, min_size=1, max_size=40))
+def test_a_bundle_stands_or_falls_together(population) -> None:
+    cells = _cells(population, 5)
+    by_bundle: dict = {}
+    for cell in cells:
+        by_bundle.setdefault(cell.bundle, set()).add(cell.suppressed)
+    assert all(len(states) == 1 for states in by_bundle.values())
+
+
+def test_a_lone_small_country_takes_a_neighbour_down_with_it() -> None:
+    population = [("BE", "po", "national", True)] * 6 + [("FR", "po", "national", False)] * 7
+    population += [("NL", "hta", "national", True)] * 2  # NL: 2 < 5
+    cells = {(c.bundle, c.measure): c for c in _cells(population, 5)}
+    assert cells[(("country", "NL"), "adopting")].reason == "small_group"
+    # Western Europe = BE + FR + NL: with NL alone suppressed it would be 15 − 6 − 7.
+    assert cells[(("country", "BE"), "adopting")].reason == "complementary"
+    assert not cells[(("country", "FR"), "adopting")].suppressed
+    assert cells[(("all", ""), "adopting")].value == 8

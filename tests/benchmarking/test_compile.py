@@ -1,0 +1,168 @@
+"""Compiling a period's snapshot from the database."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.adoption.models import MaturityAssessment, MaturityRating, Metric, MetricValue
+from apps.benchmarking import compile as compiling
+from apps.benchmarking.compile import compile_snapshot
+from apps.benchmarking.models import BenchmarkCell, BenchmarkSnapshot, ReportingPeriod
+from apps.benchmarking.periods import parse_label, period_get_or_create
+from apps.benchmarking.services import compile_closed_periods
+from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
+from tests.organisations.factories import OrganisationFactory
+from tests.roadmap.factories import StakeholderGroupFactory
+
+pytestmark = pytest.mark.django_db
+
+IN_Q2 = dt.date(2026, 5, 10)
+AFTER_Q2 = dt.date(2026, 8, 1)
+
+
+@pytest.fixture
+def period():
+    return period_get_or_create("2026-Q2")
+
+
+@pytest.fixture
+def population(small_roadmap):
+    """Six verified patient organisations in Belgium, two in Poland, one pending."""
+    group = StakeholderGroupFactory(slug="patient-organisations")
+    belgium = [
+        OrganisationFactory(verified=True, country="BE", stakeholder_group=group) for _ in range(6)
+    ]
+    poland = [
+        OrganisationFactory(verified=True, country="PL", stakeholder_group=group) for _ in range(2)
+    ]
+    pending = OrganisationFactory(country="BE", stakeholder_group=group)
+    action = small_roadmap.actions.get(code="A1.1.1")
+    for i, org in enumerate([*belgium[:4], *poland, pending]):
+        adoption = AdoptionFactory(organisation=org, action=action)
+        ProgressEntryFactory(
+            adoption=adoption,
+            entry_date=IN_Q2,
+            status_to="in_progress",
+            percent_complete=10 * (i + 1),
+        )
+    # A change after the period ends does not count in it.
+    late = belgium[0].adoptions.get()
+    ProgressEntryFactory(
+        adoption=late, entry_date=AFTER_Q2, status_to="embedded", percent_complete=100
+    )
+    return {"belgium": belgium, "poland": poland, "pending": pending, "action": action}
+
+
+def _value(snapshot, measure, code="A1.1.1", subject="action", breakdown="all", value=""):
+    return BenchmarkCell.objects.get(
+        snapshot=snapshot,
+        subject_type=subject,
+        subject_code=code,
+        breakdown=breakdown,
+        breakdown_value=value,
+        measure=measure,
+    )
+
+
+def test_counts_as_things_stood_at_the_end_of_the_period(population, period) -> None:
+    snapshot = compile_snapshot(period=period)
+    assert snapshot.organisation_count == 8  # the pending organisation does not count
+    assert _value(snapshot, "adopting").value == 6
+    assert _value(snapshot, "share_adopting").value == Decimal("75.0")
+    assert _value(snapshot, "status_in_progress").value == 6
+    assert _value(snapshot, "status_embedded").value == 0
+    assert _value(snapshot, "median_percent").value == Decimal("35.00")  # 10..60
+
+
+def test_small_groups_are_suppressed_with_their_reason(population, period) -> None:
+    snapshot = compile_snapshot(period=period)
+    poland = _value(snapshot, "adopting", breakdown="country", value="PL")
+    assert poland.suppressed
+    assert poland.value is None
+    assert poland.reason == "small_group"
+    # CEE holds only Poland, so the region is as small; Western Europe holds Belgium only.
+    assert _value(snapshot, "adopting", breakdown="region", value="cee").suppressed
+    published = BenchmarkCell.objects.filter(snapshot=snapshot, suppressed=False)
+    assert not published.filter(n__lt=5).exists()
+
+
+def test_compiling_twice_gives_one_identical_snapshot(population, period) -> None:
+    first = compile_snapshot(period=period)
+    cells = list(first.cells.order_by("pk").values())
+    AdoptionFactory(organisation=population["belgium"][5], action=population["action"])
+    second = compile_snapshot(period=period)
+    assert second == first
+    assert BenchmarkSnapshot.objects.count() == 1
+    assert list(second.cells.order_by("pk").values()) == cells
+
+
+def test_a_crash_leaves_no_partial_snapshot(population, period, monkeypatch) -> None:
+    def crash(*args, **kwargs):
+        raise RuntimeError("worker died")
+
+    monkeypatch.setattr(compiling.BenchmarkCell.objects, "bulk_create", crash)
+    with pytest.raises(RuntimeError):
+        compile_snapshot(period=period)
+    assert not BenchmarkSnapshot.objects.exists()
+    assert not BenchmarkCell.objects.exists()
+
+
+def test_maturity_metrics_and_barriers(population, period, small_roadmap) -> None:
+    eg1 = small_roadmap.end_goals.get(code="EG1")
+    metric = Metric.objects.get(slug="patients-involved")
+    for level, org in enumerate(population["belgium"][:5], start=1):
+        assessment = MaturityAssessment.objects.create(organisation=org, assessed_on=IN_Q2)
+        MaturityRating.objects.create(assessment=assessment, end_goal=eg1, level=level)
+    for value, org in enumerate(population["belgium"][:4], start=1):
+        entry = ProgressEntryFactory(adoption=org.adoptions.get(), entry_date=IN_Q2)
+        MetricValue.objects.create(entry=entry, metric=metric, value=value * 10)
+    snapshot = compile_snapshot(period=period)
+    median = _value(snapshot, "maturity_median", code="EG1", subject="maturity_goal")
+    assert median.value == 3
+    assert _value(snapshot, "maturity_q1", code="EG1", subject="maturity_goal").value == 2
+    # Only four organisations reported the metric: fewer than five, so nothing is published.
+    total = _value(snapshot, "metric_total", code="patients-involved", subject="metric")
+    assert total.suppressed
+
+
+def test_the_command_compiles_a_named_period(population) -> None:
+    call_command("compile_benchmarks", "--period", "2026-Q2")
+    assert BenchmarkSnapshot.objects.get().period.label == "2026-Q2"
+    with pytest.raises(CommandError, match="Not a period"):
+        call_command("compile_benchmarks", "--period", "2026-Q7")
+
+
+def test_closed_periods_since_the_first_entry_are_compiled(population) -> None:
+    snapshots = compile_closed_periods(today=dt.date(2026, 11, 24))
+    assert [s.period.label for s in snapshots] == ["2026-Q2", "2026-Q3"]
+    assert len(compile_closed_periods(today=dt.date(2026, 11, 24))) == 2
+    assert ReportingPeriod.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("label", "start", "end"),
+    [
+        ("2026-Q1", dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
+        ("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31)),
+    ],
+)
+def test_period_labels(label, start, end) -> None:
+    assert parse_label(label) == (label, start, end)
+
+
+def test_other_period_lengths(settings) -> None:
+    settings.BENCHMARK_PERIOD_MONTHS = 6
+    assert parse_label("2026-H2")[1:] == (dt.date(2026, 7, 1), dt.date(2026, 12, 31))
+    with pytest.raises(ValueError, match="6 months"):
+        parse_label("2026-Q1")
+
+
+def test_coverage_quartiles_count_organisations_that_adopted_nothing(population, period):
+    snapshot = compile_snapshot(period=period)
+    # 6 of 8 verified organisations adopted the one EG1 action, 2 adopted nothing.
+    q1 = _value(snapshot, "coverage_q1", code="EG1", subject="end_goal")
+    median = _value(snapshot, "coverage_median", code="EG1", subject="end_goal")
+    assert (q1.n, median.value) == (8, 1)
+    assert q1.value == Decimal("0.75")
