@@ -189,11 +189,19 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "apps.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pe-portal",
+            "OPTIONS": {
+                # With Redis down, pages keep working: the cache misses instead of failing
+                # (rate limits then fail open, and are logged).
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -303,6 +311,8 @@ REMINDER_INTERVAL_DAYS = env.int("REMINDER_INTERVAL_DAYS", default=7)
 BENCHMARK_MIN_GROUP = env.int("BENCHMARK_MIN_GROUP", default=5)
 # Reporting periods last 1, 3 (quarters, the default), 6 or 12 months.
 BENCHMARK_PERIOD_MONTHS = env.int("BENCHMARK_PERIOD_MONTHS", default=3)
+# Finished exports can be downloaded for this many hours.
+BENCHMARK_EXPORT_TTL_HOURS = env.int("BENCHMARK_EXPORT_TTL_HOURS", default=24)
 # The portal's public address, for links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
