@@ -4,7 +4,7 @@ to start without a real secret key and explicit hosts."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, env_secret
+from .base import LOGGING, env, env_secret
 
 DEBUG = False
 SECRET_KEY = env_secret("SECRET_KEY")
@@ -23,3 +23,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# One JSON object per log line, with the request id, unless LOG_FORMAT=plain.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOGGING["handlers"]["stderr"]["formatter"] = LOG_FORMAT
