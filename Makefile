@@ -58,3 +58,23 @@ test: setup lint
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache
+
+# --- Benchmarks (issue 8; bench/README.md). Not part of `make test` nor CI. They need a
+# scratch PostgreSQL database in DATABASE_URL, and wrk for the throughput benchmark.
+BENCH_ORGS ?= 10000
+BENCH_LABEL ?= $(BENCH_ORGS)
+
+.PHONY: bench-seed bench
+
+bench-seed: setup
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL to a scratch PostgreSQL database (see bench/README.md)."; exit 1; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_roadmap
+	$(PY) manage.py seed_synthetic --orgs $(BENCH_ORGS) --seed 1 --clear
+
+bench: setup
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL to a scratch PostgreSQL database (see bench/README.md)."; exit 1; }
+	$(PY) -m bench.compile --label $(BENCH_LABEL)
+	$(PY) -m bench.queries_per_page --label $(BENCH_LABEL)
+	$(PY) -m bench.throughput --label $(BENCH_LABEL)
+	$(PY) -m bench.exports --label $(BENCH_LABEL)

@@ -15,10 +15,14 @@ urlpatterns = [
     path("api/v1/", include("apps.accounts.api.urls")),
     path("api/v1/", include("apps.organisations.api.urls")),
     path("api/v1/", include("apps.adoption.api.urls")),
+    path("api/v1/", include("apps.benchmarking.api_read.urls")),
+    path("api/v1/", include("apps.benchmarking.api.urls")),
     path("", include("apps.roadmap.urls")),
     path("", include("apps.organisations.urls")),
     path("", include("apps.adoption.urls")),
+    path("", include("apps.benchmarking.urls")),
     path("o/<slug:slug>/adoptions/transfer/", include("apps.adoption.transfer.urls")),
+    path("o/<slug:slug>/benchmark/exports/", include("apps.benchmarking.exports.urls")),
 ]
 
 handler404 = "apps.core.views.page_not_found"

@@ -224,7 +224,9 @@ class AdoptionCreateView(_InvalidIs400, _OrganisationAdoptionsMixin, FormView):
 
     @cached_property
     def requested_code(self) -> str:
-        return self.request.GET.get("action", "").strip().upper()[:16]
+        code = self.request.GET.get("action", "").strip().upper()[:16]
+        # No code holds a NUL, and PostgreSQL refuses one in a query.
+        return "" if "\x00" in code else code
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

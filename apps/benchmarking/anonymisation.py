@@ -29,15 +29,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext_noop
 
 from apps.organisations.regions import COUNTRY_REGION
 
 SMALL_GROUP = "small_group"
 COMPLEMENTARY = "complementary"
 
+# Marked for translation; translated where they are shown.
 REASONS = {
-    SMALL_GROUP: "Fewer than {k} organisations: not published.",
-    COMPLEMENTARY: "Withheld so that a small group cannot be worked out from the totals.",
+    SMALL_GROUP: gettext_noop("Fewer than {k} organisations: not published."),
+    COMPLEMENTARY: gettext_noop(
+        "Withheld so that a small group cannot be worked out from the totals."
+    ),
 }
 
 

@@ -58,23 +58,24 @@ def _org_field(breakdown: str, prefix: str = "") -> str | None:
     return f"{prefix}{field}" if field else None
 
 
-def adoptions_at_end(period: ReportingPeriod, edition: Edition) -> QuerySet[Adoption]:
-    """Adoptions of verified organisations as they stood on the period's last day:
-    ``status_at`` and ``percent_at`` from the latest entries dated up to then."""
+def adoptions_at_end(
+    period: ReportingPeriod, edition: Edition, *, verified_only: bool = True
+) -> QuerySet[Adoption]:
+    """Adoptions as they stood on the period's last day: ``status_at`` and
+    ``percent_at`` from the latest entries dated up to then. Benchmarks count
+    verified organisations only; an organisation's own view of itself passes
+    ``verified_only=False``."""
     entries = ProgressEntry.objects.filter(
         adoption=OuterRef("pk"), is_current=True, entry_date__lte=period.ends_on
     ).order_by("-entry_date", "-created_at", "-pk")
     status = entries.exclude(status_to="").values("status_to")[:1]
     percent = entries.filter(percent_complete__isnull=False).values("percent_complete")[:1]
-    return (
-        Adoption.objects.filter(
-            organisation__status=Organisation.Status.VERIFIED,
-            action__edition=edition,
-            action_removed=False,
-        )
-        .annotate(status_at=Subquery(status), percent_at=Coalesce(Subquery(percent), 0))
-        .filter(status_at__isnull=False)
-    )
+    adoptions = Adoption.objects.filter(action__edition=edition, action_removed=False)
+    if verified_only:
+        adoptions = adoptions.filter(organisation__status=Organisation.Status.VERIFIED)
+    return adoptions.annotate(
+        status_at=Subquery(status), percent_at=Coalesce(Subquery(percent), 0)
+    ).filter(status_at__isnull=False)
 
 
 def _population() -> dict[tuple[str, str], int]:

@@ -218,7 +218,7 @@ class OrganisationPosition:
 
 def _own_counts(organisation: Organisation, snapshot: BenchmarkSnapshot) -> dict[str, Any]:
     mine = (
-        adoptions_at_end(snapshot.period, snapshot.edition)
+        adoptions_at_end(snapshot.period, snapshot.edition, verified_only=False)
         .filter(organisation=organisation)
         .exclude(status_at=AdoptionStatus.DISCONTINUED)
     )

@@ -18,3 +18,10 @@ from . import services
 def compile_closed_periods_task(self: object) -> int:
     """Daily: compile every period that has ended and has no snapshot yet."""
     return len(services.compile_closed_periods())
+
+
+# The export tasks live with the exports; importing them here registers them with the
+# worker, whose autodiscovery imports each app's ``tasks`` module only.
+from .exports.tasks import export_cleanup_task, export_report_task  # noqa: E402
+
+__all__ = ["compile_closed_periods_task", "export_cleanup_task", "export_report_task"]

@@ -39,6 +39,12 @@ SCHEDULES = [
         hour="2",
     ),
     Schedule(name="worker heartbeat", task="apps.core.tasks.heartbeat_task", minute="*"),
+    # Hourly rather than daily: it also sends exports that waited for the task queue.
+    Schedule(
+        name="remove expired benchmark exports",
+        task="apps.benchmarking.exports.tasks.export_cleanup_task",
+        minute="15",
+    ),
 ]
 
 

@@ -30,8 +30,10 @@ urlpatterns = [
     ),
     path("o/<slug:slug>/leave/", views.LeaveView.as_view(), name="leave"),
     path("o/<slug:slug>/audit/", views.AuditLogView.as_view(), name="audit"),
+    # Tokens are URL-safe base64 (secrets.token_urlsafe), which the slug converter matches;
+    # anything else, a NUL included (PostgreSQL refuses it in a query), is a 404.
     path(
-        "invitations/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation-accept"
+        "invitations/<slug:token>/", views.InvitationAcceptView.as_view(), name="invitation-accept"
     ),
     path("organisations/", views.DirectoryView.as_view(), name="directory"),
 ]

@@ -116,6 +116,7 @@ class OrganisationHomeView(OrganisationPermissionMixin, TemplateView):
         context["can_edit"] = self.can(Perm.ORG_EDIT)
         context["can_view_audit"] = self.can(Perm.AUDIT_VIEW)
         context["can_view_members"] = self.can(Perm.MEMBERS_VIEW)
+        context["can_benchmark"] = self.can(Perm.BENCHMARK_VIEW)
         if self.can(Perm.ADOPTION_VIEW):
             context["dashboard"] = dashboard_for(organisation=self.organisation)
             context["can_adopt"] = self.can(Perm.ADOPTION_WRITE)

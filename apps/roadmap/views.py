@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -47,6 +48,12 @@ class _PublishedItemDetailView(DetailView):
 
     slug_field = "code"
     slug_url_kwarg = "code"
+
+    def get_object(self, queryset: QuerySet | None = None) -> Any:
+        # No code holds a NUL, and PostgreSQL refuses one in a query (a 500, not a 404).
+        if "\x00" in self.kwargs[self.slug_url_kwarg]:
+            raise Http404
+        return super().get_object(queryset)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

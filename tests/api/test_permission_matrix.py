@@ -42,6 +42,14 @@ ENDPOINTS = [
     ("post", f"{ADOPTION}progress/{{entry}}/correct/", ENTRY, Perm.ADOPTION_WRITE, 201),
     ("get", f"{ORG}assessments/", None, Perm.ADOPTION_VIEW, 200),
     ("post", f"{ORG}assessments/", ASSESSMENT, Perm.ASSESSMENT_WRITE, 201),
+    # No snapshot is compiled here, so callers who may see benchmarks reach the period
+    # lookup (404); the 200 case is tested in tests/benchmarking/test_api_organisation_*.py.
+    ("get", f"{ORG}benchmarks/2026-Q2/", None, Perm.BENCHMARK_VIEW, 404),
+    # No snapshot either for exports: those who may export reach the period check (400).
+    # No export job exists, so those who may follow exports get 404 for job 0; the 202,
+    # 409, 200 and 410 cases are in tests/benchmarking/test_exports_api.py.
+    ("post", f"{ORG}exports/", {"period": "2026-Q2", "format": "pdf"}, Perm.BENCHMARK_EXPORT, 400),
+    ("get", f"{ORG}exports/0/", None, Perm.BENCHMARK_VIEW, 404),
 ]
 PERSONAS = ["owner", "pe_lead", "contributor", "viewer", "outsider", "anonymous"]
 

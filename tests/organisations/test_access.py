@@ -13,7 +13,10 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from apps.adoption.models import Evidence
+from apps.benchmarking.models import BenchmarkSnapshot, ExportJob
+from apps.benchmarking.periods import period_get_or_create
 from apps.organisations.models import Membership, Organisation
+from apps.roadmap.models import Edition
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
 from tests.organisations.factories import InvitationFactory
 from tests.organisations.helpers import assert_login_redirect
@@ -40,6 +43,8 @@ def _urls(org: Organisation) -> dict[str, str]:
         "invitation-revoke": reverse("organisations:invitation-revoke", args=[slug, invitation.pk]),
         "leave": reverse("organisations:leave", args=[slug]),
         **_adoption_urls(org),
+        "benchmarking:organisation": reverse("benchmarking:organisation", args=[slug]),
+        **_benchmark_export_urls(org),
     }
 
 
@@ -68,6 +73,25 @@ def _adoption_urls(org: Organisation) -> dict[str, str]:
         ),
         "adoption:assessments": reverse("adoption:assessments", args=[slug]),
         "adoption:assessment-create": reverse("adoption:assessment-create", args=[slug]),
+    }
+
+
+def _benchmark_export_urls(org: Organisation) -> dict[str, str]:
+    # A running export of the organisation: its page and status answer 200, its download 302.
+    period = period_get_or_create("2026-Q2")
+    snapshot, _ = BenchmarkSnapshot.objects.get_or_create(
+        period=period,
+        defaults={"edition": Edition.objects.first(), "min_group_size": 5, "organisation_count": 0},
+    )
+    job = ExportJob.objects.create(
+        organisation=org, snapshot=snapshot, format="csv", status="running", progress=40
+    )
+    args = [org.slug, job.pk]
+    return {
+        "benchmark-exports:create": reverse("benchmark-exports:create", args=[org.slug]),
+        "benchmark-exports:detail": reverse("benchmark-exports:detail", args=args),
+        "benchmark-exports:status": reverse("benchmark-exports:status", args=args),
+        "benchmark-exports:download": reverse("benchmark-exports:download", args=args),
     }
 
 
@@ -100,6 +124,12 @@ MATRIX = [
     ("adoption:assessments", "get", ALL),
     ("adoption:assessment-create", "get", LEADS),
     ("adoption:assessment-create", "post", LEADS),
+    ("benchmarking:organisation", "get", LEADS),
+    ("benchmark-exports:create", "get", LEADS),
+    ("benchmark-exports:create", "post", LEADS),
+    ("benchmark-exports:detail", "get", LEADS),
+    ("benchmark-exports:status", "get", LEADS),
+    ("benchmark-exports:download", "get", LEADS),
 ]
 POST_ONLY = ["member-role", "invite", "invitation-revoke", "leave"]
 

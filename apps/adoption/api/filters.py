@@ -32,6 +32,9 @@ class AdoptionFilter(django_filters.FilterSet):
 
     def filter_owner(self, queryset: QuerySet[Adoption], name: str, value: str) -> QuerySet:
         value = value.strip()
-        if value.isdigit():
-            return queryset.filter(owner_id=int(value))
+        # isascii: "²" is a digit to isdigit() but not to int().
+        if value.isascii() and value.isdigit():
+            owner_id = int(value)
+            # No id is larger, and SQLite cannot even compare a larger number.
+            return queryset.filter(owner_id=owner_id) if owner_id < 2**63 else queryset.none()
         return queryset.filter(owner__email__iexact=value)

@@ -25,6 +25,7 @@ from apps.accounts.models import User
 from apps.organisations.models import Organisation
 from apps.roadmap.models import Action, BarrierCategory, Dimension, EndGoal
 
+from ..forms import MAX_LINKS, PARTNER_CHOICES_LIMIT
 from ..models import (
     Adoption,
     AdoptionStatus,
@@ -36,6 +37,9 @@ from ..models import (
 )
 
 API_NAMESPACE = "api-adoption"
+# Lists of rows (metrics, barriers, ratings) hold at most this many: more than the
+# catalogues have, and few enough that a request cannot make thousands of queries.
+MAX_ROWS = 100
 EVIDENCE_DOWNLOAD = "adoption:evidence-download"
 
 
@@ -46,6 +50,25 @@ def _absolute(serializer: serializers.Serializer, path: str) -> str:
 
 # --- Fields that turn codes and addresses into objects ---------------------------------------
 
+# No code, slug or email address is longer (254: the longest address).
+LOOKUP_MAX_LENGTH = 254
+LOOKUP_ERRORS = {
+    "null_characters": _("Null characters are not allowed."),
+    "too_long": _("Ensure this field has no more than {max_length} characters."),
+}
+
+
+def lookup_text(field: serializers.Field, data: Any) -> str:
+    """The text to look a row up by. The field fails on a NUL character, which PostgreSQL
+    refuses in a query, and on a text longer than any code or address, which SQLite
+    cannot match case-insensitively: either would answer 500."""
+    text = str(data).strip()
+    if "\x00" in text:
+        field.fail("null_characters")
+    if len(text) > LOOKUP_MAX_LENGTH:
+        field.fail("too_long", max_length=LOOKUP_MAX_LENGTH)
+    return text
+
 
 @extend_schema_field(OpenApiTypes.EMAIL)
 class MemberField(serializers.Field):
@@ -53,12 +76,13 @@ class MemberField(serializers.Field):
 
     default_error_messages = {
         "not_member": _("No member of the organisation has the email address {value}."),
+        **LOOKUP_ERRORS,
     }
 
     def to_internal_value(self, data: Any) -> User:
         member = User.objects.filter(
             memberships__organisation=self.context["organisation"],
-            email__iexact=str(data).strip(),
+            email__iexact=lookup_text(self, data),
         ).first()
         if member is None:
             self.fail("not_member", value=data)
@@ -75,13 +99,15 @@ class CodeField(serializers.Field):
     ``unknown`` is the message for a value that matches nothing, with ``{value}``.
     """
 
+    default_error_messages = LOOKUP_ERRORS
+
     def __init__(self, *, queryset: QuerySet, lookup: str, unknown: str, **kwargs: Any) -> None:
         self.queryset, self.lookup = queryset, lookup
         super().__init__(**kwargs)
         self.error_messages["unknown"] = unknown
 
     def to_internal_value(self, data: Any) -> Model:
-        found = self.queryset.filter(**{self.lookup: str(data).strip()}).first()
+        found = self.queryset.filter(**{self.lookup: lookup_text(self, data)}).first()
         if found is None:
             self.fail("unknown", value=data)
         return found
@@ -117,7 +143,34 @@ def metric_slug_field(**kwargs: Any) -> CodeField:
     )
 
 
-class JSONListField(serializers.ListField):
+class BoundedListField(serializers.ListField):
+    """A list whose ``max_length`` is checked before its items (each may cost a query);
+    ListField checks it after."""
+
+    def run_child_validation(self, data: list) -> list:
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().run_child_validation(data)
+
+
+class BoundedManyRelatedField(serializers.ManyRelatedField):
+    """``many=True`` related objects, at most ``max_length`` of them (each costs a query)."""
+
+    default_error_messages = {
+        "max_length": _("Ensure this field has no more than {max_length} elements.")
+    }
+
+    def __init__(self, *, max_length: int, **kwargs: Any) -> None:
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> list:
+        if isinstance(data, list | tuple) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+class JSONListField(BoundedListField):
     """A list of objects: a JSON array, or in a multipart form one field holding JSON."""
 
     default_error_messages = {"not_json": _("Give a JSON list of objects.")}
@@ -131,7 +184,7 @@ class JSONListField(serializers.ListField):
         if isinstance(data, str):
             try:
                 data = json.loads(data)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested too deeply
                 self.fail("not_json")
         return super().to_internal_value(data)
 
@@ -246,12 +299,14 @@ class AdoptionWriteSerializer(serializers.Serializer):
     start_date = serializers.DateField(required=False, allow_null=True)
     target_date = serializers.DateField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    partners = serializers.SlugRelatedField(
-        slug_field="slug",
-        many=True,
+    partners = BoundedManyRelatedField(
+        child_relation=serializers.SlugRelatedField(
+            slug_field="slug", queryset=Organisation.objects.verified()
+        ),
+        max_length=PARTNER_CHOICES_LIMIT,
         required=False,
-        queryset=Organisation.objects.verified(),
-        help_text="Slugs of verified organisations adopting the action jointly with you.",
+        help_text="Slugs of verified organisations adopting the action jointly with you "
+        f"(at most {PARTNER_CHOICES_LIMIT}).",
     )
 
 
@@ -359,14 +414,21 @@ class ProgressEntryInputSerializer(serializers.Serializer):
         required=False, help_text="A new status for the adoption, if it changed."
     )
     percent_complete = serializers.IntegerField(required=False, allow_null=True)
-    links = serializers.ListField(
-        child=serializers.CharField(max_length=500), required=False, default=list
+    links = BoundedListField(
+        child=serializers.CharField(max_length=500),
+        required=False,
+        default=list,
+        max_length=MAX_LINKS,
     )
     files = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, write_only=True
     )
-    metrics = JSONListField(child=MetricValueSerializer(), required=False, default=list)
-    barriers = JSONListField(child=BarrierSerializer(), required=False, default=list)
+    metrics = JSONListField(
+        child=MetricValueSerializer(), required=False, default=list, max_length=MAX_ROWS
+    )
+    barriers = JSONListField(
+        child=BarrierSerializer(), required=False, default=list, max_length=MAX_ROWS
+    )
 
     def validate_metrics(self, rows: list[dict]) -> list[dict]:
         return _once_each(rows, "metric", _("Give each metric once."))
@@ -389,7 +451,9 @@ class ProgressEntryMultipartSerializer(serializers.Serializer):
     narrative = serializers.CharField(max_length=10000)
     status = AdoptionStatusField(required=False)
     percent_complete = serializers.IntegerField(required=False)
-    links = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
+    links = serializers.ListField(
+        child=serializers.CharField(max_length=500), required=False, max_length=MAX_LINKS
+    )
     files = serializers.ListField(
         child=serializers.FileField(),
         required=False,
@@ -449,7 +513,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 class AssessmentInputSerializer(serializers.Serializer):
     assessed_on = serializers.DateField(required=False, help_text="Defaults to today.")
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
-    ratings = serializers.ListField(child=RatingSerializer(), allow_empty=False)
+    ratings = BoundedListField(child=RatingSerializer(), allow_empty=False, max_length=MAX_ROWS)
 
     def validate_ratings(self, rows: list[dict]) -> list[dict]:
         goals = [r["end_goal"].pk for r in rows if r.get("end_goal")]

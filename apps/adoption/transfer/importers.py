@@ -80,6 +80,7 @@ if TYPE_CHECKING:
     from apps.accounts.models import User
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_ID = 2**63 - 1  # the largest value of an id column
 MAX_ROWS = 20_000
 REQUIRED_COLUMNS = {
     ADOPTIONS: ("action_code", "status"),
@@ -158,11 +159,22 @@ def read_upload(fileobj: IO[bytes], file_format: str = "") -> Sheets:
     sheets = read_tabular(
         data, detected, max_rows=MAX_ROWS, skip_sheets=(AdoptionExporter.notes_sheet,)
     )
+    if _holds_nul(sheets):
+        # No text of the portal holds one, and PostgreSQL refuses it (a 500, not an error list).
+        raise TabularFileError(_("The file contains NUL characters: it is not a text export."))
     if "" in sheets and sheets[""][0][:1] != [RECORD_TYPE]:
         raise TabularFileError(
             _("The file has no record_type column. Start from an export of this page.")
         )
     return sheets
+
+
+def _holds_nul(sheets: Sheets) -> bool:
+    return any(
+        "\x00" in text
+        for name, (header, rows) in sheets.items()
+        for text in [name, *header, *(value for row in rows for value in row.values.values())]
+    )
 
 
 # --- Reading one cell ---------------------------------------------------------------------
@@ -322,8 +334,14 @@ def _other_actions(rows: list[TabularRow]) -> dict[AdoptionKey, Action]:
     return {(a.code, a.edition.version_label): a for a in actions}
 
 
+def _is_id(ref: str) -> bool:
+    """Digits that int() reads (isdigit() alone also accepts "²"), and no larger than an id
+    can be (SQLite cannot even compare a larger number)."""
+    return ref.isascii() and ref.isdigit() and int(ref) <= MAX_ID
+
+
 def _recorded(organisation: Organisation, rows: list[TabularRow]) -> dict[int, int]:
-    refs = {int(ref) for row in rows if (ref := row.values.get("entry_ref", "").strip()).isdigit()}
+    refs = {int(ref) for row in rows if _is_id(ref := row.values.get("entry_ref", "").strip())}
     if not refs:
         return {}
     entries = ProgressEntry.objects.filter(adoption__organisation=organisation, pk__in=refs)
@@ -599,7 +617,7 @@ class _Plan:
         return ref
 
     def _recorded_in(self, ref: str, adoption: Adoption) -> bool:
-        return ref.isdigit() and self.lookups.recorded.get(int(ref)) == adoption.pk
+        return _is_id(ref) and self.lookups.recorded.get(int(ref)) == adoption.pk
 
     def _supersedes(self, row: _Row, adoption: Adoption | None) -> _PlannedEntry | None:
         ref = row.code("supersedes_ref")

@@ -129,9 +129,10 @@ def _series(index: int, values: Sequence[float | None], frame: Frame) -> SafeStr
     return format_html('<g class="chart-series">{}{}</g>', line, _join(markers))
 
 
-def _y_axis(frame: Frame, label: str) -> SafeString:
+def _y_axis(frame: Frame, label: str, step: float = 1) -> SafeString:
     ticks = []
-    for value in range(math.ceil(frame.y_min), math.floor(frame.y_max) + 1):
+    count = math.floor((frame.y_max - frame.y_min) / step) if step > 0 else 0
+    for value in (_tick(frame.y_min + i * step) for i in range(count + 1)):
         y = frame.y(value)
         ticks.append(
             format_html(
@@ -153,6 +154,10 @@ def _y_axis(frame: Frame, label: str) -> SafeString:
         label,
     )
     return format_html('<g class="chart-axis" fill="#212529">{}{}</g>', _join(ticks), title)
+
+
+def _tick(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 2)
 
 
 def _anchor(index: int, count: int) -> str:
@@ -237,8 +242,10 @@ def line_chart(
     y_label: str = "",
     desc: str = "",
     chart_id: str = "",
+    y_step: float = 1,
 ) -> SafeString:
-    """An accessible SVG line chart; empty when there are no dates."""
+    """An accessible SVG line chart; empty when there are no dates. ``y_step`` spaces the
+    value axis's ticks (1 by default; 10 or 20 suit a 0-100 scale)."""
     dates = list(data.get("dates") or [])
     if not dates:
         return mark_safe("")
@@ -257,8 +264,208 @@ def line_chart(
         title,
         chart_id,
         desc or default_description({"dates": dates, "series": series}),
-        _y_axis(frame, y_label),
+        _y_axis(frame, y_label, float(y_step)),
         _x_axis(dates, frame),
         _join(_series(i, values, frame) for i, values in enumerate(series.values())),
     )
     return format_html('<figure class="chart">{}{}</figure>', svg, _legend(list(series)))
+
+
+# --- Grouped horizontal bars ----------------------------------------------------------------
+#
+# ``{% bar_chart data title=… %}`` takes
+# ``{"categories": [...], "series": {label: [value or None per category]}, "max": 100,
+# "unit": "%"}``: one group of bars per category, one bar per series. Every bar is labelled
+# with its series' name and its value in text, so colour only decorates. A ``None`` value is
+# a figure withheld by the anonymisation rules: it is drawn as a short hatched box labelled
+# "suppressed", never as a zero-length bar that would read as 0.
+
+BAR_WIDTH = 640
+BAR_LABELS = 230  # room for the series' names, left of the bars
+BAR_VALUES = 96  # room for the value (or "suppressed") right of the longest bar
+BAR_TOP, BAR_BOTTOM = 8, 36
+BAR_HEADING, BAR_ROW, BAR_THICKNESS, BAR_GAP = 24, 22, 14, 10
+SUPPRESSED_BOX = 40
+MAX_CATEGORY_CHARS, MAX_SERIES_CHARS = 80, 32
+
+
+def _clip(text: Any, limit: int) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class BarFrame:
+    top: float
+    x_max: float
+
+    @property
+    def inner(self) -> float:
+        return BAR_WIDTH - BAR_LABELS - BAR_VALUES
+
+    def length(self, value: float) -> float:
+        return round(self.inner * max(0.0, min(value, self.x_max)) / (self.x_max or 1), 1)
+
+
+def _bar(
+    index: int, label: str, value: float | None, y: float, frame: BarFrame, *, unit: str, hatch: str
+) -> SafeString:
+    middle = y + BAR_THICKNESS / 2
+    name = format_html(
+        '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>',
+        BAR_LABELS - 8,
+        middle,
+        _clip(label, MAX_SERIES_CHARS),
+    )
+    if value is None:
+        shape = format_html(
+            '<rect class="chart-suppressed" x="{}" y="{}" width="{}" height="{}" '
+            'fill="url(#{})" stroke="#6c757d"/>',
+            BAR_LABELS,
+            y,
+            SUPPRESSED_BOX,
+            BAR_THICKNESS,
+            hatch,
+        )
+        text = format_html(
+            '<text x="{}" y="{}" dominant-baseline="middle" font-style="italic">{}</text>',
+            BAR_LABELS + SUPPRESSED_BOX + 6,
+            middle,
+            _("suppressed"),
+        )
+        return format_html('<g class="chart-bar">{}{}{}</g>', name, shape, text)
+    width = frame.length(value)
+    shape = format_html(
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
+        BAR_LABELS,
+        y,
+        width,
+        BAR_THICKNESS,
+        series_style(index).colour,
+    )
+    text = format_html(
+        '<text x="{}" y="{}" dominant-baseline="middle">{}{}</text>',
+        BAR_LABELS + width + 6,
+        middle,
+        _number(value),
+        unit,
+    )
+    return format_html('<g class="chart-bar">{}{}{}</g>', name, shape, text)
+
+
+def _bar_ticks(x_max: float) -> list[float]:
+    """Whole numbers on a short scale (maturity 1-5, a few actions), else quarters."""
+    if x_max.is_integer() and x_max <= 8:
+        return [float(i) for i in range(int(x_max) + 1)]
+    return [x_max * i / 4 for i in range(5)]
+
+
+def _bar_axis(frame: BarFrame, bottom: float, unit: str, label: str) -> SafeString:
+    ticks = []
+    for value in _bar_ticks(frame.x_max):
+        x = BAR_LABELS + frame.length(value)
+        ticks.append(
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#d0d4d8"/>'
+                '<text x="{}" y="{}" text-anchor="middle">{}{}</text>',
+                x,
+                frame.top,
+                x,
+                bottom,
+                x,
+                bottom + 16,
+                _number(round(value, 2)),
+                unit,
+            )
+        )
+    caption = (
+        format_html(
+            '<text x="{}" y="{}" text-anchor="middle">{}</text>',
+            BAR_LABELS + frame.inner / 2,
+            bottom + 32,
+            label,
+        )
+        if label
+        else ""
+    )
+    return format_html(
+        '<g class="chart-axis" fill="#212529">{}<line x1="{}" y1="{}" x2="{}" y2="{}" '
+        'stroke="#6c757d"/>{}</g>',
+        _join(ticks),
+        BAR_LABELS,
+        frame.top,
+        BAR_LABELS,
+        bottom,
+        caption,
+    )
+
+
+def bar_description(data: dict[str, Any]) -> str:
+    """A plain-text reading of a bar chart for ``<desc>``: every value, category by category."""
+    unit = data.get("unit", "")
+    series = data.get("series") or {}
+    parts = []
+    for index, category in enumerate(data.get("categories") or []):
+        values = ", ".join(
+            f"{label} "
+            + (_("suppressed") if values[index] is None else f"{_number(values[index])}{unit}")
+            for label, values in series.items()
+        )
+        parts.append(f"{category}: {values}.")
+    return " ".join(parts)
+
+
+@register.simple_tag
+def bar_chart(
+    data: dict[str, Any],
+    title: str,
+    x_label: str = "",
+    desc: str = "",
+    chart_id: str = "",
+) -> SafeString:
+    """An accessible SVG chart of grouped horizontal bars; empty when there is nothing."""
+    categories = list(data.get("categories") or [])
+    series = {label: list(values) for label, values in (data.get("series") or {}).items()}
+    if not categories or not series:
+        return mark_safe("")
+    chart_id = chart_id or f"chart-{uuid.uuid4().hex[:8]}"
+    unit = data.get("unit", "")
+    known = [v for values in series.values() for v in values if v is not None]
+    frame = BarFrame(BAR_TOP, float(data.get("max") or max(known, default=0) or 1))
+    hatch = f"{chart_id}-hatch"
+    groups, y = [], float(BAR_TOP)
+    for c, category in enumerate(categories):
+        heading = format_html(
+            '<text x="0" y="{}" font-weight="bold">{}</text>',
+            y + 16,
+            _clip(category, MAX_CATEGORY_CHARS),
+        )
+        y += BAR_HEADING
+        bars = []
+        for s, (label, values) in enumerate(series.items()):
+            value = None if values[c] is None else float(values[c])
+            bars.append(_bar(s, label, value, y + 4, frame, unit=unit, hatch=hatch))
+            y += BAR_ROW
+        groups.append(format_html('<g class="chart-group">{}{}</g>', heading, _join(bars)))
+        y += BAR_GAP
+    height = y + BAR_BOTTOM + (16 if x_label else 0)
+    svg = format_html(
+        '<svg class="chart-svg chart-bars" viewBox="0 0 {} {}" role="img" font-size="13" '
+        'aria-labelledby="{}-title" aria-describedby="{}-desc">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
+        '<defs><pattern id="{}" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#6c757d" '
+        'stroke-width="2"/></pattern></defs>{}{}</svg>',
+        BAR_WIDTH,
+        height,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        desc or bar_description({"categories": categories, "series": series, "unit": unit}),
+        hatch,
+        _bar_axis(frame, y, unit, x_label),
+        _join(groups),
+    )
+    return format_html('<figure class="chart">{}</figure>', svg)

@@ -24,6 +24,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, ValidationError
 from rest_framework.settings import api_settings
 
+from apps.core.api.parsers import PARSERS
+
 from .. import services
 from ..models import Invitation, Membership, Organisation
 from ..permissions import Perm
@@ -84,6 +86,7 @@ MEMBER_ONLY_NOTE = (
 )
 class OrganisationListView(generics.ListCreateAPIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
+    parser_classes = PARSERS
     serializer_class = serializers.OrganisationSerializer
     filterset_class = OrganisationFilter
 

@@ -1,0 +1,77 @@
+"""Reads of export jobs that the pages, the API and the admin share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from ..models import BenchmarkSnapshot, ExportJob
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.organisations.models import Organisation
+
+EXPIRED = "expired"
+# Stored in ``ExportJob.error`` of a job that is queued but could not be sent to the task
+# queue (the broker was down); translated when shown.
+QUEUE_DOWN_NOTE = gettext_noop("The export is queued and will run when the task queue is back.")
+FAILED_MESSAGE = gettext_noop(
+    "The export could not be made. Try again; if it fails again, tell the portal's admins."
+)
+EXPIRED_MESSAGE = gettext_noop("The export has expired. Start a new one.")
+UNFINISHED = (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
+ORG_FORMATS = (ExportJob.Format.PDF, ExportJob.Format.XLSX, ExportJob.Format.CSV)
+AGGREGATE_FORMATS = (ExportJob.Format.XLSX, ExportJob.Format.CSV)
+
+
+def export_state(job: ExportJob, *, now: dt.datetime | None = None) -> str:
+    """The job's status, or ``"expired"`` once a finished job's link has run out."""
+    if job.status == ExportJob.Status.DONE:
+        now = now or timezone.now()
+        if not job.file or (job.expires_at is not None and job.expires_at <= now):
+            return EXPIRED
+    return job.status
+
+
+def export_waits_for_queue(job: ExportJob) -> bool:
+    """Queued while the task queue was unreachable: it runs when the queue is back."""
+    return job.status == ExportJob.Status.QUEUED and job.error == QUEUE_DOWN_NOTE
+
+
+def export_message(job: ExportJob) -> str:
+    """What to tell the requester about the job, in the active language."""
+    state = export_state(job)
+    if export_waits_for_queue(job):
+        return _(QUEUE_DOWN_NOTE)
+    if state == ExportJob.Status.RUNNING:
+        return _("The export is being made: %(progress)s%% done.") % {"progress": job.progress}
+    messages = {
+        ExportJob.Status.QUEUED: gettext_noop("The export is waiting to start."),
+        ExportJob.Status.DONE: gettext_noop("The export is ready."),
+        ExportJob.Status.FAILED: FAILED_MESSAGE,
+        EXPIRED: EXPIRED_MESSAGE,
+    }
+    return _(messages[state])
+
+
+def export_jobs_for(
+    *, user: User, organisation: Organisation | None, limit: int = 5
+) -> list[ExportJob]:
+    """The user's most recent jobs for the organisation (or for the full aggregate)."""
+    jobs = ExportJob.objects.filter(requested_by=user, organisation=organisation)
+    return list(jobs.select_related("snapshot__period").order_by("-created_at", "-pk")[:limit])
+
+
+def export_jobs_of(organisation: Organisation) -> QuerySet[ExportJob]:
+    """Every job of the organisation: the only ones its pages and API may open."""
+    return ExportJob.objects.filter(organisation=organisation).select_related("snapshot__period")
+
+
+def export_snapshots() -> QuerySet[BenchmarkSnapshot]:
+    """The snapshots an export can be made of, newest first."""
+    return BenchmarkSnapshot.objects.select_related("period").order_by("-period__starts_on")

@@ -1,0 +1,97 @@
+"""Benchmark pages: the public benchmark, its charts' data as CSV, and an organisation's
+position against its peers.
+
+Views only pick the snapshot, authorise and render; the figures come from
+``report.py`` (built on ``selectors.py``), already anonymised. The organisation page
+is the only place an organisation's own figures appear, and only for its members with
+``Perm.BENCHMARK_VIEW``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.generic import TemplateView, View
+
+from apps.organisations.mixins import OrganisationPermissionMixin
+from apps.organisations.permissions import Perm
+
+from .exports.views import export_panel_context
+from .models import BenchmarkSnapshot
+from .report import chart_csv, organisation_report, public_report
+from .selectors import snapshot_for, snapshots
+
+EXPORTS_PANEL = "benchmarking/exports/_panel.html"
+
+
+def _chosen(request: HttpRequest) -> tuple[BenchmarkSnapshot | None, list[BenchmarkSnapshot]]:
+    """The snapshot asked for with ``?period=`` (404 if unknown), else the latest; and every
+    snapshot, newest first, for the period chooser. One query."""
+    every = snapshots()
+    label = request.GET.get("period", "").strip()
+    if not label:
+        return (every[0] if every else None), every
+    for snapshot in every:
+        if snapshot.period.label == label:
+            return snapshot, every
+    raise Http404("No benchmark for this period.")
+
+
+class PublicBenchmarkView(TemplateView):
+    """``/benchmarks/``: the latest (or chosen) snapshot, open to everyone."""
+
+    template_name = "benchmarking/public.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        snapshot, every = _chosen(self.request)
+        context["snapshot"] = snapshot
+        context["snapshots"] = every
+        context["report"] = public_report(snapshot) if snapshot else None
+        return context
+
+
+class ChartDataView(View):
+    """One chart's figures as CSV; withheld figures are empty with their reason."""
+
+    def get(self, request: HttpRequest, period: str, chart: str) -> HttpResponse:
+        snapshot = snapshot_for(period)
+        if snapshot is None:
+            raise Http404("No benchmark for this period.")
+        rendered = chart_csv(snapshot, chart)
+        if rendered is None:
+            raise Http404("No such chart.")
+        response = HttpResponse(rendered.content, content_type=rendered.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+        return response
+
+
+class OrganisationBenchmarkView(OrganisationPermissionMixin, TemplateView):
+    """``/o/<slug>/benchmark/``: you, your stakeholder group and everyone, for PE leads
+    and admins."""
+
+    permission = Perm.BENCHMARK_VIEW
+    template_name = "benchmarking/organisation.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        snapshot, every = _chosen(self.request)
+        context["snapshot"] = snapshot
+        context["snapshots"] = every
+        context["report"] = (
+            organisation_report(organisation=self.organisation, snapshot=snapshot)
+            if snapshot
+            else None
+        )
+        context["can_export"] = self.can(Perm.BENCHMARK_EXPORT)
+        context["exports_panel_template"] = EXPORTS_PANEL
+        if snapshot and context["can_export"]:
+            context.update(
+                export_panel_context(
+                    user=self.request.user,
+                    organisation=self.organisation,
+                    period=snapshot.period.label,
+                )
+            )
+        return context

@@ -1,0 +1,27 @@
+"""Request parsers of the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import parsers
+from rest_framework.exceptions import ParseError
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser that also refuses documents nested too deeply (400, not 500).
+
+    Python's ``json`` raises RecursionError for them, which is not the ValueError
+    that DRF turns into a parse error.
+    """
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise ParseError("JSON parse error - the document is nested too deeply.") from exc
+
+
+# DRF's default parsers, in the same order (the schema lists their media types), with
+# the JSON parser above. Views that read request bodies set ``parser_classes = PARSERS``.
+PARSERS = [JSONParser, parsers.FormParser, parsers.MultiPartParser]

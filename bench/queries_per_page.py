@@ -1,0 +1,189 @@
+"""Queries per page: every page and API list endpoint, counted at the current data size.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pe_bench \\
+        .venv/bin/python -m bench.queries_per_page --label 100
+
+Each URL is requested with Django's test client (in this process, against the database in
+DATABASE_URL) with an empty cache ("cold": what the database sees on a cache miss), then
+again ("warm"). Public URLs anonymously, the rest signed in as the admin of a synthetic
+organisation (``--slug``, by default ``syn-00001``: the same organisation at every size,
+as seed_synthetic makes organisation n the same whatever N). Compare two runs with
+``python -m bench.compare_queries``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+import warnings
+from collections import Counter
+from typing import Any
+
+from bench.common import (
+    bench_period_label,
+    ensure_snapshot,
+    environment,
+    require_synthetic_data,
+    setup_django,
+    table,
+    write_result,
+)
+
+BUDGET = 15
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def public_urls() -> list[str]:
+    """Public addresses; ``{…}`` parts are filled in by :func:`targets`."""
+    return [
+        "/",
+        "/roadmap/",
+        "/roadmap/actions/",
+        "/roadmap/actions/{action}/",
+        "/roadmap/end-goals/{end_goal}/",
+        "/organisations/",
+        "/benchmarks/",
+        "/api/v1/roadmap/",
+        "/api/v1/actions/",
+        "/api/v1/stakeholder-groups/",
+        "/api/v1/dimensions/",
+        "/api/v1/metrics/",
+        "/api/v1/organisations/",
+        "/api/v1/benchmarks/",
+        "/api/v1/benchmarks/{period}/",
+    ]
+
+
+def member_urls() -> list[str]:
+    """Addresses for the organisation's admin."""
+    org, api = "/o/{slug}/", "/api/v1/organisations/{slug}/"
+    return [
+        "/o/",
+        org,
+        f"{org}adoptions/",
+        f"{org}adoptions/catalogue/",
+        f"{org}adoptions/{{adoption}}/",
+        f"{org}members/",
+        f"{org}audit/",
+        f"{org}assessments/",
+        f"{org}benchmark/",
+        f"{org}benchmark/exports/",
+        "/api/v1/me/",
+        api,
+        f"{api}adoptions/",
+        f"{api}adoptions/{{adoption}}/progress/",
+        f"{api}members/",
+        f"{api}invitations/",
+        f"{api}assessments/",
+        f"{api}benchmarks/{{period}}/",
+    ]
+
+
+def shape(sql: str) -> str:
+    """A query with its literal values taken out, to spot the same query repeated."""
+    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
+    sql = re.sub(r"\b\d+\b", "?", sql)
+    return re.sub(r"IN \([?, ]+\)", "IN (…)", sql)
+
+
+def measure(client: Any, url: str) -> dict[str, Any]:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        started = time.perf_counter()
+        response = client.get(url)
+        seconds = time.perf_counter() - started
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url)
+    repeated = Counter(shape(q["sql"]) for q in cold.captured_queries)
+    return {
+        "status": response.status_code,
+        "queries": len(cold),
+        "queries_warm": len(warm),
+        "seconds_cold": round(seconds, 3),
+        "repeated": [{"count": n, "sql": s[:600]} for s, n in repeated.most_common(5) if n > 1],
+        "sql": [q["sql"][:400] for q in cold.captured_queries[:60]],
+    }
+
+
+def targets(slug: str) -> tuple[Any, dict[str, str]]:
+    """The admin to sign in as, and what fills the addresses in."""
+    from apps.adoption.models import Adoption
+    from apps.organisations.models import Membership
+    from apps.roadmap.models import Action, EndGoal
+
+    admin = Membership.objects.select_related("user").get(organisation__slug=slug, role="admin")
+    adoption = Adoption.objects.filter(organisation__slug=slug).order_by("action__code").first()
+    values = {
+        "slug": slug,
+        "adoption": str(adoption.pk if adoption else 0),
+        "action": Action.objects.published().order_by("code").first().code,
+        "end_goal": EndGoal.objects.published().order_by("code").first().code,
+        "period": bench_period_label(),
+    }
+    return admin.user, values
+
+
+def run(slug: str) -> dict[str, dict[str, Any]]:
+    """Results by address template (the same key at every size), with the URL used."""
+    from django.test import Client, override_settings
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # lets the test client in (ALLOWED_HOSTS)
+    warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise, no collectstatic
+    user, values = targets(slug)
+    results: dict[str, dict[str, Any]] = {}
+    with override_settings(CACHES=LOCMEM):
+        client = Client()
+        for template in public_urls():
+            url = template.format(**values)
+            results[template] = {"url": url, "who": "anonymous", **measure(client, url)}
+        client.force_login(user)
+        for template in member_urls():
+            url = template.format(**values)
+            results[template] = {"url": url, "who": "org admin", **measure(client, url)}
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--label", required=True, help="Names the result, e.g. 100 or 10000.")
+    parser.add_argument("--slug", default="syn-00001", help="The organisation to sign in to.")
+    args = parser.parse_args()
+    setup_django()
+    organisations = require_synthetic_data()
+    snapshot, compile_seconds = ensure_snapshot()
+    results = run(args.slug)
+    rows = [
+        [url, r["who"], r["status"], r["queries"], r["queries_warm"], _verdict(r)]
+        for url, r in results.items()
+    ]
+    print(f"Queries per page at {organisations:,} verified organisations ({args.label})")
+    print(table(["URL", "as", "HTTP", "queries", "warm", f"≤ {BUDGET}"], rows))
+    write_result(
+        "queries",
+        args.label,
+        {
+            "label": args.label,
+            "organisations": organisations,
+            "snapshot": str(snapshot.period),
+            "snapshot_organisations": snapshot.organisation_count,
+            "compile_seconds": round(compile_seconds, 1),
+            "environment": environment(),
+            "pages": results,
+        },
+    )
+
+
+def _verdict(result: dict[str, Any]) -> str:
+    if result["status"] == 404:
+        return "absent (404)"
+    return "ok" if result["queries"] <= BUDGET else "OVER"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""The benchmark report exporters: their rows, and one smoke test per format.
+
+Figures of the standard population are in ``tests/benchmarking/conftest.py``. The
+``mixed`` population adds a stakeholder group of two organisations in Portugal, so
+that some figures are suppressed (a small group, and its complementary sibling).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from decimal import Decimal
+from typing import Any
+
+import pypdf
+import pytest
+from openpyxl import load_workbook
+
+from apps.benchmarking.anonymisation import COMPLEMENTARY, REASONS, SMALL_GROUP
+from apps.benchmarking.compile import compile_snapshot
+from apps.benchmarking.exports.exporters import AggregateExporter, OrganisationReportExporter
+from apps.benchmarking.exports.pdf import pdf_context, render_pdf
+from apps.benchmarking.models import BenchmarkSnapshot, Subject
+from apps.benchmarking.periods import period_get_or_create
+from apps.organisations.models import Organisation
+from tests.benchmarking.conftest import build_population, standard_layout
+from tests.roadmap.factories import StakeholderGroupFactory
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = [
+    "Your position",
+    "Peers' most adopted actions",
+    "Where you trail",
+    "End goals by stakeholder group",
+    "End goals by region",
+    "Maturity",
+    "Metrics",
+    "Barriers",
+    "Method",
+]
+SMALL = REASONS[SMALL_GROUP].format(k=5)
+
+
+@pytest.fixture
+def mixed(small_roadmap: Any) -> tuple[Organisation, BenchmarkSnapshot]:
+    """The standard twelve, plus two "Tiny industry" organisations in Portugal."""
+    StakeholderGroupFactory(slug="industry", name="Tiny industry")
+    layout = [*standard_layout(12), ("industry", "PT"), ("industry", "PT")]
+    orgs = build_population(
+        small_roadmap,
+        layout,
+        names={
+            0: ("Patients Together", "patients-together"),
+            1: ("Rival HTA", "rival-hta"),
+            12: ("Tiny Pharma", "tiny-pharma"),
+        },
+    )
+    return orgs[0], compile_snapshot(period=period_get_or_create("2026-Q2"))
+
+
+def _section(exporter: OrganisationReportExporter, key: str) -> Any:
+    return next(s for s in exporter.sections if s.key == key)
+
+
+def _row(rows: list[list[Any]], *start: str) -> list[Any]:
+    return next(r for r in rows if tuple(r[: len(start)]) == start)
+
+
+def test_it_has_one_section_per_breakdown(snapshot, org) -> None:
+    exporter = OrganisationReportExporter(org, snapshot)
+
+    assert [s.title for s in exporter.sections] == SECTIONS
+    assert [s.name for s in exporter.sheets()] == SECTIONS
+
+
+def test_your_position_compares_you_with_your_group_and_everyone(snapshot, org) -> None:
+    section = _section(OrganisationReportExporter(org, snapshot), "position")
+
+    assert section.header[:7] == [
+        "Kind",
+        "Code",
+        "Title",
+        "Your actions adopted",
+        "Actions in the roadmap",
+        "Your group's median",
+        "Everyone's median",
+    ]
+    assert section.header[-1] == "Suppressed because"
+    eg1 = _row(section.rows, "End goal", "EG1")
+    # Patients Together adopts A1.1.1 and A1.1.2 of EG1's four actions.
+    assert eg1[3:7] == [2, 4, 2, 1]
+    assert eg1[7]  # a percentile band, never a rank
+    assert eg1[-1] == ""
+    assert [r[1] for r in section.rows] == ["EG1", "EG2", "culture", "processes"]
+
+
+def test_goals_by_group_and_region_carry_the_published_shares(snapshot, org) -> None:
+    exporter = OrganisationReportExporter(org, snapshot)
+    groups = _section(exporter, "goals-by-group").rows
+    regions = _section(exporter, "goals-by-region").rows
+
+    assert _row(groups, "EG1", "End goal 1", "Everyone")[2:6] == [
+        "Everyone",
+        12,
+        10,
+        Decimal("83.3"),
+    ]
+    assert _row(groups, "EG1", "End goal 1", "Patients and POs")[5] == 100
+    assert _row(groups, "EG1", "End goal 1", "HTA bodies")[5] == Decimal("66.7")
+    assert _row(regions, "EG1", "End goal 1", "Western Europe")[5] == 100
+    assert _row(regions, "EG1", "End goal 1", "Central and Eastern Europe")[5] == Decimal("66.7")
+
+
+def test_a_figure_from_too_few_organisations_is_empty_with_its_reason(snapshot, org) -> None:
+    groups = _section(OrganisationReportExporter(org, snapshot), "goals-by-group").rows
+
+    # Four HTA bodies adopt EG1: too few for a median percent complete.
+    row = _row(groups, "EG1", "End goal 1", "HTA bodies")
+    assert row[6] is None
+    assert row[-1] == f"Median percent complete: {SMALL}"
+
+
+def test_a_small_group_and_its_complementary_sibling_are_suppressed(mixed) -> None:
+    org, snapshot = mixed
+    rows = _section(OrganisationReportExporter(org, snapshot), "goals-by-group").rows
+
+    tiny = _row(rows, "EG1", "End goal 1", "Tiny industry")
+    assert tiny[3:7] == [None, None, None, None]
+    assert tiny[-1] == SMALL  # the one reason of every figure in the row
+    siblings = [
+        _row(rows, "EG1", "End goal 1", name) for name in ("HTA bodies", "Patients and POs")
+    ]
+    complementary = [r for r in siblings if r[3] is None]
+    assert complementary, "one sibling must be suppressed too, or the small group is exposed"
+    assert REASONS[COMPLEMENTARY] in complementary[0][-1]
+
+
+def test_the_method_sheet_states_the_rules_and_the_citation(snapshot, org) -> None:
+    method = dict(_section(OrganisationReportExporter(org, snapshot), "method").rows)
+
+    assert method["Smallest group published (k)"] == "5"
+    assert "Complementary suppression" in method
+    assert "Cavaller-Bellaubi M" in method["Citation"]
+    assert "https://doi.org/10.1007/s43441-021-00282-z" in method["Citation"]
+    assert method["Licence"].startswith("CC BY 4.0")
+
+
+def test_the_xlsx_has_a_sheet_per_section_and_empty_suppressed_cells(snapshot, org) -> None:
+    rendered = OrganisationReportExporter(org, snapshot).render("xlsx")
+
+    workbook = load_workbook(io.BytesIO(rendered.content), read_only=True)
+    assert workbook.sheetnames == ["README", *SECTIONS]
+    rows = list(workbook["End goals by stakeholder group"].iter_rows(values_only=True))
+    assert rows[0][0] == "Code"
+    hta = next(r for r in rows if r[:3] == ("EG1", "End goal 1", "HTA bodies"))
+    assert hta[5] == "66.7"
+    assert hta[6] is None  # the suppressed median: an empty cell, not 0
+    assert rendered.filename == "patients-together-benchmark-2026-Q2.xlsx"
+
+
+def test_the_csv_is_one_file_whose_first_column_names_the_section(snapshot, org) -> None:
+    rendered = OrganisationReportExporter(org, snapshot).render("csv")
+
+    lines = list(csv.DictReader(io.StringIO(rendered.content.decode("utf-8-sig"))))
+    # Patients Together trails on no intermediate goal: that section has no rows.
+    assert {line["record_type"] for line in lines} == set(SECTIONS) - {"Where you trail"}
+    hta = next(
+        line
+        for line in lines
+        if line["record_type"] == "End goals by stakeholder group"
+        and (line["Code"], line["Group"]) == ("EG1", "HTA bodies")
+    )
+    assert hta["Share adopting (%)"] == "66.7"
+    assert hta["Median percent complete"] == ""
+    assert hta["Suppressed because"] == f"Median percent complete: {SMALL}"
+
+
+def test_the_report_reads_a_bounded_number_of_queries(
+    snapshot, org, django_assert_max_num_queries
+) -> None:
+    with django_assert_max_num_queries(25):
+        exporter = OrganisationReportExporter(org, snapshot)
+        list(exporter.sections)
+        exporter.summary()
+
+
+def test_the_aggregate_marks_every_suppressed_cell(mixed) -> None:
+    _org, snapshot = mixed
+    rendered = AggregateExporter(snapshot).render("xlsx")
+
+    workbook = load_workbook(io.BytesIO(rendered.content), read_only=True)
+    labels = [str(label) for _value, label in Subject.choices]
+    assert workbook.sheetnames == ["README", *labels, "Method"]
+    rows = list(workbook["End goal"].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert header[:7] == (
+        "Code",
+        "Title",
+        "Breakdown",
+        "Group",
+        "Measure",
+        "Value",
+        "Organisations (n)",
+    )
+    tiny = [r for r in body if r[2:4] == ("stakeholder_group", "industry")]
+    assert tiny
+    for row in tiny:
+        assert row[5] is None  # no value
+        assert row[6] is None  # and no group size under k
+        assert row[7] == "yes"
+        assert row[8] == SMALL
+    published = [r for r in body if r[7] == "no"]
+    assert published
+    assert all(int(r[6]) >= 5 for r in published)
+    assert snapshot.cells.filter(subject_type=Subject.END_GOAL).count() == len(body)
+
+
+def test_the_aggregate_csv_parses(snapshot) -> None:
+    rendered = AggregateExporter(snapshot).render("csv")
+
+    lines = list(csv.DictReader(io.StringIO(rendered.content.decode("utf-8-sig"))))
+    assert len(lines) == snapshot.cells.count() + 11  # every cell, and the method's rows
+    assert rendered.filename == "benchmark-aggregate-2026-Q2.csv"
+
+
+# --- The PDF ------------------------------------------------------------------------------
+
+
+def _pdf_text(content: bytes) -> tuple[int, str]:
+    """The page count, and the text laid out as on the page (a table row on one line)."""
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    text = "\n".join(page.extract_text(extraction_mode="layout") for page in reader.pages)
+    return len(reader.pages), text
+
+
+@pytest.fixture
+def mixed_pdf(mixed: tuple[Organisation, BenchmarkSnapshot]) -> tuple[bytes, int, str]:
+    org, snapshot = mixed
+    content = render_pdf(OrganisationReportExporter(org, snapshot)).content
+    return (content, *_pdf_text(content))
+
+
+def test_the_pdf_has_a_title_page_headings_citation_and_page_numbers(mixed_pdf) -> None:
+    content, pages, text = mixed_pdf
+
+    assert content.startswith(b"%PDF")
+    assert pages >= 2
+    first = text.split(f"1 / {pages}")[0]
+    for text_on_title_page in ("Benchmark report", "Patients Together", "2026-Q2"):
+        assert text_on_title_page in first
+    for heading in ["Summary", "Charts", *SECTIONS]:
+        assert heading in text, heading
+    assert "Cavaller-Bellaubi M" in text
+    assert "CC BY 4.0" in text
+    assert f"2 / {pages}" in text
+
+
+def test_the_pdf_names_no_other_organisation(mixed_pdf, mixed) -> None:
+    _content, _pages, text = mixed_pdf
+
+    others = Organisation.objects.exclude(pk=mixed[0].pk).values_list("name", flat=True)
+    assert len(others) == 13
+    for name in others:
+        assert name not in text, name
+
+
+def test_the_pdf_shows_a_small_group_as_suppressed_never_as_a_figure(mixed, mixed_pdf) -> None:
+    org, snapshot = mixed
+    context = pdf_context(OrganisationReportExporter(org, snapshot))
+    rows = next(i["rows"] for i in context["sections"] if i["section"].key == "goals-by-group")
+    tiny = [row for row in rows if row[2] == "Tiny industry"]
+    assert len(tiny) == 2  # EG1 and EG2
+    for row in tiny:
+        assert row[3:7] == ["suppressed"] * 4, row
+    # On the page: the group's name (which wraps after "Tiny"), four times "suppressed",
+    # then the reason; no number in between.
+    _content, _pages, text = mixed_pdf
+    lines = [line for line in text.splitlines() if re.search(r"\bTiny\b", line)]
+    assert len(lines) == 2
+    for line in lines:
+        assert re.search(r"Tiny\s+(suppressed\s+){4}Fewer than\b", line), line

@@ -1,0 +1,220 @@
+"""A populated organisation for the hostile-input suite and the API fuzzing.
+
+``world`` is one verified organisation, "Patients United", with an admin (``owner``,
+who also holds an API token), a PE lead, a contributor and a viewer; a verified
+partner organisation; one adoption with a progress entry that has a link, an
+uploaded PDF, a metric value and a barrier; a maturity assessment; and a pending
+invitation. Uploaded files go to a private MEDIA_ROOT (``world.media``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from apps.accounts.models import User
+from apps.adoption import services as adoption_services
+from apps.adoption.models import Adoption, MaturityAssessment, Metric, ProgressEntry
+from apps.organisations import services as organisation_services
+from apps.organisations.models import Invitation, Membership, Organisation
+from apps.organisations.permissions import Role
+from apps.roadmap.models import BarrierCategory, Edition, EndGoal, StakeholderGroup
+from tests.accounts.factories import UserFactory
+from tests.adoption.factories import MetricFactory
+from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.roadmap.factories import (
+    ActionFactory,
+    BarrierCategoryFactory,
+    DimensionFactory,
+    EditionFactory,
+    EndGoalFactory,
+    IntermediateGoalFactory,
+    StakeholderGroupFactory,
+)
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@dataclass
+class World:
+    org: Organisation
+    partner: Organisation
+    owner: User
+    pe_lead: User
+    contributor: User
+    viewer: User
+    lead_membership: Membership
+    adoption: Adoption
+    entry: ProgressEntry
+    assessment: MaturityAssessment
+    invitation: Invitation
+    metric: Metric
+    barrier: BarrierCategory
+    token: str
+    media: Path
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    """Rate-limit counters (allauth, DRF throttles) live in the cache: none carries over."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _member(org: Organisation, role: str, email: str, name: str) -> Membership:
+    user = UserFactory(email=email, full_name=name)
+    return MembershipFactory(organisation=org, user=user, role=role)
+
+
+def build_world(media: Path) -> World:
+    """The organisation and everything in it, made through the services."""
+    group = StakeholderGroup.objects.get(slug="patient-organisations")
+    org = OrganisationFactory(
+        name="Patients United", slug="patients-united", stakeholder_group=group, verified=True
+    )
+    partner = OrganisationFactory(
+        name="Partner Network", slug="partner-network", stakeholder_group=group, listed=True
+    )
+    owner = _member(org, Role.ADMIN, "owner@example.org", "Olive Owner").user
+    EmailAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
+    lead = _member(org, Role.PE_LEAD, "lead@example.org", "Leo Lead")
+    contributor = _member(org, Role.CONTRIBUTOR, "contributor@example.org", "Cleo").user
+    viewer = _member(org, Role.VIEWER, "viewer@example.org", "Vic Viewer").user
+    metric = MetricFactory(slug="patients-involved", name="Patients involved")
+    barrier = BarrierCategoryFactory(slug="time", name="Lack of time")
+    action = Edition.objects.current().actions.get(code="A1.1.1")
+    adoption = adoption_services.adoption_create(
+        organisation=org, action=action, by=owner, owner=owner, partners=[partner]
+    )
+    entry = adoption_services.progress_entry_create(
+        adoption=adoption,
+        by=owner,
+        data=adoption_services.EntryInput(
+            entry_date=timezone.localdate(),
+            narrative="Held a workshop with the patient advisory board.",
+            percent_complete=20,
+            links=["https://example.org/report"],
+            files=[SimpleUploadedFile("minutes.pdf", PDF, content_type="application/pdf")],
+            metric_values={metric: Decimal("12")},
+            barriers={barrier: "Short on volunteers."},
+        ),
+    )
+    assessment = adoption_services.assessment_create(
+        organisation=org,
+        by=owner,
+        assessed_on=timezone.localdate(),
+        goal_levels={EndGoal.objects.published().get(code="EG1"): 2},
+        dimension_levels={},
+        notes="First checkpoint.",
+    )
+    invitation = organisation_services.invitation_create(
+        organisation=org, by=owner, email="newcomer@example.org", role=Role.CONTRIBUTOR
+    )
+    token, _created = Token.objects.get_or_create(user=owner)
+    return World(
+        org=org,
+        partner=partner,
+        owner=owner,
+        pe_lead=lead.user,
+        contributor=contributor,
+        viewer=viewer,
+        lead_membership=lead,
+        adoption=adoption,
+        entry=entry,
+        assessment=assessment,
+        invitation=invitation,
+        metric=metric,
+        barrier=barrier,
+        token=token.key,
+        media=media,
+    )
+
+
+@pytest.fixture
+def media_root(settings: object, tmp_path: Path) -> Path:
+    """A private MEDIA_ROOT inside a folder of its own, so that escapes can be seen."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    return root
+
+
+@pytest.fixture
+def world(small_roadmap: Edition, media_root: Path) -> World:
+    return build_world(media_root)
+
+
+def build_small_roadmap() -> Edition:
+    """The ``small_roadmap`` of ``tests/conftest.py``, for fixtures wider than a test."""
+    edition = EditionFactory(published=True, version_label="2021")
+    groups = [
+        StakeholderGroupFactory(slug="patient-organisations", name="Patients and POs"),
+        StakeholderGroupFactory(slug="hta-bodies", name="HTA bodies"),
+    ]
+    dims = [DimensionFactory(slug=s, name=s.title()) for s in ("culture", "processes")]
+    for e in (1, 2):
+        end_goal = EndGoalFactory(edition=edition, code=f"EG{e}", title=f"End goal {e}")
+        for i in (1, 2):
+            goal = IntermediateGoalFactory(
+                end_goal=end_goal, code=f"IG{e}.{i}", title=f"Intermediate goal {e}.{i}"
+            )
+            for a in (1, 2):
+                ActionFactory(
+                    intermediate_goal=goal,
+                    code=f"A{e}.{i}.{a}",
+                    title=f"Action {e}.{i}.{a}",
+                    dimension=dims[a - 1],
+                    stakeholder_groups=[groups[(e + a) % 2]],
+                )
+    return edition
+
+
+@pytest.fixture(scope="module")
+def module_world(
+    request: pytest.FixtureRequest,
+    django_db_setup: None,
+    django_db_blocker: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[World]:
+    """``world`` made once for a module, in a transaction rolled back after it.
+
+    Each test runs in a savepoint inside that transaction (pytest-django's ``db``), so
+    what a test writes is gone before the next one, and the module's world stays.
+    Uploads go to ``<sandbox>/media``: a file anywhere else in the sandbox escaped it.
+    """
+    # pytest-django sets up the test database only for sessions with tests that use it:
+    # without ``pytestmark = pytest.mark.django_db`` this could write to the real one.
+    if request.node.get_closest_marker("django_db") is None:
+        raise RuntimeError("module_world needs the module's tests marked django_db.")
+    media = tmp_path_factory.mktemp("sandbox") / "media"
+    media.mkdir()
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        build_small_roadmap()
+        yield build_world(media)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def api(world: World) -> APIClient:
+    """An API client that sends the admin's token."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {world.token}")
+    return client
