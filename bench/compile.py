@@ -107,19 +107,19 @@ def measure(kind: str, label: str, timeout: int) -> dict[str, Any]:
 
 
 def growth_table() -> list[list[Any]]:
+    """Every compile result so far by size, each with its growth from the one before."""
     results = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("compile-*.json"))]
     results.sort(key=lambda r: r["organisations"])
-    if not results:
-        return []
-    first = results[0]
-    rows = []
+    rows, previous = [], None
     for r in results:
-        size = r["organisations"] / first["organisations"]
-        growth = r["compile"]["seconds"] / first["compile"]["seconds"]
-        linear = "yes" if growth <= size * 1.1 else "NO"
+        size = r["organisations"] / previous["organisations"] if previous else 1.0
+        growth = r["compile"]["seconds"] / previous["compile"]["seconds"] if previous else 1.0
+        linear = "-" if previous is None else ("yes" if growth <= size * 1.1 else "NO")
         rows.append([r["label"], f"{r['organisations']:,}", f"{r['compile']['seconds']:.1f}",
-                     f"{r['baseline']['seconds']:.1f}", f"{r['ratio']:.2f}", f"×{size:.0f}",
-                     f"×{growth:.1f}", linear])  # fmt: skip
+                     f"{r['baseline']['seconds']:.1f}", f"{r['ratio']:.2f}",
+                     f"{r['compile']['peak_mb']:.0f}", f"×{size:.0f}", f"×{growth:.1f}",
+                     linear])  # fmt: skip
+        previous = r
     return rows
 
 
@@ -146,9 +146,9 @@ def report(label: str, organisations: int, baseline: dict, compiled: dict) -> No
               "agree": agree, "compile": compiled, "baseline": baseline,
               "environment": environment()}  # fmt: skip
     write_result("compile", label, result)
-    print("\nGrowth (compile time should grow no faster than the organisations)")
-    print(table(["label", "orgs", "compile s", "baseline s", "ratio", "size", "time", "linear"],
-                growth_table()))  # fmt: skip
+    print("\nGrowth from the size before (compile time should grow no faster than the size)")
+    headers = ["label", "orgs", "compile s", "baseline s", "ratio", "peak MB", "size", "time"]
+    print(table([*headers, "linear"], growth_table()))
 
 
 def main() -> None:

@@ -584,7 +584,8 @@ def seed_synthetic(
             report.organisations = stop
             if progress:
                 progress(stop, report)
-    _analyze()
+    if report.organisations:  # after a bare --clear, autovacuum updates the statistics
+        _analyze()
     report.seconds = time.perf_counter() - started
     return report
 

@@ -40,8 +40,13 @@ RESERVED_SLUGS = frozenset({"new", "edit", "admin", "api", "join", "invitations"
 
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:70].strip("-") or "organisation"
+    # One query for every slug this one could collide with, rather than one per attempt:
+    # the hundredth "Patients United" would otherwise cost a hundred queries.
+    taken = RESERVED_SLUGS | set(
+        Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+    )
     slug, n = base, 1
-    while slug in RESERVED_SLUGS or Organisation.objects.filter(slug=slug).exists():
+    while slug in taken:
         n += 1
         slug = f"{base}-{n}"
     return slug

@@ -12,9 +12,10 @@ Checks: no response is a server error, and every response whose status the schem
 documents has the documented body. (Undocumented statuses, the 400s, 403s and 404s
 that drf-spectacular leaves out of the schema, are not failures here.)
 
-Bounded for CI: ``FUZZ_MAX_EXAMPLES`` examples per operation (15 unless set), a fixed
-seed, and no Hypothesis example database. Each operation is its own test, in its own
-transaction.
+Bounded for CI: ``FUZZ_MAX_EXAMPLES`` examples per operation (15 unless set; a deeper
+local run: ``FUZZ_MAX_EXAMPLES=100``), derandomized with a fixed seed, and no Hypothesis
+example database. Each operation is its own test; the organisation is made once for the
+module and what an operation writes is rolled back before the next one.
 """
 
 from __future__ import annotations
