@@ -9,7 +9,7 @@ app_name = "benchmarking"
 urlpatterns = [
     path("benchmarks/", views.PublicBenchmarkView.as_view(), name="public"),
     path(
-        "benchmarks/<str:period>/data/<slug:chart>.csv",
+        "benchmarks/<slug:period>/data/<slug:chart>.csv",
         views.ChartDataView.as_view(),
         name="public-chart-csv",
     ),

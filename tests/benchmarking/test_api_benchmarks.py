@@ -333,3 +333,16 @@ def test_a_page_takes_the_same_queries_for_12_or_24_organisations(
                 f"/api/v1/benchmarks/{label}/", {"subject_type": "end_goal", "breakdown": "region"}
             )
         assert response.json()["results"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/benchmarks/%00/",
+        "/benchmarks/%00/data/trend.csv",
+        "/api/v1/benchmarks/2026-Q2%00/",
+    ],
+)
+def test_a_nul_in_the_period_is_not_found(client, url) -> None:
+    # PostgreSQL refuses NUL in a query; the address must not match at all (404, not 500).
+    assert client.get(url).status_code == 404

@@ -8,9 +8,9 @@ app_name = "api-benchmarks"
 
 urlpatterns = [
     path("benchmarks/", views.BenchmarkListView.as_view(), name="benchmark-list"),
-    path("benchmarks/<str:period>/", views.BenchmarkDetailView.as_view(), name="benchmark-detail"),
+    path("benchmarks/<slug:period>/", views.BenchmarkDetailView.as_view(), name="benchmark-detail"),
     path(
-        "organisations/<slug:slug>/benchmarks/<str:period>/",
+        "organisations/<slug:slug>/benchmarks/<slug:period>/",
         views.OrganisationBenchmarkView.as_view(),
         name="organisation-benchmark",
     ),
