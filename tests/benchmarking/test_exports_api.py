@@ -157,6 +157,15 @@ def test_a_bad_period_or_format_is_400(lead_api, snapshot, data, field) -> None:
     assert not ExportJob.objects.exists()
 
 
+def test_deeply_nested_json_is_400_and_starts_nothing(lead_api, snapshot) -> None:
+    # The project's default JSON parser refuses it; DRF's own would raise RecursionError (500).
+    body = "[" * 100_000 + "]" * 100_000
+    response = lead_api.post(EXPORTS, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert not ExportJob.objects.exists()
+
+
 def test_with_the_queue_down_it_says_the_export_will_run_later(
     lead_api, snapshot, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:

@@ -18,7 +18,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
-from apps.core.api.parsers import PARSERS
 from apps.organisations.api.permissions import IsSignedIn
 from apps.organisations.models import Membership
 
@@ -46,7 +45,6 @@ from .serializers import MeSerializer, TokenObtainSerializer, TokenSerializer
     ),
 )
 class TokenView(APIView):
-    parser_classes = PARSERS
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
     serializer_class = TokenObtainSerializer

@@ -1,4 +1,4 @@
-"""Request parsers of the API."""
+"""Request parsers of the API (the defaults are set in ``REST_FRAMEWORK``)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,3 @@ class JSONParser(parsers.JSONParser):
             return super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
             raise ParseError("JSON parse error - the document is nested too deeply.") from exc
-
-
-# DRF's default parsers, in the same order (the schema lists their media types), with
-# the JSON parser above. Views that read request bodies set ``parser_classes = PARSERS``.
-PARSERS = [JSONParser, parsers.FormParser, parsers.MultiPartParser]

@@ -9,8 +9,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from apps.core.api.parsers import PARSERS
-
 from ..models import Organisation
 from ..permissions import authorise
 
@@ -31,7 +29,6 @@ class OrganisationScopedMixin:
     """
 
     permission_classes = [IsSignedIn]
-    parser_classes = PARSERS
     permission: str = ""
     permissions_by_method: dict[str, str] = {}
     organisation: Organisation

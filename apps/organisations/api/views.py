@@ -24,8 +24,6 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, ValidationError
 from rest_framework.settings import api_settings
 
-from apps.core.api.parsers import PARSERS
-
 from .. import services
 from ..models import Invitation, Membership, Organisation
 from ..permissions import Perm
@@ -86,7 +84,6 @@ MEMBER_ONLY_NOTE = (
 )
 class OrganisationListView(generics.ListCreateAPIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
-    parser_classes = PARSERS
     serializer_class = serializers.OrganisationSerializer
     filterset_class = OrganisationFilter
 
