@@ -78,3 +78,13 @@ bench: setup
 	$(PY) -m bench.queries_per_page --label $(BENCH_LABEL)
 	$(PY) -m bench.throughput --label $(BENCH_LABEL)
 	$(PY) -m bench.exports --label $(BENCH_LABEL)
+
+# --- Translations (issue 7). The .po files are ours and committed; the .mo files are built.
+MESSAGE_FLAGS := --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=static \
+	--ignore=build --add-location=file --no-obsolete
+.PHONY: messages compilemessages
+messages: setup
+	$(PY) manage.py makemessages -l fr -l de -l es -l pl $(MESSAGE_FLAGS)
+
+compilemessages: setup
+	$(PY) manage.py compilemessages --ignore=.venv -v0

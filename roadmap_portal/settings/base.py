@@ -158,8 +158,13 @@ ACCOUNT_RATE_LIMITS = {
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en"
+# Each language is offered in its own name (WCAG 3.1.2); `_()` names are for the admin.
 LANGUAGES = [
     ("en", _("English")),
+    ("fr", _("French")),
+    ("de", _("German")),
+    ("es", _("Spanish")),
+    ("pl", _("Polish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")
