@@ -1,0 +1,244 @@
+"""Browser journeys: Playwright with Debian's Chromium against Django's live server.
+
+Every journey runs twice, once with the mouse and once by keyboard alone (``drive`` fixture),
+checks every page it visits with axe-core (``journey.check``), fails on any Content Security
+Policy violation, and on failure writes a screenshot of each key page it passed through to
+``test-results/<test>/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import Locator, Page, expect
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# between browser steps are synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# WCAG 2.0, 2.1 and 2.2, levels A and AA.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+# Tab presses allowed to reach one control before it counts as unreachable by keyboard.
+MAX_TABS = 400
+
+_axe = Axe()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Debian's Chromium: Playwright cannot download its own browser on these machines."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {
+        **browser_context_args,
+        "locale": "en-GB",
+        "viewport": {"width": 1280, "height": 900},
+        "accept_downloads": True,
+    }
+
+
+@pytest.fixture
+def roadmap(transactional_db) -> None:
+    """The real roadmap (four end goals, fifty actions), as `make run` loads it."""
+    call_command("load_roadmap", verbosity=0)
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+class Journey:
+    """What a journey saw: key pages (screenshots), axe results, CSP violations."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.shots: list[tuple[str, bytes]] = []
+        self.checked: set[str] = set()
+        self.visited: set[str] = set()
+        self.csp_violations: list[str] = []
+        page.on("console", self._on_console)
+        page.on("framenavigated", self._on_navigated)
+
+    def _on_console(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(f"{self.page.url}: {message.text}")
+
+    def _on_navigated(self, frame) -> None:
+        if frame == self.page.main_frame:
+            self.visited.add(_path(frame.url))
+
+    def check(self, label: str) -> None:
+        """A key page: keep a screenshot, and fail on any WCAG A/AA violation or CSP report."""
+        page = self.page
+        page.wait_for_load_state("load")
+        self.shots.append((label, page.screenshot(full_page=True)))
+        results = _axe.run(
+            page,
+            options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+        )
+        assert results.violations_count == 0, (
+            f"axe: {results.violations_count} WCAG A/AA violation(s) on {label} "
+            f"({page.url}):\n{results.generate_report()}"
+        )
+        assert not self.csp_violations, "CSP violations:\n" + "\n".join(self.csp_violations)
+        self.checked.add(_path(page.url))
+
+    def assert_every_page_checked(self) -> None:
+        unchecked = sorted(self.visited - self.checked - {"about:blank"})
+        assert not unchecked, f"pages visited but not checked with axe: {unchecked}"
+
+    def save(self, name: str) -> Path:
+        folder = RESULTS / re.sub(r"[^\w.-]+", "_", name)
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for number, (label, png) in enumerate(self.shots, start=1):
+            (folder / f"{number:02d}-{re.sub(r'[^\w.-]+', '_', label)}.png").write_bytes(png)
+        try:
+            (folder / "zz-last.png").write_bytes(self.page.screenshot(full_page=True))
+        except Exception:  # noqa: BLE001 - the page may be gone; the key pages are saved.
+            pass
+        return folder
+
+
+def _path(url: str) -> str:
+    """A URL without scheme, host, query or fragment: one page, whatever its filters."""
+    return re.sub(r"^[a-z]+://[^/]+", "", url).split("?")[0].split("#")[0] or "/"
+
+
+@pytest.fixture
+def journey(page: Page, request: pytest.FixtureRequest) -> Iterator[Journey]:
+    seen = Journey(page)
+    yield seen
+    call = getattr(request.node, "rep_call", None)
+    if call is not None and call.failed:
+        folder = seen.save(request.node.nodeid)
+        print(f"\nScreenshots of the key pages: {folder}")
+    elif call is not None and call.passed:
+        seen.assert_every_page_checked()
+
+
+class Driver:
+    """Clicks, typing and choosing, by mouse or by keyboard alone.
+
+    In keyboard mode every control is reached with Tab from wherever focus is (failing if it
+    takes more than ``MAX_TABS`` presses), must show a visible focus indicator, and is
+    operated with Enter, Space or typing, as a keyboard user would.
+    """
+
+    def __init__(self, page: Page, *, keyboard: bool) -> None:
+        self.page = page
+        self.keyboard = keyboard
+
+    def __repr__(self) -> str:
+        return "keyboard" if self.keyboard else "mouse"
+
+    def focus(self, target: Locator) -> None:
+        expect(target).to_be_visible()
+        for _ in range(MAX_TABS):
+            if target.evaluate("el => el === document.activeElement"):
+                break
+            self.page.keyboard.press("Tab")
+        else:
+            raise AssertionError(f"not reachable with Tab in {MAX_TABS} presses: {target}")
+        assert target.evaluate(_HAS_VISIBLE_FOCUS), f"no visible focus indicator on {target}"
+
+    def click(self, target: Locator) -> None:
+        if not self.keyboard:
+            target.click()
+            return
+        self.focus(target)
+        kind = target.evaluate("el => (el.type || '').toLowerCase()")
+        self.page.keyboard.press("Space" if kind in {"checkbox", "radio"} else "Enter")
+
+    def fill(self, target: Locator, text: str) -> None:
+        if not self.keyboard:
+            target.fill(text)
+            return
+        self.focus(target)
+        self.page.keyboard.press("ControlOrMeta+a")
+        self.page.keyboard.press("Delete")
+        if text:
+            self.page.keyboard.insert_text(text)
+
+    def check(self, target: Locator) -> None:
+        if not self.keyboard:
+            target.check()
+            return
+        if not target.is_checked():
+            self.focus(target)
+            self.page.keyboard.press("Space")
+        expect(target).to_be_checked()
+
+    def select(self, target: Locator, label: str) -> None:
+        """Choose an option of a <select> by its visible label."""
+        if not self.keyboard:
+            target.select_option(label=label)
+            return
+        self.focus(target)
+        labels = target.evaluate("el => Array.from(el.options).map(o => o.label.trim())")
+        wanted = labels.index(label)
+        current = target.evaluate("el => el.selectedIndex")
+        key = "ArrowDown" if wanted > current else "ArrowUp"
+        for _ in range(abs(wanted - current)):
+            self.page.keyboard.press(key)
+        assert target.evaluate("el => el.selectedIndex") == wanted, f"could not choose {label}"
+
+    def upload(self, target: Locator, *files: Path) -> None:
+        if not self.keyboard:
+            target.set_input_files(list(files))
+            return
+        self.focus(target)
+        with self.page.expect_file_chooser() as chooser:
+            self.page.keyboard.press("Space")
+        chooser.value.set_files(list(files))
+
+
+_HAS_VISIBLE_FOCUS = """el => {
+  const s = getComputedStyle(el);
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+  const ring = s.boxShadow && s.boxShadow !== 'none';
+  return outline || ring;
+}"""
+
+
+@pytest.fixture(params=["mouse", "keyboard"])
+def drive(page: Page, request: pytest.FixtureRequest) -> Driver:
+    """Each journey runs once with the mouse and once by keyboard alone."""
+    return Driver(page, keyboard=request.param == "keyboard")
+
+
+def sign_in(drive: Driver, journey: Journey, base_url: str, email: str, password: str) -> None:
+    page = drive.page
+    page.goto(f"{base_url}/account/login/")
+    journey.check("sign in")
+    drive.fill(page.get_by_label("Email"), email)
+    drive.fill(page.get_by_label("Password"), password)
+    drive.click(page.get_by_role("button", name=re.compile("sign in", re.I)))
+    page.wait_for_load_state("load")
