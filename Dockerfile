@@ -6,10 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=roadmap_portal.settings.production
 
-# WeasyPrint needs pango and fonts.
+# WeasyPrint needs pango and fonts; evidence checks need libmagic; gettext compiles the
+# translations.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-       libharfbuzz-subset0 fonts-dejavu-core curl \
+       libharfbuzz-subset0 fonts-dejavu-core libmagic1 gettext curl \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -19,7 +20,7 @@ COPY requirements/ requirements/
 RUN pip install -c requirements/constraints.txt .
 COPY . .
 RUN SECRET_KEY="build-only-$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=build \
-    python manage.py collectstatic --noinput \
+    sh -c 'python manage.py collectstatic --noinput && python manage.py compilemessages -v0' \
     && useradd --create-home portal && mkdir -p /app/var/media && chown -R portal /app/var
 USER portal
 EXPOSE 8000
