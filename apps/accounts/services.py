@@ -1,4 +1,4 @@
-"""Writes about a person: deleting their account."""
+"""Writes about a person: their API token, deleting their account."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from apps.core.audit import FORMER_MEMBER, audit_record
 from apps.core.models import AuditEvent
@@ -14,6 +15,25 @@ from apps.organisations.models import Membership
 from apps.organisations.permissions import Role
 
 from .models import User
+
+
+@transaction.atomic
+def user_token_get_or_create(*, user: User) -> Token:
+    """The person's API token: the existing one, or a new one (recorded in the audit log;
+    the key itself never is)."""
+    token, created = Token.objects.get_or_create(user=user)
+    if created:
+        audit_record(actor=user, verb="token.created", obj=user)
+    return token
+
+
+@transaction.atomic
+def user_token_revoke(*, user: User) -> bool:
+    """Delete the person's token, signing out every client that uses it."""
+    deleted, _rows = Token.objects.filter(user=user).delete()
+    if deleted:
+        audit_record(actor=user, verb="token.revoked", obj=user)
+    return bool(deleted)
 
 
 def user_blocking_organisations(*, user: User) -> list[str]:

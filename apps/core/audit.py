@@ -28,6 +28,8 @@ VERBS = {
     "invitation.revoked": _("revoked an invitation"),
     "invitation.accepted": _("accepted an invitation"),
     "user.deleted": _("deleted their account"),
+    "token.created": _("created an API token"),
+    "token.revoked": _("revoked their API token"),
     "adoptions.carried_over": _("moved adoptions to a new roadmap edition"),
     "adoptions.imported": _("imported adoptions and progress from a file"),
 }

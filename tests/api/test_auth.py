@@ -7,6 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from apps.accounts.models import User
+from apps.core.models import AuditEvent
 from tests.accounts.factories import UserFactory
 
 from .conftest import PASSWORD
@@ -192,3 +193,15 @@ def test_session_writes_need_the_csrf_token(person: User) -> None:
 
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+
+
+def test_creating_and_revoking_a_token_is_audited_without_the_key(
+    anonymous: APIClient, person: User
+) -> None:
+    token = _obtain(anonymous, "person@example.org").json()["token"]
+    _obtain(anonymous, "person@example.org")  # the same token again: nothing new happened
+    APIClient(headers={"Authorization": f"Token {token}"}).delete(TOKEN_URL)
+
+    events = AuditEvent.objects.filter(actor=person).order_by("pk")
+    assert [event.verb for event in events] == ["token.created", "token.revoked"]
+    assert all(token not in f"{event.object_label}{event.before}{event.after}" for event in events)

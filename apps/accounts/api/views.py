@@ -11,7 +11,6 @@ from typing import Any
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +21,7 @@ from apps.organisations.api.permissions import IsSignedIn
 from apps.organisations.models import Membership
 
 from ..models import User
+from ..services import user_token_get_or_create, user_token_revoke
 from .serializers import MeSerializer, TokenObtainSerializer, TokenSerializer
 
 
@@ -59,11 +59,11 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         serializer = TokenObtainSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        token = user_token_get_or_create(user=serializer.validated_data["user"])
         return Response(TokenSerializer({"token": token.key}).data)
 
     def delete(self, request: Request) -> Response:
-        Token.objects.filter(user=request.user).delete()
+        user_token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
