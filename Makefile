@@ -96,3 +96,24 @@ translations: $(MO_FILES)
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install gettext (apt-get install gettext)."; exit 1; }
 	msgfmt --check -o $@ $<
+
+# --- Fault drills (issue 6; bench/README.md, "Fault drills"). Not part of `make test` nor CI.
+# Each runs on loopback with its own processes (private Redis and PostgreSQL on other ports,
+# scratch databases drills_* on the shared server), prints its figures, writes
+# bench/results/drill-<name>.json and fails on any error beyond what it allows or any lost
+# write. drill-load makes var/drills-venv (locust) on first use. `make -k drills` runs all four.
+.PHONY: drill-load drill-redis drill-worker drill-postgres drills
+
+drill-load: setup
+	$(PY) -m bench.drills.load
+
+drill-redis: setup
+	$(PY) -m bench.drills.redis_stopped
+
+drill-worker: setup
+	$(PY) -m bench.drills.worker_killed
+
+drill-postgres: setup
+	$(PY) -m bench.drills.postgres_restart
+
+drills: drill-load drill-redis drill-worker drill-postgres

@@ -226,6 +226,16 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task whose whole worker died (SIGKILL, OOM, lost machine) is neither acknowledged nor
+# rejected: Redis delivers it again once it has been unacknowledged this long. It must
+# exceed the longest task (CELERY_TASK_TIME_LIMIT) and retry countdown, or a task still
+# running is delivered twice. Workers look for such tasks every 10 s (kombu's default is
+# every 100 s), so a restarted worker picks one up at most ~10 s after the timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
