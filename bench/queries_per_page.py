@@ -129,11 +129,11 @@ def targets(slug: str) -> tuple[Any, dict[str, str]]:
 
 
 def run(slug: str) -> dict[str, dict[str, Any]]:
-    """Results by address template (the same key at every size), with the URL used."""
+    """Results by address template (the same key at every size), with the URL used.
+    Needs the test environment (``setup_test_environment``: pytest-django's, or
+    :func:`main`'s) for the test client. ``tests/test_query_budgets.py`` runs it too."""
     from django.test import Client, override_settings
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()  # lets the test client in (ALLOWED_HOSTS)
     warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise, no collectstatic
     user, values = targets(slug)
     results: dict[str, dict[str, Any]] = {}
@@ -157,6 +157,9 @@ def main() -> None:
     setup_django()
     organisations = require_synthetic_data()
     snapshot, compile_seconds = ensure_snapshot()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # lets the test client in (ALLOWED_HOSTS)
     results = run(args.slug)
     rows = [
         [url, r["who"], r["status"], r["queries"], r["queries_warm"], _verdict(r)]

@@ -1,21 +1,30 @@
 """Compiling a period's benchmark snapshot.
 
-Everything is aggregated in the database (counts with ``GROUP BY``, percentiles
-with window functions, each adoption's state at the end of the period with
-correlated subqueries); Python only arranges the grouped rows into cells and
-applies the anonymisation rules. A compile is atomic and idempotent: a period
-has at most one snapshot, and a crash leaves none.
+Each adoption's state at the end of the period (its status and percent complete from the
+latest current entries dated up to the period's last day) is computed **once**, into a
+temporary table, with the verified organisations' breakdown values beside it; every
+aggregate then reads that table (or the few other temporary tables built from it). On
+PostgreSQL each aggregate is one statement that groups by every breakdown at once
+(``GROUPING SETS``) and takes its percentiles with ``percentile_cont``; on other databases
+(SQLite: ``make run`` and part of CI) the same figures come from one ``GROUP BY`` per
+breakdown, and the percentiles are interpolated in Python exactly as ``percentile_cont``
+does, so both databases give identical cells. Python only arranges the grouped rows into
+cells and applies the anonymisation rules. A compile is atomic and idempotent: a period
+has at most one snapshot, and a crash leaves none (the temporary tables are created in
+the compile's transaction, and go with it).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from itertools import groupby
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import connection, transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from apps.adoption.models import (
@@ -29,33 +38,47 @@ from apps.adoption.models import (
     ProgressEntry,
 )
 from apps.organisations.models import Organisation
-from apps.roadmap.models import BarrierCategory, Dimension, Edition
+from apps.roadmap.models import (
+    Action,
+    BarrierCategory,
+    Dimension,
+    Edition,
+    EndGoal,
+    IntermediateGoal,
+    StakeholderGroup,
+)
 
-from .aggregates import as_decimal, grouped_percentiles
+from .aggregates import as_decimal, percentile_cont
 from .anonymisation import Cell, anonymise
 from .models import BenchmarkCell, BenchmarkSnapshot, Breakdown, ReportingPeriod, Subject
 
-# Organisation fields behind each breakdown, as seen from an organisation row.
+# The column of each breakdown in the temporary tables (every one of them names the
+# organisation's breakdown values so).
 BREAKDOWNS = {
     Breakdown.ALL: None,
-    Breakdown.STAKEHOLDER_GROUP: "stakeholder_group__slug",
+    Breakdown.STAKEHOLDER_GROUP: "grp",
     Breakdown.REGION: "region",
     Breakdown.COUNTRY: "country",
     Breakdown.LEVEL: "level",
 }
-# The adoption subjects: the code each adoption counts under.
+BREAKDOWN_COLUMNS = [c for c in BREAKDOWNS.values() if c]
+# The adoption subjects: the column of the state table each adoption counts under.
 ADOPTION_SUBJECTS = {
-    Subject.ACTION: "action__code",
-    Subject.INTERMEDIATE_GOAL: "action__intermediate_goal__code",
-    Subject.END_GOAL: "action__intermediate_goal__end_goal__code",
-    Subject.DIMENSION: "action__dimension__slug",
+    Subject.ACTION: "action",
+    Subject.INTERMEDIATE_GOAL: "ig",
+    Subject.END_GOAL: "eg",
+    Subject.DIMENSION: "dim",
 }
 STATUSES = [s.value for s in AdoptionStatus]
-
-
-def _org_field(breakdown: str, prefix: str = "") -> str | None:
-    field = BREAKDOWNS[breakdown]
-    return f"{prefix}{field}" if field else None
+QUARTILES = (0.25, 0.5, 0.75)
+TEMP_TABLES = (
+    "benchmark_orgs",
+    "benchmark_state",
+    "benchmark_per_org",
+    "benchmark_codes",
+    "benchmark_latest",
+    "benchmark_metric_totals",
+)
 
 
 def adoptions_at_end(
@@ -64,7 +87,8 @@ def adoptions_at_end(
     """Adoptions as they stood on the period's last day: ``status_at`` and
     ``percent_at`` from the latest entries dated up to then. Benchmarks count
     verified organisations only; an organisation's own view of itself passes
-    ``verified_only=False``."""
+    ``verified_only=False``. (The compile computes the same state for every
+    adoption at once: see :class:`_Tables`.)"""
     entries = ProgressEntry.objects.filter(
         adoption=OuterRef("pk"), is_current=True, entry_date__lte=period.ends_on
     ).order_by("-entry_date", "-created_at", "-pk")
@@ -78,68 +102,273 @@ def adoptions_at_end(
     ).filter(status_at__isnull=False)
 
 
-def _population() -> dict[tuple[str, str], int]:
-    """Verified organisations per breakdown value."""
-    sizes: dict[tuple[str, str], int] = {}
-    verified = Organisation.objects.verified()
-    for breakdown, field in BREAKDOWNS.items():
-        if field is None:
-            sizes[(breakdown, "")] = verified.count()
-            continue
-        for value, n in verified.values_list(field).annotate(n=Count("id")).order_by():
-            sizes[(breakdown, str(value))] = n
-    return sizes
+# --- SQL ------------------------------------------------------------------------------------
 
 
-def _rows_by_breakdown(queryset: QuerySet, key: str | None, breakdown: str, prefix: str, **agg):
-    """Grouped aggregate rows as ``((subject code, breakdown value), row)``."""
-    field = _org_field(breakdown, prefix)
-    groups = [g for g in (key, field) if g]
-    rows = (
-        queryset.values(*groups).annotate(**agg).order_by()
-        if groups
-        else [queryset.aggregate(**agg)]
+def _t(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _unpivot(subjects: Sequence[str]) -> str:
+    """The state table, one row per adoption and subject: (subject, code, org, status,
+    percent and the breakdown columns)."""
+    rest = "org, status, percent, grp, region, country, level"
+    return " UNION ALL ".join(
+        f"SELECT '{subject}' AS subject, {ADOPTION_SUBJECTS[subject]} AS code, {rest} "
+        "FROM benchmark_state"
+        for subject in subjects
     )
-    for row in rows:
-        code = str(row[key]) if key else ""
-        yield (code, str(row[field]) if field else ""), row
 
 
-def _adoption_cells(period, edition, population) -> Iterator[Cell]:
-    adoptions = adoptions_at_end(period, edition)
+class _Tables:
+    """The temporary tables every aggregate reads, and the grouped reads of them.
+
+    ``grouped`` and ``percentiles`` answer ``{breakdown: {(*keys, breakdown value): …}}``
+    (the breakdown value is "" for everyone), one statement with ``GROUPING SETS`` on
+    PostgreSQL, one per breakdown elsewhere."""
+
+    def __init__(self, cursor: Any, period: ReportingPeriod, edition: Edition) -> None:
+        self.cursor = cursor
+        self.period = period
+        self.edition = edition
+        self.postgres = connection.vendor == "postgresql"
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.cursor.execute(sql, params)
+
+    def drop(self) -> None:
+        for table in TEMP_TABLES:
+            self.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def analyse(self, table: str) -> None:
+        # Temporary tables get no statistics by themselves: without them PostgreSQL plans
+        # the joins on them blind (the tables only grouped need none).
+        if self.postgres:
+            self.execute(f"ANALYZE {table}")
+
+    def create(self) -> None:
+        self.drop()
+        if self.postgres:
+            # For the compile's transaction only: compiling these few statements to machine
+            # code (JIT) takes longer than running them, and their sorts (hundreds of
+            # thousands of rows) fit in memory rather than on disk.
+            self.execute("SET LOCAL jit = off")
+            self.execute("SET LOCAL work_mem = '64MB'")
+        org_columns = "grp text, region text, country text, level text"
+        self.execute(f"CREATE TEMPORARY TABLE benchmark_orgs (id bigint, {org_columns})")
+        self.execute(
+            "INSERT INTO benchmark_orgs (id, grp, region, country, level) "
+            f"SELECT o.id, g.slug, o.region, o.country, o.level FROM {_t(Organisation)} o "
+            f"JOIN {_t(StakeholderGroup)} g ON g.id = o.stakeholder_group_id WHERE o.status = %s",
+            [Organisation.Status.VERIFIED],
+        )
+        self.analyse("benchmark_orgs")
+        self._create_state()
+        self._create_per_org()
+        self._create_codes()
+
+    def _create_state(self) -> None:
+        """Each adoption of a verified organisation, of an action of the edition that is not
+        removed, with its status and percent complete at the period's end: once."""
+        self.execute(
+            "CREATE TEMPORARY TABLE benchmark_state (org bigint, action text, "
+            "ig text, eg text, dim text, status text, "
+            "percent integer, grp text, region text, country text, "
+            "level text)"
+        )
+        latest = (
+            f"FROM {_t(ProgressEntry)} e WHERE e.adoption_id = a.id AND e.is_current "
+            "AND e.entry_date <= %s AND {} "
+            "ORDER BY e.entry_date DESC, e.created_at DESC, e.id DESC LIMIT 1"
+        )
+        status = "SELECT e.status_to " + latest.format("e.status_to <> ''")
+        percent = "SELECT e.percent_complete " + latest.format("e.percent_complete IS NOT NULL")
+        self.execute(
+            "INSERT INTO benchmark_state "
+            "SELECT org, action, ig, eg, dim, status, COALESCE(percent, 0), "
+            "grp, region, country, level FROM ("
+            "SELECT a.organisation_id AS org, ac.code AS action, ig.code AS ig, "
+            "eg.code AS eg, d.slug AS dim, o.grp, o.region, o.country, o.level, "
+            f"({status}) AS status, ({percent}) AS percent "
+            f"FROM {_t(Adoption)} a JOIN benchmark_orgs o ON o.id = a.organisation_id "
+            f"JOIN {_t(Action)} ac ON ac.id = a.action_id "
+            f"JOIN {_t(IntermediateGoal)} ig ON ig.id = ac.intermediate_goal_id "
+            f"JOIN {_t(EndGoal)} eg ON eg.id = ig.end_goal_id "
+            f"JOIN {_t(Dimension)} d ON d.id = ac.dimension_id "
+            "WHERE ac.edition_id = %s AND NOT a.action_removed"
+            ") adoptions WHERE status IS NOT NULL",
+            [self.period.ends_on, self.period.ends_on, self.edition.pk],
+        )
+        self.analyse("benchmark_state")
+
+    def _create_per_org(self) -> None:
+        """Per subject code and organisation: whether it adopts it (anything but
+        discontinued), and whether any of its adoptions there has each status. Organisations
+        count once per code whatever their number of adoptions under it."""
+        flags = ", ".join(f"status_{s} smallint" for s in STATUSES)
+        self.execute(
+            "CREATE TEMPORARY TABLE benchmark_per_org (subject text, code text, "
+            "org bigint, grp text, region text, country text, "
+            f"level text, adopting smallint, {flags})"
+        )
+        maxima = ", ".join("MAX(CASE WHEN status = %s THEN 1 ELSE 0 END)" for _s in STATUSES)
+        self.execute(
+            "INSERT INTO benchmark_per_org "
+            "SELECT subject, code, org, grp, region, country, level, "
+            f"MAX(CASE WHEN status <> %s THEN 1 ELSE 0 END), {maxima} "
+            f"FROM ({_unpivot(list(ADOPTION_SUBJECTS))}) u "
+            "GROUP BY subject, code, org, grp, region, country, level",
+            [AdoptionStatus.DISCONTINUED, *STATUSES],
+        )
+
+    def _create_codes(self) -> None:
+        """The end goals and dimensions coverage is read for."""
+        self.execute("CREATE TEMPORARY TABLE benchmark_codes (subject text, code text)")
+        self.execute(
+            "INSERT INTO benchmark_codes (subject, code) "
+            f"SELECT %s, code FROM {_t(EndGoal)} WHERE edition_id = %s "
+            f"UNION ALL SELECT %s, slug FROM {_t(Dimension)}",
+            [Subject.END_GOAL, self.edition.pk, Subject.DIMENSION],
+        )
+
+    # --- Grouped reads ------------------------------------------------------------------
+
+    def grouped(
+        self, source: str, keys: Sequence[str], aggregates: Sequence[str], params: Sequence = ()
+    ) -> dict[str, dict[tuple, tuple]]:
+        """``aggregates`` (SQL) of ``source`` (a table or a parenthesised query with the
+        breakdown columns), grouped by ``keys`` and each breakdown."""
+        result: dict[str, dict[tuple, tuple]] = {b: {} for b in BREAKDOWNS}
+        width = len(keys)
+        if self.postgres:
+            sets = ", ".join(
+                "(" + ", ".join([*keys, *([column] if column else [])]) + ")"
+                for column in BREAKDOWNS.values()
+            )
+            columns = ", ".join(BREAKDOWN_COLUMNS)
+            self.execute(
+                f"SELECT {', '.join([*keys, columns])}, GROUPING({columns}), "
+                f"{', '.join(aggregates)} FROM {source} src GROUP BY GROUPING SETS ({sets})",
+                params,
+            )
+            masks = {_mask(column): b for b, column in BREAKDOWNS.items()}
+            for row in self.cursor.fetchall():
+                breakdown = masks[row[width + 4]]
+                column = BREAKDOWNS[breakdown]
+                value = row[width + BREAKDOWN_COLUMNS.index(column)] if column else ""
+                result[breakdown][(*row[:width], _text(value))] = tuple(row[width + 5 :])
+            return result
+        for breakdown, column in BREAKDOWNS.items():
+            group = [*keys, *([column] if column else [])]
+            by = f" GROUP BY {', '.join(group)}" if group else ""
+            selected = ", ".join([*group, *aggregates])
+            self.execute(f"SELECT {selected} FROM {source} src{by}", params)
+            for row in self.cursor.fetchall():
+                value = row[width] if column else ""
+                result[breakdown][(*row[:width], _text(value))] = tuple(row[len(group) :])
+        return result
+
+    def percentiles(
+        self,
+        source: str,
+        keys: Sequence[str],
+        value: str,
+        percentiles: Sequence[float],
+        params: Sequence = (),
+    ) -> dict[str, dict[tuple, tuple[int, dict[float, float]]]]:
+        """``(n, {p: value})`` of ``value`` per group, interpolated linearly between the
+        closest ranks (``percentile_cont``)."""
+        if self.postgres:
+            fractions = ", ".join(str(p) for p in percentiles)
+            rows = self.grouped(
+                source,
+                keys,
+                [
+                    "COUNT(*)",
+                    f"percentile_cont(ARRAY[{fractions}]) WITHIN GROUP (ORDER BY {value})",
+                ],
+                params,
+            )
+            return {
+                b: {
+                    k: (n, dict(zip(percentiles, found, strict=True)))
+                    for k, (n, found) in g.items()
+                }
+                for b, g in rows.items()
+            }
+        result: dict[str, dict[tuple, tuple[int, dict[float, float]]]] = {}
+        width = len(keys)
+        for breakdown, column in BREAKDOWNS.items():
+            group = [*keys, *([column] if column else [])]
+            order = ", ".join([*group, value])
+            self.execute(
+                f"SELECT {', '.join(group)}, {value} FROM {source} src ORDER BY {order}", params
+            )
+            found = {}
+            for key, rows in groupby(self.cursor.fetchall(), key=lambda r: r[: len(group)]):
+                values = [float(r[-1]) for r in rows]
+                label = _text(key[width]) if column else ""
+                found[(*key[:width], label)] = (
+                    len(values),
+                    {p: percentile_cont(values, p) for p in percentiles},
+                )
+            result[breakdown] = found
+        return result
+
+
+def _mask(column: str | None) -> int:
+    """``GROUPING(grp, region, country, level)`` of the grouping set with ``column``: a bit
+    per column, set when the column is not grouped by."""
+    full = (1 << len(BREAKDOWN_COLUMNS)) - 1
+    if column is None:
+        return full
+    return full ^ (1 << (len(BREAKDOWN_COLUMNS) - 1 - BREAKDOWN_COLUMNS.index(column)))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+# --- Cells ----------------------------------------------------------------------------------
+
+
+def _population(tables: _Tables) -> dict[tuple[str, str], int]:
+    """Verified organisations per breakdown value."""
+    rows = tables.grouped("benchmark_orgs", [], ["COUNT(*)"])
+    return {(b, value): n for b, found in rows.items() for (value,), (n,) in found.items()}
+
+
+def _bundles(population: dict[tuple[str, str], int], breakdown: str) -> Iterator[tuple[str, int]]:
+    for (b, value), n in population.items():
+        if b == breakdown:
+            yield value, n
+
+
+def _adoption_cells(tables: _Tables, edition: Edition, population) -> Iterator[Cell]:
     codes = {
         Subject.ACTION: list(edition.actions.values_list("code", flat=True)),
         Subject.INTERMEDIATE_GOAL: list(edition.intermediate_goals.values_list("code", flat=True)),
         Subject.END_GOAL: list(edition.end_goals.values_list("code", flat=True)),
         Subject.DIMENSION: list(Dimension.objects.values_list("slug", flat=True)),
     }
-    counts = {
-        "adopting": Count(
-            "organisation", distinct=True, filter=~Q(status_at=AdoptionStatus.DISCONTINUED)
-        ),
-        **{
-            f"status_{s}": Count("organisation", distinct=True, filter=Q(status_at=s))
-            for s in STATUSES
-        },
-    }
-    for subject, key in ADOPTION_SUBJECTS.items():
+    measures = ["adopting", *(f"status_{s}" for s in STATUSES)]
+    counts = tables.grouped(
+        "benchmark_per_org", ["subject", "code"], [f"SUM({m})" for m in measures]
+    )
+    medians = tables.percentiles(
+        f"({_unpivot(list(ADOPTION_SUBJECTS))})", ["subject", "code"], "percent", (0.5,)
+    )
+    for subject in ADOPTION_SUBJECTS:
         for breakdown in BREAKDOWNS:
-            found = dict(_rows_by_breakdown(adoptions, key, breakdown, "organisation__", **counts))
-            field = _org_field(breakdown, "organisation__")
-            groups = [key, field] if field else [key]
-            medians = grouped_percentiles(
-                adoptions.values(*groups, "percent_at"), group_by=groups, value="percent_at"
-            )
-            for (b, value), pop in population.items():
-                if b != breakdown:
-                    continue
+            for value, pop in _bundles(population, breakdown):
                 for code in codes[subject]:
-                    row = found.get((code, value), {})
-                    adopting = row.get("adopting", 0)
+                    found = counts[breakdown].get((subject, code, value))
+                    row = dict(zip(measures, found, strict=True)) if found else {}
+                    adopting = int(row.get("adopting") or 0)
                     base = {
                         "subject_type": subject,
                         "subject_code": code,
-                        "breakdown": b,
+                        "breakdown": breakdown,
                         "breakdown_value": value,
                     }
                     yield Cell(**base, measure="adopting", n=pop, value=adopting)
@@ -155,9 +384,9 @@ def _adoption_cells(period, edition, population) -> Iterator[Cell]:
                             **base,
                             measure=f"status_{status}",
                             n=pop,
-                            value=row.get(f"status_{status}", 0),
+                            value=int(row.get(f"status_{status}") or 0),
                         )
-                    median = medians.get((code, value) if field else (code,), {})
+                    _n, median = medians[breakdown].get((subject, code, value), (0, {}))
                     yield Cell(
                         **base,
                         measure="median_percent",
@@ -167,159 +396,124 @@ def _adoption_cells(period, edition, population) -> Iterator[Cell]:
                     )
 
 
-def _coverage_cells(period, edition, population) -> Iterator[Cell]:
+def _quartile_cells(
+    base: dict[str, str], prefix: str, n: int, quartiles: dict[float, float]
+) -> Iterator[Cell]:
+    for p, name in zip(QUARTILES, ("q1", "median", "q3"), strict=True):
+        yield Cell(
+            **base, measure=f"{prefix}_{name}", n=int(n), additive=False, value=quartiles.get(p)
+        )
+
+
+def _coverage_cells(tables: _Tables, edition: Edition) -> Iterator[Cell]:
     """Quartiles of how many of an end goal's (or dimension's) actions each organisation
     has adopted, zeros included: what an organisation's percentile band is read against."""
-    adoptions = adoptions_at_end(period, edition).exclude(status_at=AdoptionStatus.DISCONTINUED)
+    adopted = (
+        "SELECT subject, code, org, COUNT(*) AS adopted "
+        f"FROM ({_unpivot([Subject.END_GOAL, Subject.DIMENSION])}) u "
+        f"WHERE status <> '{AdoptionStatus.DISCONTINUED}' GROUP BY subject, code, org"
+    )
+    source = (
+        "(SELECT c.subject, c.code, o.grp, o.region, o.country, o.level, "
+        "COALESCE(n.adopted, 0) AS adopted FROM benchmark_orgs o CROSS JOIN benchmark_codes c "
+        f"LEFT JOIN ({adopted}) n ON n.org = o.id AND n.subject = c.subject AND n.code = c.code)"
+    )
+    quartiles = tables.percentiles(source, ["subject", "code"], "adopted", QUARTILES)
     subjects = {
-        Subject.END_GOAL: (
-            "action__intermediate_goal__end_goal__code",
-            edition.end_goals.values_list("code", flat=True),
-        ),
-        Subject.DIMENSION: (
-            "action__dimension__slug",
-            Dimension.objects.values_list("slug", flat=True),
-        ),
+        Subject.END_GOAL: list(edition.end_goals.values_list("code", flat=True)),
+        Subject.DIMENSION: list(Dimension.objects.values_list("slug", flat=True)),
     }
-    for subject, (key, codes) in subjects.items():
+    for subject, codes in subjects.items():
         for code in codes:
-            adopted = (
-                adoptions.filter(organisation=OuterRef("pk"), **{key: code})
-                .values("organisation")
-                .annotate(c=Count("id"))
-                .values("c")
-            )
-            orgs = Organisation.objects.verified().annotate(adopted=Coalesce(Subquery(adopted), 0))
             for breakdown in BREAKDOWNS:
-                field = _org_field(breakdown)
-                groups = [field] if field else []
-                quartiles = grouped_percentiles(
-                    orgs.values(*groups, "adopted"),
-                    group_by=groups,
-                    value="adopted",
-                    percentiles=(0.25, 0.5, 0.75),
-                )
-                for group, result in quartiles.items():
+                for (s, c, value), (n, found) in quartiles[breakdown].items():
+                    if (s, c) != (subject, code):
+                        continue
                     base = {
                         "subject_type": subject,
                         "subject_code": code,
                         "breakdown": breakdown,
-                        "breakdown_value": str(group[0]) if field else "",
+                        "breakdown_value": value,
                     }
-                    for p, measure in (
-                        (0.25, "coverage_q1"),
-                        (0.5, "coverage_median"),
-                        (0.75, "coverage_q3"),
-                    ):
-                        yield Cell(
-                            **base,
-                            measure=measure,
-                            n=int(result["_n"]),
-                            additive=False,
-                            value=result.get(p),
-                        )
+                    yield from _quartile_cells(base, "coverage", n, found)
 
 
-def _maturity_cells(period, population) -> Iterator[Cell]:
-    latest = (
-        MaturityAssessment.objects.filter(
-            organisation=OuterRef("assessment__organisation"), assessed_on__lte=period.ends_on
+def _maturity_cells(tables: _Tables) -> Iterator[Cell]:
+    """Quartiles of the levels of each organisation's latest assessment up to the period's
+    end, per end goal and per dimension."""
+    assessment = _t(MaturityAssessment)
+    tables.execute("CREATE TEMPORARY TABLE benchmark_latest (id bigint, org bigint)")
+    tables.execute(
+        "INSERT INTO benchmark_latest (id, org) SELECT m.id, m.organisation_id "
+        f"FROM {assessment} m JOIN benchmark_orgs o ON o.id = m.organisation_id "
+        f"WHERE m.id = (SELECT l.id FROM {assessment} l "
+        "WHERE l.organisation_id = m.organisation_id AND l.assessed_on <= %s "
+        "ORDER BY l.assessed_on DESC, l.created_at DESC, l.id DESC LIMIT 1)",
+        [tables.period.ends_on],
+    )
+    tables.analyse("benchmark_latest")
+    rated = (
+        "SELECT '{subject}' AS subject, x.{code} AS code, r.level AS value, "
+        "o.grp, o.region, o.country, o.level "
+        f"FROM {_t(MaturityRating)} r JOIN benchmark_latest l ON l.id = r.assessment_id "
+        "JOIN benchmark_orgs o ON o.id = l.org JOIN {table} x ON x.id = r.{column}"
+    )
+    source = " UNION ALL ".join(
+        rated.format(subject=subject, code=code, table=_t(model), column=column)
+        for subject, code, model, column in (
+            (Subject.MATURITY_GOAL, "code", EndGoal, "end_goal_id"),
+            (Subject.MATURITY_DIMENSION, "slug", Dimension, "dimension_id"),
         )
-        .order_by("-assessed_on", "-created_at")
-        .values("pk")[:1]
     )
-    ratings = MaturityRating.objects.filter(
-        assessment__organisation__status=Organisation.Status.VERIFIED,
-        assessment=Subquery(latest),
-    )
-    subjects = {
-        Subject.MATURITY_GOAL: "end_goal__code",
-        Subject.MATURITY_DIMENSION: "dimension__slug",
-    }
-    for subject, key in subjects.items():
-        rows = ratings.filter(**{f"{key}__isnull": False})
+    quartiles = tables.percentiles(f"({source})", ["subject", "code"], "value", QUARTILES)
+    for subject in (Subject.MATURITY_GOAL, Subject.MATURITY_DIMENSION):
         for breakdown in BREAKDOWNS:
-            field = _org_field(breakdown, "assessment__organisation__")
-            groups = [key, field] if field else [key]
-            quartiles = grouped_percentiles(
-                rows.values(*groups, "level"),
-                group_by=groups,
-                value="level",
-                percentiles=(0.25, 0.5, 0.75),
-            )
-            for group, result in quartiles.items():
-                code, value = str(group[0]), str(group[1]) if field else ""
+            for (s, code, value), (n, found) in sorted(quartiles[breakdown].items()):
+                if s != subject:
+                    continue
                 base = {
                     "subject_type": subject,
                     "subject_code": code,
                     "breakdown": breakdown,
                     "breakdown_value": value,
                 }
-                for p, measure in (
-                    (0.25, "maturity_q1"),
-                    (0.5, "maturity_median"),
-                    (0.75, "maturity_q3"),
-                ):
-                    yield Cell(
-                        **base,
-                        measure=measure,
-                        n=int(result["_n"]),
-                        additive=False,
-                        value=result.get(p),
-                    )
+                yield from _quartile_cells(base, "maturity", n, found)
 
 
-def _metric_cells(period, population) -> Iterator[Cell]:
-    for metric in Metric.objects.all():
-        per_org = (
-            MetricValue.objects.filter(
-                metric=metric,
-                entry__adoption__organisation=OuterRef("pk"),
-                entry__is_current=True,
-                entry__entry_date__range=(period.starts_on, period.ends_on),
-            )
-            .values("entry__adoption__organisation")
-            .annotate(total=Sum("value"))
-            .values("total")
-        )
-        orgs = (
-            Organisation.objects.verified()
-            .annotate(
-                total=Subquery(per_org, output_field=DecimalField(max_digits=16, decimal_places=2))
-            )
-            .filter(total__isnull=False)
-        )
+def _metric_cells(tables: _Tables, population) -> Iterator[Cell]:
+    """Per metric: how many organisations reported it in the period, their total, and the
+    median of their own totals."""
+    tables.execute(
+        "CREATE TEMPORARY TABLE benchmark_metric_totals (metric bigint, total decimal(20, 2), "
+        "grp text, region text, country text, level text)"
+    )
+    # ROUND keeps SQLite's floating-point sums on the two decimals PostgreSQL keeps exactly.
+    tables.execute(
+        "INSERT INTO benchmark_metric_totals "
+        "SELECT t.metric_id, t.total, o.grp, o.region, o.country, o.level FROM ("
+        "SELECT v.metric_id, a.organisation_id AS org, ROUND(SUM(v.value), 2) AS total "
+        f"FROM {_t(MetricValue)} v JOIN {_t(ProgressEntry)} e ON e.id = v.entry_id "
+        f"JOIN {_t(Adoption)} a ON a.id = e.adoption_id "
+        "WHERE e.is_current AND e.entry_date >= %s AND e.entry_date <= %s "
+        "GROUP BY v.metric_id, a.organisation_id"
+        ") t JOIN benchmark_orgs o ON o.id = t.org",
+        [tables.period.starts_on, tables.period.ends_on],
+    )
+    sums = tables.grouped("benchmark_metric_totals", ["metric"], ["SUM(total)", "COUNT(*)"])
+    medians = tables.percentiles("benchmark_metric_totals", ["metric"], "total", (0.5,))
+    for metric_id, slug in Metric.objects.values_list("pk", "slug"):
         for breakdown in BREAKDOWNS:
-            field = _org_field(breakdown)
-            sums = dict(
-                _rows_by_breakdown(
-                    orgs, None, breakdown, "", total_sum=Sum("total"), reporting=Count("id")
-                )
-            )
-            medians = grouped_percentiles(
-                orgs.values(*([field] if field else []), "total"),
-                group_by=[field] if field else [],
-                value="total",
-            )
-            for (b, value), _pop in population.items():
-                if b != breakdown:
-                    continue
-                row = sums.get(("", value), {})
-                reporting = row.get("reporting") or 0
+            for value, _pop in _bundles(population, breakdown):
+                total, reporting = sums[breakdown].get((metric_id, value), (None, 0))
                 base = {
                     "subject_type": Subject.METRIC,
-                    "subject_code": metric.slug,
-                    "breakdown": b,
+                    "subject_code": slug,
+                    "breakdown": breakdown,
                     "breakdown_value": value,
                 }
                 yield Cell(**base, measure="reporting", n=reporting, value=reporting)
-                yield Cell(
-                    **base,
-                    measure="metric_total",
-                    n=reporting,
-                    value=float(row.get("total_sum") or 0),
-                )
-                median = medians.get((value,) if field else (), {})
+                yield Cell(**base, measure="metric_total", n=reporting, value=float(total or 0))
+                _n, median = medians[breakdown].get((metric_id, value), (0, {}))
                 yield Cell(
                     **base,
                     measure="metric_median",
@@ -329,32 +523,31 @@ def _metric_cells(period, population) -> Iterator[Cell]:
                 )
 
 
-def _barrier_cells(period, population) -> Iterator[Cell]:
-    reports = BarrierReport.objects.filter(
-        entry__is_current=True,
-        entry__entry_date__range=(period.starts_on, period.ends_on),
-        entry__adoption__organisation__status=Organisation.Status.VERIFIED,
+def _barrier_cells(tables: _Tables, population) -> Iterator[Cell]:
+    """Per barrier category: how many organisations reported it in the period."""
+    source = (
+        "(SELECT c.slug AS category, a.organisation_id AS org, o.grp, o.region, o.country, "
+        f"o.level FROM {_t(BarrierReport)} b JOIN {_t(ProgressEntry)} e ON e.id = b.entry_id "
+        f"JOIN {_t(Adoption)} a ON a.id = e.adoption_id "
+        "JOIN benchmark_orgs o ON o.id = a.organisation_id "
+        f"JOIN {_t(BarrierCategory)} c ON c.id = b.category_id "
+        "WHERE e.is_current AND e.entry_date >= %s AND e.entry_date <= %s)"
+    )
+    counts = tables.grouped(
+        source,
+        ["category"],
+        ["COUNT(DISTINCT org)"],
+        [tables.period.starts_on, tables.period.ends_on],
     )
     categories = list(BarrierCategory.objects.values_list("slug", flat=True))
     for breakdown in BREAKDOWNS:
-        found = dict(
-            _rows_by_breakdown(
-                reports,
-                "category__slug",
-                breakdown,
-                "entry__adoption__organisation__",
-                reporting=Count("entry__adoption__organisation", distinct=True),
-            )
-        )
-        for (b, value), pop in population.items():
-            if b != breakdown:
-                continue
+        for value, pop in _bundles(population, breakdown):
             for slug in categories:
-                count = found.get((slug, value), {}).get("reporting", 0)
+                (count,) = counts[breakdown].get((slug, value), (0,))
                 base = {
                     "subject_type": Subject.BARRIER,
                     "subject_code": slug,
-                    "breakdown": b,
+                    "breakdown": breakdown,
                     "breakdown_value": value,
                 }
                 yield Cell(**base, measure="reporting", n=pop, value=count)
@@ -373,15 +566,21 @@ def _population_cells(population) -> Iterator[Cell]:
 
 
 def build_cells(period: ReportingPeriod, edition: Edition, *, k: int) -> list[Cell]:
-    population = _population()
-    cells = [
-        *_population_cells(population),
-        *_adoption_cells(period, edition, population),
-        *_coverage_cells(period, edition, population),
-        *_maturity_cells(period, population),
-        *_metric_cells(period, population),
-        *_barrier_cells(period, population),
-    ]
+    """Every cell of the period's snapshot, anonymised. Run it in a transaction (as
+    :func:`compile_snapshot` does): the temporary tables it reads are made in it."""
+    with connection.cursor() as cursor:
+        tables = _Tables(cursor, period, edition)
+        tables.create()
+        population = _population(tables)
+        cells = [
+            *_population_cells(population),
+            *_adoption_cells(tables, edition, population),
+            *_coverage_cells(tables, edition),
+            *_maturity_cells(tables),
+            *_metric_cells(tables, population),
+            *_barrier_cells(tables, population),
+        ]
+        tables.drop()
     return anonymise(cells, k=k)
 
 
@@ -402,22 +601,27 @@ def compile_snapshot(*, period: ReportingPeriod, k: int | None = None) -> Benchm
         snapshot = BenchmarkSnapshot.objects.create(
             period=period, edition=edition, min_group_size=k, organisation_count=population
         )
-        BenchmarkCell.objects.bulk_create((_to_row(snapshot, c) for c in cells), batch_size=2000)
+        BenchmarkCell.objects.bulk_create(
+            (_to_row(snapshot, c) for c in cells), batch_size=2000, copy=True
+        )
     return snapshot
 
 
 def _to_row(snapshot: BenchmarkSnapshot, cell: Cell) -> BenchmarkCell:
+    # Positional: the model's fields in their order (id first), as Django's from_db does;
+    # twice as fast as keywords for a snapshot's tens of thousands of cells.
     return BenchmarkCell(
-        snapshot=snapshot,
-        subject_type=cell.subject_type,
-        subject_code=cell.subject_code,
-        breakdown=cell.breakdown,
-        breakdown_value=cell.breakdown_value,
-        measure=cell.measure,
-        n=cell.n,
-        value=None if cell.suppressed else as_decimal(cell.value),
-        suppressed=cell.suppressed,
-        reason=cell.reason,
+        None,
+        snapshot.pk,
+        cell.subject_type,
+        cell.subject_code,
+        cell.breakdown,
+        cell.breakdown_value,
+        cell.measure,
+        cell.n,
+        None if cell.suppressed else as_decimal(cell.value),
+        cell.suppressed,
+        cell.reason,
     )
 
 

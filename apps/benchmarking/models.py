@@ -10,10 +10,14 @@ A suppressed cell keeps no value, only the reason: see ``anonymisation.py``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.bulk import copy_rows
 from apps.core.models import TimeStampedModel
 
 
@@ -78,6 +82,28 @@ class Breakdown(models.TextChoices):
     LEVEL = "level", _("Level of operation")
 
 
+class BenchmarkCellQuerySet(models.QuerySet):
+    def bulk_create(
+        self, objs: Iterable[BenchmarkCell], batch_size: int | None = None, **kwargs: Any
+    ) -> list[BenchmarkCell]:
+        """``copy=True`` writes the cells with one ``COPY`` on PostgreSQL: a snapshot's tens
+        of thousands of cells in about a second instead of several. The objects get no id,
+        and their values are written as they are (no field conversion: the compile makes
+        them ready). Elsewhere, or without it, Django's ``bulk_create``."""
+        copy = kwargs.pop("copy", False)
+        if not copy or connections[self.db].vendor != "postgresql":
+            return super().bulk_create(objs, batch_size=batch_size, **kwargs)
+        objs = list(objs)
+        fields = [f for f in self.model._meta.concrete_fields if not f.primary_key]
+        copy_rows(
+            self.model,
+            [f.column for f in fields],
+            ([getattr(obj, f.attname) for f in fields] for obj in objs),
+            using=self.db,
+        )
+        return objs
+
+
 class BenchmarkCell(models.Model):
     snapshot = models.ForeignKey(BenchmarkSnapshot, on_delete=models.CASCADE, related_name="cells")
     subject_type = models.CharField(max_length=20, choices=Subject.choices)
@@ -89,6 +115,8 @@ class BenchmarkCell(models.Model):
     value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     suppressed = models.BooleanField(default=False)
     reason = models.CharField(max_length=30, blank=True)
+
+    objects = BenchmarkCellQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("benchmark figure")

@@ -28,11 +28,19 @@ from apps.adoption.models import Metric
 from apps.core.exporters import Rendered, Sheet, TabularExporter, cell_text
 from apps.organisations.models import Organisation
 from apps.organisations.regions import Region
+from apps.roadmap.cache import cached_with_content
 from apps.roadmap.models import BarrierCategory, Dimension, StakeholderGroup
 
 from .anonymisation import COMPLEMENTARY, REASONS, SMALL_GROUP
 from .models import BenchmarkCell, BenchmarkSnapshot, Breakdown, Subject
-from .selectors import CellTable, Figure, OrganisationPosition, Position, organisation_position
+from .selectors import (
+    CellTable,
+    Figure,
+    OrganisationPosition,
+    Position,
+    organisation_position,
+    snapshot_key,
+)
 
 EVERYONE = "all"
 # CEE and Western Europe always stand side by side, first, in every regional view.
@@ -276,10 +284,15 @@ def public_report(snapshot: BenchmarkSnapshot) -> PublicReport:
     edition = snapshot.edition
     goals = list(edition.end_goals.values_list("code", "title"))
     dimensions = list(Dimension.objects.values_list("slug", "name"))
+    # order_by(): grouped by the code alone, whatever ordering the models' manager adds.
     goal_totals = dict(
-        edition.actions.values_list("intermediate_goal__end_goal__code").annotate(n=Count("id"))
+        edition.actions.values_list("intermediate_goal__end_goal__code")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    dimension_totals = dict(edition.actions.values_list("dimension__slug").annotate(n=Count("id")))
+    dimension_totals = dict(
+        edition.actions.values_list("dimension__slug").annotate(n=Count("id")).order_by()
+    )
     sections = [
         Section(
             "end-goals",
@@ -336,6 +349,13 @@ def public_report(snapshot: BenchmarkSnapshot) -> PublicReport:
         sections=sections,
         trend=_trend_chart(snapshot, goals),
     )
+
+
+def cached_public_report(snapshot: BenchmarkSnapshot) -> PublicReport:
+    """:func:`public_report`, kept in the cache: a compiled snapshot never changes, and the
+    names and titles it shows are the roadmap's (kept per content version and language)."""
+    name = f"benchmarks:public:{snapshot_key(snapshot)}"
+    return cached_with_content(name, lambda: public_report(snapshot))
 
 
 def _group_columns(slugs: list[str]) -> list[Column]:
@@ -705,7 +725,7 @@ class ChartCSV(TabularExporter):
 
 def chart_csv(snapshot: BenchmarkSnapshot, slug: str) -> Rendered | None:
     """The CSV of one chart of the public page, or None when there is no such chart."""
-    chart = public_report(snapshot).chart(slug)
+    chart = cached_public_report(snapshot).chart(slug)
     return None if chart is None else ChartCSV(chart, snapshot).render("csv")
 
 

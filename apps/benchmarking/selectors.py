@@ -7,15 +7,20 @@ own adoptions, for its own members, and compared with those cells.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.adoption.models import AdoptionStatus
+from apps.core.cache import fail_open, remember
 from apps.roadmap.models import Dimension
 
 from .anonymisation import REASONS
@@ -45,9 +50,39 @@ class Figure:
 MISSING = Figure(value=None, n=0, reason="no_data")
 
 
+def snapshot_key(snapshot: BenchmarkSnapshot) -> str:
+    """What names a snapshot in cache keys: its id and when it was compiled (an id alone
+    could come back after the database is made again, with another snapshot)."""
+    return f"{snapshot.pk}-{snapshot.compiled_at.timestamp():.6f}"
+
+
 def snapshots() -> list[BenchmarkSnapshot]:
     """Every snapshot, newest first."""
     return list(BenchmarkSnapshot.objects.select_related("period", "edition"))
+
+
+SNAPSHOT_INDEX_KEY = "benchmarking:snapshots"
+SNAPSHOT_INDEX_SECONDS = 5 * 60
+
+
+def snapshot_index() -> list[tuple[str, str]]:
+    """``(period label, snapshot_key)`` of every snapshot, newest first: what a cached page
+    is keyed on. Kept in the cache; forgotten whenever a snapshot is saved or deleted."""
+    return remember(
+        SNAPSHOT_INDEX_KEY,
+        lambda: [(s.period.label, snapshot_key(s)) for s in snapshots()],
+        SNAPSHOT_INDEX_SECONDS,
+    )
+
+
+def forget_snapshot_index(**kwargs: Any) -> None:
+    """Receiver of a snapshot's saves and deletions: now, and after the commit."""
+
+    def forget() -> None:
+        fail_open(cache.delete, SNAPSHOT_INDEX_KEY)
+
+    forget()
+    transaction.on_commit(forget, robust=True)
 
 
 def latest_snapshot() -> BenchmarkSnapshot | None:
@@ -63,14 +98,34 @@ def snapshot_for(label: str) -> BenchmarkSnapshot | None:
 
 
 class CellTable:
-    """A snapshot's cells for some subject types, indexed for lookup. One query."""
+    """A snapshot's cells for some subject types, indexed for lookup. One query.
 
-    def __init__(self, snapshot: BenchmarkSnapshot, subject_types: list[str]) -> None:
+    ``measures`` and ``bundles`` (``(breakdown, value)`` pairs) narrow what is read to
+    what the page shows: a snapshot holds tens of thousands of cells."""
+
+    def __init__(
+        self,
+        snapshot: BenchmarkSnapshot,
+        subject_types: list[str],
+        *,
+        measures: list[str] | None = None,
+        bundles: list[tuple[str, str]] | None = None,
+        cells: dict[tuple, Figure] | None = None,
+    ) -> None:
+        """``cells``: the figures read before (see :attr:`cells`); no query then."""
         self.snapshot = snapshot
-        self._cells: dict[tuple, Figure] = {}
-        rows = BenchmarkCell.objects.filter(
-            snapshot=snapshot, subject_type__in=subject_types
-        ).values_list(
+        self.cells: dict[tuple, Figure] = {}
+        if cells is not None:
+            self.cells = cells
+            return
+        rows = BenchmarkCell.objects.filter(snapshot=snapshot, subject_type__in=subject_types)
+        if measures is not None:
+            rows = rows.filter(measure__in=measures)
+        if bundles is not None:  # the breakdowns first: they are in the index
+            rows = rows.filter(breakdown__in={b for b, _v in bundles}).filter(
+                reduce(or_, [Q(breakdown=b, breakdown_value=v) for b, v in bundles])
+            )
+        rows = rows.values_list(
             "subject_type",
             "subject_code",
             "breakdown",
@@ -81,15 +136,15 @@ class CellTable:
             "reason",
         )
         for subject, code, breakdown, value, measure, figure, n, reason in rows:
-            self._cells[(subject, code, breakdown, value, measure)] = Figure(figure, n, reason)
+            self.cells[(subject, code, breakdown, value, measure)] = Figure(figure, n, reason)
 
     def get(
         self, subject: str, code: str, measure: str, breakdown: str = "all", value: str = ""
     ) -> Figure:
-        return self._cells.get((subject, code, breakdown, value, measure), MISSING)
+        return self.cells.get((subject, code, breakdown, value, measure), MISSING)
 
     def breakdown_values(self, subject: str, breakdown: str) -> list[str]:
-        return sorted({k[3] for k in self._cells if k[0] == subject and k[2] == breakdown})
+        return sorted({k[3] for k in self.cells if k[0] == subject and k[2] == breakdown})
 
 
 # --- The public view -----------------------------------------------------------------------
@@ -217,21 +272,48 @@ class OrganisationPosition:
 
 
 def _own_counts(organisation: Organisation, snapshot: BenchmarkSnapshot) -> dict[str, Any]:
-    mine = (
+    """The organisation's adoptions (not discontinued) at the period's end: the actions,
+    and how many per end goal, dimension and intermediate goal. One query."""
+    mine = list(
         adoptions_at_end(snapshot.period, snapshot.edition, verified_only=False)
         .filter(organisation=organisation)
         .exclude(status_at=AdoptionStatus.DISCONTINUED)
+        .values_list(
+            "action__code",
+            "action__intermediate_goal__end_goal__code",
+            "action__dimension__slug",
+            "action__intermediate_goal__code",
+        )
     )
     return {
-        "actions": set(mine.values_list("action__code", flat=True)),
-        "goals": dict(
-            mine.values_list("action__intermediate_goal__end_goal__code").annotate(n=Count("id"))
-        ),
-        "dimensions": dict(mine.values_list("action__dimension__slug").annotate(n=Count("id"))),
-        "intermediate": dict(
-            mine.values_list("action__intermediate_goal__code").annotate(n=Count("id"))
-        ),
+        "actions": {action for action, _goal, _dimension, _intermediate in mine},
+        "goals": Counter(goal for _action, goal, _dimension, _intermediate in mine),
+        "dimensions": Counter(dimension for _action, _goal, dimension, _intermediate in mine),
+        "intermediate": Counter(intermediate for *_rest, intermediate in mine),
     }
+
+
+# The cells an organisation's position reads, for everyone and for its stakeholder group.
+POSITION_SUBJECTS = [Subject.END_GOAL, Subject.DIMENSION, Subject.ACTION, Subject.INTERMEDIATE_GOAL]
+POSITION_MEASURES = ["coverage_q1", "coverage_median", "coverage_q3", "share_adopting"]
+PEERS_SECONDS = 24 * 60 * 60
+
+
+def peer_table(snapshot: BenchmarkSnapshot, group: str) -> CellTable:
+    """The published figures an organisation of ``group`` is compared with (everyone's and
+    its group's). A compiled snapshot never changes: kept in the cache per snapshot and
+    group (a recompiled period is a new snapshot)."""
+    bundles = [(Breakdown.ALL, ""), (Breakdown.STAKEHOLDER_GROUP, group)]
+    cells = remember(
+        f"benchmarking:peers:{snapshot_key(snapshot)}:{group}",
+        lambda: (
+            CellTable(
+                snapshot, POSITION_SUBJECTS, measures=POSITION_MEASURES, bundles=bundles
+            ).cells
+        ),
+        PEERS_SECONDS,
+    )
+    return CellTable(snapshot, POSITION_SUBJECTS, cells=cells)
 
 
 def _position(table, subject, code, title, adopted, total, group) -> Position:
@@ -261,15 +343,14 @@ def organisation_position(
     band, never a rank), the actions its peers adopt most, and the intermediate goals
     where it trails its group. The organisation's own figures are shown to it alone."""
     group = organisation.stakeholder_group.slug
-    table = CellTable(
-        snapshot, [Subject.END_GOAL, Subject.DIMENSION, Subject.ACTION, Subject.INTERMEDIATE_GOAL]
-    )
+    table = peer_table(snapshot, group)
     own = _own_counts(organisation, snapshot)
     edition = snapshot.edition
     result = OrganisationPosition(snapshot=snapshot, organisation=organisation)
-    goal_totals = dict(
-        edition.actions.values_list("intermediate_goal__end_goal__code").annotate(n=Count("id"))
-    )
+    # The edition's actions, once: the totals per end goal and dimension, the peers' most
+    # adopted actions, and the intermediate goals (every one that has an action).
+    actions = list(edition.actions.select_related("intermediate_goal__end_goal", "dimension"))
+    goal_totals = Counter(a.intermediate_goal.end_goal.code for a in actions)
     for goal in edition.end_goals.all():
         result.end_goals.append(
             _position(
@@ -282,7 +363,7 @@ def organisation_position(
                 group,
             )
         )
-    dimension_totals = dict(edition.actions.values_list("dimension__slug").annotate(n=Count("id")))
+    dimension_totals = Counter(a.dimension.slug for a in actions)
     for dimension in Dimension.objects.all():
         result.dimensions.append(
             _position(
@@ -295,15 +376,15 @@ def organisation_position(
                 group,
             )
         )
-    result.peer_actions = _peer_actions(table, edition, group, own["actions"])
-    result.trailing_goals = _trailing_goals(table, edition, group, own["intermediate"])
+    result.peer_actions = _peer_actions(table, actions, group, own["actions"])
+    result.trailing_goals = _trailing_goals(table, actions, group, own["intermediate"])
     return result
 
 
-def _peer_actions(table, edition, group, mine) -> list[dict[str, Any]]:
+def _peer_actions(table, actions, group, mine) -> list[dict[str, Any]]:
     """The ten actions the group's organisations adopt most (published shares only)."""
     rows = []
-    for action in edition.actions.all():
+    for action in actions:
         share = table.get(Subject.ACTION, action.code, "share_adopting", "stakeholder_group", group)
         if not share.suppressed and share.value > 0:
             rows.append({"action": action, "share": share, "adopted": action.code in mine})
@@ -311,10 +392,12 @@ def _peer_actions(table, edition, group, mine) -> list[dict[str, Any]]:
     return rows[:10]
 
 
-def _trailing_goals(table, edition, group, mine) -> list[dict[str, Any]]:
-    """Intermediate goals where most of the group adopts something and the organisation nothing."""
+def _trailing_goals(table, actions, group, mine) -> list[dict[str, Any]]:
+    """Intermediate goals where most of the group adopts something and the organisation nothing.
+    (A goal with no action has no one adopting it: only the actions' goals are read.)"""
+    goals = {a.intermediate_goal.pk: a.intermediate_goal for a in actions}
     rows = []
-    for goal in edition.intermediate_goals.select_related("end_goal"):
+    for goal in sorted(goals.values(), key=lambda g: (g.order, g.code)):
         share = table.get(
             Subject.INTERMEDIATE_GOAL, goal.code, "share_adopting", "stakeholder_group", group
         )

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.generic import TemplateView, View
 
 from apps.organisations.mixins import OrganisationPermissionMixin
 from apps.organisations.permissions import Perm
+from apps.roadmap.cache import cached_page
 
 from .exports.views import export_panel_context
 from .models import BenchmarkSnapshot
-from .report import chart_csv, organisation_report, public_report
-from .selectors import snapshot_for, snapshots
+from .report import cached_public_report, chart_csv, organisation_report
+from .selectors import snapshot_for, snapshot_index, snapshots
 
 EXPORTS_PANEL = "benchmarking/exports/_panel.html"
 
@@ -39,16 +40,33 @@ def _chosen(request: HttpRequest) -> tuple[BenchmarkSnapshot | None, list[Benchm
 
 
 class PublicBenchmarkView(TemplateView):
-    """``/benchmarks/``: the latest (or chosen) snapshot, open to everyone."""
+    """``/benchmarks/``: the latest (or chosen) snapshot, open to everyone.
+
+    A compiled snapshot never changes: anonymous readers get the page from the cache (per
+    roadmap content version, language and the snapshots there are, ``roadmap/cache.py``),
+    and everyone the report, kept per snapshot."""
 
     template_name = "benchmarking/public.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        index = snapshot_index()
+        label = request.GET.get("period", "").strip()
+        if label and label not in dict(index):
+            raise Http404("No benchmark for this period.")
+        compiled = ",".join(key for _label, key in index)
+        return cached_page(
+            request,
+            lambda: super(PublicBenchmarkView, self).get(request, *args, **kwargs),
+            params=("period",),
+            variant=f"benchmarks:{compiled}",
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         snapshot, every = _chosen(self.request)
         context["snapshot"] = snapshot
         context["snapshots"] = every
-        context["report"] = public_report(snapshot) if snapshot else None
+        context["report"] = cached_public_report(snapshot) if snapshot else None
         return context
 
 
@@ -92,6 +110,7 @@ class OrganisationBenchmarkView(OrganisationPermissionMixin, TemplateView):
                     user=self.request.user,
                     organisation=self.organisation,
                     period=snapshot.period.label,
+                    snapshots=every,
                 )
             )
         return context

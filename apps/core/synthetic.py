@@ -21,9 +21,7 @@ Synthetic accounts have no usable password; the benchmarks sign in with sessions
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import random
 import time
@@ -53,6 +51,7 @@ from apps.adoption.models import (
     ProgressEntry,
 )
 from apps.benchmarking.models import ExportJob
+from apps.core.bulk import copy_rows
 from apps.core.models import AuditEvent
 from apps.organisations.models import Invitation, Level, Membership, Organisation
 from apps.organisations.permissions import Role
@@ -292,19 +291,7 @@ def _copy_rows(model: type[models.Model], rows: list[tuple]) -> None:
     json_at = _json_columns(model, fields)
     if json_at:
         rows = [tuple(json.dumps(v) if i in json_at else v for i, v in enumerate(r)) for r in rows]
-    buffer = io.StringIO()
-    csv.writer(buffer, quoting=csv.QUOTE_NOTNULL).writerows(rows)
-    buffer.seek(0)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)"
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        if hasattr(raw, "copy_expert"):  # psycopg2
-            raw.copy_expert(sql, buffer)
-        else:  # psycopg 3
-            with raw.copy(sql) as copy:
-                copy.write(buffer.getvalue())
+    copy_rows(model, [model._meta.get_field(name).column for name in fields], rows)
 
 
 def _bulk_rows(model: type[models.Model], rows: list[tuple]) -> None:

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from apps.adoption.models import MaturityAssessment, MaturityRating, Metric, MetricValue
 from apps.benchmarking import compile as compiling
+from apps.benchmarking.aggregates import percentile_cont
 from apps.benchmarking.compile import compile_snapshot
 from apps.benchmarking.models import BenchmarkCell, BenchmarkSnapshot, ReportingPeriod
 from apps.benchmarking.periods import parse_label, period_get_or_create
@@ -166,3 +167,47 @@ def test_coverage_quartiles_count_organisations_that_adopted_nothing(population,
     median = _value(snapshot, "coverage_median", code="EG1", subject="end_goal")
     assert (q1.n, median.value) == (8, 1)
     assert q1.value == Decimal("0.75")
+
+
+@pytest.mark.parametrize(
+    ("values", "p", "expected"),
+    [
+        ([1, 2, 3, 4], 0.25, 1.75),
+        ([1, 2, 3, 4], 0.5, 2.5),
+        ([1, 2, 3, 4], 0.75, 3.25),
+        ([10, 20, 30], 0.5, 20),
+        ([7], 0.75, 7),
+    ],
+)
+def test_percentiles_interpolate_between_the_closest_ranks(values, p, expected) -> None:
+    # What PostgreSQL's percentile_cont gives: SQLite's compile computes it in Python.
+    assert percentile_cont([float(v) for v in values], p) == expected
+
+
+def test_an_organisation_counts_once_per_goal_and_status(population, period) -> None:
+    """Two adoptions under one intermediate goal: the organisation adopts it once, counts
+    once in each status it has there, and both adoptions make the median."""
+    second = AdoptionFactory(
+        organisation=population["belgium"][0],
+        action=population["action"].intermediate_goal.actions.get(code="A1.1.2"),
+    )
+    ProgressEntryFactory(
+        adoption=second, entry_date=IN_Q2, status_to="planned", percent_complete=90
+    )
+    snapshot = compile_snapshot(period=period)
+
+    def goal(measure: str) -> Decimal | None:
+        return _value(snapshot, measure, code="IG1.1", subject="intermediate_goal").value
+
+    assert goal("adopting") == 6
+    assert (goal("status_in_progress"), goal("status_planned")) == (6, 1)
+    assert goal("median_percent") == 40  # 10, 20, 30, 40, 50, 60 and 90
+    assert _value(snapshot, "adopting", code="A1.1.2").value == 1
+
+
+def test_corrected_entries_no_longer_count(population, period) -> None:
+    entry = population["belgium"][1].adoptions.get().entries.get()
+    entry.is_current = False  # replaced by a correction (here: none, so no state at all)
+    entry.save()
+    snapshot = compile_snapshot(period=period)
+    assert _value(snapshot, "adopting").value == 5

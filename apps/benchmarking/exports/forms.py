@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -21,9 +22,18 @@ class ExportForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"))
     format = forms.ChoiceField(label=_("Format"), widget=forms.RadioSelect)
 
-    def __init__(self, *args: Any, aggregate: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        aggregate: bool = False,
+        snapshots: Iterable[BenchmarkSnapshot] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``snapshots``: the compiled snapshots, newest first, when the page has them
+        already (else they are read)."""
         super().__init__(*args, **kwargs)
-        self.snapshots = {s.period.label: s for s in export_snapshots()}
+        every = export_snapshots() if snapshots is None else snapshots
+        self.snapshots = {s.period.label: s for s in every}
         self.fields["period"].choices = [(label, label) for label in self.snapshots]
         formats = AGGREGATE_FORMATS if aggregate else ORG_FORMATS
         self.fields["format"].choices = [(f, FORMAT_LABELS[f]) for f in formats]

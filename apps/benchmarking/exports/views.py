@@ -13,6 +13,7 @@ The organisation's benchmark page shows the export panel with
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -29,7 +30,7 @@ from apps.organisations.mixins import OrganisationPermissionMixin
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import Perm, has_org_permission
 
-from ..models import ExportJob
+from ..models import BenchmarkSnapshot, ExportJob
 from . import services
 from .forms import ExportForm
 from .selectors import (
@@ -75,13 +76,15 @@ def export_panel_context(
     organisation: Organisation,
     form: ExportForm | None = None,
     period: str | None = None,
+    snapshots: Iterable[BenchmarkSnapshot] | None = None,
 ) -> dict[str, Any]:
     """Context for ``benchmarking/exports/_panel.html``: the form (for those who may
-    export, when a benchmark exists; ``period`` chosen first) and the user's recent
-    exports of the organisation."""
+    export, when a benchmark exists; ``period`` chosen first; ``snapshots``, newest first,
+    when the page has read them already) and the user's recent exports of the
+    organisation."""
     may_export = has_org_permission(user, organisation, Perm.BENCHMARK_EXPORT)
     if form is None and may_export:
-        form = ExportForm(initial={"period": period} if period else None)
+        form = ExportForm(initial={"period": period} if period else None, snapshots=snapshots)
     return {
         "export_form": form if form is not None and form.snapshots else None,
         "export_jobs": [

@@ -1,0 +1,186 @@
+"""The public roadmap pages' cache (``apps/roadmap/cache.py``): per published edition,
+content version, language and address, for anonymous readers only; refreshed on publish
+and on edits; failing open when the cache is away."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.roadmap import cache as page_cache
+from apps.roadmap.models import Action
+from apps.roadmap.services import edition_publish, edition_start_draft
+from apps.roadmap.signals import roadmap_content_changed
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+MAP = reverse("roadmap:map")
+ACTIONS = reverse("roadmap:actions")
+ACTIONS_API = "/api/v1/actions/"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _get(client: Client, url: str, **extra: Any) -> tuple[Any, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def _title(action: Action, title: str) -> None:
+    action.title = title
+    action.save()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("roadmap:home"),
+        MAP,
+        ACTIONS,
+        f"{ACTIONS}?dimension=culture&search=action",
+        reverse("roadmap:action", args=["A1.1.1"]),
+        reverse("roadmap:end-goal", args=["EG1"]),
+        reverse("roadmap:intermediate-goal", args=["IG1.1"]),
+    ],
+)
+def test_an_anonymous_reader_gets_the_page_from_the_cache(client, small_roadmap, url) -> None:
+    first, _queries = _get(client, url)
+    again, queries = _get(client, url)
+    assert queries == 0
+    assert TOKEN.sub("", again.content.decode()) == TOKEN.sub("", first.content.decode())
+
+
+def test_query_parameters_the_page_does_not_read_are_not_stored(client, small_roadmap) -> None:
+    _get(client, f"{ACTIONS}?utm=1")
+    _response, queries = _get(client, f"{ACTIONS}?utm=1")
+    assert queries > 0
+
+
+def test_signed_in_readers_get_their_own_page_and_leave_none_behind(client, small_roadmap):
+    _get(client, MAP)  # cached for anonymous readers
+    user = UserFactory(email="reader@example.org")
+    client.force_login(user)
+    mine, _queries = _get(client, MAP)
+    assert "reader@example.org" in mine.content.decode()
+    client.logout()
+    anonymous, queries = _get(client, MAP)
+    assert queries == 0
+    assert "reader@example.org" not in anonymous.content.decode()
+
+
+def test_every_reader_gets_their_own_csrf_token_and_the_language_form_works(small_roadmap):
+    tokens = []
+    for _ in range(2):
+        reader = Client(enforce_csrf_checks=True)
+        page, _queries = _get(reader, MAP)
+        token = TOKEN.search(page.content.decode())[1]
+        tokens.append(token)
+        answer = reader.post(
+            reverse("set_language"), {"language": "fr", "next": MAP, "csrfmiddlewaretoken": token}
+        )
+        assert answer.status_code == 302
+    assert tokens[0] != tokens[1]
+
+
+def test_each_language_has_its_own_copy(client, small_roadmap) -> None:
+    english, _queries = _get(client, MAP)
+    french, _queries = _get(client, MAP, HTTP_ACCEPT_LANGUAGE="fr")
+    assert '<html lang="en"' in english.content.decode()
+    assert '<html lang="fr"' in french.content.decode()
+
+
+def test_an_edit_of_the_published_edition_shows_at_once(client, small_roadmap) -> None:
+    _get(client, MAP)
+    _title(small_roadmap.actions.get(code="A1.1.1"), "A renamed action")
+    page, _queries = _get(client, MAP)
+    assert "A renamed action" in page.content.decode()
+
+
+def test_publishing_an_edition_refreshes_the_pages(
+    client, small_roadmap, admin_user, django_capture_on_commit_callbacks
+) -> None:
+    _get(client, MAP)
+    draft = edition_start_draft(source=small_roadmap, version_label="2026.1", by=admin_user)
+    state = page_cache.content_state()
+    with django_capture_on_commit_callbacks(execute=True):
+        edition_publish(edition=draft, by=admin_user)
+    assert page_cache.content_state() != state
+    page, queries = _get(client, MAP)
+    assert queries > 0  # rendered again, from the new edition
+    assert page.context["edition"] == draft
+
+
+def test_the_content_changed_signal_refreshes_the_published_edition_only(small_roadmap) -> None:
+    draft = edition_start_draft(source=small_roadmap, version_label="2026.1", by=None)
+    state = page_cache.content_state()
+    roadmap_content_changed.send(sender=Action, edition=draft)
+    assert page_cache.content_state() == state
+    roadmap_content_changed.send(sender=Action, edition=small_roadmap)
+    assert page_cache.content_state() != state
+    state = page_cache.content_state()
+    roadmap_content_changed.send(sender=Action, edition=None)  # shared content
+    assert page_cache.content_state() != state
+
+
+def test_a_lost_version_starts_afresh(client, small_roadmap) -> None:
+    _get(client, MAP)
+    cache.delete(page_cache.VERSION_KEY)
+    page_cache.bump_content_version()
+    _response, queries = _get(client, MAP)
+    assert queries > 0
+
+
+class RaisingCache(BaseCache):
+    """A cache whose server is away and whose client says so (not every backend hides it)."""
+
+    def __init__(self, location: str, params: dict[str, Any]) -> None:
+        super().__init__(params)
+
+    def _away(self, *args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError("the cache is away")
+
+    add = get = set = touch = delete = clear = _away
+
+
+def test_pages_are_served_when_the_cache_raises(client, small_roadmap, settings) -> None:
+    settings.CACHES = {"default": {"BACKEND": f"{__name__}.RaisingCache"}}
+    for url in (MAP, ACTIONS_API, reverse("benchmarking:public")):
+        for _ in range(2):
+            response = client.get(url)
+            assert response.status_code == 200
+    _title(small_roadmap.actions.get(code="A1.1.1"), "Renamed while the cache is away")
+    page, _queries = _get(client, MAP)
+    assert "Renamed while the cache is away" in page.content.decode()
+
+
+def test_nothing_is_cached_when_the_cache_keeps_nothing(client, small_roadmap, settings) -> None:
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    for _ in range(2):
+        _response, queries = _get(client, MAP)
+        assert queries > 0
+
+
+def test_the_actions_api_caches_json_for_anonymous_readers(client, small_roadmap) -> None:
+    first, _queries = _get(client, ACTIONS_API)
+    again, queries = _get(client, ACTIONS_API)
+    assert queries == 0
+    assert again.json() == first.json()
+    _title(small_roadmap.actions.get(code="A1.1.1"), "Renamed for the API")
+    fresh, _queries = _get(client, ACTIONS_API)
+    assert "Renamed for the API" in {a["title"] for a in fresh.json()["results"]}
+
+
+def test_the_browsable_api_is_not_cached(client, small_roadmap) -> None:
+    _get(client, ACTIONS_API, HTTP_ACCEPT="text/html")
+    _response, queries = _get(client, ACTIONS_API, HTTP_ACCEPT="text/html")
+    assert queries > 0

@@ -1,0 +1,61 @@
+"""Query budgets (issue 8): every page and API list endpoint of ``bench/queries_per_page.py``
+needs at most 15 queries, and as many with a larger population as with a small one.
+
+The counts come from the benchmark's own code (``bench.queries_per_page.run``: each
+address with an empty cache, anonymously or as the admin of ``syn-00001``) on synthetic
+data (``seed_synthetic``, as ``make bench-seed`` writes it) at two sizes, so that an N+1
+query fails here, in CI, and not only in a benchmark run. Organisation ``syn-00001`` is
+the same at both sizes; what grows is everyone else (and the snapshot compiled from them).
+No timings are checked.
+
+The roadmap, both populations and their measurements are made once for the module,
+inside a transaction rolled back at its end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from apps.core.synthetic import seed_synthetic, synthetic_clear
+from apps.roadmap.loader import load_roadmap
+from bench.common import bench_period_label, drop_snapshot, ensure_snapshot
+from bench.queries_per_page import BUDGET, member_urls, public_urls, run
+
+pytestmark = pytest.mark.django_db
+
+SMALL, LARGE = 3, 12
+SLUG = "syn-00001"
+PAGES = [*public_urls(), *member_urls()]
+
+
+def _measure(organisations: int) -> dict[str, dict[str, Any]]:
+    synthetic_clear()
+    seed_synthetic(organisations=organisations, seed=1)
+    drop_snapshot(bench_period_label())
+    ensure_snapshot()
+    return run(SLUG)
+
+
+@pytest.fixture(scope="module")
+def counts(django_db_setup, django_db_blocker) -> Iterator[dict[int, dict[str, dict]]]:
+    """``{population: {address template: result}}`` (see ``bench.queries_per_page``)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_roadmap()
+        yield {size: _measure(size) for size in (SMALL, LARGE)}
+        transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_page_stays_within_the_query_budget(counts, page: str) -> None:
+    small, large = counts[SMALL][page], counts[LARGE][page]
+    assert small["status"] == large["status"] == 200, (small["url"], small["status"])
+    assert large["queries"] <= BUDGET, large["sql"]
+    assert large["queries"] == small["queries"], large["repeated"] or large["sql"]
+
+
+def test_every_benchmarked_page_is_checked(counts) -> None:
+    assert set(counts[SMALL]) == set(counts[LARGE]) == set(PAGES)
