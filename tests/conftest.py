@@ -3,7 +3,11 @@
 import os
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
 
+from apps.roadmap.cache import forget_served
 from tests.roadmap.factories import (
     ActionFactory,
     DimensionFactory,
@@ -12,6 +16,25 @@ from tests.roadmap.factories import (
     IntermediateGoalFactory,
     StakeholderGroupFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_language_and_cache():
+    """Each test starts in the default language, with an empty cache.
+
+    A test client request leaves its language active in the thread (LocaleMiddleware
+    activates it and nothing deactivates it), and roadmap texts read and written outside a
+    request follow the active language. Public pages are cached (``apps/roadmap/cache.py``,
+    in the cache and for a second in the worker): a page cached by one test must not answer
+    another, and a rolled-back test saves nothing that would refresh it.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    cache.clear()
+    forget_served()
+    yield
+    cache.clear()
+    forget_served()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -1,22 +1,32 @@
 """Curation of the roadmap in the Django admin.
 
-Drafts are edited; published and archived editions are a record and read-only.
-"Start a new edition" copies an edition into a draft, and publishing a draft
-archives the previous edition. Every change is kept by django-simple-history
+Drafts are edited; archived editions are a record and read-only. A published
+edition's English text is read-only too, but its translations stay editable, so
+that correcting a translation does not need a new edition. "Start a new
+edition" copies an edition, with its translations, into a draft, and publishing
+a draft archives the previous one. Every change is kept by django-simple-history
 and shown on each object's History page, with what changed.
+
+Forms show the English text (``title_en``) first and one collapsed fieldset per
+other language. modeltranslation's plain ``TranslationAdmin`` is used, not its
+tabbed variant: the tabs need jQuery UI from a CDN and inline script, which the
+portal's CSP forbids.
 """
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -31,32 +41,133 @@ from .models import (
     Resource,
     StakeholderGroup,
 )
+from .signals import announce_content_changed
+from .translation import TRANSLATED_FIELDS, canonical_language, translation_names
+
+
+def _edition_of(obj: object) -> Edition | None:
+    """The edition an item belongs to; None for the taxonomies, which every edition shares."""
+    if isinstance(obj, Edition):
+        return obj
+    return getattr(obj, "edition", None)
+
+
+def translation_fieldsets(model: type[Model]) -> list[tuple[object, dict]]:
+    """One collapsed fieldset per language other than English, with the model's texts."""
+    return [
+        (
+            name,
+            {
+                "fields": [build_localized_fieldname(f, code) for f in TRANSLATED_FIELDS[model]],
+                "classes": ["collapse"],
+                "description": _("Leave a text empty to show the English text instead."),
+            },
+        )
+        for code, name in settings.LANGUAGES
+        if code != canonical_language()
+    ]
+
+
+class RoadmapContentAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    """Every roadmap admin: translation fields, history, and news of each change.
+
+    Each save (change form or change list) and delete announces
+    ``roadmap_content_changed`` after the commit, so that cached public pages of
+    the item's edition are refreshed.
+    """
+
+    def save_related(
+        self, request: HttpRequest, form: object, formsets: list, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        announce_content_changed(sender=self.model, edition=_edition_of(form.instance))
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        super().delete_model(request, obj)
+        announce_content_changed(sender=self.model, edition=_edition_of(obj))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        editions = {_edition_of(obj) for obj in queryset}
+        super().delete_queryset(request, queryset)
+        for edition in editions:
+            announce_content_changed(sender=self.model, edition=edition)
 
 
 class DraftOnlyMixin:
-    """Items of published and archived editions can be viewed, not changed."""
+    """What of an edition's content can change, by the edition's status.
+
+    - draft: everything;
+    - published: only the translations (``title_pl``); the English text, the codes,
+      the tree and the sources are a record;
+    - archived: nothing.
+    """
 
     def _editable(self, obj: object | None) -> bool:
-        if obj is None:
-            return True
-        edition = obj if isinstance(obj, Edition) else obj.edition
-        return edition.is_editable
+        return obj is None or _edition_of(obj).is_editable
+
+    def _translations_only(self, obj: object | None) -> bool:
+        return obj is not None and _edition_of(obj).status == Edition.Status.PUBLISHED
 
     def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        return super().has_change_permission(request, obj) and self._editable(obj)
+        allowed = self._editable(obj) or self._translations_only(obj)
+        return super().has_change_permission(request, obj) and allowed
 
     def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return super().has_delete_permission(request, obj) and self._editable(obj)
+
+    def has_change_history_permission(
+        self, request: HttpRequest, obj: object | None = None
+    ) -> bool:
+        # Reverting to an old version would rewrite the English text: drafts only.
+        return super().has_change_history_permission(request, obj) and self._editable(obj)
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        # django-simple-history saves a revert without asking for the change permission.
+        if request.method == "POST":
+            obj = self.get_object(request, object_id)
+            if obj is None or not self.has_change_history_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object | None = None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self._editable(obj):
+            return readonly
+        # Name the columns, never the translated field itself ("title"): modeltranslation
+        # would expand that into every language, translations included.
+        translated = set(TRANSLATED_FIELDS.get(self.model, ()))
+        editable = set(translation_names(self.model))
+        opts = self.model._meta
+        names = [f.name for f in (*opts.concrete_fields, *opts.many_to_many) if f.editable]
+        return readonly + [
+            name
+            for name in names
+            if name not in translated and name not in editable and name not in readonly
+        ]
+
+    def get_fieldsets(self, request: HttpRequest, obj: object | None = None) -> list:
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if self._translations_only(obj):
+            title, options = fieldsets[0]
+            notice = _(
+                "This edition is published: its English text is a record and can no longer "
+                "change. Its translations can still be corrected."
+            )
+            fieldsets[0] = (title, {**options, "description": notice})
+        return fieldsets
 
 
 class DraftParentInlineMixin:
     """Inlines are editable only under an object of a draft edition."""
 
     def _editable(self, obj: object | None) -> bool:
-        if obj is None:
-            return True
-        edition = obj if isinstance(obj, Edition) else obj.edition
-        return edition.is_editable
+        return obj is None or _edition_of(obj).is_editable
 
     def has_add_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return super().has_add_permission(request, obj) and self._editable(obj)
@@ -72,30 +183,60 @@ class DraftParentInlineMixin:
 
 
 @admin.register(StakeholderGroup)
-class StakeholderGroupAdmin(SimpleHistoryAdmin):
+class StakeholderGroupAdmin(RoadmapContentAdmin):
     list_display = ["name", "slug", "short_name", "order"]
     list_editable = ["order"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name_en", "slug"]
+    fieldsets = [
+        (None, {"fields": ["slug", "name_en", "short_name_en", "description_en", "order"]}),
+        *translation_fieldsets(StakeholderGroup),
+    ]
 
 
 @admin.register(Dimension)
-class DimensionAdmin(SimpleHistoryAdmin):
+class DimensionAdmin(RoadmapContentAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
+    fieldsets = [
+        (None, {"fields": ["slug", "name_en", "purpose_en", "order"]}),
+        *translation_fieldsets(Dimension),
+    ]
 
 
 @admin.register(BarrierCategory)
-class BarrierCategoryAdmin(SimpleHistoryAdmin):
+class BarrierCategoryAdmin(RoadmapContentAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
+    fieldsets = [
+        (None, {"fields": ["slug", "name_en", "description_en", "order"]}),
+        *translation_fieldsets(BarrierCategory),
+    ]
 
 
 @admin.register(Resource)
-class ResourceAdmin(SimpleHistoryAdmin):
+class ResourceAdmin(RoadmapContentAdmin):
     list_display = ["title", "kind", "publisher", "phase", "order"]
     list_filter = ["kind", "phase"]
     list_editable = ["order"]
-    search_fields = ["title", "description", "slug"]
+    search_fields = ["title_en", "description_en", "slug"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "slug",
+                    "title_en",
+                    "kind",
+                    "publisher",
+                    "description_en",
+                    "phase",
+                    "url",
+                    "order",
+                ]
+            },
+        ),
+        *translation_fieldsets(Resource),
+    ]
 
 
 # --- Editions ------------------------------------------------------------------------------
@@ -103,7 +244,7 @@ class ResourceAdmin(SimpleHistoryAdmin):
 
 class EndGoalInline(DraftParentInlineMixin, admin.TabularInline):
     model = EndGoal
-    fields = ["order", "code", "title", "provenance"]
+    fields = ["order", "code", "title_en", "provenance"]
     extra = 0
     show_change_link = True
 
@@ -119,19 +260,20 @@ class StartDraftForm(forms.Form):
 
 
 @admin.register(Edition)
-class EditionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
+class EditionAdmin(DraftOnlyMixin, RoadmapContentAdmin):
     list_display = ["version_label", "title", "status", "published_at", "updated_at"]
     list_filter = ["status"]
-    search_fields = ["title", "version_label"]
+    search_fields = ["title_en", "version_label"]
     readonly_fields = ["status", "published_at", "based_on", "created_at", "updated_at"]
     inlines = [EndGoalInline]
     change_form_template = "admin/roadmap/edition/change_form.html"
     fieldsets = [
-        (None, {"fields": ["title", "version_label", "status", "published_at", "based_on"]}),
-        (_("Vision"), {"fields": ["vision", "vision_provenance", "vision_source"]}),
-        (_("Mission"), {"fields": ["mission", "mission_provenance", "mission_source"]}),
+        (None, {"fields": ["title_en", "version_label", "status", "published_at", "based_on"]}),
+        (_("Vision"), {"fields": ["vision_en", "vision_provenance", "vision_source"]}),
+        (_("Mission"), {"fields": ["mission_en", "mission_provenance", "mission_source"]}),
         (_("Source and licence"), {"fields": ["citation", "doi", "licence", "licence_url"]}),
-        (_("Changes"), {"fields": ["changelog", "created_at", "updated_at"]}),
+        (_("Changes"), {"fields": ["changelog_en", "created_at", "updated_at"]}),
+        *translation_fieldsets(Edition),
     ]
 
     def get_urls(self) -> list:
@@ -153,7 +295,7 @@ class EditionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
         source = get_object_or_404(Edition, pk=pk)
         if not self.has_add_permission(request):
             raise PermissionDenied
-        initial = {"title": source.title}
+        initial = {"title": source.title_en}
         form = StartDraftForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
@@ -183,7 +325,7 @@ class EditionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
 
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         edition = get_object_or_404(Edition, pk=pk)
-        if not self.has_change_permission(request, edition):
+        if not (edition.is_editable and self.has_change_permission(request, edition)):
             self.message_user(request, _("Only a draft can be published."), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:roadmap_edition_change", args=[pk]))
         current = Edition.objects.current()
@@ -224,22 +366,28 @@ class EditionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
 
 class IntermediateGoalInline(DraftParentInlineMixin, admin.TabularInline):
     model = IntermediateGoal
-    fields = ["order", "code", "title", "provenance"]
+    fields = ["order", "code", "title_en", "provenance"]
     extra = 0
     show_change_link = True
 
 
 class ActionInline(DraftParentInlineMixin, admin.TabularInline):
     model = Action
-    fields = ["order", "code", "title", "dimension", "provenance"]
+    fields = ["order", "code", "title_en", "dimension", "provenance"]
     extra = 0
     show_change_link = True
 
 
-class TreeItemAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
+def goal_fieldsets(model: type[Model], *, parent: str) -> list:
+    """An end goal's or intermediate goal's form: its parent, its English text, its source."""
+    fields = [parent, "code", "title_en", "description_en", "order", "provenance", "source_passage"]
+    return [(None, {"fields": fields}), *translation_fieldsets(model)]
+
+
+class TreeItemAdmin(DraftOnlyMixin, RoadmapContentAdmin):
     """End goals, intermediate goals and actions share their list and search setup."""
 
-    search_fields = ["code", "title", "description"]
+    search_fields = ["code", "title_en", "description_en"]
     list_filter = ["edition", "provenance"]
     list_select_related = ["edition"]
 
@@ -262,7 +410,7 @@ class TreeItemAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
 class EndGoalAdmin(TreeItemAdmin):
     list_display = ["code", "title", "edition", "order", "provenance"]
     inlines = [IntermediateGoalInline]
-    fields = ["edition", "code", "title", "description", "order", "provenance", "source_passage"]
+    fieldsets = goal_fieldsets(EndGoal, parent="edition")
 
     def formfield_for_foreignkey(self, db_field: object, request: HttpRequest, **kwargs: object):
         if db_field.name == "edition":
@@ -275,7 +423,7 @@ class IntermediateGoalAdmin(TreeItemAdmin):
     list_display = ["code", "title", "end_goal", "edition", "order", "provenance"]
     list_select_related = ["edition", "end_goal"]
     inlines = [ActionInline]
-    fields = ["end_goal", "code", "title", "description", "order", "provenance", "source_passage"]
+    fieldsets = goal_fieldsets(IntermediateGoal, parent="end_goal")
 
     def formfield_for_foreignkey(self, db_field: object, request: HttpRequest, **kwargs: object):
         if db_field.name == "end_goal":
@@ -293,13 +441,14 @@ class ActionAdmin(TreeItemAdmin):
     filter_horizontal = ["stakeholder_groups", "resources"]
     readonly_fields = ["derived_from"]
     fieldsets = [
-        (None, {"fields": ["intermediate_goal", "code", "title", "description", "order"]}),
+        (None, {"fields": ["intermediate_goal", "code", "title_en", "description_en", "order"]}),
         (
             _("Who and how"),
-            {"fields": ["stakeholder_groups", "targets_basis", "other_actors", "dimension"]},
+            {"fields": ["stakeholder_groups", "targets_basis", "other_actors_en", "dimension"]},
         ),
         (_("Resources"), {"fields": ["resources"]}),
         (_("Source"), {"fields": ["provenance", "source_passage", "derived_from"]}),
+        *translation_fieldsets(Action),
     ]
 
     def formfield_for_foreignkey(self, db_field: object, request: HttpRequest, **kwargs: object):

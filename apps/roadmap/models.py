@@ -9,14 +9,18 @@ categories) and the resources (toolbox items) are shared by every edition.
 Every text item records its provenance: whether it is the paper's own words,
 our paraphrase of a named passage, or a title we had to reconstruct because the
 paper's heading was lost. See ``../shared/docs/roadmap-structure.md``.
+
+The texts readers see are translated, with English as the canonical text and the
+fallback; ``translation.py`` declares which, and registers every model's history.
 """
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from apps.core.models import TimeStampedModel
 
@@ -60,10 +64,27 @@ class SourcedText(models.Model):
         abstract = True
 
 
+class TranslatedContent(TimeStampedModel):
+    """Content whose texts are translated (``translation.py``): English is canonical.
+
+    modeltranslation saves, in a translated field's own column (``title``), the
+    text of the language active at the time. Saving in English keeps that column
+    the canonical English text whatever the language of the admin saving it; the
+    per-language columns (``title_pl``) are saved as they are.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            super().save(*args, **kwargs)
+
+
 # --- Taxonomies shared by every edition ---------------------------------------------
 
 
-class StakeholderGroup(TimeStampedModel):
+class StakeholderGroup(TranslatedContent):
     """One of the eight stakeholder groups the roadmap addresses."""
 
     slug = models.SlugField(_("code"), max_length=40, unique=True)
@@ -71,7 +92,6 @@ class StakeholderGroup(TimeStampedModel):
     short_name = models.CharField(_("short name"), max_length=40)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
 
     objects = TaxonomyQuerySet.as_manager()
 
@@ -84,14 +104,13 @@ class StakeholderGroup(TimeStampedModel):
         return self.name
 
 
-class Dimension(TimeStampedModel):
+class Dimension(TranslatedContent):
     """A sustainability dimension: culture, processes or resources."""
 
     slug = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60)
     purpose = models.TextField(_("purpose"), help_text=_("Verbatim from the paper."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
 
     objects = TaxonomyQuerySet.as_manager()
 
@@ -104,14 +123,13 @@ class Dimension(TimeStampedModel):
         return self.name
 
 
-class BarrierCategory(TimeStampedModel):
+class BarrierCategory(TranslatedContent):
     """One of the seven categories of barriers to PE (the paper's Table 2)."""
 
     slug = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -122,7 +140,7 @@ class BarrierCategory(TimeStampedModel):
         return self.name
 
 
-class Resource(TimeStampedModel):
+class Resource(TranslatedContent):
     """A toolbox item or guidance document that helps carry out actions."""
 
     class Kind(models.TextChoices):
@@ -144,7 +162,6 @@ class Resource(TimeStampedModel):
     )
     url = models.URLField(_("link"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -158,7 +175,7 @@ class Resource(TimeStampedModel):
 # --- Editions and their goal tree --------------------------------------------------------
 
 
-class Edition(TimeStampedModel):
+class Edition(TranslatedContent):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -203,7 +220,6 @@ class Edition(TimeStampedModel):
         related_name="derived_editions",
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    history = HistoricalRecords()
 
     objects = EditionQuerySet.as_manager()
 
@@ -229,7 +245,7 @@ class Edition(TimeStampedModel):
         return self.status == self.Status.DRAFT
 
 
-class GoalTreeItem(TimeStampedModel, SourcedText):
+class GoalTreeItem(TranslatedContent, SourcedText):
     """What end goals, intermediate goals and actions share: a code, a title and a text."""
 
     edition = models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.CASCADE)
@@ -256,7 +272,6 @@ class EndGoal(GoalTreeItem):
     code = models.CharField(
         _("code"), max_length=16, validators=[RegexValidator(r"^EG\d+$", _("Use EG1, EG2, …"))]
     )
-    history = HistoricalRecords()
 
     objects = EndGoalQuerySet.as_manager()
 
@@ -280,7 +295,6 @@ class IntermediateGoal(GoalTreeItem):
         validators=[RegexValidator(r"^IG\d+\.\d+$", _("Use IG1.1, IG1.2, …"))],
     )
     end_goal = models.ForeignKey(EndGoal, verbose_name=_("end goal"), on_delete=models.CASCADE)
-    history = HistoricalRecords()
 
     objects = IntermediateGoalQuerySet.as_manager()
 
@@ -349,7 +363,6 @@ class Action(GoalTreeItem):
         related_name="derived_actions",
         help_text=_("The action of an earlier edition this one was copied from."),
     )
-    history = HistoricalRecords(m2m_fields=[stakeholder_groups, resources])
 
     objects = ActionQuerySet.as_manager()
 

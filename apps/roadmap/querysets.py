@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch, Q
+from modeltranslation.utils import build_localized_fieldname, get_language
 
 if TYPE_CHECKING:
     from .models import Edition
@@ -82,15 +84,23 @@ class ActionQuerySet(models.QuerySet):
         return self.for_listing().prefetch_related("resources")
 
     def search(self, text: str) -> ActionQuerySet:
-        """Actions whose code, title, description or other actors mention every word."""
+        """Actions whose code, title, description or other actors mention every word.
+
+        Texts are searched in the active language and in English, which readers see
+        wherever a text has no translation.
+        """
+        languages = {settings.MODELTRANSLATION_DEFAULT_LANGUAGE, get_language()}
+        columns = [
+            build_localized_fieldname(field, language)
+            for field in ("title", "description", "other_actors")
+            for language in sorted(languages)
+        ]
         qs = self
         for word in text.split():
-            qs = qs.filter(
-                Q(code__icontains=word)
-                | Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(other_actors__icontains=word)
-            )
+            match = Q(code__icontains=word)
+            for column in columns:
+                match |= Q(**{f"{column}__icontains": word})
+            qs = qs.filter(match)
         return qs
 
     def for_stakeholder_group(self, slug: str) -> ActionQuerySet:

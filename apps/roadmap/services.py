@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 
 from .models import Action, Edition, EndGoal, IntermediateGoal
-from .signals import edition_published
+from .signals import announce_content_changed, edition_published
+from .translation import canonical_name, translation_names
 
 ActionMapping = dict[str, str | None]
 
@@ -34,19 +35,29 @@ def edition_start_draft(
 
     The goal tree, each action's groups and resources come along; each copied
     action points back at its original through ``derived_from`` so that later
-    editions can carry adoptions over. The source is left untouched.
+    editions can carry adoptions over. Every item's translations are copied with
+    it. ``title`` is the draft's English title; when it differs from the source's,
+    the old title's translations are dropped rather than left to contradict it. The
+    changelog starts empty in every language. The source is left untouched.
     """
     if Edition.objects.filter(version_label=version_label).exists():
         raise ValidationError({"version_label": _("An edition with this label already exists.")})
     draft = Edition.objects.get(pk=source.pk)
+    # Texts are named by column: assigning ``title`` would write the active language's.
+    texts: dict[str, str | None] = {
+        canonical_name("title"): title or source.title_en,
+        canonical_name("changelog"): None,
+        **dict.fromkeys(translation_names(Edition, fields=["changelog"])),
+    }
+    if title and title != source.title_en:
+        texts.update(dict.fromkeys(translation_names(Edition, fields=["title"])))
     _copy_fields(
         draft,
         version_label=version_label,
-        title=title or source.title,
         status=Edition.Status.DRAFT,
         published_at=None,
         based_on=source,
-        changelog="",
+        **texts,
     )
     draft.full_clean()
     draft._history_user = by
@@ -177,4 +188,5 @@ def edition_publish(
     edition_published.send(
         sender=Edition, edition=edition, previous=previous, mapping=mapping, by=by
     )
+    announce_content_changed(sender=Edition, edition=edition)
     return edition

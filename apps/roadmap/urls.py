@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     path("roadmap/actions/", views.ActionListView.as_view(), name="actions"),
     path("roadmap/actions/<str:code>/", views.ActionDetailView.as_view(), name="action"),
+    path("glossary/", views.GlossaryView.as_view(), name="glossary"),
 ]

@@ -9,17 +9,34 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from .cache import cached_page
 from .filters import ActionFilter
+from .glossary import glossary_sections
 from .models import Action, Edition, EndGoal, IntermediateGoal, StakeholderGroup
 
 # --- Pages ----------------------------------------------------------------------------
 
 
-class HomeView(TemplateView):
+class CachedForAnonymousMixin:
+    """Anonymous readers get the page from the cache, per published edition, content
+    version, language and address (``cache.py``); signed-in readers get it rendered.
+    ``cache_params`` are the query parameters the page reads."""
+
+    cache_params: tuple[str, ...] = ()
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return cached_page(
+            request,
+            lambda: super(CachedForAnonymousMixin, self).dispatch(request, *args, **kwargs),
+            params=self.cache_params,
+        )
+
+
+class HomeView(CachedForAnonymousMixin, TemplateView):
     """What the roadmap is, its vision, mission and end goals, and where to start."""
 
     template_name = "roadmap/home.html"
@@ -32,7 +49,7 @@ class HomeView(TemplateView):
         return context
 
 
-class RoadmapMapView(TemplateView):
+class RoadmapMapView(CachedForAnonymousMixin, TemplateView):
     """The whole roadmap on one page, in a fixed number of queries."""
 
     template_name = "roadmap/map.html"
@@ -43,7 +60,7 @@ class RoadmapMapView(TemplateView):
         return context
 
 
-class _PublishedItemDetailView(DetailView):
+class _PublishedItemDetailView(CachedForAnonymousMixin, DetailView):
     """Find an item of the published edition by its code; unknown codes are a 404."""
 
     slug_field = "code"
@@ -85,7 +102,7 @@ class ActionDetailView(_PublishedItemDetailView):
         return Action.objects.published().for_detail().select_related("edition")
 
 
-class ActionListView(FilterView):
+class ActionListView(CachedForAnonymousMixin, FilterView):
     """The action catalogue: filter by group, dimension and end goal, and search.
 
     The filters are ``ActionFilter``, shared with the API. When a filter value is
@@ -98,6 +115,7 @@ class ActionListView(FilterView):
     template_name = "roadmap/action_list.html"
     context_object_name = "actions"
     strict = True
+    cache_params = tuple(ActionFilter.Meta.fields)
 
     def get_queryset(self) -> QuerySet[Action]:
         return Action.objects.published().for_listing()
@@ -106,4 +124,15 @@ class ActionListView(FilterView):
         context = super().get_context_data(**kwargs)
         context["filter_is_active"] = any(self.request.GET.get(f) for f in ActionFilter.Meta.fields)
         context["filter_has_errors"] = self.filterset.is_bound and not self.filterset.is_valid()
+        return context
+
+
+class GlossaryView(TemplateView):
+    """Plain-language explanations of the words the portal uses (``glossary.py``)."""
+
+    template_name = "roadmap/glossary.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["sections"] = glossary_sections()
         return context

@@ -4,9 +4,10 @@
  * Each element with data-export-status-url holds a job's status as the server rendered
  * it (a message, a progress bar with its percentage as text, a Refresh link, a hidden
  * download link). Without JavaScript the Refresh link reloads the page. With it, this
- * script polls the JSON status and updates the bar, the percentage and the message
- * (an aria-live="polite" region, so screen readers hear the changes), then shows the
- * download link or the error. It stops polling when the job has finished.
+ * script polls the JSON status and updates the bar (role="progressbar", aria-valuenow),
+ * the percentage and the message (role="status", a polite live region, so screen readers
+ * hear "The export is ready."), then shows the download link, or the error in place of
+ * the bar. It stops polling when the job has finished.
  */
 (function () {
   "use strict";
@@ -47,9 +48,15 @@
 
   function finish(box, data) {
     var running = box.querySelector(".export-running");
+    var progress = box.querySelector(".export-progress-box");
     var download = box.querySelector(".export-download");
     if (running) {
       running.hidden = true;
+    }
+    if (data.status === "done") {
+      setProgress(box, 100);
+    } else if (progress) {
+      progress.hidden = true;
     }
     if (download && data.download_url) {
       var link = download.querySelector("a");

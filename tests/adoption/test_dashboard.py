@@ -258,7 +258,7 @@ def test_the_maturity_chart_and_table_show_the_same_numbers(
     svg = html.split("<svg")[1].split("</svg>")[0]
     assert "EG1: 2, 3." in svg
     assert svg.count("<path") == 2
-    assert "Latest checkpoint March 12, 2026: EG1 at level 3, up from 2; Culture at level 1" in (
+    assert "Latest checkpoint 12 Mar 2026: EG1 at level 3, up from 2; Culture at level 1" in (
         _text(html)
     )
     assert html.index("</svg>") < html.index("maturity-table")  # the table follows the chart
@@ -270,7 +270,7 @@ def test_the_maturity_summary_says_how_each_level_moved() -> None:
         "series": {"EG1": [2, 3], "EG2": [4, 3], "Culture": [None, 2], "Processes": [2, None]},
     }
     summary = maturity_summary(trend)
-    assert summary.startswith("Latest checkpoint June 1, 2025: ")
+    assert summary.startswith("Latest checkpoint 1 Jun 2025: ")
     assert "EG1 at level 3, up from 2" in summary
     assert "EG2 at level 3, down from 4" in summary
     assert "Culture at level 2, its first rating" in summary

@@ -10,6 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from apps.benchmarking.compile import compile_snapshot
 from apps.benchmarking.models import BenchmarkSnapshot
@@ -33,7 +35,8 @@ def _get(client: Client, **params: str) -> Any:
 def test_it_shows_the_period_population_and_compile_date(client, snapshot) -> None:
     page = _get(client).content.decode()
     assert "2026-Q2: 12 verified organisations" in page
-    assert f"compiled on {snapshot.compiled_at:%b}" in page  # "Nov. 24, 2026" style date
+    compiled = date_format(timezone.localtime(snapshot.compiled_at), "DATE_FORMAT")
+    assert f"compiled on {compiled}" in page  # "24 Nov 2026" in English
     assert page.count("<h1") == 1
 
 

@@ -1,9 +1,28 @@
 import factory
+from django.conf import settings
+from django.utils import translation
 
 from apps.roadmap import models
 
 
-class StakeholderGroupFactory(factory.django.DjangoModelFactory):
+class ContentFactory(factory.django.DjangoModelFactory):
+    """Writes texts such as ``title="…"`` as the English text, whatever language is active.
+
+    modeltranslation stores ``title`` in the active language's column (``title_pl``
+    in a Polish request), so a factory running after a Polish request would otherwise
+    write Polish texts and no English ones.
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> object:
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            return super()._create(model_class, *args, **kwargs)
+
+
+class StakeholderGroupFactory(ContentFactory):
     class Meta:
         model = models.StakeholderGroup
         django_get_or_create = ("slug",)
@@ -13,7 +32,7 @@ class StakeholderGroupFactory(factory.django.DjangoModelFactory):
     short_name = factory.Sequence(lambda n: f"Group {n}")
 
 
-class DimensionFactory(factory.django.DjangoModelFactory):
+class DimensionFactory(ContentFactory):
     class Meta:
         model = models.Dimension
         django_get_or_create = ("slug",)
@@ -23,7 +42,7 @@ class DimensionFactory(factory.django.DjangoModelFactory):
     purpose = "to drive stakeholder alignment."
 
 
-class BarrierCategoryFactory(factory.django.DjangoModelFactory):
+class BarrierCategoryFactory(ContentFactory):
     class Meta:
         model = models.BarrierCategory
 
@@ -31,7 +50,7 @@ class BarrierCategoryFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Barrier category {n}")
 
 
-class ResourceFactory(factory.django.DjangoModelFactory):
+class ResourceFactory(ContentFactory):
     class Meta:
         model = models.Resource
 
@@ -40,7 +59,7 @@ class ResourceFactory(factory.django.DjangoModelFactory):
     kind = models.Resource.Kind.GUIDANCE
 
 
-class EditionFactory(factory.django.DjangoModelFactory):
+class EditionFactory(ContentFactory):
     class Meta:
         model = models.Edition
 
@@ -61,7 +80,7 @@ class EditionFactory(factory.django.DjangoModelFactory):
         )
 
 
-class EndGoalFactory(factory.django.DjangoModelFactory):
+class EndGoalFactory(ContentFactory):
     class Meta:
         model = models.EndGoal
 
@@ -75,7 +94,7 @@ class EndGoalFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n)
 
 
-class IntermediateGoalFactory(factory.django.DjangoModelFactory):
+class IntermediateGoalFactory(ContentFactory):
     class Meta:
         model = models.IntermediateGoal
 
@@ -87,7 +106,7 @@ class IntermediateGoalFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n)
 
 
-class ActionFactory(factory.django.DjangoModelFactory):
+class ActionFactory(ContentFactory):
     class Meta:
         model = models.Action
         skip_postgeneration_save = True
@@ -107,3 +126,28 @@ class ActionFactory(factory.django.DjangoModelFactory):
             return
         groups = extracted if extracted is not None else [StakeholderGroupFactory()]
         self.stakeholder_groups.set(groups)
+
+
+def action_admin_form(action: models.Action, **changes: object) -> dict:
+    """The admin's change form data for ``action``, English texts and all, with ``changes``.
+
+    Translations (``title_pl``…) are posted as they are, empty when there are none.
+    """
+    translated = ("title", "description", "other_actors")
+    data = {
+        "intermediate_goal": action.intermediate_goal_id,
+        "code": action.code,
+        "order": action.order,
+        "stakeholder_groups": [g.pk for g in action.stakeholder_groups.all()],
+        "targets_basis": action.targets_basis,
+        "dimension": action.dimension_id,
+        "resources": [],
+        "provenance": action.provenance,
+        "source_passage": action.source_passage,
+    }
+    for field in translated:
+        for code, _name in settings.LANGUAGES:
+            name = f"{field}_{code}"
+            data[name] = getattr(action, name) or ""
+    data.update(changes)
+    return data

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from apps.roadmap.models import Action, Edition, IntermediateGoal
-from apps.roadmap.services import edition_start_draft
+from apps.roadmap.services import edition_publish, edition_start_draft
 from tests.accounts.factories import UserFactory
+from tests.roadmap.factories import action_admin_form
 
 
 @pytest.fixture
@@ -90,39 +91,36 @@ def test_an_incomplete_draft_lists_what_is_missing(admin_client, draft) -> None:
     assert draft.status == Edition.Status.DRAFT
 
 
-def test_published_content_is_read_only(admin_client, small_roadmap) -> None:
+def test_published_english_content_is_read_only(admin_client, small_roadmap) -> None:
     action = Action.objects.get(edition=small_roadmap, code="A1.1.1")
     url = reverse("admin:roadmap_action_change", args=[action.pk])
-    response = admin_client.post(url, {"title": "Sneaky edit"})
-    assert response.status_code == 403
+
+    response = admin_client.post(url, {"title_en": "Sneaky edit", "code": "A9.9.9"})
+
+    # Only the translations of a published edition can change (test_content_translations).
+    assert response.status_code == 302
     action.refresh_from_db()
     assert action.title == "Action 1.1.1"
+    assert action.code == "A1.1.1"
 
 
-def _action_form(action: Action, **changes: object) -> dict:
-    data = {
-        "intermediate_goal": action.intermediate_goal_id,
-        "code": action.code,
-        "title": action.title,
-        "description": action.description,
-        "order": action.order,
-        "stakeholder_groups": [g.pk for g in action.stakeholder_groups.all()],
-        "targets_basis": action.targets_basis,
-        "other_actors": action.other_actors,
-        "dimension": action.dimension_id,
-        "resources": [],
-        "provenance": action.provenance,
-        "source_passage": action.source_passage,
-    }
-    data.update(changes)
-    return data
+def test_archived_content_is_read_only(admin_client, small_roadmap, draft) -> None:
+    edition_publish(edition=draft, by=None)
+    action = Action.objects.get(edition=small_roadmap, code="A1.1.1")
+    url = reverse("admin:roadmap_action_change", args=[action.pk])
+
+    response = admin_client.post(url, {"title_pl": "Zmiana"})
+
+    assert response.status_code == 403
+    action.refresh_from_db()
+    assert action.title_pl is None
 
 
 def test_editing_a_draft_action_is_kept_in_its_history(admin_client, draft) -> None:
     action = draft.actions.get(code="A1.1.1")
     url = reverse("admin:roadmap_action_change", args=[action.pk])
 
-    response = admin_client.post(url, _action_form(action, title="Adopt a PE policy"))
+    response = admin_client.post(url, action_admin_form(action, title_en="Adopt a PE policy"))
 
     assert response.status_code == 302, response.content.decode()[:2000]
     action.refresh_from_db()
@@ -136,7 +134,7 @@ def test_editing_a_draft_action_is_kept_in_its_history(admin_client, draft) -> N
 def test_a_duplicate_code_in_a_draft_is_a_form_error(admin_client, draft) -> None:
     action = draft.actions.get(code="A1.1.1")
     url = reverse("admin:roadmap_action_change", args=[action.pk])
-    response = admin_client.post(url, _action_form(action, code="A1.1.2"))
+    response = admin_client.post(url, action_admin_form(action, code="A1.1.2"))
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
 
@@ -144,7 +142,7 @@ def test_a_duplicate_code_in_a_draft_is_a_form_error(admin_client, draft) -> Non
 def test_a_new_action_takes_its_goals_edition(admin_client, draft) -> None:
     goal = IntermediateGoal.objects.get(edition=draft, code="IG2.1")
     template = draft.actions.get(code="A2.1.1")
-    data = _action_form(template, code="A2.1.9", title="A new action")
+    data = action_admin_form(template, code="A2.1.9", title_en="A new action")
     data["intermediate_goal"] = goal.pk
     response = admin_client.post(reverse("admin:roadmap_action_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -153,7 +151,7 @@ def test_a_new_action_takes_its_goals_edition(admin_client, draft) -> None:
 
 def test_actions_of_a_published_edition_cannot_be_added_to(admin_client, small_roadmap) -> None:
     template = Action.objects.get(edition=small_roadmap, code="A2.1.1")
-    data = _action_form(template, code="A2.1.9", title="Into the published edition")
+    data = action_admin_form(template, code="A2.1.9", title_en="Into the published edition")
     response = admin_client.post(reverse("admin:roadmap_action_add"), data)
     assert response.status_code == 200
     assert not Action.objects.filter(code="A2.1.9").exists()

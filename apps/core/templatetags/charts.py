@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from django import template
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -64,7 +64,10 @@ def _label(value: Any, *, short: bool = False) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
+    """A value as the reader's language writes it (2.5, or 2,5 in Polish), at most two
+    decimals, and whole numbers without any."""
+    rounded = round(float(value), 2)
+    return number_format(int(rounded) if rounded.is_integer() else rounded)
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,7 @@ def _y_axis(frame: Frame, label: str, step: float = 1) -> SafeString:
                 y,
                 LEFT - 8,
                 y,
-                value,
+                _number(value),
             )
         )
     title = format_html(

@@ -4,19 +4,26 @@ Every view allows anonymous reads and nothing else: ``AllowAny`` with read-only
 views means a write gets 405 rather than the 401/403 of the project default.
 """
 
+from typing import Any
+
 from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseBase
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer
 
+from apps.roadmap.cache import cached_data
 from apps.roadmap.filters import ActionFilter
 from apps.roadmap.models import Action, Dimension, Edition, StakeholderGroup
 
 from . import serializers
 
 TAGS = ["roadmap"]
+# The query parameters of the actions list (filters, pages, format): others are not cached.
+CACHED_LIST_PARAMS = (*ActionFilter.Meta.fields, "page", "page_size", "format")
 
 
 @extend_schema(
@@ -71,6 +78,21 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve":
             return serializers.ActionDetailSerializer
         return serializers.ActionListSerializer
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """Anonymous readers' JSON comes from the roadmap page cache (``roadmap/cache.py``),
+        rendered; the browsable API's HTML page is per-user, so it is not cached."""
+        if request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)
+
+        def render() -> bytes:
+            data = super(ActionViewSet, self).list(request, *args, **kwargs).data
+            context = self.get_renderer_context()
+            return request.accepted_renderer.render(data, request.accepted_media_type, context)
+
+        media_type = request.accepted_media_type
+        content = cached_data(request, media_type, render, params=CACHED_LIST_PARAMS)
+        return HttpResponse(content, content_type=media_type)
 
 
 @extend_schema(tags=TAGS)

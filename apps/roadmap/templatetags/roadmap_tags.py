@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django import template
+from django.db.models import Model
 from django.template.context import Context
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import get_language
 
 from ..models import Edition, Provenance
+from ..translation import shown_language
 
 register = template.Library()
 
@@ -30,6 +34,16 @@ def provenance_label(value: str, lost: str = "heading") -> str:
         return str(_RECONSTRUCTED_LABELS.get(lost, _RECONSTRUCTED_LABELS["heading"]))
     label = _PROVENANCE_LABELS.get(value)
     return str(label) if label is not None else value
+
+
+@register.filter
+def lang_attr(obj: Model, field: str) -> str:
+    """`` lang="en"`` when the text of ``obj.<field>`` is not in the page's language.
+
+    Texts without a translation are shown in English: ``<p{{ edition|lang_attr:"vision" }}>``.
+    """
+    shown = shown_language(obj, field)
+    return format_html(' lang="{}"', shown) if shown != get_language() else ""
 
 
 @register.filter
