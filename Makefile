@@ -53,6 +53,10 @@ format: setup
 check-migrations: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
+# In parallel, one process per core up to four, a test file per process at a time (see
+# roadmap_portal/settings/test.py for what each process gets of its own).
+PYTEST_ARGS ?= --numprocesses=auto --maxprocesses=4 --dist=loadfile
+
 test: setup lint translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -1,11 +1,15 @@
 """Shared fixtures: a small published roadmap built from factories, and helpers."""
 
 import os
+from collections import Counter
 
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import connections
 from django.utils import translation
+from pytest_django.plugin import blocking_manager_key
 
 from apps.roadmap.cache import forget_served
 from tests.roadmap.factories import (
@@ -75,3 +79,72 @@ def pytest_runtest_makereport(item, call):
     if report.skipped and os.environ.get("CI"):
         report.outcome = "failed"
         report.longrepr = f"Skipped in CI, which is not allowed: {report.longrepr}"
+
+
+# The copy of the database that data migrations leave (the metric catalogue, for one),
+# which transactional tests marked ``serialized_rollback=True`` restore before they run.
+_serialized_contents: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep the serialized copy of each test database made at set-up.
+
+    Django keeps it on the connection object, and connection objects are context-local.
+    Once Playwright's synchronous API has started (the browser journeys), tests run in
+    another context, with connection objects that lack the copy; Django would then
+    silently restore nothing, and every transactional test after the first browser
+    journey would find the database empty of what migrations load.
+    """
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            _serialized_contents[alias] = contents
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _restore_serialized_contents()
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    # The teardown's flush must know of the copy too: without it, Django recreates the
+    # content types, which the next restore then collides with.
+    _restore_serialized_contents()
+    yield
+    if _is_transactional(item) and _serialized_contents:
+        _reload_migrated_data(item.config)
+
+
+def _reload_migrated_data(config) -> None:
+    """Leave the database as migrations left it after a transactional test.
+
+    Django flushes the database after such a test and, with ``serialized_rollback``,
+    restores it only at the start of the next one that asks. Tests run in parallel by
+    file (pytest-xdist) can follow a transactional test in any order, and ordinary tests
+    rely on what migrations load (the metric catalogue, the content types).
+    """
+    with config.stash[blocking_manager_key].unblock():
+        for alias, contents in _serialized_contents.items():
+            connections[alias].creation.deserialize_db_from_string(contents)
+    ContentType.objects.clear_cache()
+
+
+def _restore_serialized_contents() -> None:
+    for alias, contents in _serialized_contents.items():
+        connections[alias]._test_serialized_contents = contents
+
+
+def pytest_collection_finish(session):
+    """Refuse two tests with one node id: pytest-xdist would run only one of them."""
+    twice = [nodeid for nodeid, n in Counter(i.nodeid for i in session.items).items() if n > 1]
+    if twice:
+        raise pytest.UsageError(f"Tests share a node id, so some would not run: {twice[:5]}")

@@ -20,3 +20,17 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 # A broken email template fails the test instead of being logged and skipped.
 EMAIL_RENDER_ERRORS_RAISE = True
+
+# pytest-xdist runs the suite in several processes (``make test``). pytest-django gives each
+# its own test database; here each also gets its own uploads folder and its own Redis
+# database, so that one process's Celery worker never takes another's tasks.
+_XDIST_WORKER = env.str("PYTEST_XDIST_WORKER", default="")  # noqa: F405
+if _XDIST_WORKER:
+    MEDIA_ROOT = MEDIA_ROOT / _XDIST_WORKER
+    if REDIS_URL:  # noqa: F405
+        from urllib.parse import urlsplit, urlunsplit
+
+        _url = urlsplit(REDIS_URL)  # noqa: F405
+        _db = (int(_url.path.strip("/") or 0) - int(_XDIST_WORKER.removeprefix("gw"))) % 16
+        REDIS_URL = urlunsplit(_url._replace(path=f"/{_db}"))
+        CELERY_BROKER_URL = REDIS_URL

@@ -22,8 +22,8 @@ PERIOD = "2026-Q2"
 def benchmark_for_pe_lead(email: str) -> dict[str, Any]:
     """Twelve verified organisations adopting actions of the published roadmap, with the
     2026-Q2 benchmark compiled; the first, "Patients Together", has a PE lead ``email``.
-    Needs the real roadmap and the metric catalogue (the ``roadmap`` and
-    ``metric_catalogue`` fixtures). Returns ``organisation``, ``lead`` and ``snapshot``."""
+    Needs the real roadmap (the ``roadmap`` fixture) and the metric catalogue (restored
+    by the journeys' serialized rollback). Returns ``organisation``, ``lead`` and ``snapshot``."""
     edition = Edition.objects.current()
     orgs = build_population(
         edition,

@@ -9,7 +9,6 @@ Policy violation, and on failure writes a screenshot of each key page it passed 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import re
 import shutil
@@ -20,7 +19,6 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
 from playwright.sync_api import Locator, Page, expect
@@ -72,14 +70,6 @@ def browser_context_args(browser_context_args: dict) -> dict:
 def roadmap(transactional_db) -> None:
     """The real roadmap (four end goals, fifty actions), as `make run` loads it."""
     call_command("load_roadmap", verbosity=0)
-
-
-@pytest.fixture
-def metric_catalogue(transactional_db) -> None:
-    """The starting metric catalogue, which a migration creates: transactional tests empty
-    the database after each test, so the second journey of a pair would find none."""
-    migration = importlib.import_module("apps.adoption.migrations.0002_metric_catalogue")
-    migration.add_metrics(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,9 @@ from tests.accounts.factories import PASSWORD, VerifiedUserFactory, membership_f
 from tests.adoption.factories import AdoptionFactory
 from tests.browser.conftest import sign_in, sign_out
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Committed data (the live server reads it from another thread); the rollback restores
+# what migrations load, such as the metric catalogue (see tests/conftest.py).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 CURATOR = "curator@example.org"
 MEMBER = "member@example.org"

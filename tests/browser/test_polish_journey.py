@@ -22,7 +22,9 @@ from tests.accounts.factories import PASSWORD, VerifiedUserFactory
 from tests.browser.conftest import assert_skip_link_first, status_count
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Committed data (the live server reads it from another thread); the rollback restores
+# what migrations load, such as the metric catalogue (see tests/conftest.py).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ORGANISATION = "Stowarzyszenie Rzadkie Głosy"
 
@@ -39,7 +41,7 @@ def in_polish(page: Page) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "pl")
 
 
-def test_a_visitor_works_in_polish(live_server, roadmap, metric_catalogue, journey, drive):
+def test_a_visitor_works_in_polish(live_server, roadmap, journey, drive):
     member = VerifiedUserFactory(email="ewa@rzadkie-glosy.example.org", full_name="Ewa Nowak")
     organisation = OrganisationFactory(
         name=ORGANISATION,

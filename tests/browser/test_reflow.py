@@ -15,7 +15,9 @@ from tests.accounts.factories import PASSWORD
 from tests.browser._data import benchmark_for_pe_lead
 from tests.browser.conftest import Driver, Journey, sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Committed data (the live server reads it from another thread); the rollback restores
+# what migrations load, such as the metric catalogue (see tests/conftest.py).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 LEAD = "lead@patients-together.example.org"
 SIZES = {
@@ -32,7 +34,7 @@ def assert_reflows(page: Page, journey: Journey, label: str) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
-def test_the_main_pages_reflow(live_server, roadmap, metric_catalogue, journey, page, size):
+def test_the_main_pages_reflow(live_server, roadmap, journey, page, size):
     data = benchmark_for_pe_lead(LEAD)
     organisation = data["organisation"]
     adoption = (

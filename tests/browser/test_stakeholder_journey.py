@@ -21,7 +21,9 @@ from tests.browser.conftest import (
     tiny_png,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Committed data (the live server reads it from another thread); the rollback restores
+# what migrations load, such as the metric catalogue (see tests/conftest.py).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 EMAIL = "ada@rare-voices.example.org"
 NEW_PASSWORD = "a long and private passphrase 2026"
@@ -29,7 +31,7 @@ ORGANISATION = "Rare Voices Alliance"
 
 
 def test_a_new_stakeholder_adopts_actions_and_sees_the_dashboard_change(
-    live_server, roadmap, metric_catalogue, journey, drive, mailoutbox, tmp_path
+    live_server, roadmap, journey, drive, mailoutbox, tmp_path
 ):
     VerifiedUserFactory(email="admin@portal.example.org", staff=True)
     page = drive.page
