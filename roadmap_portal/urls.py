@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from apps.core.views import healthz
+from apps.core.views import healthz, set_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("account/", include("allauth.urls")),
     path("account/", include("apps.accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,8 +1,17 @@
-"""Error pages: HTML for people, JSON for API clients."""
+"""Error pages (HTML for people, JSON for API clients), and the language chooser's view."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt
+
+# Django's set_language, without a CSRF token. The chooser is a form on every page, the
+# cached public pages included: with a token, every new reader would need one drawn and
+# set in a cookie, and a stored page could not be served as it is. Choosing a language
+# only sets the reader's language cookie and redirects within the site (Django checks
+# ``next``), so a forged request can at most switch a visitor's language.
+set_language = csrf_exempt(i18n.set_language)
 
 
 def _wants_json(request: HttpRequest) -> bool:
