@@ -146,6 +146,7 @@ def measure(base: str, cookie: str | None, path: str, args: argparse.Namespace) 
 
 def run(args: argparse.Namespace, cookie: str) -> dict[str, Any]:
     base = f"http://127.0.0.1:{args.port}"
+    RESULTS.mkdir(parents=True, exist_ok=True)  # not in a fresh clone
     process = start_gunicorn(args.port, RESULTS / f"gunicorn-{args.label}.log")
     try:
         wait_ready(base, process)
