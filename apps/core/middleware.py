@@ -1,0 +1,41 @@
+"""A database that cannot be reached answers 503 with Retry-After, not 500.
+
+While PostgreSQL restarts or fails over, a request fails with ``OperationalError`` (or
+``InterfaceError`` on a connection that died). That is not a bug of the page: people and
+API clients are told the portal is briefly unavailable and when to try again, and
+monitoring still sees every one (logged as an error, with its traceback).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("Database unavailable: %s", exception, exc_info=exception)
+        if request.path.startswith("/api/"):
+            message = _("The service is briefly unavailable. Try again in a few seconds.")
+            response = JsonResponse({"detail": message}, status=503)
+        else:
+            response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
