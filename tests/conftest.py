@@ -1,17 +1,23 @@
-"""Shared fixtures: a small published roadmap built from factories, and helpers."""
+"""Shared fixtures: a small published roadmap built from factories, the personas, and the
+hooks that keep the test database as migrations left it."""
 
 import os
 from collections import Counter
+from collections.abc import Callable
 
 import pytest
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connections
+from django.test import Client
 from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
 
+from apps.accounts.models import User
 from apps.roadmap.cache import forget_served
+from tests.accounts.factories import UserFactory
+from tests.personas import OUTSIDER, add_member
 from tests.roadmap.factories import (
     ActionFactory,
     DimensionFactory,
@@ -69,6 +75,56 @@ def small_roadmap(published_edition):
                     stakeholder_groups=[groups[(e + a) % 2]],
                 )
     return published_edition
+
+
+# --- Personas (tests/personas.py), for the ``org`` each test folder defines ---------------
+
+
+@pytest.fixture
+def owner(org) -> User:
+    return add_member(org, "owner")
+
+
+@pytest.fixture
+def pe_lead(org) -> User:
+    return add_member(org, "pe_lead")
+
+
+@pytest.fixture
+def contributor(org) -> User:
+    return add_member(org, "contributor")
+
+
+@pytest.fixture
+def viewer(org) -> User:
+    return add_member(org, "viewer")
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    return UserFactory(email=OUTSIDER)
+
+
+@pytest.fixture
+def personas(owner, pe_lead, contributor, viewer, outsider) -> dict[str, User]:
+    return {
+        "owner": owner,
+        "pe_lead": pe_lead,
+        "contributor": contributor,
+        "viewer": viewer,
+        "outsider": outsider,
+    }
+
+
+@pytest.fixture
+def client_as(client: Client) -> Callable[[User], Client]:
+    """The test client, signed in as the given user."""
+
+    def sign_in(user: User) -> Client:
+        client.force_login(user)
+        return client
+
+    return sign_in
 
 
 @pytest.hookimpl(hookwrapper=True)

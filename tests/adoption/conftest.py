@@ -1,4 +1,4 @@
-"""Fixtures of the adoption page tests: the organisation personas (shared with
+"""Fixtures of the adoption page tests: the personas' organisation (shared with
 tests/organisations), a private media folder, evidence files and an adoption."""
 
 from __future__ import annotations
@@ -15,16 +15,8 @@ from apps.roadmap.models import BarrierCategory, Edition
 from tests.organisations import conftest as organisation_fixtures
 from tests.roadmap.factories import BarrierCategoryFactory
 
-# The personas of tests/organisations (org, owner, pe_lead, contributor, viewer, outsider),
-# made available here by name.
+# The organisation of tests/organisations, whose members are the personas (tests/conftest.py).
 org = organisation_fixtures.org
-owner = organisation_fixtures.owner
-pe_lead = organisation_fixtures.pe_lead
-contributor = organisation_fixtures.contributor
-viewer = organisation_fixtures.viewer
-outsider = organisation_fixtures.outsider
-personas = organisation_fixtures.personas
-client_as = organisation_fixtures.client_as
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,56 +16,13 @@ from apps.adoption import services
 from apps.adoption.dashboard import dashboard_for, maturity_summary
 from apps.adoption.models import Adoption, AdoptionStatus
 from apps.organisations.models import Organisation
-from apps.organisations.permissions import Role
 from apps.roadmap.models import Action, Dimension, EndGoal
-from tests.accounts.factories import UserFactory
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
-from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.organisations.factories import OrganisationFactory
 from tests.organisations.helpers import assert_login_redirect
 from tests.roadmap.factories import ActionFactory
 
 TODAY = timezone.localdate()
-
-
-# --- Personas (tests/organisations/conftest.py does not reach this folder) ----------------
-
-
-@pytest.fixture
-def org(db) -> Organisation:
-    return OrganisationFactory(name="Patients Together", slug="patients-together")
-
-
-def _member(org: Organisation, role: str, email: str) -> User:
-    return MembershipFactory(organisation=org, user=UserFactory(email=email), role=role).user
-
-
-@pytest.fixture
-def pe_lead(org: Organisation) -> User:
-    return _member(org, Role.PE_LEAD, "lead@example.org")
-
-
-@pytest.fixture
-def contributor(org: Organisation) -> User:
-    return _member(org, Role.CONTRIBUTOR, "contributor@example.org")
-
-
-@pytest.fixture
-def viewer(org: Organisation) -> User:
-    return _member(org, Role.VIEWER, "viewer@example.org")
-
-
-@pytest.fixture
-def outsider(db) -> User:
-    return UserFactory(email="outsider@example.org")
-
-
-@pytest.fixture
-def client_as(client: Client) -> Callable[[User], Client]:
-    def sign_in(user: User) -> Client:
-        client.force_login(user)
-        return client
-
-    return sign_in
 
 
 # --- Helpers ---------------------------------------------------------------------------

@@ -1,17 +1,15 @@
-"""Fixtures of the export and import tests: personas, partners and a full history.
+"""Fixtures of the export and import tests: the organisation (whose members are the
+personas of ``tests/conftest.py``), a second one to import into, partners and a full history.
 
-Imported by ``tests/adoption/test_transfer_*.py`` with ``from … import *``:
-``tests/organisations/conftest.py`` does not apply outside its folder.
+Imported by ``tests/adoption/test_transfer_*.py`` with ``from … import *``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -19,10 +17,9 @@ from apps.adoption import services
 from apps.adoption.models import Adoption, AdoptionStatus, Metric, ProgressEntry
 from apps.adoption.services import EntryInput
 from apps.organisations.models import Organisation
-from apps.organisations.permissions import Role
 from apps.roadmap.models import Action, BarrierCategory, Edition
-from tests.accounts.factories import UserFactory
-from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.organisations.factories import OrganisationFactory
+from tests.personas import add_members
 from tests.roadmap.factories import (
     ActionFactory,
     BarrierCategoryFactory,
@@ -33,28 +30,11 @@ from tests.roadmap.factories import (
 
 __all__ = [
     "barrier_categories",
-    "client_as",
     "fresh_org",
     "history",
     "org",
     "partners",
-    "personas",
 ]
-
-EMAILS = {
-    "owner": ("owner@example.org", Role.ADMIN),
-    "pe_lead": ("lead@example.org", Role.PE_LEAD),
-    "contributor": ("contributor@example.org", Role.CONTRIBUTOR),
-    "viewer": ("viewer@example.org", Role.VIEWER),
-}
-
-
-def add_members(org: Organisation) -> dict[str, User]:
-    """The four personas as members of ``org`` (the same users for every organisation)."""
-    return {
-        persona: MembershipFactory(organisation=org, user=UserFactory(email=email), role=role).user
-        for persona, (email, role) in EMAILS.items()
-    }
 
 
 @pytest.fixture
@@ -63,27 +43,11 @@ def org(db) -> Organisation:
 
 
 @pytest.fixture
-def personas(org: Organisation) -> dict[str, User]:
-    people = add_members(org)
-    people["outsider"] = UserFactory(email="outsider@example.org")
-    return people
-
-
-@pytest.fixture
 def fresh_org(personas: dict[str, User]) -> Organisation:
     """A second organisation with the same members, to import into."""
     fresh = OrganisationFactory(name="Fresh Start", slug="fresh-start", verified=True)
     add_members(fresh)
     return fresh
-
-
-@pytest.fixture
-def client_as(client: Client) -> Callable[[User], Client]:
-    def sign_in(user: User) -> Client:
-        client.force_login(user)
-        return client
-
-    return sign_in
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """Personas and clients for the API tests.
 
-One organisation, "Patients United", with an owner (admin), a PE lead, a
-contributor and a viewer; an outsider who belongs to another organisation; and
-anonymous callers. ``api_as(user)`` gives an APIClient signed in as ``user``.
+One organisation, "Patients United", with the personas of ``tests/conftest.py``: an
+owner (admin), a PE lead, a contributor and a viewer; here the outsider is the admin of
+another organisation; and anonymous callers. ``api_as(user)`` gives an APIClient signed
+in as ``user``.
 """
 
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from apps.organisations.permissions import Role
 from apps.roadmap.models import Edition
 from tests.accounts.factories import UserFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.personas import OUTSIDER
 from tests.roadmap.factories import StakeholderGroupFactory
 
 PASSWORD = "correct horse battery staple"  # UserFactory's password
@@ -47,47 +49,18 @@ def org(patients_group: object) -> Organisation:
     )
 
 
-def _member(org: Organisation, role: str, email: str) -> User:
-    return MembershipFactory(organisation=org, role=role, user=UserFactory(email=email)).user
-
-
-@pytest.fixture
-def owner(org: Organisation) -> User:
-    return _member(org, Role.ADMIN, "owner@example.org")
-
-
-@pytest.fixture
-def pe_lead(org: Organisation) -> User:
-    return _member(org, Role.PE_LEAD, "lead@example.org")
-
-
-@pytest.fixture
-def contributor(org: Organisation) -> User:
-    return _member(org, Role.CONTRIBUTOR, "contributor@example.org")
-
-
-@pytest.fixture
-def viewer(org: Organisation) -> User:
-    return _member(org, Role.VIEWER, "viewer@example.org")
-
-
 @pytest.fixture
 def outsider(db: None) -> User:
     """Admin of another organisation, and nothing in ``org``."""
     other = OrganisationFactory(name="Elsewhere", slug="elsewhere")
-    return _member(other, Role.ADMIN, "outsider@example.org")
+    return MembershipFactory(
+        organisation=other, role=Role.ADMIN, user=UserFactory(email=OUTSIDER)
+    ).user
 
 
 @pytest.fixture
-def personas(owner: User, pe_lead: User, contributor: User, viewer: User, outsider: User) -> dict:
-    return {
-        "owner": owner,
-        "pe_lead": pe_lead,
-        "contributor": contributor,
-        "viewer": viewer,
-        "outsider": outsider,
-        "anonymous": None,
-    }
+def personas(personas: dict[str, User]) -> dict[str, User | None]:
+    return {**personas, "anonymous": None}
 
 
 @pytest.fixture

@@ -20,14 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from apps.accounts.models import User
 from apps.adoption.models import (
     BarrierReport,
     MaturityAssessment,
@@ -39,11 +37,9 @@ from apps.benchmarking.compile import compile_snapshot
 from apps.benchmarking.models import BenchmarkSnapshot, ReportingPeriod
 from apps.benchmarking.periods import period_get_or_create
 from apps.organisations.models import Organisation
-from apps.organisations.permissions import Role
 from apps.roadmap.models import BarrierCategory, Edition
-from tests.accounts.factories import UserFactory
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
-from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.organisations.factories import OrganisationFactory
 from tests.roadmap.factories import BarrierCategoryFactory, StakeholderGroupFactory
 
 IN_Q2 = dt.date(2026, 5, 10)
@@ -145,35 +141,9 @@ def snapshot(bench_population: dict[str, Any]) -> BenchmarkSnapshot:
 
 @pytest.fixture
 def org(bench_population: dict[str, Any]) -> Organisation:
-    """Patients Together: a verified patient organisation in Belgium, in the population."""
+    """Patients Together: a verified patient organisation in Belgium, in the population
+    (the personas of ``tests/conftest.py`` are its members)."""
     return bench_population["org"]
-
-
-def _member(org: Organisation, role: str, email: str) -> User:
-    return MembershipFactory(organisation=org, user=UserFactory(email=email), role=role).user
-
-
-@pytest.fixture
-def personas(org: Organisation) -> dict[str, User]:
-    """``org``'s owner (admin), PE lead, contributor and viewer; and an outsider."""
-    return {
-        "owner": _member(org, Role.ADMIN, "owner@example.org"),
-        "pe_lead": _member(org, Role.PE_LEAD, "lead@example.org"),
-        "contributor": _member(org, Role.CONTRIBUTOR, "contributor@example.org"),
-        "viewer": _member(org, Role.VIEWER, "viewer@example.org"),
-        "outsider": UserFactory(email="outsider@example.org"),
-    }
-
-
-@pytest.fixture
-def client_as(client: Client) -> Callable[[User], Client]:
-    """The test client, signed in as the given user."""
-
-    def sign_in(user: User) -> Client:
-        client.force_login(user)
-        return client
-
-    return sign_in
 
 
 # --- Reading pages ---------------------------------------------------------------------
