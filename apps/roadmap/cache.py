@@ -4,9 +4,8 @@ What is cached: the whole response of a public roadmap page (home, the map, the 
 catalogue, the end goal, intermediate goal and action pages) and the data of the actions
 API list, for **anonymous** readers only. A signed-in reader's page carries their own
 navigation (their organisations, their name, a sign-out form), so it is rendered for them
-every time. Nor is anything cached that sets a cookie or shows a message. A page's CSRF
-token (the language chooser is a form) is stored as a placeholder that each reader's own
-token replaces.
+every time. Nor is anything cached that sets a cookie, shows a message or holds a CSRF
+token (a form that posts: the language chooser needs none, see ``apps/core/views.py``).
 
 Each entry is keyed on the language, the address with its query string and anonymity,
 and stamped with the published edition's id and the content version it was made from: an
@@ -30,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import time
 from collections.abc import Callable, Collection
 from typing import Any
@@ -42,7 +40,6 @@ from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from apps.core.cache import fail_open, remember
@@ -66,9 +63,6 @@ EDITION_SECONDS = 5 * 60  # the published edition's id, read again at least this
 VERSION_KEY = "roadmap:content-version"
 EDITION_KEY = "roadmap:published-edition"
 NO_EDITION = 0
-# A form's CSRF token, and what stands for it in a stored page (NUL: never in a page).
-CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
-CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
 
 
 def _new_version() -> int:
@@ -238,26 +232,19 @@ def cached_page(
     stored, store = _stamped(request, variant, params)
     if stored is not None:
         status, headers, content = stored
-        if CSRF_PLACEHOLDER in content:
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
         return HttpResponse(content, status=status, headers=headers)
     response = render()
     if callable(getattr(response, "render", None)):
         response = response.render()
-    if response.status_code == 200 and not response.cookies and not response.streaming:
+    if (
+        response.status_code == 200
+        and not response.cookies
+        and not response.streaming
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds a CSRF token
+    ):
         headers = {name: value for name, value in response.items() if name != "Set-Cookie"}
-        store((response.status_code, headers, _without_csrf_token(request, response.content)))
+        store((response.status_code, headers, response.content))
     return response
-
-
-def _without_csrf_token(request: HttpRequest, content: bytes) -> bytes:
-    """The page as stored: each CSRF token it holds (the language chooser's form) replaced
-    by a placeholder, which every reader's own token replaces when it is served."""
-    if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the page used no token
-        return content
-    for token in set(CSRF_INPUT.findall(content)):
-        content = content.replace(token, CSRF_PLACEHOLDER)
-    return content
 
 
 def cached_data(

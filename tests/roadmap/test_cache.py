@@ -9,9 +9,12 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.cache.backends.base import BaseCache
 from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -65,6 +68,24 @@ def test_query_parameters_the_page_does_not_read_are_not_stored(client, small_ro
     _get(client, f"{ACTIONS}?utm=1")
     _response, queries = _get(client, f"{ACTIONS}?utm=1")
     assert queries > 0
+
+
+@pytest.mark.parametrize("holds_a_token", [False, True])
+def test_a_page_holding_a_csrf_token_is_rendered_for_each_reader(
+    rf, small_roadmap, holds_a_token: bool
+) -> None:
+    """A form that posts carries the reader's own token: such a page is never stored."""
+    renders = []
+
+    def render() -> HttpResponse:
+        renders.append(1)
+        return HttpResponse(get_token(request) if holds_a_token else "no form")
+
+    for _ in range(2):
+        request = rf.get(MAP)
+        request.user = AnonymousUser()
+        page_cache.cached_page(request, render)
+    assert len(renders) == (2 if holds_a_token else 1)
 
 
 def test_signed_in_readers_get_their_own_page_and_leave_none_behind(client, small_roadmap):
