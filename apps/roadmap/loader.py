@@ -37,6 +37,9 @@ from .signals import announce_content_changed
 from .translation import TRANSLATED_FIELDS, canonical_language, canonical_name
 
 DEFAULT_FIXTURE = settings.BASE_DIR / "fixtures" / "roadmap" / "paradigm-2021.yaml"
+# The paper the fixture quotes (CC BY 4.0, with its attribution beside it): every
+# ``source_passage`` is found in it.
+PAPER_TEXT = DEFAULT_FIXTURE.parent / "source" / "paradigm-2021-roadmap.txt"
 
 EDITION_FIELDS = (
     "title",

@@ -8,7 +8,8 @@ categories) and the resources (toolbox items) are shared by every edition.
 
 Every text item records its provenance: whether it is the paper's own words,
 our paraphrase of a named passage, or a title we had to reconstruct because the
-paper's heading was lost. See ``../shared/docs/roadmap-structure.md``.
+paper's heading was lost. See ``fixtures/roadmap/README.md``; the paper's text is in
+``fixtures/roadmap/source/``.
 
 The texts readers see are translated, with English as the canonical text and the
 fallback; ``translation.py`` declares which, and registers every model's history.

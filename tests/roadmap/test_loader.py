@@ -1,12 +1,12 @@
 """The PARADIGM fixture: its integrity, and loading it idempotently."""
 
 import re
-from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
-from apps.roadmap.loader import DEFAULT_FIXTURE, load_roadmap, read_fixture
+from apps.roadmap.loader import DEFAULT_FIXTURE, PAPER_TEXT, load_roadmap, read_fixture
 from apps.roadmap.models import (
     Action,
     BarrierCategory,
@@ -19,7 +19,7 @@ from apps.roadmap.models import (
     StakeholderGroup,
 )
 
-PAPER = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_7e7b683182c46a97.txt"
+PAPER = PAPER_TEXT
 
 
 def _collapse(text: str) -> str:
@@ -96,6 +96,14 @@ def test_vision_and_mission_are_marked_reconstructed(fixture_data) -> None:
     edition = fixture_data["edition"]
     assert edition["vision_provenance"] == "reconstructed"
     assert edition["mission_provenance"] == "reconstructed"
+
+
+def test_the_paper_is_kept_in_the_repository_with_its_licence() -> None:
+    root = settings.BASE_DIR.resolve()
+    assert PAPER.resolve().is_relative_to(root)
+    notice = (PAPER.parent / "README.md").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in notice
+    assert "10.1007/s43441-021-00282-z" in notice
 
 
 def test_every_source_passage_is_found_in_the_paper(fixture_data) -> None:
