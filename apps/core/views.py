@@ -1,7 +1,11 @@
 """Error pages (HTML for people, JSON for API clients), and the language chooser's view."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
@@ -40,3 +44,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """RFC 9116: where to report a vulnerability. ``Expires`` rolls forward (RFC 9116
+    advises under a year), so the file never goes stale on a running portal."""
+    expires = (timezone.now() + timedelta(days=180)).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.isoformat().replace('+00:00', 'Z')}",
+        "Preferred-Languages: " + ", ".join(code for code, _name in settings.LANGUAGES),
+        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
