@@ -346,6 +346,9 @@ BENCHMARK_PERIOD_MONTHS = env.int("BENCHMARK_PERIOD_MONTHS", default=3)
 BENCHMARK_EXPORT_TTL_HOURS = env.int("BENCHMARK_EXPORT_TTL_HOURS", default=24)
 # The portal's public address, for links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where to report a vulnerability: /.well-known/security.txt (RFC 9116) and SECURITY.md.
+# A mailto: or https: URI.
+SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="mailto:security@pe-roadmap.example")
 
 # --- Logs ------------------------------------------------------------------------------
 # Every log line carries the request id (django-log-request-id): taken from the proxy's
