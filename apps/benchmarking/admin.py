@@ -16,10 +16,11 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .exports import services as export_services
 from .exports.selectors import (
     EXPIRED_MESSAGE,
@@ -56,6 +57,27 @@ class ReportingPeriodAdmin(ReadOnlyAdmin):
         return hasattr(obj, "snapshot")
 
 
+class PublishedFilter(admin.SimpleListFilter):
+    title = _("publication")
+    parameter_name = "published"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            ("yes", _("Published")),
+            ("held", _("Held back by its audit")),
+            ("unaudited", _("Not audited yet")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "yes":
+            return queryset.published()
+        if self.value() == "held":
+            return queryset.held().filter(audited_at__isnull=False)
+        if self.value() == "unaudited":
+            return queryset.held().filter(audited_at__isnull=True)
+        return queryset
+
+
 @admin.register(BenchmarkSnapshot)
 class BenchmarkSnapshotAdmin(ReadOnlyAdmin):
     list_display = [
@@ -64,8 +86,11 @@ class BenchmarkSnapshotAdmin(ReadOnlyAdmin):
         "compiled_at",
         "organisation_count",
         "min_group_size",
+        "published",
+        "finding_count",
         "figures",
     ]
+    list_filter = [PublishedFilter]
     list_select_related = ["period", "edition"]
     readonly_fields = [
         "period",
@@ -74,8 +99,68 @@ class BenchmarkSnapshotAdmin(ReadOnlyAdmin):
         "organisation_count",
         "min_group_size",
         "figures",
+        "published_at",
+        "audited_at",
+        "findings",
     ]
-    actions = ["export_aggregate_xlsx", "export_aggregate_csv"]
+    actions = ["audit_and_publish", "export_aggregate_xlsx", "export_aggregate_csv"]
+
+    @admin.display(description=_("published"), boolean=True)
+    def published(self, obj: BenchmarkSnapshot) -> bool:
+        return obj.is_published
+
+    @admin.display(description=_("audit findings"))
+    def finding_count(self, obj: BenchmarkSnapshot) -> str:
+        return "—" if obj.audited_at is None else str(len(obj.audit_findings))
+
+    @admin.display(description=_("what the audit found"))
+    def findings(self, obj: BenchmarkSnapshot) -> str:
+        if obj.audited_at is None:
+            return gettext("Not audited yet.")
+        if not obj.audit_findings:
+            return gettext("Nothing: every withheld figure is protected.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><code>{}</code> {} {}: {}</li>",
+                (
+                    (
+                        f["kind"],
+                        " / ".join(str(part) for part in f["key"]),
+                        f"[{', '.join(str(b) for b in f['interval'])}]" if f["interval"] else "",
+                        f["detail"],
+                    )
+                    for f in obj.audit_findings
+                ),
+            ),
+        )
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    @admin.action(description=_("Audit again, and publish if clean"), permissions=["publish"])
+    def audit_and_publish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for snapshot in queryset.select_related("period").order_by("period__starts_on"):
+            try:
+                findings = services.snapshot_audit(snapshot=snapshot)
+            except services.NotPublishable as exc:
+                self.message_user(
+                    request,
+                    _("%(period)s is not published: %(why)s.")
+                    % {"period": snapshot.period, "why": exc},
+                    messages.ERROR,
+                )
+                continue
+            if findings:
+                message = _("%(period)s: the audit found %(count)s problems; not published.")
+                level = messages.ERROR
+            else:
+                message = _("%(period)s: the audit is clean; the snapshot is published.")
+                level = messages.SUCCESS
+            self.message_user(
+                request, message % {"period": snapshot.period, "count": len(findings)}, level
+            )
 
     @admin.display(description=_("figures"))
     def figures(self, obj: BenchmarkSnapshot) -> str:
@@ -94,7 +179,15 @@ class BenchmarkSnapshotAdmin(ReadOnlyAdmin):
         self._export(request, queryset, ExportJob.Format.CSV)
 
     def _export(self, request: HttpRequest, queryset: QuerySet, file_format: str) -> None:
-        for snapshot in queryset.select_related("period"):
+        held = queryset.held()
+        for snapshot in held.select_related("period"):
+            self.message_user(
+                request,
+                _("%(period)s is not published: it cannot be exported.")
+                % {"period": snapshot.period},
+                messages.ERROR,
+            )
+        for snapshot in queryset.published().select_related("period"):
             job = export_services.export_request(
                 requested_by=request.user, organisation=None, snapshot=snapshot, format=file_format
             )

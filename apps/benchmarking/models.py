@@ -40,8 +40,22 @@ class ReportingPeriod(TimeStampedModel):
         return self.label
 
 
+class BenchmarkSnapshotQuerySet(models.QuerySet):
+    def published(self) -> BenchmarkSnapshotQuerySet:
+        """Snapshots whose audit found nothing: the only ones any page, the API or an
+        export shows. A held snapshot (audited with findings, or not audited yet) is seen
+        by portal admins in the Django admin only."""
+        return self.filter(published_at__isnull=False)
+
+    def held(self) -> BenchmarkSnapshotQuerySet:
+        """Snapshots not published: audited with findings, or not audited yet."""
+        return self.filter(published_at__isnull=True)
+
+
 class BenchmarkSnapshot(models.Model):
-    """The compiled benchmark of one period. Written once, in one transaction."""
+    """The compiled benchmark of one period. Written once, in one transaction; then
+    audited (``apps.benchmarking.protection.audit_snapshot``) and published only when the
+    audit finds nothing (see ``services.snapshot_publish_or_hold``)."""
 
     period = models.OneToOneField(
         ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT, related_name="snapshot"
@@ -52,6 +66,16 @@ class BenchmarkSnapshot(models.Model):
     compiled_at = models.DateTimeField(_("compiled at"), auto_now_add=True)
     min_group_size = models.PositiveSmallIntegerField(_("smallest group published"))
     organisation_count = models.PositiveIntegerField(_("verified organisations included"))
+    audited_at = models.DateTimeField(_("audited at"), null=True, blank=True)
+    audit_findings = models.JSONField(
+        _("audit findings"),
+        default=list,
+        blank=True,
+        help_text=_("What the last audit found: each too narrow interval or broken rule."),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = BenchmarkSnapshotQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period__starts_on"]
@@ -60,6 +84,10 @@ class BenchmarkSnapshot(models.Model):
 
     def __str__(self) -> str:
         return str(self.period)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class Subject(models.TextChoices):
@@ -83,6 +111,10 @@ class Breakdown(models.TextChoices):
 
 
 class BenchmarkCellQuerySet(models.QuerySet):
+    def published(self) -> BenchmarkCellQuerySet:
+        """Cells of published snapshots (see :meth:`BenchmarkSnapshotQuerySet.published`)."""
+        return self.filter(snapshot__in=BenchmarkSnapshot.objects.published())
+
     def bulk_create(
         self, objs: Iterable[BenchmarkCell], batch_size: int | None = None, **kwargs: Any
     ) -> list[BenchmarkCell]:

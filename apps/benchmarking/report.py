@@ -45,7 +45,8 @@ from .selectors import (
 EVERYONE = "all"
 # CEE and Western Europe always stand side by side, first, in every regional view.
 REGIONS_FIRST = (Region.WESTERN, Region.CEE)
-REASON_ORDER = (SMALL_GROUP, COMPLEMENTARY)
+# Footnotes in this order: small groups, then every other reason the rules give.
+REASON_ORDER = tuple(dict.fromkeys([SMALL_GROUP, COMPLEMENTARY, *REASONS]))
 MATURITY_MAX = 5
 
 
@@ -543,7 +544,8 @@ def _trend_chart(snapshot: BenchmarkSnapshot, goals: list[tuple[str, str]]) -> C
     Like ``selectors.trends``, but it keeps each withheld figure's reason for the table."""
     codes = [code for code, _t in goals]
     cells = (
-        BenchmarkCell.objects.filter(
+        BenchmarkCell.objects.published()
+        .filter(
             subject_type=Subject.END_GOAL,
             subject_code__in=codes,
             measure="share_adopting",
@@ -556,8 +558,8 @@ def _trend_chart(snapshot: BenchmarkSnapshot, goals: list[tuple[str, str]]) -> C
     k = snapshot.min_group_size
     found: dict[str, dict[str, Figure]] = {}
     for label, code, value, n, reason in cells:
-        found.setdefault(label, {})[code] = Figure(value, n, reason)
-    missing = Figure(None, 0, SMALL_GROUP)
+        found.setdefault(label, {})[code] = Figure.of_cell(value, n, reason)
+    missing = Figure(None, None, SMALL_GROUP)
     rows = [
         Row(
             label,
@@ -770,7 +772,9 @@ def organisation_report(
     return OrganisationReport(
         position=position,
         group_name=group_name,
-        counted=organisation.status == Organisation.Status.VERIFIED,
+        counted=Organisation.objects.verified_on(snapshot.period.ends_on)
+        .filter(pk=organisation.pk)
+        .exists(),
         goals=_position_table(goals, k, show_code=True),
         dimensions=_position_table(dims, k, show_code=False),
     )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from apps.adoption.models import AdoptionStatus
@@ -33,11 +33,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Figure:
-    """One published figure, or the reason it is withheld."""
+    """One published figure, or the reason it is withheld. A withheld figure has no ``n``
+    (the size of its group is what is withheld): build figures from cells with
+    :meth:`of_cell`."""
 
     value: Decimal | None
-    n: int
+    n: int | None
     reason: str = ""
+
+    @classmethod
+    def of_cell(cls, value: Decimal | None, n: int, reason: str) -> Figure:
+        return cls(value, None if value is None else n, reason)
 
     @property
     def suppressed(self) -> bool:
@@ -47,7 +53,7 @@ class Figure:
         return REASONS.get(self.reason, "").format(k=k)
 
 
-MISSING = Figure(value=None, n=0, reason="no_data")
+MISSING = Figure(value=None, n=None, reason="no_data")
 
 
 def snapshot_key(snapshot: BenchmarkSnapshot) -> str:
@@ -56,9 +62,15 @@ def snapshot_key(snapshot: BenchmarkSnapshot) -> str:
     return f"{snapshot.pk}-{snapshot.compiled_at.timestamp():.6f}"
 
 
+def published_snapshots() -> QuerySet[BenchmarkSnapshot]:
+    """Published snapshots, newest first: every read of snapshots for pages, the API and
+    exports starts here (a snapshot held back by its audit is for the admin only)."""
+    return BenchmarkSnapshot.objects.published().select_related("period", "edition")
+
+
 def snapshots() -> list[BenchmarkSnapshot]:
-    """Every snapshot, newest first."""
-    return list(BenchmarkSnapshot.objects.select_related("period", "edition"))
+    """Every published snapshot, newest first."""
+    return list(published_snapshots())
 
 
 SNAPSHOT_INDEX_KEY = "benchmarking:snapshots"
@@ -86,15 +98,12 @@ def forget_snapshot_index(**kwargs: Any) -> None:
 
 
 def latest_snapshot() -> BenchmarkSnapshot | None:
-    return BenchmarkSnapshot.objects.select_related("period", "edition").first()
+    return published_snapshots().first()
 
 
 def snapshot_for(label: str) -> BenchmarkSnapshot | None:
-    return (
-        BenchmarkSnapshot.objects.select_related("period", "edition")
-        .filter(period__label=label)
-        .first()
-    )
+    """The published snapshot of the period ``label``, or None."""
+    return published_snapshots().filter(period__label=label).first()
 
 
 class CellTable:
@@ -136,7 +145,8 @@ class CellTable:
             "reason",
         )
         for subject, code, breakdown, value, measure, figure, n, reason in rows:
-            self.cells[(subject, code, breakdown, value, measure)] = Figure(figure, n, reason)
+            key = (subject, code, breakdown, value, measure)
+            self.cells[key] = Figure.of_cell(figure, n, reason)
 
     def get(
         self, subject: str, code: str, measure: str, breakdown: str = "all", value: str = ""
@@ -185,7 +195,8 @@ def trend(
 ) -> list[tuple[str, Figure]]:
     """A figure over every snapshot, oldest first: (period label, figure)."""
     rows = (
-        BenchmarkCell.objects.filter(
+        BenchmarkCell.objects.published()
+        .filter(
             subject_type=subject,
             subject_code=code,
             measure=measure,
@@ -195,15 +206,14 @@ def trend(
         .select_related("snapshot__period")
         .order_by("snapshot__period__starts_on")
     )
-    return [(r.snapshot.period.label, Figure(r.value, r.n, r.reason)) for r in rows]
+    return [(r.snapshot.period.label, Figure.of_cell(r.value, r.n, r.reason)) for r in rows]
 
 
 def trends(*, subject: str, codes: list[str], measure: str) -> dict[str, Any]:
     """Several subjects' figure over every snapshot, shaped for a line chart. One query."""
     rows = (
-        BenchmarkCell.objects.filter(
-            subject_type=subject, subject_code__in=codes, measure=measure, breakdown="all"
-        )
+        BenchmarkCell.objects.published()
+        .filter(subject_type=subject, subject_code__in=codes, measure=measure, breakdown="all")
         .values_list(
             "snapshot__period__label", "snapshot__period__starts_on", "subject_code", "value"
         )

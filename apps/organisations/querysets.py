@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
+
+
+def verified_before(day: dt.date) -> dt.datetime:
+    """The instant ``day`` ends (midnight after it, in the portal's time zone): an
+    organisation verified before it was verified on ``day``."""
+    midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
+    return timezone.make_aware(midnight) if timezone.is_naive(midnight) else midnight
 
 
 def name_key(name: str) -> str:
@@ -28,6 +37,15 @@ class OrganisationQuerySet(models.QuerySet):
     def verified(self) -> OrganisationQuerySet:
         """Organisations a portal admin has vouched for; only these count in benchmarks."""
         return self.filter(status="verified")
+
+    def verified_on(self, day: dt.date) -> OrganisationQuerySet:
+        """Organisations verified at the end of ``day``, and still verified: what a period's
+        benchmark counts (its last day), so that compiling a period again later gives the
+        same snapshot. A verified organisation with no decision date (loaded as verified)
+        counts on every day."""
+        return self.verified().filter(
+            Q(decided_at__isnull=True) | Q(decided_at__lt=verified_before(day))
+        )
 
     def in_directory(self) -> OrganisationQuerySet:
         """The public directory: verified organisations that opted in."""

@@ -4,8 +4,8 @@
 groups and six in each of two regions (Belgium for Western Europe, Poland for CEE), with
 adoptions, progress, maturity, metric values and barriers dated in 2026-Q2. The first of
 them, "Patients Together", is ``org``; ``personas`` are its members plus an outsider.
-``snapshot`` is the compiled 2026-Q2 snapshot. Keep these names stable: other test
-modules use them.
+``snapshot`` is the compiled and published 2026-Q2 snapshot (``compile_published``). Keep
+these names stable: other test modules use them.
 
 Known figures of the 2026-Q2 snapshot (index ``i`` = position in ``orgs``; even ``i`` are
 patient organisations, odd ``i`` HTA bodies; ``i`` < 6 in Belgium, the rest in Poland):
@@ -33,9 +33,9 @@ from apps.adoption.models import (
     Metric,
     MetricValue,
 )
-from apps.benchmarking.compile import compile_snapshot
 from apps.benchmarking.models import BenchmarkSnapshot, ReportingPeriod
 from apps.benchmarking.periods import period_get_or_create
+from apps.benchmarking.services import snapshot_compile_and_publish
 from apps.organisations.models import Organisation
 from apps.roadmap.models import BarrierCategory, Edition
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
@@ -111,6 +111,26 @@ def standard_layout(size: int = 12) -> list[tuple[str, str]]:
     return [(GROUPS[i % 2], WESTERN if i < size / 2 else CEE) for i in range(size)]
 
 
+def clean_audit(snapshot: BenchmarkSnapshot) -> list[Any]:
+    """A test double of ``protection.audit_snapshot`` that finds nothing."""
+    return []
+
+
+def compile_published(label: str) -> BenchmarkSnapshot:
+    """Compile the period through the publication gate (compile, audit, publish): what
+    pages, the API and exports show. Fails if the audit held the snapshot back."""
+    snapshot = snapshot_compile_and_publish(period=period_get_or_create(label), audit=clean_audit)
+    assert snapshot.is_published, snapshot.audit_findings
+    return snapshot
+
+
+@pytest.fixture
+def clean_gate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The publication gate with :func:`clean_audit` as its audit, for tests of the compile
+    that go through the services or commands."""
+    monkeypatch.setattr("apps.benchmarking.services.audit_snapshot", clean_audit)
+
+
 @pytest.fixture
 def bench_period(db) -> ReportingPeriod:
     return period_get_or_create("2026-Q2")
@@ -135,8 +155,8 @@ def bench_population(small_roadmap: Edition, bench_period: ReportingPeriod) -> d
 
 @pytest.fixture
 def snapshot(bench_population: dict[str, Any]) -> BenchmarkSnapshot:
-    """The compiled 2026-Q2 snapshot of ``bench_population`` (k = 5)."""
-    return compile_snapshot(period=bench_population["period"])
+    """The compiled and published 2026-Q2 snapshot of ``bench_population`` (k = 5)."""
+    return compile_published(bench_population["period"].label)
 
 
 @pytest.fixture

@@ -16,13 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from apps.accounts.models import User
-from apps.benchmarking.compile import compile_snapshot
 from apps.benchmarking.models import BenchmarkSnapshot
-from apps.benchmarking.periods import period_get_or_create
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import Role
 from tests.accounts.factories import UserFactory
-from tests.benchmarking.conftest import IN_Q1, build_population, standard_layout
+from tests.benchmarking.conftest import IN_Q1, build_population, compile_published, standard_layout
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +127,7 @@ def test_a_withheld_group_median_is_null_with_the_reason(
     # Nine patient organisations and three HTA bodies: the HTA bodies' figures are withheld.
     layout = [("patient-organisations", "BE")] * 9 + [("hta-bodies", "BE")] * 3
     orgs = build_population(small_roadmap, layout, names={9: ("Lonely HTA", "lonely-hta")})
-    compile_snapshot(period=period_get_or_create("2026-Q2"))
+    compile_published("2026-Q2")
     lead = MembershipFactory(organisation=orgs[9], role=Role.PE_LEAD).user
 
     response = api_as(lead).get("/api/v1/organisations/lonely-hta/benchmarks/2026-Q2/")
@@ -213,9 +211,9 @@ def test_it_takes_the_same_queries_for_12_or_24_organisations(
     api_as: Callable, small_roadmap: object
 ) -> None:
     first = build_population(small_roadmap, standard_layout(12), entry_date=IN_Q1)
-    compile_snapshot(period=period_get_or_create("2026-Q1"))
+    compile_published("2026-Q1")
     build_population(small_roadmap, standard_layout(12))
-    compile_snapshot(period=period_get_or_create("2026-Q2"))
+    compile_published("2026-Q2")
     lead = MembershipFactory(organisation=first[0], role=Role.PE_LEAD, user=UserFactory()).user
     url = f"/api/v1/organisations/{first[0].slug}/benchmarks/{{}}/"
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from apps.adoption.models import MaturityAssessment, MaturityRating, Metric, MetricValue
 from apps.benchmarking import compile as compiling
@@ -13,6 +14,10 @@ from apps.benchmarking.compile import compile_snapshot
 from apps.benchmarking.models import BenchmarkCell, BenchmarkSnapshot, ReportingPeriod
 from apps.benchmarking.periods import parse_label, period_get_or_create
 from apps.benchmarking.services import compile_closed_periods
+from apps.organisations.models import Organisation
+from apps.organisations.querysets import verified_before
+from apps.organisations.services import organisation_verify
+from tests.accounts.factories import UserFactory
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
 from tests.organisations.factories import OrganisationFactory
 from tests.roadmap.factories import StakeholderGroupFactory
@@ -89,14 +94,71 @@ def test_small_groups_are_suppressed_with_their_reason(population, period) -> No
     assert not published.filter(n__lt=5).exists()
 
 
+def _every_cell(snapshot: BenchmarkSnapshot) -> list[tuple]:
+    """Every cell of the snapshot: its key, n, value, whether it is withheld and why."""
+    return sorted(
+        snapshot.cells.values_list(
+            "subject_type",
+            "subject_code",
+            "breakdown",
+            "breakdown_value",
+            "measure",
+            "n",
+            "value",
+            "suppressed",
+            "reason",
+        )
+    )
+
+
 def test_compiling_twice_gives_one_identical_snapshot(population, period) -> None:
+    """A period is compiled once; compiled again from scratch (its snapshot deleted), it
+    gives the same cells, whatever happened after its end: a new adoption, a later entry,
+    and an organisation verified after the period's end (it counts from its verification
+    on: organisations count by their verification state at the period's end)."""
     first = compile_snapshot(period=period)
-    cells = list(first.cells.order_by("pk").values())
-    AdoptionFactory(organisation=population["belgium"][5], action=population["action"])
+    cells = _every_cell(first)
+    assert any(not suppressed for *_key, suppressed, _reason in cells)
+    admin = UserFactory(is_staff=True)
+    late = OrganisationFactory(
+        country="BE", stakeholder_group=population["belgium"][0].stakeholder_group
+    )
+    organisation_verify(organisation=late, by=admin)  # verified now, after 2026-Q2
+    ProgressEntryFactory(
+        adoption=AdoptionFactory(organisation=late, action=population["action"]),
+        entry_date=IN_Q2,
+        status_to="in_progress",
+    )
+    ProgressEntryFactory(
+        adoption=AdoptionFactory(
+            organisation=population["belgium"][5], action=population["action"]
+        ),
+        entry_date=AFTER_Q2,
+        status_to="in_progress",
+    )
+    assert compile_snapshot(period=period) == first  # never twice
+    BenchmarkSnapshot.objects.filter(pk=first.pk).delete()
     second = compile_snapshot(period=period)
-    assert second == first
+    assert second.pk != first.pk
     assert BenchmarkSnapshot.objects.count() == 1
-    assert list(second.cells.order_by("pk").values()) == cells
+    assert _every_cell(second) == cells
+
+
+def test_organisations_count_by_their_verification_at_the_period_end(period) -> None:
+    """Verified before midnight after the period's last day (local time): counted."""
+    end = period.ends_on
+    midnight = verified_before(end)
+    on_time = OrganisationFactory(verified=True, decided_at=midnight - dt.timedelta(seconds=1))
+    too_late = OrganisationFactory(verified=True, decided_at=midnight)
+    loaded = OrganisationFactory(verified=True, decided_at=None)
+    rejected = OrganisationFactory(status=Organisation.Status.REJECTED, decided_at=None)
+    counted = set(Organisation.objects.verified_on(end))
+    assert counted == {on_time, loaded}
+    assert too_late not in counted
+    assert rejected not in counted
+    assert midnight == timezone.make_aware(
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)
+    )
 
 
 def test_a_crash_leaves_no_partial_snapshot(population, period, monkeypatch) -> None:
@@ -128,14 +190,14 @@ def test_maturity_metrics_and_barriers(population, period, small_roadmap) -> Non
     assert total.suppressed
 
 
-def test_the_command_compiles_a_named_period(population) -> None:
+def test_the_command_compiles_a_named_period(population, clean_gate) -> None:
     call_command("compile_benchmarks", "--period", "2026-Q2")
     assert BenchmarkSnapshot.objects.get().period.label == "2026-Q2"
     with pytest.raises(CommandError, match="Not a period"):
         call_command("compile_benchmarks", "--period", "2026-Q7")
 
 
-def test_closed_periods_since_the_first_entry_are_compiled(population) -> None:
+def test_closed_periods_since_the_first_entry_are_compiled(population, clean_gate) -> None:
     snapshots = compile_closed_periods(today=dt.date(2026, 11, 24))
     assert [s.period.label for s in snapshots] == ["2026-Q2", "2026-Q3"]
     assert len(compile_closed_periods(today=dt.date(2026, 11, 24))) == 2

@@ -18,13 +18,11 @@ import pytest
 from openpyxl import load_workbook
 
 from apps.benchmarking.anonymisation import COMPLEMENTARY, REASONS, SMALL_GROUP
-from apps.benchmarking.compile import compile_snapshot
 from apps.benchmarking.exports.exporters import AggregateExporter, OrganisationReportExporter
 from apps.benchmarking.exports.pdf import pdf_context, render_pdf
 from apps.benchmarking.models import BenchmarkSnapshot, Subject
-from apps.benchmarking.periods import period_get_or_create
 from apps.organisations.models import Organisation
-from tests.benchmarking.conftest import build_population, standard_layout
+from tests.benchmarking.conftest import build_population, compile_published, standard_layout
 from tests.roadmap.factories import StakeholderGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +55,7 @@ def mixed(small_roadmap: Any) -> tuple[Organisation, BenchmarkSnapshot]:
             12: ("Tiny Pharma", "tiny-pharma"),
         },
     )
-    return orgs[0], compile_snapshot(period=period_get_or_create("2026-Q2"))
+    return orgs[0], compile_published("2026-Q2")
 
 
 def _section(exporter: OrganisationReportExporter, key: str) -> Any:

@@ -11,11 +11,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from apps.benchmarking.compile import compile_snapshot
 from apps.benchmarking.models import BenchmarkSnapshot
-from apps.benchmarking.periods import period_get_or_create
 from apps.roadmap.models import Edition
-from tests.benchmarking.conftest import build_population, page_tables, standard_layout
+from tests.benchmarking.conftest import (
+    build_population,
+    compile_published,
+    page_tables,
+    standard_layout,
+)
 from tests.roadmap.factories import BarrierCategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +70,7 @@ def test_the_csv_matches_the_table(client, snapshot) -> None:
 def test_suppressed_figures_are_empty_with_their_reason(client, small_roadmap) -> None:
     layout = [(g, "BE") for g, _c in standard_layout(8)] + [("hta-bodies", "PL")] * 3
     build_population(small_roadmap, layout)
-    compile_snapshot(period=period_get_or_create("2026-Q2"))
+    compile_published("2026-Q2")
     lines = read_csv(client, "end-goals-share-by-region")
     by_cell = {(line["end_goal_code"], line["region_code"]): line for line in lines}
     cee = by_cell[("EG1", "cee")]
@@ -83,7 +86,7 @@ def test_suppressed_figures_are_empty_with_their_reason(client, small_roadmap) -
 
 def test_the_trend_csv_has_a_line_per_period_and_end_goal(client, bench_population) -> None:
     for label in ("2026-Q1", "2026-Q2"):
-        compile_snapshot(period=period_get_or_create(label))
+        compile_published(label)
     lines = read_csv(client, "trend")
     assert list(lines[0])[:3] == ["period", "end_goal_code", "end_goal"]
     assert [
@@ -109,7 +112,7 @@ def test_every_chart_on_the_page_links_to_its_csv(client, snapshot) -> None:
 def test_formulas_in_names_are_made_inert(client, small_roadmap: Edition) -> None:
     BarrierCategoryFactory(slug="formula", name='=HYPERLINK("http://evil.example")')
     build_population(small_roadmap, standard_layout(12))
-    compile_snapshot(period=period_get_or_create("2026-Q2"))
+    compile_published("2026-Q2")
     lines = read_csv(client, "barriers")
     names = {line["barrier"] for line in lines}
     assert '\'=HYPERLINK("http://evil.example")' in names

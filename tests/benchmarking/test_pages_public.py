@@ -13,11 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from apps.benchmarking.compile import compile_snapshot
 from apps.benchmarking.models import BenchmarkSnapshot
 from apps.benchmarking.periods import period_get_or_create
 from apps.roadmap.models import Edition
-from tests.benchmarking.conftest import build_population, page_tables, standard_layout
+from tests.benchmarking.conftest import (
+    build_population,
+    compile_published,
+    page_tables,
+    standard_layout,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +121,7 @@ def small_region(small_roadmap: Edition) -> BenchmarkSnapshot:
         ("patient-organisations", "PL"),
     ]
     build_population(small_roadmap, layout)
-    return compile_snapshot(period=period_get_or_create("2026-Q2"))
+    return compile_published("2026-Q2")
 
 
 def test_a_small_region_is_suppressed_with_its_reason(client, small_region) -> None:
@@ -141,7 +145,7 @@ def test_a_small_region_is_suppressed_with_its_reason(client, small_region) -> N
 
 
 def test_an_earlier_period_can_be_chosen(client, snapshot, bench_population) -> None:
-    compile_snapshot(period=period_get_or_create("2026-Q3"))
+    compile_published("2026-Q3")
     latest = _get(client).content.decode()
     assert "Benchmark for 2026-Q3" in latest
     assert '<option value="2026-Q2">' in latest
@@ -152,8 +156,8 @@ def test_an_earlier_period_can_be_chosen(client, snapshot, bench_population) -> 
 
 
 def test_the_trend_covers_every_period_up_to_the_one_shown(client, bench_population) -> None:
-    compile_snapshot(period=period_get_or_create("2026-Q1"))  # before any progress: 0%
-    compile_snapshot(period=period_get_or_create("2026-Q2"))
+    compile_published("2026-Q1")  # before any progress: 0%
+    compile_published("2026-Q2")
     response = _get(client)
     trend = page_tables(response.content)["trend-caption"]
     assert trend[0] == ["Period", "EG1 End goal 1", "EG2 End goal 2"]
@@ -202,11 +206,11 @@ def _assert_same(first: CaptureQueriesContext, second: CaptureQueriesContext) ->
 def test_queries_do_not_grow_with_organisations(client, small_roadmap) -> None:
     period = period_get_or_create("2026-Q2")
     build_population(small_roadmap, standard_layout(12))
-    compile_snapshot(period=period)
+    compile_published(period.label)
     few = _count_queries(client, URL)
     BenchmarkSnapshot.objects.all().delete()
     build_population(small_roadmap, standard_layout(12))
-    compile_snapshot(period=period)
+    compile_published(period.label)
     many = _count_queries(client, URL)
     assert "24 verified organisations" in client.get(URL).content.decode()
     _assert_same(few, many)
@@ -215,7 +219,7 @@ def test_queries_do_not_grow_with_organisations(client, small_roadmap) -> None:
 def test_queries_do_not_grow_with_periods(client, snapshot) -> None:
     one = _count_queries(client, URL)
     for label in ("2026-Q3", "2026-Q4"):
-        compile_snapshot(period=period_get_or_create(label))
+        compile_published(label)
     three = _count_queries(client, URL)
     assert len(page_tables(client.get(URL).content)["trend-caption"]) == 4
     _assert_same(one, three)

@@ -58,9 +58,7 @@ class BenchmarkListView(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self) -> QuerySet[BenchmarkSnapshot]:
-        return BenchmarkSnapshot.objects.select_related("period", "edition").order_by(
-            "-period__starts_on"
-        )
+        return selectors.published_snapshots().order_by("-period__starts_on")
 
 
 class CellPagination(PageNumberPagination):

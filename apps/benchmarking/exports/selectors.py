@@ -74,4 +74,8 @@ def export_jobs_of(organisation: Organisation) -> QuerySet[ExportJob]:
 
 def export_snapshots() -> QuerySet[BenchmarkSnapshot]:
     """The snapshots an export can be made of, newest first."""
-    return BenchmarkSnapshot.objects.select_related("period").order_by("-period__starts_on")
+    return (
+        BenchmarkSnapshot.objects.published()
+        .select_related("period")
+        .order_by("-period__starts_on")
+    )

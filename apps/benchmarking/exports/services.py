@@ -79,12 +79,15 @@ def export_request(
 ) -> ExportJob:
     """Create a queued export job and start its task once the transaction commits.
 
-    ``organisation=None`` is the full aggregate (portal admins only: the caller checks),
-    which has no PDF. The same export already waiting or running for the same person
-    is returned instead of a second one. If the task queue cannot be reached, the job
-    stays queued with :data:`QUEUE_DOWN_NOTE` and ``export_cleanup`` sends it later;
-    with no broker configured (tasks run eagerly) it is made before this returns.
+    Only a published snapshot is exported. ``organisation=None`` is the full aggregate
+    (portal admins only: the caller checks), which has no PDF. The same export already
+    waiting or running for the same person is returned instead of a second one. If the
+    task queue cannot be reached, the job stays queued with :data:`QUEUE_DOWN_NOTE` and
+    ``export_cleanup`` sends it later; with no broker configured (tasks run eagerly) it
+    is made before this returns.
     """
+    if not snapshot.is_published:
+        raise ValidationError({"period": _("This period's benchmark is not published.")})
     allowed = ORG_FORMATS if organisation is not None else AGGREGATE_FORMATS
     if format not in allowed:
         raise ValidationError({"format": _("Choose one of: %s.") % ", ".join(allowed)})
