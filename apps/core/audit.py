@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .client_ip import clean_ip, current_client_ip
 from .models import AuditEvent
 
 if TYPE_CHECKING:
@@ -68,4 +69,5 @@ def audit_record(
         object_label=str(obj)[:300],
         before=before or {},
         after=after or {},
+        ip_address=clean_ip(current_client_ip() or ""),
     )

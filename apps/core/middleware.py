@@ -1,4 +1,10 @@
-"""A database that cannot be reached answers 503 with Retry-After, not 500.
+"""Middleware of the portal.
+
+``ClientIPMiddleware``: every request knows its client's address, and so do the logs and the
+audit log written while it is handled (``apps/core/client_ip.py``).
+
+``DatabaseUnavailableMiddleware``: a database that cannot be reached answers 503 with
+Retry-After, not 500.
 
 While PostgreSQL restarts or fails over, a request fails with ``OperationalError`` (or
 ``InterfaceError`` on a connection that died). That is not a bug of the page: people and
@@ -16,9 +22,24 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .client_ip import bind_client_ip
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
+
+
+class ClientIPMiddleware:
+    """Resolves the client's address once, for everything that runs during the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Unbound when the response is closed (``request_finished``), not here: Django logs
+        # 4xx and 5xx responses after the middleware, and those lines need the address too.
+        bind_client_ip(request)
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

@@ -44,6 +44,9 @@ class AuditEvent(models.Model):
     object_label = models.CharField(_("object"), max_length=300, blank=True)
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
+    # The client's address as apps/core/client_ip.py resolves it; empty outside a request
+    # (tasks, commands).
+    ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -9,6 +9,7 @@ checks that their environment needs. Every variable is documented in
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,15 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env_secret("SECRET_KEY", default="insecure-development-key-change-me")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# How many proxies (load balancers, the compose file's Caddy) stand in front of the portal
+# and append to X-Forwarded-For. The client's address is the TRUSTED_PROXY_COUNT-th entry
+# from the right of that header; with 0 (the default) the header is ignored and the address
+# is the connection's. Rate limits, the audit log and the logs all use that address
+# (apps/core/client_ip.py). Never more than the proxies really there: the rest of the
+# header is whatever the client chose to send.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 
 INSTALLED_APPS = [
     # Before the admin, so that its translation fields appear in the admin's forms.
@@ -72,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "log_request_id.middleware.RequestIDMiddleware",
+    "apps.core.middleware.ClientIPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -148,10 +159,22 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Our adapter: allauth's rate limits count per client address as apps/core/client_ip.py
+# resolves it, and the sign-in form and the API token share one lockout per account.
+ACCOUNT_ADAPTER = "apps.accounts.adapter.AccountAdapter"
+# Failed passwords, on the sign-in form and the API token endpoint together: an account
+# is locked after LOGIN_LOCKOUT_ATTEMPTS within LOGIN_LOCKOUT_SECONDS (until the oldest of
+# them is that old; a successful sign-in clears its count), and an address after
+# LOGIN_FAILURES_PER_ADDRESS ("10/m": 10 a minute; units s, m, h, d).
+LOGIN_LOCKOUT_ATTEMPTS = env.int("LOGIN_LOCKOUT_ATTEMPTS", default=5)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=5 * 60)
+LOGIN_FAILURES_PER_ADDRESS = env.str("LOGIN_FAILURES_PER_ADDRESS", default="10/m")
 # Rate limits (allauth keeps the counters in the cache): failed sign-ins per account
 # and per address, sign-ups and password resets per address.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": (
+        f"{LOGIN_FAILURES_PER_ADDRESS}/ip,{LOGIN_LOCKOUT_ATTEMPTS}/{LOGIN_LOCKOUT_SECONDS}s/key"
+    ),
     "signup": "20/h/ip",
     "reset_password": "20/h/ip,5/h/key",
     "reset_password_from_key": "20/h/ip",
@@ -257,7 +280,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
+    # Requests for an API token per client address (per caller once signed in).
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_RATE", default="10/min")},
+    # Our throttles ask apps/core/client_ip.py; DRF's own would count the same way.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     # DRF's parsers, with a JSON parser that refuses too-deeply nested documents (400).
     "DEFAULT_PARSER_CLASSES": [
@@ -352,7 +378,8 @@ SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="mailto:security@pe-roadm
 
 # --- Logs ------------------------------------------------------------------------------
 # Every log line carries the request id (django-log-request-id): taken from the proxy's
-# X-Request-ID header or generated, and returned in X-Request-ID.
+# X-Request-ID header or generated, and returned in X-Request-ID; and, during a request, the
+# client's address (apps/core/client_ip.py, "-" outside a request).
 # LOG_FORMAT=json gives one JSON object per line (the production default).
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOG_REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
@@ -361,12 +388,19 @@ REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "log_request_id.filters.RequestIDFilter"}},
+    "filters": {
+        "request_id": {"()": "log_request_id.filters.RequestIDFilter"},
+        "client_ip": {"()": "apps.core.client_ip.ClientIPFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
+        "plain": {
+            "format": (
+                "%(asctime)s %(levelname)s [%(request_id)s %(client_ip)s] %(name)s %(message)s"
+            )
+        },
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(client_ip)s",
             "rename_fields": {"levelname": "level"},
         },
     },
@@ -374,7 +408,7 @@ LOGGING = {
         "stderr": {
             "class": "logging.StreamHandler",
             "formatter": "json" if LOG_FORMAT == "json" else "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "client_ip"],
         }
     },
     "root": {"handlers": ["stderr"], "level": env.str("LOG_LEVEL", default="INFO")},

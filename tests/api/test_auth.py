@@ -1,11 +1,17 @@
 """POST/DELETE /api/v1/auth/token/ and signing in with a token or a session."""
 
+import time
+from types import SimpleNamespace
+
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.core.internal import ratelimit as allauth_ratelimit
+from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from apps.accounts import lockout
 from apps.accounts.models import User
 from apps.core.models import AuditEvent
 from tests.accounts.factories import UserFactory
@@ -16,6 +22,10 @@ pytestmark = pytest.mark.django_db
 
 TOKEN_URL = "/api/v1/auth/token/"
 ME_URL = "/api/v1/me/"
+LOGIN = reverse("account_login")
+PROXY = "10.0.0.2"
+CLIENT = "203.0.113.7"
+OTHER = "203.0.113.8"
 
 
 @pytest.fixture
@@ -25,6 +35,31 @@ def person() -> User:
 
 def _obtain(client: APIClient, email: str, password: str = PASSWORD) -> object:
     return client.post(TOKEN_URL, {"email": email, "password": password})
+
+
+def _obtain_from(
+    client: APIClient,
+    email: str,
+    password: str = PASSWORD,
+    *,
+    remote: str = PROXY,
+    forwarded: str | None = None,
+) -> object:
+    """``_obtain`` from the connection's address ``remote``, with an X-Forwarded-For."""
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client.post(TOKEN_URL, {"email": email, "password": password}, **extra)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The time allauth's rate limits and the lockout read; tests move ``clock[0]`` on."""
+    now = [time.time()]
+    fake = SimpleNamespace(time=lambda: now[0], monotonic=time.monotonic, sleep=time.sleep)
+    monkeypatch.setattr(allauth_ratelimit, "time", fake)
+    monkeypatch.setattr(lockout, "time", fake)
+    return now
 
 
 def test_it_names_the_url() -> None:
@@ -107,13 +142,131 @@ def test_it_requires_both_fields(anonymous: APIClient) -> None:
 
 
 def test_it_throttles_after_ten_requests_a_minute(anonymous: APIClient, person: User) -> None:
-    for _ in range(10):
-        assert _obtain(anonymous, "person@example.org", "guess").status_code == 400
+    # A different account each time, so that only the per-address limit is reached.
+    for n in range(10):
+        assert _obtain(anonymous, f"guess{n}@example.org", "guess").status_code == 400
 
     response = _obtain(anonymous, "person@example.org")
 
     assert response.status_code == 429
-    assert "detail" in response.json()
+    assert "throttled" in response.json()["detail"]
+    assert int(response["Retry-After"]) > 0
+    assert not Token.objects.exists()
+
+
+def test_a_new_forwarded_for_on_every_request_is_still_throttled(
+    anonymous: APIClient, person: User
+) -> None:
+    for n in range(10):
+        response = _obtain_from(
+            anonymous, f"guess{n}@example.org", "guess", forwarded=f"10.9.0.{n}"
+        )
+        assert response.status_code == 400
+
+    response = _obtain_from(anonymous, "person@example.org", forwarded="10.9.0.99")
+
+    assert response.status_code == 429
+    assert not Token.objects.exists()
+
+
+def test_behind_one_proxy_it_throttles_the_right_most_address(
+    anonymous: APIClient, person: User, settings
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(10):
+        forwarded = f"10.9.0.{n}, {CLIENT}"  # the client's own value, then the proxy's
+        response = _obtain_from(anonymous, f"guess{n}@example.org", "guess", forwarded=forwarded)
+        assert response.status_code == 400
+
+    blocked = _obtain_from(anonymous, "person@example.org", forwarded=f"10.9.0.99, {CLIENT}")
+    other_client = _obtain_from(anonymous, "person@example.org", forwarded=f"{CLIENT}, {OTHER}")
+
+    assert blocked.status_code == 429
+    assert other_client.status_code == 200
+
+
+# --- One lockout per account, shared with the sign-in form -----------------------------------
+
+
+def test_fifty_wrong_passwords_then_the_right_one_is_refused(
+    anonymous: APIClient, person: User
+) -> None:
+    # From a new address each time, as a botnet would: only the account's limit holds.
+    statuses = [
+        _obtain_from(anonymous, "person@example.org", "guess", remote=f"10.8.0.{n}").status_code
+        for n in range(50)
+    ]
+
+    response = _obtain_from(anonymous, "person@example.org", remote="10.8.1.1")
+
+    assert statuses == [400] * 5 + [429] * 45
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 300
+    assert response.json()["detail"].startswith("Too many failed sign-in attempts for this account")
+    assert not Token.objects.exists()
+
+
+def test_a_lockout_reached_on_the_form_blocks_the_api(anonymous: APIClient, person: User) -> None:
+    browser = Client()
+    for _ in range(5):
+        browser.post(LOGIN, {"login": "person@example.org", "password": "guess"})
+
+    response = _obtain(anonymous, "PERSON@example.org")
+
+    assert response.status_code == 429
+    assert "Retry-After" in response
+    assert not Token.objects.exists()
+
+
+def test_the_right_password_clears_the_account_failures(anonymous: APIClient, person: User) -> None:
+    browser = Client()
+    for _ in range(4):
+        browser.post(LOGIN, {"login": "person@example.org", "password": "guess"})
+    assert _obtain_from(anonymous, "person@example.org", remote="10.8.0.1").status_code == 200
+
+    for n in range(4):
+        wrong = _obtain_from(anonymous, "person@example.org", "guess", remote=f"10.8.0.{n}")
+        assert wrong.status_code == 400
+    assert _obtain_from(anonymous, "person@example.org", remote="10.8.0.9").status_code == 200
+
+    # Five failures in a row, with no success between them, still lock the account.
+    for n in range(5):
+        _obtain_from(anonymous, "person@example.org", "guess", remote=f"10.8.2.{n}")
+    assert _obtain_from(anonymous, "person@example.org", remote="10.8.3.1").status_code == 429
+
+
+def test_the_audit_log_records_the_client_not_a_forged_header(
+    anonymous: APIClient, person: User
+) -> None:
+    _obtain_from(anonymous, "person@example.org", remote=CLIENT, forwarded="198.51.100.66")
+
+    assert AuditEvent.objects.get(verb="token.created").ip_address == CLIENT
+
+
+def test_the_lockout_ends_when_the_failures_are_old_enough(
+    anonymous: APIClient, person: User, clock: list[float]
+) -> None:
+    for n in range(5):
+        _obtain_from(anonymous, "person@example.org", "guess", remote=f"10.8.0.{n}")
+        clock[0] += 10
+    locked = _obtain_from(anonymous, "person@example.org", remote="10.8.1.1")
+
+    # The first failure was 50 s ago: it leaves the 5-minute window in 250 s.
+    assert locked.status_code == 429
+    assert locked["Retry-After"] == "250"
+    clock[0] += 251
+    assert _obtain_from(anonymous, "person@example.org", remote="10.8.1.2").status_code == 200
+
+
+def test_the_lockout_follows_the_settings(anonymous: APIClient, person: User, settings) -> None:
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "100/m/ip,2/60s/key"}
+    for n in range(2):
+        _obtain_from(anonymous, "person@example.org", "guess", remote=f"10.8.0.{n}")
+
+    response = _obtain_from(anonymous, "person@example.org", remote="10.8.1.1")
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
 
 
 def test_the_token_authenticates_requests(anonymous: APIClient, person: User) -> None:

@@ -1,4 +1,5 @@
-"""Logs carry the request id; production writes one JSON object per line."""
+"""Logs carry the request id and the client's address; production writes one JSON object
+per line."""
 
 import json
 import os
@@ -21,12 +22,13 @@ def test_each_response_names_its_request_id(client) -> None:
     assert generated != client.get("/")["X-Request-ID"]
 
 
-def test_production_logs_are_json_with_the_request_id() -> None:
+def test_production_logs_are_json_with_the_request_id_and_the_client() -> None:
     code = (
         "import django, logging; django.setup();"
         "from django.test import Client;"
         "logging.getLogger('django.request').setLevel('WARNING');"
-        "Client().get('/api/v1/no-such-thing/', headers={'X-Request-ID': 'req-42'})"
+        "Client().get('/api/v1/no-such-thing/', REMOTE_ADDR='192.0.2.10',"
+        " headers={'X-Request-ID': 'req-42', 'X-Forwarded-For': '198.51.100.66'})"
     )
     env = {
         **os.environ,
@@ -35,6 +37,7 @@ def test_production_logs_are_json_with_the_request_id() -> None:
         "ALLOWED_HOSTS": "testserver",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": "sqlite:///:memory:",
+        "TRUSTED_PROXY_COUNT": "0",
     }
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
@@ -44,3 +47,5 @@ def test_production_logs_are_json_with_the_request_id() -> None:
     not_found = next(line for line in lines if "Not Found" in line["message"])
     assert not_found["request_id"] == "req-42"
     assert not_found["level"] == "WARNING"
+    # No trusted proxy by default: the connection's address, not the forged header.
+    assert not_found["client_ip"] == "192.0.2.10"

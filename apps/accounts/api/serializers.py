@@ -5,21 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth import authenticate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import Throttled
 
 from apps.organisations.models import Membership
 from apps.organisations.permissions import ROLE_PERMISSIONS, Role
 
+from ..lockout import SignInLocked, sign_in_authenticate
 from ..models import User
+
+LOCKED_MESSAGE = _(
+    "Too many failed sign-in attempts for this account or from this address. "
+    "Try again later, or reset your password."
+)
 
 
 class TokenObtainSerializer(serializers.Serializer):
-    """Check an email address and password; ``validated_data["user"]`` is who they belong to."""
+    """Check an email address and password; ``validated_data["user"]`` is who they belong to.
+
+    Failed passwords count towards the same lockout as the sign-in form's; while the
+    account or the client address is locked, even the right password answers 429.
+    """
 
     email = serializers.EmailField(max_length=254, write_only=True)
     password = serializers.CharField(
@@ -37,9 +47,12 @@ class TokenObtainSerializer(serializers.Serializer):
     }
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        user = authenticate(
-            request=self.context.get("request"), email=attrs["email"], password=attrs["password"]
-        )
+        try:
+            user = sign_in_authenticate(
+                self.context["request"], email=attrs["email"], password=attrs["password"]
+            )
+        except SignInLocked as locked:
+            raise Throttled(wait=locked.retry_after, detail=str(LOCKED_MESSAGE)) from locked
         if user is None or not user.is_active:
             self.fail("invalid")
         # Accounts made through sign-up must confirm their address, as on the website.

@@ -9,14 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from apps.core.api.throttling import ClientIPScopedRateThrottle
 from apps.organisations.api.permissions import IsSignedIn
 from apps.organisations.models import Membership
 
@@ -32,11 +33,14 @@ from .serializers import MeSerializer, TokenObtainSerializer, TokenSerializer
         description=(
             "Exchange an email address and password for your API token (the existing one, "
             "or a new one). Send it as `Authorization: Token <token>`. Wrong credentials, "
-            "an inactive account or an unconfirmed email address answer 400. Limited to 10 "
-            "requests a minute."
+            "an inactive account or an unconfirmed email address answer 400. Limited per "
+            "client address (10 requests a minute by default). Failed passwords count "
+            "towards the same lockout as the sign-in form's (5 per account in 5 minutes by "
+            "default): while an account is locked, even the right password answers 429, "
+            "with `Retry-After`."
         ),
         request=TokenObtainSerializer,
-        responses={200: TokenSerializer},
+        responses={200: TokenSerializer, 429: OpenApiResponse(description="Too many attempts")},
     ),
     delete=extend_schema(
         summary="Revoke your API token",
@@ -45,7 +49,7 @@ from .serializers import MeSerializer, TokenObtainSerializer, TokenSerializer
     ),
 )
 class TokenView(APIView):
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientIPScopedRateThrottle]
     throttle_scope = "token"
     serializer_class = TokenObtainSerializer
 
