@@ -154,7 +154,7 @@ def snapshot_held_notify(*, snapshot_id: int) -> int:
         context={
             "snapshot": snapshot,
             "period": snapshot.period,
-            "findings": findings[:EMAIL_FINDINGS],
+            "findings": [finding_text(f) for f in findings[:EMAIL_FINDINGS]],
             "more": max(0, len(findings) - EMAIL_FINDINGS),
             "count": len(findings),
             "path": reverse("admin:benchmarking_benchmarksnapshot_change", args=[snapshot.pk]),
