@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Replace
-from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from apps.core.audit import FORMER_MEMBER, audit_record
 from apps.core.models import AuditEvent
 from apps.organisations.models import Membership
-from apps.organisations.permissions import Role
+from apps.organisations.selectors import organisations_only_admin_of
+from apps.organisations.services import memberships_end_all
 
 from .models import User
 
@@ -37,43 +36,41 @@ def user_token_revoke(*, user: User) -> bool:
 
 
 def user_blocking_organisations(*, user: User) -> list[str]:
-    """Names of the organisations where the user is the only admin."""
-    names = []
-    for membership in Membership.objects.filter(user=user, role=Role.ADMIN).select_related(
-        "organisation"
-    ):
-        if not membership.organisation.memberships.filter(role=Role.ADMIN).exclude(user=user):
-            names.append(membership.organisation.name)
-    return names
+    """Names of the organisations where the user is the only admin (a read, for the warning
+    on the deletion page; :func:`user_delete` checks again under locks)."""
+    return [organisation.name for organisation in organisations_only_admin_of(user=user)]
 
 
 @transaction.atomic
 def user_delete(*, user: User) -> None:
     """Delete the account and its memberships.
 
-    Entries the person authored stay with their organisations (their foreign keys
-    are set to NULL) and show as written by "a former member"; the audit log
-    keeps the events but no longer names them. Refused while the person is the
-    last admin of an organisation.
+    Refused while the person is the only admin of an organisation: the organisations app
+    checks that under the same locks as a role change or a removal
+    (:func:`apps.organisations.services.memberships_end_all`), which also records the
+    departure in each organisation's audit log. The deletion itself is recorded too.
+    Entries the person authored stay with their organisations (their foreign keys are set
+    to NULL) and show as written by "a former member"; the audit log keeps the events but
+    no longer names them.
     """
-    blocking = user_blocking_organisations(user=user)
-    if blocking:
-        raise ValidationError(
-            _("You are the only admin of %(orgs)s. Make someone else an admin first.")
-            % {"orgs": ", ".join(blocking)}
-        )
-    email = user.email
-    for membership in Membership.objects.filter(user=user).select_related("organisation"):
-        audit_record(
-            actor=user,
-            verb="membership.left",
-            obj=membership,
-            organisation=membership.organisation,
-            before={"user": email, "role": membership.role},
-        )
-    former = str(FORMER_MEMBER)
-    AuditEvent.objects.filter(actor=user).update(actor_label="")
-    AuditEvent.objects.filter(object_label__contains=email).update(
-        object_label=Replace("object_label", Value(email), Value(former))
-    )
+    memberships = memberships_end_all(user=user)
+    audit_record(actor=user, verb="user.deleted", obj=user)
+    _audit_forget(user, membership_ids=[str(m.pk) for m in memberships])
     user.delete()
+
+
+def _audit_forget(user: User, *, membership_ids: list[str]) -> None:
+    """Stop the audit log naming ``user``: events they made lose their label, and the labels
+    of events about them (their account, their memberships, anything showing their address)
+    say "a former member" instead of their address or name."""
+    AuditEvent.objects.filter(actor=user).update(actor_label="")
+    former = Value(str(FORMER_MEMBER))
+    label = Replace("object_label", Value(user.email), former)
+    if user.full_name:
+        label = Replace(label, Value(user.full_name), former)
+    about_them = (
+        Q(object_label__contains=user.email)
+        | Q(object_type=User._meta.label, object_id=str(user.pk))
+        | Q(object_type=Membership._meta.label, object_id__in=membership_ids)
+    )
+    AuditEvent.objects.filter(about_them).update(object_label=label)

@@ -17,7 +17,7 @@ from django_countries.fields import CountryField
 from apps.core.models import TimeStampedModel
 
 from .permissions import Role
-from .querysets import OrganisationQuerySet, name_key
+from .querysets import MembershipQuerySet, OrganisationQuerySet, name_key
 from .regions import Region, region_for_country
 
 INVITATION_LIFETIME = timedelta(days=14)
@@ -137,6 +137,8 @@ class Membership(TimeStampedModel):
         related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "user__email"]

@@ -65,10 +65,25 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+# What an organisation must never lose: someone who manages its members, and so can appoint
+# the next admin. The last-admin rule asks the registry which roles that is.
+ADMIN_PERMISSION = Perm.MEMBERS_WRITE
+
+
 def role_has_permission(role: str, code: str) -> bool:
     if code not in ALL_PERMISSIONS:
         raise ValueError(f"Unknown permission code: {code}")
     return code in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def roles_with_permission(code: str) -> frozenset[str]:
+    """The roles that grant ``code``."""
+    return frozenset(role for role in ROLE_PERMISSIONS if role_has_permission(role, code))
+
+
+def is_admin_role(role: str) -> bool:
+    """Whether ``role`` counts as an admin for the last-admin rule."""
+    return role_has_permission(role, ADMIN_PERMISSION)
 
 
 def get_membership(user: User, organisation: Organisation) -> Membership | None:

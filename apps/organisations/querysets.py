@@ -5,14 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .permissions import ADMIN_PERMISSION, roles_with_permission
+
 if TYPE_CHECKING:
     from apps.accounts.models import User
+
+    from .models import Membership
+
+# Which organisations the public directory shows: verified by a portal admin and listed at
+# their own request. Decided here only: the directory page and the API both ask ``listed()``.
+LISTED = Q(status="verified", in_directory=True)
 
 
 def verified_before(day: dt.date) -> dt.datetime:
@@ -47,9 +56,13 @@ class OrganisationQuerySet(models.QuerySet):
             Q(decided_at__isnull=True) | Q(decided_at__lt=verified_before(day))
         )
 
-    def in_directory(self) -> OrganisationQuerySet:
-        """The public directory: verified organisations that opted in."""
-        return self.verified().filter(in_directory=True)
+    def listed(self) -> OrganisationQuerySet:
+        """The public directory: verified organisations that opted in (``LISTED``).
+
+        Anyone may read these, with the public fields only; every other organisation is
+        visible to its members alone.
+        """
+        return self.filter(LISTED)
 
     def for_user(self, user: User) -> OrganisationQuerySet:
         """Organisations the user is a member of."""
@@ -60,9 +73,9 @@ class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> OrganisationQuerySet:
         """The directory plus the user's own organisations."""
         if not user.is_authenticated:
-            return self.in_directory()
+            return self.listed()
         mine = Q(memberships__user=user)
-        return self.filter(Q(status="verified", in_directory=True) | mine).distinct()
+        return self.filter(LISTED | mine).distinct()
 
     def likely_duplicates(self, *, name: str, country: str) -> OrganisationQuerySet:
         """Organisations with the same name (ignoring case and punctuation) and country."""
@@ -70,3 +83,33 @@ class OrganisationQuerySet(models.QuerySet):
 
     def for_listing(self) -> OrganisationQuerySet:
         return self.select_related("stakeholder_group")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def admins(self) -> MembershipQuerySet:
+        """Memberships whose role manages the organisation's members (the registry says which)."""
+        return self.filter(role__in=roles_with_permission(ADMIN_PERMISSION))
+
+    def left_without_admin(self, departing: Collection[Membership]) -> set[int]:
+        """Ids of the organisations that would have no admin once ``departing`` stop being admins.
+
+        ``departing`` are memberships about to be demoted or to end (removed, left, or deleted
+        with their account). One query reads the admin memberships of all their organisations,
+        in id order; roles are taken from those rows, not from ``departing``, which may be stale.
+        Chain it after ``select_for_update()`` to guard a write: the rows stay locked until the
+        transaction ends, always in the same order, so concurrent guards cannot deadlock.
+        """
+        organisation_ids = {m.organisation_id for m in departing}
+        if not organisation_ids:
+            return set()
+        departing_ids = {m.pk for m in departing}
+        rows = (
+            self.admins()
+            .filter(organisation_id__in=organisation_ids)
+            .order_by("pk")
+            .values_list("pk", "organisation_id")
+        )
+        losing, keeping = set(), set()
+        for pk, organisation_id in rows:
+            (losing if pk in departing_ids else keeping).add(organisation_id)
+        return losing - keeping

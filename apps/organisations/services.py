@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from apps.core.audit import audit_record, snapshot
+from apps.core.audit import FORMER_MEMBER, audit_record, snapshot
 from apps.core.emails import send_templated_email
 
 from .models import Invitation, Membership, Organisation
-from .permissions import Role
+from .permissions import Role, is_admin_role
+from .selectors import organisations_left_without_admin
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -53,9 +54,7 @@ def _unique_slug(name: str) -> str:
 
 
 def _org_admin_emails(organisation: Organisation) -> list[str]:
-    return list(
-        organisation.memberships.filter(role=Role.ADMIN).values_list("user__email", flat=True)
-    )
+    return list(organisation.memberships.admins().values_list("user__email", flat=True))
 
 
 @transaction.atomic
@@ -167,21 +166,32 @@ def organisation_reject(*, organisation: Organisation, by: User, reason: str) ->
 
 
 # --- Members ------------------------------------------------------------------------------
-
-
-def _lock_admins(organisation: Organisation) -> int:
-    """Lock the organisation's admin rows and count them, so two requests cannot both
-    demote 'the other' admin and leave none."""
-    admins = organisation.memberships.select_for_update().filter(role=Role.ADMIN)
-    return len(list(admins))
+# The last-admin rule lives here and in ``MembershipQuerySet.left_without_admin`` only: every
+# change that can take an admin away (a role change, a removal, leaving, deleting an account)
+# goes through ``organisations_left_without_admin(lock=True)`` inside its transaction: the
+# admin rows stay locked until it commits, so a concurrent change to the same organisations
+# waits, then sees its result. Two admins cannot both step down, nor one step down while the
+# other deletes their account, and leave nobody in charge.
 
 
 def _guard_last_admin(membership: Membership) -> None:
-    if membership.role == Role.ADMIN and _lock_admins(membership.organisation) <= 1:
+    if organisations_left_without_admin(departing=[membership], lock=True):
         raise ValidationError(
             _("%(org)s needs at least one admin: make someone else an admin first.")
-            % {"org": membership.organisation.name}
+            % {"org": membership.organisation.name},
+            code="last_admin",
         )
+
+
+def _record_departure(membership: Membership, by: User, user_label: str) -> None:
+    verb = "membership.left" if membership.user_id == by.pk else "membership.removed"
+    audit_record(
+        actor=by,
+        verb=verb,
+        obj=membership,
+        organisation=membership.organisation,
+        before={"user": user_label, "role": membership.role},
+    )
 
 
 @transaction.atomic
@@ -190,7 +200,7 @@ def membership_change_role(*, membership: Membership, by: User, role: str) -> Me
         raise ValidationError({"role": _("Choose one of the roles.")})
     if role == membership.role:
         return membership
-    if role != Role.ADMIN:
+    if not is_admin_role(role):
         _guard_last_admin(membership)
     before = {"user": membership.user.email, "role": membership.role}
     membership.role = role
@@ -210,15 +220,34 @@ def membership_change_role(*, membership: Membership, by: User, role: str) -> Me
 def membership_remove(*, membership: Membership, by: User) -> None:
     """Remove a member (or let a member leave). The last admin cannot go."""
     _guard_last_admin(membership)
-    verb = "membership.left" if membership.user_id == by.pk else "membership.removed"
-    audit_record(
-        actor=by,
-        verb=verb,
-        obj=membership,
-        organisation=membership.organisation,
-        before={"user": membership.user.email, "role": membership.role},
-    )
+    _record_departure(membership, by, membership.user.email)
     membership.delete()
+
+
+@transaction.atomic
+def memberships_end_all(*, user: User) -> list[Membership]:
+    """End every membership of ``user``, as deleting their account does.
+
+    Refused (``ValidationError`` naming the organisations) while they are the only admin of
+    any organisation; checked for all their organisations at once, under the same locks as
+    :func:`membership_remove`. Each organisation's audit log records that "a former member"
+    left: the person is about to be deleted, so their address is not written. Returns the
+    memberships that ended (no longer in the database).
+    """
+    memberships = list(
+        Membership.objects.filter(user=user).select_related("organisation").order_by("pk")
+    )
+    blocking = organisations_left_without_admin(departing=memberships, lock=True)
+    if blocking:
+        raise ValidationError(
+            _("You are the only admin of %(orgs)s. Make someone else an admin first.")
+            % {"orgs": ", ".join(organisation.name for organisation in blocking)},
+            code="last_admin",
+        )
+    for membership in memberships:
+        _record_departure(membership, user, str(FORMER_MEMBER))
+    Membership.objects.filter(pk__in=[m.pk for m in memberships]).delete()
+    return memberships
 
 
 # --- Invitations -----------------------------------------------------------------------

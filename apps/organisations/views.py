@@ -397,7 +397,7 @@ class DirectoryView(FilterView):
     strict = True
 
     def get_queryset(self) -> QuerySet[Organisation]:
-        return Organisation.objects.in_directory().for_listing()
+        return Organisation.objects.listed().for_listing()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -2,9 +2,13 @@
 
 import pytest
 from django.contrib.auth import get_user
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import User
+from apps.accounts.services import user_blocking_organisations, user_delete
 from apps.core.audit import audit_record
 from apps.core.models import AuditEvent
 from apps.organisations.models import Membership
@@ -93,6 +97,68 @@ def test_it_deletes_the_account_and_memberships_but_keeps_audit_events(
     home = client.get(response["Location"])
 
     assert "Your account has been deleted." in home.content.decode()
+
+
+def test_the_only_admin_of_several_organisations_is_told_which(person, other_admin) -> None:
+    membership_for(person, organisation="Rare Diseases Network", role=Role.ADMIN)
+    membership_for(person, organisation="Patients Together", role=Role.ADMIN)
+    membership_for(person, organisation="Shared Care", role=Role.ADMIN)
+    membership_for(other_admin, organisation="Shared Care", role=Role.ADMIN)
+    membership_for(person, organisation="Viewers Club", role=Role.VIEWER)
+    events = AuditEvent.objects.count()
+
+    with pytest.raises(ValidationError) as refusal:
+        user_delete(user=person)
+
+    assert refusal.value.messages == [
+        "You are the only admin of Patients Together, Rare Diseases Network. "
+        "Make someone else an admin first."
+    ]
+    assert User.objects.filter(pk=person.pk).exists()
+    assert Membership.objects.filter(user=person).count() == 4
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_warning_costs_the_same_queries_for_one_organisation_or_many(person) -> None:
+    membership_for(person, organisation="First", role=Role.ADMIN)
+    with CaptureQueriesContext(connection) as one:
+        assert user_blocking_organisations(user=person) == ["First"]
+    for name in ("Second", "Third", "Fourth"):
+        membership_for(person, organisation=name, role=Role.ADMIN)
+
+    with CaptureQueriesContext(connection) as many:
+        names = user_blocking_organisations(user=person)
+
+    assert names == ["First", "Fourth", "Second", "Third"]
+    assert len(many) == len(one), [q["sql"] for q in many]
+
+
+def test_deleting_an_account_is_recorded_without_naming_the_person(person, other_admin) -> None:
+    membership_for(other_admin, organisation="Patients Together", role=Role.ADMIN)
+    membership = membership_for(person, organisation="Patients Together", role=Role.ADMIN)
+    membership_for(person, organisation="Viewers Club", role=Role.VIEWER)
+    user_id = person.pk
+
+    user_delete(user=person)
+
+    deleted = AuditEvent.objects.get(verb="user.deleted")
+    assert deleted.object_type == "accounts.User"
+    assert deleted.object_id == str(user_id)
+    assert deleted.organisation is None
+    assert deleted.actor is None
+    left = AuditEvent.objects.filter(verb="membership.left").order_by("organisation__name")
+    assert [(e.organisation.name, e.before) for e in left] == [
+        ("Patients Together", {"user": "a former member", "role": Role.ADMIN}),
+        ("Viewers Club", {"user": "a former member", "role": Role.VIEWER}),
+    ]
+    assert left[0].object_id == str(membership.pk)
+    assert deleted.object_label == "a former member"
+    assert left[0].object_label == "a former member · Patients Together · Admin"
+    for event in [deleted, *left]:
+        written = f"{event.actor_label} {event.object_label} {event.before} {event.after}"
+        assert "ada@example.org" not in written
+        assert "Ada Lovelace" not in written
+    assert list(Membership.objects.values_list("user__email", flat=True)) == ["grace@example.org"]
 
 
 def test_it_refuses_put(client, person) -> None:

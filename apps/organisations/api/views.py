@@ -133,7 +133,7 @@ class OrganisationDetailView(OrganisationScopedMixin, generics.RetrieveUpdateAPI
             super().initial(request, *args, **kwargs)
         except NotFound:
             # Not a member: an organisation in the public directory is readable by anyone.
-            public = Organisation.objects.in_directory().filter(slug=kwargs["slug"]).first()
+            public = Organisation.objects.listed().filter(slug=kwargs["slug"]).first()
             if request.method not in SAFE_METHODS or public is None:
                 raise
             self.organisation, self.membership = public, None
