@@ -27,5 +27,6 @@ urlpatterns = [
     path("o/<slug:slug>/benchmark/exports/", include("apps.benchmarking.exports.urls")),
 ]
 
+handler400 = "apps.core.views.bad_request"
 handler404 = "apps.core.views.page_not_found"
 handler500 = "apps.core.views.server_error"

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.organisations.models import Organisation
 from apps.roadmap.models import Action, BarrierCategory, Dimension, EndGoal
 
-from .evidence import ALLOWED_LABEL
+from .evidence import ALLOWED_LABEL, size_label
 from .models import AdoptionStatus, MaturityLevel, Metric, ProgressEntry
 from .services import ADOPTION_FIELDS, EntryInput
 
@@ -241,9 +241,17 @@ class ProgressEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["entry_date"].initial = timezone.localdate
         limit_mb = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
-        self.fields["files"].help_text = _(
-            "%(types)s; at most %(limit)d MB each. The type is checked from the content."
-        ) % {"types": ALLOWED_LABEL, "limit": limit_mb}
+        self.fields["files"].help_text = " ".join(
+            [
+                _("%(types)s; at most %(limit)d MB each. The type is checked from the content.")
+                % {"types": ALLOWED_LABEL, "limit": limit_mb},
+                _("At most %(count)d files, %(total)s in all.")
+                % {
+                    "count": settings.EVIDENCE_MAX_FILES_PER_ENTRY,
+                    "total": size_label(settings.EVIDENCE_MAX_BYTES_PER_ENTRY),
+                },
+            ]
+        )
         self.fields["files"].widget.attrs["accept"] = ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"
         self.metrics = {f"metric_{m.slug}": m for m in metrics}
         self.barriers = {f"barrier_{b.slug}": b for b in barriers}

@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, FilteredRelation, Q
+from django.conf import settings
+from django.db.models import Count, FilteredRelation, Q, Sum
 
 from apps.roadmap.models import Action
 
-from .models import Adoption, AdoptionStatus, MaturityRating, ProgressEntry
+from .evidence import size_label
+from .models import Adoption, AdoptionStatus, Evidence, MaturityRating, ProgressEntry
 
 if TYPE_CHECKING:
     from apps.organisations.models import Organisation
@@ -115,3 +117,39 @@ def maturity_trend(*, organisation: Organisation) -> dict[str, Any]:
         "dates": [dates[a] for a in assessments],
         "series": {label: [levels.get(a) for a in assessments] for label, levels in series.items()},
     }
+
+
+def evidence_bytes_used(*, organisation: Organisation) -> int:
+    """Bytes of evidence files stored for the organisation, every version of every entry
+    (corrected entries keep their files). One aggregate query."""
+    total = Evidence.objects.filter(entry__adoption__organisation=organisation).aggregate(
+        total=Sum("size")
+    )["total"]
+    return total or 0
+
+
+@dataclass(frozen=True)
+class EvidenceUsage:
+    """The organisation's evidence storage: bytes used of its quota."""
+
+    used: int
+    quota: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.used / self.quota)) if self.quota else 100
+
+    @property
+    def used_label(self) -> str:
+        return size_label(self.used)
+
+    @property
+    def quota_label(self) -> str:
+        return size_label(self.quota)
+
+
+def evidence_usage(*, organisation: Organisation) -> EvidenceUsage:
+    return EvidenceUsage(
+        used=evidence_bytes_used(organisation=organisation),
+        quota=settings.EVIDENCE_QUOTA_BYTES_PER_ORGANISATION,
+    )

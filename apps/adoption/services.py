@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 
 from apps.roadmap.models import Action, BarrierCategory, Dimension, EndGoal
 
-from .evidence import ALLOWED_TYPES, check_upload, safe_file_name
+from .evidence import (
+    ALLOWED_TYPES,
+    check_entry_files,
+    check_quota,
+    check_upload,
+    safe_file_name,
+)
 from .models import (
     Adoption,
     AdoptionStatus,
@@ -33,6 +39,7 @@ from .models import (
     MetricValue,
     ProgressEntry,
 )
+from .selectors import evidence_bytes_used
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -170,8 +177,13 @@ class EntryInput:
     barriers: Mapping[BarrierCategory, str] = field(default_factory=dict)
 
 
-def _validate_entry(data: EntryInput) -> list[str]:
-    """Check everything before anything is stored; return each file's real type."""
+def _validate_entry(data: EntryInput, organisation: Organisation) -> list[str]:
+    """Check everything before anything is stored; return each file's real type.
+
+    The number and total size of the files are checked before their content, and the
+    organisation's quota last, with its row locked until the entry is stored, so that
+    two entries at once cannot both take the last free space.
+    """
     errors: dict[str, list[str]] = {}
     if data.entry_date > timezone.localdate():
         errors.setdefault("entry_date", []).append(_("The date cannot be in the future."))
@@ -196,15 +208,36 @@ def _validate_entry(data: EntryInput) -> list[str]:
             errors.setdefault("links", []).append(
                 _("%(link)s is not a web address.") % {"link": link}
             )
+    kinds = _check_files(data.files, errors)
+    if errors:
+        raise ValidationError(errors)
+    if data.files:
+        _check_quota(organisation, adding=sum(upload.size for upload in data.files))
+    return kinds
+
+
+def _check_files(uploads: list[UploadedFile], errors: dict[str, list[str]]) -> list[str]:
+    try:
+        check_entry_files(uploads)
+    except ValidationError as exc:
+        errors.setdefault("files", []).extend(exc.messages)
+        return []  # too many or too large: their content is not even read
     kinds = []
-    for upload in data.files:
+    for upload in uploads:
         try:
             kinds.append(check_upload(upload))
         except ValidationError as exc:
             errors.setdefault("files", []).extend(exc.messages)
-    if errors:
-        raise ValidationError(errors)
     return kinds
+
+
+def _check_quota(organisation: Organisation, *, adding: int) -> None:
+    locked = type(organisation)._default_manager.select_for_update().filter(pk=organisation.pk)
+    list(locked.values_list("pk", flat=True))
+    try:
+        check_quota(used=evidence_bytes_used(organisation=organisation), adding=adding)
+    except ValidationError as exc:
+        raise ValidationError({"files": exc.messages}) from exc
 
 
 @transaction.atomic
@@ -220,7 +253,7 @@ def progress_entry_create(
         raise ValidationError(
             _("This action was removed from the roadmap: the adoption is kept read-only.")
         )
-    kinds = _validate_entry(data)
+    kinds = _validate_entry(data, adoption.organisation)
     status_from = adoption.status
     entry = _record_entry(
         adoption,

@@ -44,6 +44,7 @@ from .forms import (
 )
 from .models import Adoption, Evidence, MaturityLevel, MaturityRating, Metric, ProgressEntry
 from .querysets import AdoptionQuerySet
+from .selectors import evidence_usage
 from .services import (
     adoption_bulk_create,
     adoption_create,
@@ -118,6 +119,9 @@ class AdoptionListView(_OrganisationAdoptionsMixin, FilterView):
         fields = AdoptionFilter.Meta.fields
         context["filter_is_active"] = any(self.request.GET.get(f) for f in fields)
         context["filter_has_errors"] = self.filterset.is_bound and not self.filterset.is_valid()
+        # The evidence storage is the organisation's to manage: shown to those who edit it.
+        if self.can(Perm.ORG_EDIT):
+            context["evidence_usage"] = evidence_usage(organisation=self.organisation)
         return context
 
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views import i18n
+from django.views import defaults, i18n
 from django.views.decorators.csrf import csrf_exempt
 
 # Django's set_language, without a CSRF token. The chooser is a form on every page, the
@@ -26,6 +26,20 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     if _wants_json(request):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 for a request Django refused to read (too many files or fields, too much data):
+    JSON under /api/, otherwise a page saying what to do. Anything else (a bad host, say)
+    gets Django's own 400, which needs nothing from the request."""
+    from .api.exceptions import too_big_message
+
+    message = too_big_message(exception) if exception is not None else None
+    if message is None:
+        return defaults.bad_request(request, exception)
+    if _wants_json(request):
+        return JsonResponse({"detail": message}, status=400)
+    return render(request, "request_too_big.html", {"message": message}, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

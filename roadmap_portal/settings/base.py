@@ -297,7 +297,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
+    # DRF's, plus a JSON 400 for requests with too many files or fields, or too large.
+    "EXCEPTION_HANDLER": "apps.core.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -357,6 +358,14 @@ PERMISSIONS_POLICY = {
 SITE_NAME = env.str("SITE_NAME", default="PE Roadmap Portal")
 # Evidence files: at most this many bytes each (10 MB).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# At most this many files, and this many bytes in all, per progress entry (entries are
+# append-only: what is stored cannot be removed through the portal).
+EVIDENCE_MAX_FILES_PER_ENTRY = env.int("EVIDENCE_MAX_FILES_PER_ENTRY", default=10)
+EVIDENCE_MAX_BYTES_PER_ENTRY = env.int("EVIDENCE_MAX_BYTES_PER_ENTRY", default=50 * 1024 * 1024)
+# Evidence files of all an organisation's entries together (1 GB).
+EVIDENCE_QUOTA_BYTES_PER_ORGANISATION = env.int(
+    "EVIDENCE_QUOTA_BYTES_PER_ORGANISATION", default=1024 * 1024 * 1024
+)
 # Adoptions with no progress entry for this many days show as "dormant".
 ADOPTION_DORMANT_DAYS = env.int("ADOPTION_DORMANT_DAYS", default=180)
 # Reminders: owners hear about adoptions with no entry for REMINDER_STALE_DAYS, or due

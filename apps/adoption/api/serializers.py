@@ -458,7 +458,8 @@ class ProgressEntryMultipartSerializer(serializers.Serializer):
         child=serializers.FileField(),
         required=False,
         help_text="PDF, DOCX, XLSX, PNG or JPEG, at most 10 MB each; the type is read "
-        "from the content.",
+        "from the content. At most 10 files and 50 MB per entry (EVIDENCE_MAX_FILES_PER_ENTRY, "
+        "EVIDENCE_MAX_BYTES_PER_ENTRY), within the organisation's storage quota.",
     )
     metrics = serializers.CharField(
         required=False, help_text='JSON: [{"metric": "patients-involved", "value": "12"}]'

@@ -219,7 +219,10 @@ ENTRY_REQUEST = {
 }
 ENTRY_RULES = (
     " Send JSON, or a multipart form to upload evidence files (PDF, DOCX, XLSX, PNG, JPEG; "
-    "at most 10 MB each; the type is read from the content). A status given here changes "
+    "at most 10 MB each, 10 files and 50 MB per entry, within the organisation's storage "
+    "quota; the type is read from the content, and Office files with macros or external "
+    "links and PDFs with scripts, launch actions or embedded files are refused, with the "
+    "reason under `files`). A status given here changes "
     "the adoption's status. Anything invalid (a file, a link, a percentage outside 0-100, "
     "a negative or unknown metric) answers 400 and nothing is stored. Needs `adoption:write`."
 )
