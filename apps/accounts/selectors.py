@@ -51,6 +51,7 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
                 "what": e.verb,
                 "organisation": e.organisation.name if e.organisation else None,
                 "object": e.object_label,
+                "address": e.ip_address,
             }
             for e in AuditEvent.objects.filter(actor=user).select_related("organisation")
         ],

@@ -3,10 +3,11 @@
 import json
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from apps.organisations.permissions import Role
-from tests.accounts.factories import membership_for
+from tests.accounts.factories import PASSWORD, membership_for
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +66,20 @@ def test_the_download_refuses_post(client, person) -> None:
     client.force_login(person)
 
     assert client.post(DOWNLOAD).status_code == 405
+
+
+def test_the_download_holds_the_address_each_change_came_from(client, person) -> None:
+    Client().post(
+        reverse("api-auth:token"),
+        {"email": person.email, "password": PASSWORD},
+        content_type="application/json",
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_X_FORWARDED_FOR="198.51.100.66",
+    )
+    client.force_login(person)
+
+    data = json.loads(client.get(DOWNLOAD).content)
+
+    assert [(a["what"], a["address"]) for a in data["activity"]] == [
+        ("token.created", "203.0.113.7")
+    ]
