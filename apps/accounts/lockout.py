@@ -62,7 +62,7 @@ def sign_in_retry_after(request: HttpRequest, *, email: str) -> int:
         cache_key = ratelimit.get_cache_key(
             request, app=APP, action=ACTION, rate=rate, key=lockout_key(email)
         )
-        history: list[float] = cache.get(cache_key, [])  # newest first
+        history: list[float] = cache.get(cache_key) or []  # newest first
         if len(history) >= rate.amount:
             # Allowed again once the oldest attempt that fills the limit is out of the window.
             wait = max(wait, history[rate.amount - 1] + rate.duration - now)

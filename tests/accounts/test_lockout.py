@@ -2,6 +2,7 @@
 whichever way they came in, and per client address as apps/core/client_ip.py resolves it."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ LOGIN = reverse("account_login")
 TOKEN_URL = reverse("api-auth:token")
 TOO_MANY = "Too many failed login attempts"
 PROXY = "10.0.0.2"
+NEW_PASSWORD = "a brand new long passphrase"
 
 
 def _sign_in(client: Client, email: str, password: str = PASSWORD, **extra: str) -> HttpResponse:
@@ -145,3 +147,30 @@ def test_the_lockout_and_the_address_limits_are_read_from_the_environment() -> N
     )
 
     assert result.stdout.split("\n")[:3] == ["20/h/ip,3/900s/key", "5/min", "2 2"], result.stderr
+
+
+def test_resetting_the_password_unlocks_the_account(
+    client: Client, person: User, mailoutbox: list
+) -> None:
+    api = Client()
+    for n in range(5):
+        api.post(
+            TOKEN_URL,
+            {"email": person.email, "password": "guess"},
+            content_type="application/json",
+            REMOTE_ADDR=f"10.8.0.{n}",
+        )
+    client.post(reverse("account_reset_password"), {"email": person.email})
+    link = re.search(r"https?://[^/\s]+(/account/password/reset/key/\S+/)", mailoutbox[0].body)
+    assert link, mailoutbox[0].body
+    form_path = client.get(link.group(1))["Location"]
+    client.post(form_path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+    response = api.post(
+        TOKEN_URL,
+        {"email": person.email, "password": NEW_PASSWORD},
+        content_type="application/json",
+        REMOTE_ADDR="10.8.1.1",
+    )
+
+    assert response.status_code == 200
