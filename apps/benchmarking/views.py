@@ -19,6 +19,7 @@ from apps.organisations.permissions import Perm
 from apps.roadmap.cache import cached_page
 
 from .exports.views import export_panel_context
+from .method import benchmark_method
 from .models import BenchmarkSnapshot
 from .report import cached_public_report, chart_csv, organisation_report
 from .selectors import snapshot_for, snapshot_index, snapshots
@@ -67,6 +68,7 @@ class PublicBenchmarkView(TemplateView):
         context["snapshot"] = snapshot
         context["snapshots"] = every
         context["report"] = cached_public_report(snapshot) if snapshot else None
+        context["method"] = benchmark_method(snapshot) if snapshot else None
         return context
 
 
@@ -102,6 +104,7 @@ class OrganisationBenchmarkView(OrganisationPermissionMixin, TemplateView):
             if snapshot
             else None
         )
+        context["method"] = benchmark_method(snapshot) if snapshot else None
         context["can_export"] = self.can(Perm.BENCHMARK_EXPORT)
         context["exports_panel_template"] = EXPORTS_PANEL
         if snapshot and context["can_export"]:

@@ -18,9 +18,14 @@ import pytest
 from openpyxl import load_workbook
 
 from apps.benchmarking.anonymisation import COMPLEMENTARY, REASONS, SMALL_GROUP
-from apps.benchmarking.exports.exporters import AggregateExporter, OrganisationReportExporter
+from apps.benchmarking.exports.exporters import (
+    AggregateExporter,
+    OrganisationReportExporter,
+    method_rows,
+)
 from apps.benchmarking.exports.pdf import pdf_context, render_pdf
 from apps.benchmarking.models import BenchmarkSnapshot, Subject
+from apps.benchmarking.selectors import CellTable
 from apps.organisations.models import Organisation
 from tests.benchmarking.conftest import build_population, compile_published, standard_layout
 from tests.roadmap.factories import StakeholderGroupFactory
@@ -139,7 +144,7 @@ def test_the_method_sheet_states_the_rules_and_the_citation(snapshot, org) -> No
     method = dict(_section(OrganisationReportExporter(org, snapshot), "method").rows)
 
     assert method["Smallest group published (k)"] == "5"
-    assert "Complementary suppression" in method
+    assert "Figures that could be worked out (complementary)" in method
     assert "Cavaller-Bellaubi M" in method["Citation"]
     assert "https://doi.org/10.1007/s43441-021-00282-z" in method["Citation"]
     assert method["Licence"].startswith("CC BY 4.0")
@@ -219,7 +224,11 @@ def test_the_aggregate_csv_parses(snapshot) -> None:
     rendered = AggregateExporter(snapshot).render("csv")
 
     lines = list(csv.DictReader(io.StringIO(rendered.content.decode("utf-8-sig"))))
-    assert len(lines) == snapshot.cells.count() + 11  # every cell, and the method's rows
+    population = CellTable(snapshot, [Subject.POPULATION]).get(
+        Subject.POPULATION, "", "organisations"
+    )
+    method = method_rows(snapshot, population)
+    assert len(lines) == snapshot.cells.count() + len(method)  # every cell, and the method
     assert rendered.filename == "benchmark-aggregate-2026-Q2.csv"
 
 

@@ -179,9 +179,9 @@ def test_before_any_snapshot_the_page_says_so(client, db) -> None:
 
 def test_the_method_note_gives_k_the_rules_and_the_citation(client, snapshot) -> None:
     page = _get(client).content.decode()
-    assert "Only organisations verified by the portal" in page
+    assert "Organisations verified by the portal" in page
     assert "fewer than 5 organisations" in page
-    assert "Complementary suppression" in page
+    assert "Figures that could be worked out (complementary)" in page
     assert "as they stood at the end of the period" in page
     assert snapshot.edition.citation in page
 

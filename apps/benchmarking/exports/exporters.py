@@ -39,7 +39,8 @@ from apps.organisations.permissions import Perm
 from apps.organisations.regions import Region
 from apps.roadmap.models import BarrierCategory, Dimension, StakeholderGroup
 
-from ..anonymisation import COMPLEMENTARY, REASONS, SMALL_GROUP
+from ..anonymisation import REASONS
+from ..method import benchmark_method
 from ..models import BenchmarkCell, BenchmarkSnapshot, Breakdown, Subject
 from ..selectors import (
     MISSING,
@@ -113,8 +114,10 @@ def section_sheets(sections: Sequence[Section]) -> Iterator[Sheet]:
 
 
 def method_rows(snapshot: BenchmarkSnapshot, population: Figure) -> list[list[Any]]:
-    """The method and anonymisation note, shared by both reports."""
+    """The method and anonymisation note, shared by both reports (the words of the pages'
+    method section, ``method.py``)."""
     k = snapshot.min_group_size
+    method = benchmark_method(snapshot)
     edition = snapshot.edition
     period = snapshot.period
     citation = edition.citation + (f" https://doi.org/{edition.doi}" if edition.doi else "")
@@ -131,32 +134,9 @@ def method_rows(snapshot: BenchmarkSnapshot, population: Figure) -> list[list[An
             % {"n": value_of(population) if not population.suppressed else _("suppressed")},
         ],
         [_("Smallest group published (k)"), str(k)],
-        [
-            _("Small groups"),
-            _(
-                "No figure is published from fewer than %(k)s organisations. Such a figure is "
-                "suppressed, and the report says why: “%(reason)s”"
-            )
-            % {"k": k, "reason": REASONS[SMALL_GROUP].format(k=k)},
-        ],
-        [
-            _("Complementary suppression"),
-            _(
-                "Counts add up (the groups, regions and levels to everyone), so more figures "
-                "are suppressed until none of the suppressed ones can be worked out by "
-                "subtracting published figures from a total: “%(reason)s”"
-            )
-            % {"reason": REASONS[COMPLEMENTARY]},
-        ],
-        [
-            _("Figures suppressed together"),
-            _(
-                "All figures of one subject for one group are published or suppressed together, "
-                "so that none can be worked out from its neighbours. Medians and shares also "
-                "need at least %(k)s organisations of their own."
-            )
-            % {"k": k},
-        ],
+        [_("Protection level"), str(method.protection_level)],
+        *([point.title, point.text] for point in method.counted),
+        *([point.title, point.text] for point in method.withheld),
         [
             _("Percentile band"),
             _(
