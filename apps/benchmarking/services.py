@@ -32,10 +32,8 @@ Audit = Callable[[BenchmarkSnapshot], Sequence[Any]]
 EMAIL_FINDINGS = 20
 
 
-class NotPublishable(Exception):
-    """The snapshot cannot be published: its audit found something, or a later period's
-    snapshot is already public (publishing an earlier one would change what readers of the
-    later one know, after it was protected)."""
+# The finding that holds back a clean snapshot when a later period's is already public.
+LATER_PUBLISHED = "later_published"
 
 
 def compile_closed_periods(
@@ -82,7 +80,7 @@ def finding_as_dict(finding: Any) -> dict[str, Any]:
 
 def finding_text(finding: dict[str, Any]) -> str:
     """One finding on one line: the cell, the kind, the interval and the detail."""
-    cell = " / ".join(str(part) for part in finding["key"])
+    cell = " / ".join(str(part) for part in finding["key"]) or "snapshot"
     interval = finding["interval"]
     bounds = f" [{interval[0]}, {interval[1]}]" if interval else ""
     return f"{cell}: {finding['kind']}{bounds}: {finding['detail']}"
@@ -110,18 +108,19 @@ def snapshot_audit(
     (if it is not yet); findings on an unpublished one are sent to the portal admins once
     the transaction commits. Returns the findings.
 
-    Raises :class:`NotPublishable` when the snapshot is clean but a later period's
-    snapshot is already published."""
+    An unpublished snapshot is also held back when a later period's snapshot is already
+    published (finding ``later_published``): that one was protected without knowing this
+    one, so publishing it now could narrow what readers infer there."""
     with transaction.atomic():
         snapshot = BenchmarkSnapshot.objects.select_for_update().get(pk=snapshot.pk)
         findings = snapshot_findings(snapshot=snapshot, audit=audit)
+        if not snapshot.is_published:
+            findings += _later_published_findings(snapshot)
         now = timezone.now()
         snapshot.audited_at = now
         snapshot.audit_findings = findings
         fields = ["audited_at", "audit_findings"]
         if not snapshot.is_published and not findings:
-            if later_published(snapshot).exists():
-                raise NotPublishable(f"a period after {snapshot.period} is already published")
             snapshot.published_at = now
             fields.append("published_at")
         snapshot.save(update_fields=fields)
@@ -129,6 +128,19 @@ def snapshot_audit(
             pk = snapshot.pk
             transaction.on_commit(lambda: snapshot_held_notify(snapshot_id=pk), robust=True)
     return findings
+
+
+def _later_published_findings(snapshot: BenchmarkSnapshot) -> list[dict[str, Any]]:
+    later = later_published(snapshot).values_list("period__label", flat=True)
+    return [
+        {
+            "key": [],
+            "kind": LATER_PUBLISHED,
+            "interval": None,
+            "detail": f"{label} is already published, and was protected without this period",
+        }
+        for label in later
+    ]
 
 
 def later_published(snapshot: BenchmarkSnapshot) -> Any:
