@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 # their own request. Decided here only: the directory page and the API both ask ``listed()``.
 LISTED = Q(status="verified", in_directory=True)
 
+# What anyone may read of a listed organisation: the columns of the public directory. The API
+# shows non-members the same, with the slug and the address of the record to find it by.
+PUBLIC_FIELDS = ("name", "stakeholder_group", "country", "region", "level", "website")
+
 
 def verified_before(day: dt.date) -> dt.datetime:
     """The instant ``day`` ends (midnight after it, in the portal's time zone): an

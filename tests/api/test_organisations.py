@@ -17,6 +17,8 @@ from tests.roadmap.factories import StakeholderGroupFactory
 pytestmark = pytest.mark.django_db
 
 LIST_URL = "/api/v1/organisations/"
+# What the public directory shows (organisation, stakeholder group, country, region, level,
+# website), with the slug and the record's address.
 PUBLIC_FIELDS = {
     "slug",
     "name",
@@ -25,10 +27,21 @@ PUBLIC_FIELDS = {
     "region",
     "level",
     "website",
-    "description",
     "url",
 }
-MEMBER_FIELDS = PUBLIC_FIELDS | {"status", "in_directory", "role"}
+MEMBER_ONLY_FIELDS = {"description", "status", "in_directory", "role"}
+MEMBER_FIELDS = PUBLIC_FIELDS | MEMBER_ONLY_FIELDS
+# What anyone reads of the ``listed`` organisation, in the list and in the detail.
+LISTED_PUBLIC = {
+    "slug": "listed-foundation",
+    "name": "Listed Foundation",
+    "stakeholder_group": "patient-organisations",
+    "country": "PL",
+    "region": "cee",
+    "level": "european",
+    "website": "https://listed.example.org",
+    "url": "http://testserver/api/v1/organisations/listed-foundation/",
+}
 
 
 def _detail(slug: str) -> str:
@@ -83,17 +96,7 @@ def test_it_lists_the_directory_for_anonymous_callers(
 
     assert response.status_code == 200
     assert _slugs(response) == ["listed-foundation"]
-    assert response.json()["results"][0] == {
-        "slug": "listed-foundation",
-        "name": "Listed Foundation",
-        "stakeholder_group": "patient-organisations",
-        "country": "PL",
-        "region": "cee",
-        "level": "european",
-        "website": "https://listed.example.org",
-        "description": "We are in the directory.",
-        "url": "http://testserver/api/v1/organisations/listed-foundation/",
-    }
+    assert response.json()["results"][0] == LISTED_PUBLIC
 
 
 def test_it_lists_the_directory_and_my_own_organisations(
@@ -340,7 +343,61 @@ def test_non_members_read_the_public_fields_of_a_listed_organisation(
     response = api_as(personas[persona]).get(_detail("listed-foundation"))
 
     assert response.status_code == 200
-    assert set(response.json()) == PUBLIC_FIELDS
+    assert response.json() == LISTED_PUBLIC
+    assert not MEMBER_ONLY_FIELDS & set(response.json())
+    assert "We are in the directory." not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.VIEWER])
+def test_members_of_a_listed_organisation_keep_their_full_view(
+    api_as: object, listed: Organisation, role: str
+) -> None:
+    member = MembershipFactory(organisation=listed, role=role).user
+
+    data = api_as(member).get(_detail("listed-foundation")).json()
+
+    assert set(data) == MEMBER_FIELDS
+    assert data["description"] == "We are in the directory."
+    assert data["role"] == role
+    assert data["status"] == "verified"
+    assert data["in_directory"] is True
+
+
+def test_members_of_a_pending_organisation_read_it_in_full(api_as: object) -> None:
+    pending = OrganisationFactory(slug="pending-org", description="Waiting.", in_directory=True)
+    member = MembershipFactory(organisation=pending, role=Role.CONTRIBUTOR).user
+
+    response = api_as(member).get(_detail("pending-org"))
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "pending"
+    assert response.json()["description"] == "Waiting."
+
+
+@pytest.mark.parametrize(
+    "private",
+    [
+        {"verified": True},
+        {"verified": True, "description": "Private words."},
+        {"in_directory": True},
+        {"rejected": True, "in_directory": True},
+        {},
+    ],
+    ids=["verified-unlisted", "with-description", "pending-ticked", "rejected-ticked", "pending"],
+)
+def test_an_unlisted_organisation_answers_exactly_as_a_missing_one(
+    api_as: object, outsider: User, private: dict
+) -> None:
+    OrganisationFactory(slug="private-org", **private)
+    answers = [
+        api_as(user).get(_detail(slug))
+        for user in (None, outsider)
+        for slug in ("private-org", "no-such-organisation")
+    ]
+
+    assert {answer.status_code for answer in answers} == {404}
+    assert {answer.content for answer in answers} == {b'{"detail":"Not found."}'}
+    assert {answer["Content-Type"] for answer in answers} == {"application/json"}
 
 
 def test_a_pending_organisation_with_the_directory_box_ticked_stays_private(
@@ -458,3 +515,44 @@ def test_put_and_delete_are_not_allowed(api_as: object, owner: User, org: Organi
     assert client.put(_detail("patients-united"), {"name": "X"}).status_code == 405
     assert client.delete(_detail("patients-united")).status_code == 405
     assert Organisation.objects.filter(slug="patients-united").exists()
+
+
+# --- Schema ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def schema(client: object) -> dict:
+    return client.get("/api/schema/", {"format": "json"}).json()
+
+
+def test_the_schema_documents_both_views_of_an_organisation(schema: dict) -> None:
+    operation = schema["paths"]["/api/v1/organisations/{slug}/"]["get"]
+    components = schema["components"]["schemas"]
+
+    ok = operation["responses"]["200"]
+    record = ok["content"]["application/json"]["schema"]
+    assert record == {"$ref": "#/components/schemas/OrganisationRecord"}
+    assert components["OrganisationRecord"]["oneOf"] == [
+        {"$ref": "#/components/schemas/Organisation"},
+        {"$ref": "#/components/schemas/OrganisationPublic"},
+    ]
+    public = components["OrganisationPublic"]
+    assert set(public["properties"]) == PUBLIC_FIELDS
+    assert set(public["required"]) == PUBLIC_FIELDS
+    assert set(components["Organisation"]["properties"]) == MEMBER_FIELDS
+    assert "public directory" in operation["description"]
+    assert "404" in operation["description"]
+    assert "OrganisationPublic" in ok["description"]
+
+
+@pytest.mark.parametrize("method", ["get", "patch"])
+def test_the_schema_documents_the_one_404(schema: dict, method: str) -> None:
+    operation = schema["paths"]["/api/v1/organisations/{slug}/"][method]
+
+    not_found = operation["responses"]["404"]
+
+    assert "not listed in the public directory" in not_found["description"]
+    assert "same in every case" in not_found["description"]
+    body = not_found["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/NotFound"}
+    assert schema["components"]["schemas"]["NotFound"]["required"] == ["detail"]

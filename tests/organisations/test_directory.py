@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from apps.organisations.models import Level
+from apps.organisations.models import Level, Organisation
+from tests.accounts.factories import UserFactory
 from tests.organisations.factories import OrganisationFactory
 from tests.roadmap.factories import StakeholderGroupFactory
 
@@ -101,3 +102,54 @@ def test_names_are_shown_as_text(client, db) -> None:
     html = client.get(URL).content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+
+
+def test_a_row_shows_the_public_fields_and_nothing_else(client, db) -> None:
+    group = StakeholderGroupFactory(slug="hta-bodies", name="HTA bodies")
+    OrganisationFactory(
+        name="Lisbon HTA",
+        stakeholder_group=group,
+        country="PT",
+        level=Level.REGIONAL,
+        website="https://lisbon.example.org/",
+        description="Our plans for next year.",
+        listed=True,
+    )
+
+    html = client.get(URL).content.decode()
+
+    row = html[html.index("<tbody>") : html.index("</tbody>")]
+    for text in ("Lisbon HTA", "HTA bodies", "Portugal", "Southern Europe", "Regional"):
+        assert text in row
+    assert 'href="https://lisbon.example.org/"' in row
+    assert "Our plans for next year." not in html
+    assert "Verified" not in row
+
+
+def test_the_api_shows_anyone_exactly_the_organisations_the_directory_lists(client, db) -> None:
+    """One rule (``Organisation.objects.listed()``) behind the page and the API."""
+    states = {
+        "listed": {"listed": True},
+        "verified-unlisted": {"verified": True},
+        "pending-ticked": {"in_directory": True},
+        "pending": {},
+        "rejected-ticked": {"rejected": True, "in_directory": True},
+    }
+    for slug, state in states.items():
+        OrganisationFactory(name=slug, slug=slug, **state)
+    outsider = UserFactory()
+
+    directory = set(_names(client.get(URL)))
+    api_list = {row["slug"] for row in client.get("/api/v1/organisations/").json()["results"]}
+    readable = set()
+    for slug in states:
+        answers = {client.get(f"/api/v1/organisations/{slug}/").status_code}
+        client.force_login(outsider)
+        answers.add(client.get(f"/api/v1/organisations/{slug}/").status_code)
+        client.logout()
+        assert answers in ({200}, {404}), (slug, answers)
+        if answers == {200}:
+            readable.add(slug)
+
+    assert directory == api_list == readable == {"listed"}
+    assert set(Organisation.objects.listed().values_list("slug", flat=True)) == {"listed"}

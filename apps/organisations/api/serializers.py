@@ -21,21 +21,49 @@ from apps.roadmap.models import StakeholderGroup
 
 from ..models import Invitation, Membership, Organisation
 from ..permissions import Role
+from ..querysets import PUBLIC_FIELDS
 
 API_NAMESPACE = "api-organisations"
 
+# What anyone may read of an organisation listed in the public directory: the directory's own
+# fields (``PUBLIC_FIELDS``), with the slug and the record's address to find it by.
+PUBLIC_API_FIELDS = ["slug", *PUBLIC_FIELDS, "url"]
 # Shown only to members of the organisation; omitted for everybody else.
-MEMBER_ONLY_FIELDS = ["status", "in_directory", "role"]
+MEMBER_ONLY_FIELDS = ["description", "status", "in_directory", "role"]
 
 
-class OrganisationSerializer(CountryFieldMixin, serializers.ModelSerializer):
-    """An organisation. `status`, `in_directory` and `role` are shown to its members only."""
-
-    # Expects ``roles`` in the context: the caller's role by organisation id. Also
-    # parses registrations and changes: ``in_directory`` is writable, the other
-    # member-only fields are not.
+class OrganisationPublicSerializer(CountryFieldMixin, serializers.ModelSerializer):
+    """An organisation listed in the public directory, as anyone may read it: the fields the
+    directory shows, and nothing else."""
 
     url = serializers.SerializerMethodField(help_text="This organisation's API resource.")
+    stakeholder_group = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        help_text="Slug of the stakeholder group (see /api/v1/stakeholder-groups/).",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = PUBLIC_API_FIELDS
+        read_only_fields = PUBLIC_API_FIELDS
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj: Organisation) -> str:
+        path = reverse(f"{API_NAMESPACE}:organisation-detail", kwargs={"slug": obj.slug})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class OrganisationSerializer(OrganisationPublicSerializer):
+    """An organisation as its members see it: the public fields, and `description`, `status`,
+    `in_directory` and `role`, which are shown to its members only."""
+
+    # Expects ``roles`` in the context: the caller's role by organisation id. A row of an
+    # organisation the caller is not a member of shows the public fields only. Also parses
+    # registrations and changes: ``description`` and ``in_directory`` are writable, ``status``
+    # and ``role`` are not.
+
     stakeholder_group = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=StakeholderGroup.objects.all(),
@@ -45,29 +73,12 @@ class OrganisationSerializer(CountryFieldMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = [
-            "slug",
-            "name",
-            "stakeholder_group",
-            "country",
-            "region",
-            "level",
-            "website",
-            "description",
-            "url",
-            *MEMBER_ONLY_FIELDS,
-        ]
+        fields = [*PUBLIC_API_FIELDS, *MEMBER_ONLY_FIELDS]
         read_only_fields = ["slug", "region", "status"]
         extra_kwargs = {"in_directory": {"required": False}}
 
     def _role(self, organisation: Organisation) -> str | None:
         return self.context.get("roles", {}).get(organisation.pk)
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, obj: Organisation) -> str:
-        path = reverse(f"{API_NAMESPACE}:organisation-detail", kwargs={"slug": obj.slug})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
 
     @extend_schema_field(serializers.ChoiceField(choices=Role.choices))
     def get_role(self, obj: Organisation) -> str | None:
@@ -76,8 +87,7 @@ class OrganisationSerializer(CountryFieldMixin, serializers.ModelSerializer):
     def to_representation(self, instance: Organisation) -> dict[str, Any]:
         data = super().to_representation(instance)
         if self._role(instance) is None:
-            for name in MEMBER_ONLY_FIELDS:
-                data.pop(name, None)
+            return {name: data[name] for name in PUBLIC_API_FIELDS}
         return data
 
 
@@ -91,6 +101,12 @@ class OrganisationSerializerExtension(OpenApiSerializerExtension):
         if direction == "response":
             schema["required"] = [f for f in schema["required"] if f not in MEMBER_ONLY_FIELDS]
         return schema
+
+
+class NotFoundSerializer(serializers.Serializer):
+    """The body of a 404: the same for a missing record and for one the caller may not see."""
+
+    detail = serializers.CharField(help_text='"Not found."')
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -15,7 +15,12 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticatedOrReadOnly
@@ -59,8 +64,13 @@ def roles_of(user: Any) -> dict[int, str]:
 
 ORGANISATION_TAGS = ["organisations"]
 MEMBER_ONLY_NOTE = (
-    " `status`, `in_directory` and `role` (your role) appear only for organisations you are "
-    "a member of."
+    " `description`, `status`, `in_directory` and `role` (your role) appear only for "
+    "organisations you are a member of; anyone else sees the fields of the public directory."
+)
+NOT_FOUND_DESCRIPTION = (
+    "No such organisation, or one you are not a member of that is not listed in the public "
+    "directory (not yet verified, rejected, or not listed at its request). The answer is the "
+    "same in every case, signed in or not, so that it does not tell which organisations exist."
 )
 
 
@@ -108,15 +118,38 @@ class OrganisationListView(generics.ListCreateAPIView):
     get=extend_schema(
         summary="Retrieve an organisation",
         description=(
-            "Members see their organisation whatever its status. Anyone, signed in or not, "
-            "may read an organisation listed in the public directory; any other organisation "
-            "answers 404 to non-members." + MEMBER_ONLY_NOTE
+            "Members read their organisation whatever its status, with every field "
+            "(`Organisation`). Anyone else, signed in or not, may read an organisation listed "
+            "in the public directory (verified, and listed at its request), with the fields the "
+            "directory shows and nothing else (`OrganisationPublic`). Any other organisation "
+            "answers 404 to non-members, exactly as a slug that does not exist."
         ),
+        responses={
+            200: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="OrganisationRecord",
+                    serializers=[
+                        serializers.OrganisationSerializer,
+                        serializers.OrganisationPublicSerializer,
+                    ],
+                    resource_type_field_name=None,
+                ),
+                description=(
+                    "`Organisation` for its members; `OrganisationPublic` (the public "
+                    "directory's fields) for anyone else."
+                ),
+            ),
+            404: OpenApiResponse(serializers.NotFoundSerializer, description=NOT_FOUND_DESCRIPTION),
+        },
     ),
     patch=extend_schema(
         summary="Change an organisation's details",
         description="Needs `org:edit` (admins). Only the fields sent change; the change is "
-        "recorded in the organisation's audit log.",
+        "recorded in the organisation's audit log. Non-members get 404, as for a read.",
+        responses={
+            200: serializers.OrganisationSerializer,
+            404: OpenApiResponse(serializers.NotFoundSerializer, description=NOT_FOUND_DESCRIPTION),
+        },
     ),
 )
 class OrganisationDetailView(OrganisationScopedMixin, generics.RetrieveUpdateAPIView):
@@ -127,19 +160,29 @@ class OrganisationDetailView(OrganisationScopedMixin, generics.RetrieveUpdateAPI
     http_method_names = ["get", "patch", "head", "options"]
     serializer_class = serializers.OrganisationSerializer
     queryset = Organisation.objects.none()  # Only for the schema: see ``get_object``.
+    membership: Membership | None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         try:
             super().initial(request, *args, **kwargs)
         except NotFound:
-            # Not a member: an organisation in the public directory is readable by anyone.
-            public = Organisation.objects.listed().filter(slug=kwargs["slug"]).first()
-            if request.method not in SAFE_METHODS or public is None:
+            # Not a member: an organisation listed in the public directory is readable by
+            # anyone. Anything else raises the very same NotFound as a missing slug.
+            if request.method not in SAFE_METHODS:
                 raise
-            self.organisation, self.membership = public, None
+            listed = Organisation.objects.listed().for_listing().filter(slug=kwargs["slug"])
+            organisation = listed.first()
+            if organisation is None:
+                raise
+            self.organisation, self.membership = organisation, None
 
     def get_object(self) -> Organisation:
         return self.organisation
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        if getattr(self, "membership", None) is None and self.request.method in SAFE_METHODS:
+            return serializers.OrganisationPublicSerializer
+        return serializers.OrganisationSerializer
 
     def get_serializer_context(self) -> dict[str, Any]:
         membership = getattr(self, "membership", None)
