@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.template.defaultfilters import filesizeformat
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from apps.adoption.models import (
 from apps.adoption.services import EntryInput, progress_entry_create
 from apps.roadmap.models import BarrierCategory, Edition
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
+from tests.adoption.office_files import CLEAN_FILES, CLEAN_IDS, HOSTILE_FILES, HOSTILE_IDS
 from tests.roadmap.factories import BarrierCategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -605,3 +607,218 @@ def test_correcting_answers_only_post(
     api_as: object, contributor: User, adoption: Adoption
 ) -> None:
     assert api_as(contributor).get(_correct_url(adoption.entries.get())).status_code == 405
+
+
+# --- Limits on evidence files (issue 12) ------------------------------------------------------
+
+
+def _stored(storage: Path) -> tuple[int, int, int, int, int]:
+    """Entries, evidence rows, metric values, barriers and files on disk."""
+    return (
+        ProgressEntry.objects.count(),
+        Evidence.objects.count(),
+        MetricValue.objects.count(),
+        BarrierReport.objects.count(),
+        len([p for p in storage.rglob("*") if p.is_file()]),
+    )
+
+
+def _post_files(
+    client: object, adoption: Adoption, uploads: list[SimpleUploadedFile], **fields: str
+) -> object:
+    body = {
+        "narrative": "With evidence.",
+        "status": "implemented",
+        "links": ["https://example.org/ok"],
+        "metrics": json.dumps([{"metric": "pe-activities", "value": "1"}]),
+        "barriers": json.dumps([{"category": "resources"}]),
+        "files": uploads,
+        **fields,
+    }
+    return client.post(_progress_url(adoption), body, format="multipart")
+
+
+def _pdfs(count: int) -> list[SimpleUploadedFile]:
+    return [SimpleUploadedFile(f"report-{n}.pdf", PDF) for n in range(count)]
+
+
+def test_thirty_files_are_refused_and_nothing_is_stored(
+    api_as: object,
+    contributor: User,
+    adoption: Adoption,
+    barrier: BarrierCategory,
+    evidence_storage: Path,
+) -> None:
+    before = _stored(evidence_storage)
+
+    response = _post_files(api_as(contributor), adoption, _pdfs(30))
+
+    assert response.status_code == 400
+    assert response.json() == {"files": ["At most 10 files per entry."]}
+    assert _stored(evidence_storage) == before
+    _nothing_stored(adoption, evidence_storage)
+
+
+def test_exactly_the_limit_of_files_is_accepted(
+    api_as: object,
+    contributor: User,
+    adoption: Adoption,
+    barrier: BarrierCategory,
+    evidence_storage: Path,
+    settings: object,
+) -> None:
+    assert settings.EVIDENCE_MAX_FILES_PER_ENTRY == 10
+
+    response = _post_files(api_as(contributor), adoption, _pdfs(10))
+
+    assert response.status_code == 201, response.content
+    assert len(response.json()["files"]) == 10
+    assert len([p for p in evidence_storage.rglob("*") if p.is_file()]) == 10
+    assert Evidence.objects.exclude(file="").count() == 10
+
+
+def test_the_file_limit_follows_the_setting(
+    api_as: object,
+    contributor: User,
+    adoption: Adoption,
+    barrier: BarrierCategory,
+    evidence_storage: Path,
+    settings: object,
+) -> None:
+    settings.EVIDENCE_MAX_FILES_PER_ENTRY = 2
+
+    response = _post_files(api_as(contributor), adoption, _pdfs(3))
+
+    assert response.status_code == 400
+    assert response.json() == {"files": ["At most 2 files per entry."]}
+    _nothing_stored(adoption, evidence_storage)
+
+
+def test_files_over_the_total_size_of_an_entry_are_refused(
+    api_as: object,
+    contributor: User,
+    adoption: Adoption,
+    barrier: BarrierCategory,
+    evidence_storage: Path,
+    settings: object,
+) -> None:
+    settings.EVIDENCE_MAX_BYTES_PER_ENTRY = 2 * len(PDF)
+
+    response = _post_files(api_as(contributor), adoption, _pdfs(3))
+
+    assert response.status_code == 400
+    (message,) = response.json()["files"]
+    assert message == (
+        f"These files come to {filesizeformat(3 * len(PDF))}; an entry takes at most "
+        f"{filesizeformat(2 * len(PDF))} in all."
+    )
+    _nothing_stored(adoption, evidence_storage)
+
+
+def test_files_past_the_organisations_quota_are_refused_with_its_usage(
+    api_as: object,
+    contributor: User,
+    adoption: Adoption,
+    barrier: BarrierCategory,
+    evidence_storage: Path,
+    settings: object,
+) -> None:
+    _log(adoption, contributor, files=_pdfs(2))
+    elsewhere = AdoptionFactory(action=adoption.action)  # another organisation's files
+    _log(elsewhere, contributor, files=_pdfs(5))
+    settings.EVIDENCE_QUOTA_BYTES_PER_ORGANISATION = 3 * len(PDF)
+    before = _stored(evidence_storage)
+
+    response = _post_files(api_as(contributor), adoption, _pdfs(2))
+
+    assert response.status_code == 400
+    assert response.json()["files"] == [
+        f"Your organisation's evidence storage is full: {filesizeformat(2 * len(PDF))} of "
+        f"{filesizeformat(3 * len(PDF))} used, and these files need "
+        f"{filesizeformat(2 * len(PDF))}."
+    ]
+    assert _stored(evidence_storage) == before
+    # One file still fits: the other organisation's files do not count.
+    assert _post_files(api_as(contributor), adoption, _pdfs(1)).status_code == 201
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), HOSTILE_FILES, ids=HOSTILE_IDS)
+def test_hostile_files_are_refused_with_their_reason(
+    api_as: object,
+    contributor: User,
+    adoption: Adoption,
+    barrier: BarrierCategory,
+    evidence_storage: Path,
+    name: str,
+    content: bytes,
+    reason: str,
+) -> None:
+    uploads = [SimpleUploadedFile("fine.pdf", PDF), SimpleUploadedFile(name, content)]
+
+    response = _post_files(api_as(contributor), adoption, uploads)
+
+    assert response.status_code == 400
+    (message,) = response.json()["files"]
+    assert message.startswith(f"{name} is refused: ")
+    assert reason in message
+    _nothing_stored(adoption, evidence_storage)
+
+
+@pytest.mark.parametrize(("name", "content", "kind"), CLEAN_FILES, ids=CLEAN_IDS)
+def test_clean_office_files_and_pdfs_are_still_accepted(
+    api_as: object,
+    contributor: User,
+    adoption: Adoption,
+    barrier: BarrierCategory,
+    evidence_storage: Path,
+    name: str,
+    content: bytes,
+    kind: str,
+) -> None:
+    response = _post_files(api_as(contributor), adoption, [SimpleUploadedFile(name, content)])
+
+    assert response.status_code == 201, response.content
+    assert response.json()["files"][0]["content_type"] == kind
+    assert Evidence.objects.get(url="").file.read() == content
+
+
+def _too_many_files(settings: object) -> dict[str, object]:
+    count = settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1
+    return {"narrative": "x", "files": [SimpleUploadedFile(f"{n}.pdf", PDF) for n in range(count)]}
+
+
+@pytest.mark.parametrize("endpoint", ["progress", "correct", "adopt"])
+def test_more_files_than_django_reads_answer_json_400_on_any_endpoint(
+    api_as: object,
+    owner: User,
+    adoption: Adoption,
+    evidence_storage: Path,
+    settings: object,
+    endpoint: str,
+) -> None:
+    url = {
+        "progress": _progress_url(adoption),
+        "correct": _correct_url(adoption.entries.get()),
+        "adopt": ADOPTIONS_URL,
+    }[endpoint]
+
+    response = api_as(owner).post(url, _too_many_files(settings), format="multipart")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Too many files in one request: at most 100."}
+    _nothing_stored(adoption, evidence_storage)
+
+
+def test_a_request_too_large_to_read_answers_json_400(
+    api_as: object, contributor: User, adoption: Adoption, evidence_storage: Path, settings: object
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = api_as(contributor).post(
+        _progress_url(adoption), {"narrative": "x" * 2000}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The request is too large to be read."}
+    _nothing_stored(adoption, evidence_storage)
