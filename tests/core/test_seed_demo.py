@@ -40,6 +40,8 @@ def test_the_demo(settings, client) -> None:
     # Peers make groups large enough for benchmarks to publish figures.
     assert Organisation.objects.verified().count() >= 30
     assert BenchmarkSnapshot.objects.count() >= 4
+    # Every demo snapshot passed its audit (apps/benchmarking/services.py): published.
+    assert not BenchmarkSnapshot.objects.held().exists()
     assert BenchmarkCell.objects.filter(suppressed=False, breakdown="region").exists()
 
     response = client.post(
