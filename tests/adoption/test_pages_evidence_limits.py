@@ -11,8 +11,10 @@ import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.template.defaultfilters import filesizeformat
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -195,6 +197,18 @@ def test_admins_see_the_evidence_storage_used(client_as, org, owner, adoption, s
     percent = round(100 * 2 * len(PDF) / 1000)
     assert f"{used} of {quota} used ({percent}&nbsp;%)." in html
     assert f'<meter class="w-100" min="0" max="1000" value="{2 * len(PDF)}"' in html
+
+
+def test_the_panel_costs_the_admins_one_query(client_as, org, owner, pe_lead, adoption) -> None:
+    _log(adoption, _pdfs(2))
+
+    def queries(user) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client_as(user).get(_list_url(org)).status_code == 200
+        return len(captured)
+
+    queries(owner), queries(pe_lead)  # warm: sessions, caches
+    assert queries(owner) == queries(pe_lead) + 1
 
 
 @pytest.mark.parametrize("persona", ["pe_lead", "contributor", "viewer"])
