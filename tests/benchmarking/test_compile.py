@@ -111,28 +111,25 @@ def _every_cell(snapshot: BenchmarkSnapshot) -> list[tuple]:
     )
 
 
-def test_compiling_twice_gives_one_identical_snapshot(population, period) -> None:
+def test_compiling_twice_gives_one_identical_snapshot(bench_population) -> None:
     """A period is compiled once; compiled again from scratch (its snapshot deleted), it
     gives the same cells, whatever happened after its end: a new adoption, a later entry,
     and an organisation verified after the period's end (it counts from its verification
     on: organisations count by their verification state at the period's end)."""
+    period, orgs = bench_population["period"], bench_population["orgs"]
+    action = bench_population["edition"].actions.get(code="A1.1.1")
     first = compile_snapshot(period=period)
     cells = _every_cell(first)
     assert any(not suppressed for *_key, suppressed, _reason in cells)
-    admin = UserFactory(is_staff=True)
-    late = OrganisationFactory(
-        country="BE", stakeholder_group=population["belgium"][0].stakeholder_group
-    )
-    organisation_verify(organisation=late, by=admin)  # verified now, after 2026-Q2
+    late = OrganisationFactory(country="BE", stakeholder_group=orgs[0].stakeholder_group)
+    organisation_verify(organisation=late, by=UserFactory(is_staff=True))  # after 2026-Q2
     ProgressEntryFactory(
-        adoption=AdoptionFactory(organisation=late, action=population["action"]),
+        adoption=AdoptionFactory(organisation=late, action=action),
         entry_date=IN_Q2,
         status_to="in_progress",
     )
     ProgressEntryFactory(
-        adoption=AdoptionFactory(
-            organisation=population["belgium"][5], action=population["action"]
-        ),
+        adoption=AdoptionFactory(organisation=orgs[11], action=action),
         entry_date=AFTER_Q2,
         status_to="in_progress",
     )
