@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from collections.abc import Sequence
 
 import magic
@@ -31,6 +32,7 @@ ALLOWED_TYPES = {
     "image/jpeg": "jpg",
 }
 ALLOWED_LABEL = "PDF, DOCX, XLSX, PNG, JPEG"
+EXTENSION_ALIASES = {"jpg": ("jpeg",)}
 
 
 def safe_file_name(name: str) -> str:
@@ -86,10 +88,25 @@ def _inspect(upload: UploadedFile, head: bytes) -> str | None:
         )
     if head.startswith(ZIP_MAGIC):
         return inspect_office_package(upload)
+    if zipfile.is_zipfile(upload):  # reads the archive's directory at the end of the file
+        upload.seek(0)
+        raise Refused(_("it is also a ZIP archive, such as an Office file in disguise"))
+    upload.seek(0)
     kind = magic.from_buffer(head, mime=True)
     if kind == "application/pdf":
         inspect_pdf(upload)
     return kind
+
+
+def stored_name(name: str, kind: str) -> str:
+    """The name a file is kept and downloaded under: the person's, with the extension of
+    what it really is, so that a download opens in the program its content is for."""
+    name = safe_file_name(name)
+    extension = ALLOWED_TYPES[kind]
+    stem, dot, suffix = name.rpartition(".")
+    if dot and suffix.lower() in (extension, *EXTENSION_ALIASES.get(extension, ())):
+        return name
+    return f"{stem if dot else name}.{extension}"
 
 
 def check_entry_files(uploads: Sequence[UploadedFile]) -> None:

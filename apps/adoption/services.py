@@ -26,7 +26,7 @@ from .evidence import (
     check_entry_files,
     check_quota,
     check_upload,
-    safe_file_name,
+    stored_name,
 )
 from .models import (
     Adoption,
@@ -268,7 +268,7 @@ def progress_entry_create(
     for link in data.links:
         Evidence.objects.create(entry=entry, url=link, title=link[:200])
     for upload, kind in zip(data.files, kinds, strict=True):
-        name = safe_file_name(upload.name)
+        name = stored_name(upload.name, kind)
         stored = Evidence(
             entry=entry, original_name=name, content_type=kind, size=upload.size, title=name
         )

@@ -18,9 +18,9 @@ from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
 from apps.adoption import evidence_content
-from apps.adoption.evidence import check_upload
+from apps.adoption.evidence import check_upload, stored_name
 from tests.adoption import office_files as files
-from tests.adoption.conftest import PDF
+from tests.adoption.conftest import PDF, PNG
 
 
 def _refusal(name: str, content: bytes) -> str:
@@ -226,3 +226,28 @@ def test_an_object_stream_bigger_than_the_cap_is_refused(monkeypatch) -> None:
     content = files.pdf(files.object_stream(b"9 0 << /Length 0 >>" + b" " * 50_000))
 
     assert "cannot be checked" in _refusal("bomb.pdf", content)
+
+
+@pytest.mark.parametrize(
+    "head", [PNG, files.CLEAN_PDF], ids=["png-with-an-archive", "pdf-with-an-archive"]
+)
+def test_a_file_that_is_also_an_archive_is_refused(head: bytes) -> None:
+    """A picture or PDF with an Office package appended opens as either, by its name."""
+    message = _refusal("photo.png", head + files.macro_workbook())
+
+    assert "is also a ZIP archive" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "stored"),
+    [
+        ("Board minutes.pdf", "application/pdf", "Board minutes.pdf"),
+        ("photo.JPEG", "image/jpeg", "photo.JPEG"),
+        ("figures.docx", "image/png", "figures.png"),
+        ("../../scan", "application/pdf", "scan.pdf"),
+    ],
+)
+def test_a_file_keeps_its_name_with_the_extension_of_what_it_is(
+    name: str, kind: str, stored: str
+) -> None:
+    assert stored_name(name, kind) == stored
