@@ -60,10 +60,11 @@ def user_delete(*, user: User) -> None:
 
 
 def _audit_forget(user: User, *, membership_ids: list[str]) -> None:
-    """Stop the audit log naming ``user``: events they made lose their label, and the labels
-    of events about them (their account, their memberships, anything showing their address)
-    say "a former member" instead of their address or name."""
-    AuditEvent.objects.filter(actor=user).update(actor_label="")
+    """Stop the audit log naming ``user``: events they made lose their label and the client
+    address they came from, and the labels of events about them (their account, their
+    memberships, anything showing their address) say "a former member" instead of their
+    address or name."""
+    AuditEvent.objects.filter(actor=user).update(actor_label="", ip_address=None)
     former = Value(str(FORMER_MEMBER))
     label = Replace("object_label", Value(user.email), former)
     if user.full_name:

@@ -161,6 +161,24 @@ def test_deleting_an_account_is_recorded_without_naming_the_person(person, other
     assert list(Membership.objects.values_list("user__email", flat=True)) == ["grace@example.org"]
 
 
+def test_deleting_an_account_forgets_the_addresses_its_changes_came_from(person) -> None:
+    membership = membership_for(person, organisation="Viewers Club", role=Role.VIEWER)
+    AuditEvent.objects.create(
+        actor=person,
+        actor_label=person.email,
+        verb="membership.created",
+        organisation=membership.organisation,
+        object_type="organisations.Membership",
+        object_id=str(membership.pk),
+        object_label="Viewers Club",
+        ip_address="203.0.113.7",
+    )
+
+    user_delete(user=person)
+
+    assert not AuditEvent.objects.filter(ip_address="203.0.113.7").exists()
+
+
 def test_it_refuses_put(client, person) -> None:
     client.force_login(person)
 
