@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.template.defaultfilters import filesizeformat
@@ -23,6 +24,7 @@ from apps.adoption.models import (
     ProgressEntry,
 )
 from apps.adoption.services import EntryInput, progress_entry_create
+from apps.core.views import bad_request
 from apps.roadmap.models import BarrierCategory, Edition
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
 from tests.adoption.office_files import CLEAN_FILES, CLEAN_IDS, HOSTILE_FILES, HOSTILE_IDS
@@ -822,3 +824,22 @@ def test_a_request_too_large_to_read_answers_json_400(
     assert response.status_code == 400
     assert response.json() == {"detail": "The request is too large to be read."}
     _nothing_stored(adoption, evidence_storage)
+
+
+@pytest.mark.parametrize(
+    ("exception", "detail"),
+    [
+        (TooManyFilesSent(), "Too many files in one request: at most 100."),
+        (RequestDataTooBig(), "The request is too large to be read."),
+    ],
+    ids=["too-many-files", "too-big"],
+)
+def test_a_request_refused_before_the_api_view_is_json_too(
+    rf: object, exception: Exception, detail: str
+) -> None:
+    """Should anything read the form before DRF does (a middleware), Django's 400 handler
+    answers the API in JSON as well."""
+    response = bad_request(rf.post(ADOPTIONS_URL), exception)
+
+    assert response.status_code == 400
+    assert json.loads(response.content) == {"detail": detail}
