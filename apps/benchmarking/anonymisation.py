@@ -1,40 +1,67 @@
-"""The anonymisation rules, in one place.
+"""The anonymisation rules, in one place (the solver is in :mod:`.protection`).
+
+A *count* is a whole number of organisations: a bundle's population, how many adopt a
+subject, how many of them implement it (implemented or embedded), how many report a
+barrier or a metric, how many have rated a maturity goal. Its *group* is its bundle's
+population: every organisation of one breakdown value (everyone, a stakeholder group, a
+region, a country or a level). Counts add up: the stakeholder groups, the regions and the
+levels each add up to everyone, and the countries of a region add up to the region.
 
 1. **Small groups.** No figure is published from fewer than *k* organisations
-   (``BENCHMARK_MIN_GROUP``, default 5): such a cell is suppressed with the reason
-   ``small_group``.
-2. **Complementary suppression.** Additive figures (counts and totals) add up:
-   the stakeholder groups, the regions and the levels each add up to everyone,
-   and the countries of a region add up to the region. A suppressed figure must
-   not be recoverable by subtraction from those sums, so more cells are
-   suppressed (reason ``complementary``) until no suppressed cell is determined
-   by the published ones. Determinacy is checked exactly, with linear algebra,
-   not by a rule of thumb: cell *i* is determined iff the unit vector *eᵢ* lies
-   in the row space of the equations restricted to the suppressed cells.
-3. **Bundles.** All figures of one subject for one breakdown value (the count
-   adopting, each status count, the share, the median) stand or fall together,
-   so that no figure can be worked out from its neighbours (a status count from
-   the others and their total, a count from a share and a population).
-4. Non-additive figures (shares, medians, quartiles) also need their own *n*
-   (for example the number of adopters behind a median) of at least *k*.
+   (``BENCHMARK_MIN_GROUP``, default 5): a bundle whose population is smaller, a metric
+   reported by fewer, a median of fewer adopters is withheld, reason ``small_group``.
+2. **Attribute disclosure.** A member who knows its own answer must not learn another's:
+   a count of 0, 1, N-1 or N in a group of N is withheld (reason ``attribute``), and
+   quartiles and medians are published only from at least ``BENCHMARK_MIN_GROUP_QUANTILES``
+   organisations (default 2k = 10: below that, three quartiles are nearly three
+   organisations' own values). Withholding rather than rounding or bands: a rounded count
+   still says "all of them" when it rounds to the group, and bands would change every
+   figure the pages, charts and exports read; a withheld figure is simply absent.
+3. **``n`` is a figure too.** A figure is withheld with the figure its value or its ``n``
+   gives away: a share or a coverage quartile with its bundle's population, a share of
+   adopters or their median with ``adopting``, a metric's total and median with
+   ``reporting``, maturity quartiles with ``rated``. A withheld population withholds its
+   bundle in every family. A withheld cell never shows its ``n``.
+4. **Protection intervals** (reason ``complementary``). For every withheld count a reader
+   can bound the true value by linear programming from everything published: the sums,
+   ``0 <= count <= population``, whole numbers, a listed group has at least one
+   organisation, what a withheld cell's reason says, and every count published in earlier
+   snapshots that has not changed (rule 5). The interval it can infer, rounded inward to
+   whole numbers, must be at least ``min(p, N)`` wide, and so must the interval of the
+   complement N - count ("all of them adopt" is as telling as "none"); so must a withheld
+   population's. ``p`` is ``BENCHMARK_PROTECTION_LEVEL``, default 3: a reader can then never
+   tell a withheld count more closely than "one of at least three (or four) values", so
+   a small count is never pinned to 0, 1 or the whole group, the same width the
+   attribute rule keeps a published count away from those ends (2 <= x <= N - 2). While
+   an interval is too narrow, a published peer in the sums it appears in is withheld
+   too, the one with the smallest population first, the overall total only as a last
+   resort; the population first (its withheld bundles are withheld in every family),
+   then each subject on its own.
+5. **Earlier periods.** Earlier snapshots are public and immutable: a count published
+   before with the same value as now is treated as known when protecting a new snapshot
+   (the strongest reader guesses "unchanged").
 
-No page, export or API response shows another organisation's own figures: the
-organisation's own position is computed separately, for its members only.
+Additive amounts (a metric's total) are withheld exactly where their count is, so they are
+no more determined by the sums than it is. No page, export or API response shows another
+organisation's own figures: the organisation's own position is computed separately, for
+its members only. :func:`apps.benchmarking.protection.audit_snapshot` checks a compiled
+snapshot against these rules from what is published only.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
 from django.utils.translation import gettext_noop
 
-from apps.organisations.regions import COUNTRY_REGION
+from . import protection
+from .protection import COUNTS, ORGANISATIONS, PARTICIPATION, POPULATION, Family, Key
 
 SMALL_GROUP = "small_group"
 COMPLEMENTARY = "complementary"
+ATTRIBUTE = "attribute"
 
 # Marked for translation; translated where they are shown.
 REASONS = {
@@ -42,6 +69,7 @@ REASONS = {
     COMPLEMENTARY: gettext_noop(
         "Withheld so that a small group cannot be worked out from the totals."
     ),
+    ATTRIBUTE: gettext_noop("Withheld so that no organisation can learn another's answer from it."),
 }
 
 
@@ -57,6 +85,8 @@ class Cell:
     additive: bool = True
     suppressed: bool = False
     reason: str = ""
+    # The value a withheld cell had: what the protection knows and the reader does not.
+    withheld_value: float | None = None
 
     @property
     def family(self) -> tuple[str, str]:
@@ -66,100 +96,158 @@ class Cell:
     def bundle(self) -> tuple[str, str]:
         return (self.breakdown, self.breakdown_value)
 
+    @property
+    def key(self) -> Key:
+        return (*self.family, *self.bundle, self.measure)
+
+    @property
+    def true_value(self) -> float | None:
+        return self.withheld_value if self.suppressed else self.value
+
     def suppress(self, reason: str) -> None:
         if not self.suppressed:
+            self.withheld_value = self.value
             self.suppressed, self.reason, self.value = True, reason, None
 
 
-def _equations(bundles: Iterable[tuple[str, str]]) -> list[tuple[tuple[str, str], list]]:
-    """(parent, children) for every sum that holds between the bundles of a family."""
-    present = set(bundles)
-    total = ("all", "")
-    equations = []
-    for breakdown in ("stakeholder_group", "region", "level"):
-        children = sorted(b for b in present if b[0] == breakdown)
-        if children:
-            equations.append((total, children))
-    countries_by_region: dict[str, list] = defaultdict(list)
-    for bundle in present:
-        if bundle[0] == "country":
-            region = COUNTRY_REGION.get(bundle[1].upper(), "outside")
-            countries_by_region[region].append(bundle)
-    for region, countries in countries_by_region.items():
-        equations.append((("region", region), sorted(countries)))
-    return equations
+class _Table:
+    """The cells indexed for the rules: by family, bundle and measure."""
+
+    def __init__(self, cells: list[Cell], earlier: Mapping[Key, float]) -> None:
+        self.cells = cells
+        self.earlier = earlier
+        self.families: dict[tuple[str, str], list[Cell]] = defaultdict(list)
+        self.by_key: dict[tuple, Cell] = {}
+        for cell in cells:
+            self.families[cell.family].append(cell)
+            self.by_key[(cell.family, cell.bundle, cell.measure)] = cell
+        self.population = {c.bundle: c for c in self.families.get((POPULATION, ""), [])}
+
+    def known(self, cell: Cell) -> bool:
+        """Whether the reader knows the cell's value: published now, or earlier unchanged."""
+        if not cell.suppressed:
+            return True
+        before = self.earlier.get(cell.key)
+        return before is not None and before == cell.true_value
+
+    def reader_value(self, cell: Cell) -> float | None:
+        return float(cell.true_value) if self.known(cell) else None
+
+    def withheld_basis(self, cell: Cell) -> Cell | None:
+        """A withheld count the cell would give away by its ``n`` or its value."""
+        for source in protection.bases(cell.measure):
+            if source == ORGANISATIONS:
+                found = self.population.get(cell.bundle)
+            else:
+                found = self.by_key.get((cell.family, cell.bundle, source))
+            if found is not None and found is not cell and found.suppressed:
+                return found
+        return None
+
+    def cascade(self, cells: list[Cell]) -> None:
+        """Rule 3: a cell goes with its bundle's population and with the count it reveals,
+        and gives the same reason (its own could tell more about the count: a metric's
+        total withheld for ``small_group`` says fewer than k report it)."""
+        for cell in cells:
+            group = self.population.get(cell.bundle)
+            if group is not None and group.suppressed and cell is not group:
+                source = group
+            else:
+                source = self.withheld_basis(cell)
+                if source is None:
+                    continue
+            cell.suppress(source.reason)
+            cell.reason = source.reason
+
+    def family(self, subject_type: str, subject_code: str) -> Family:
+        bundles = sorted(self.population)
+        population = {b: self.reader_value(c) for b, c in self.population.items()}
+        population_reasons = {b: c.reason for b, c in self.population.items() if c.suppressed}
+        values: dict[str, dict] = defaultdict(dict)
+        reasons: dict[str, dict] = defaultdict(dict)
+        if subject_type != POPULATION:
+            for cell in self.families[(subject_type, subject_code)]:
+                if cell.measure in COUNTS:
+                    values[cell.measure][cell.bundle] = self.reader_value(cell)
+                    if cell.suppressed:
+                        reasons[cell.measure][cell.bundle] = cell.reason
+        return Family(
+            subject_type,
+            subject_code,
+            bundles,
+            population,
+            dict(values),
+            population_reasons,
+            dict(reasons),
+        )
+
+    def withhold(self, family: tuple[str, str], chosen: list[tuple[str, tuple]]) -> None:
+        for measure, bundle in chosen:
+            self.by_key[(family, bundle, measure)].suppress(COMPLEMENTARY)
 
 
-def determined(
-    bundles: list[tuple[str, str]], suppressed: set[tuple[str, str]]
-) -> list[tuple[str, str]]:
-    """The suppressed bundles whose value the published ones determine."""
-    unknown = sorted(suppressed)
-    if not unknown:
-        return []
-    index = {b: i for i, b in enumerate(unknown)}
-    rows = []
-    for parent, children in _equations(bundles):
-        row = np.zeros(len(unknown))
-        for bundle, sign in [(parent, 1.0), *((c, -1.0) for c in children)]:
-            if bundle in index:
-                row[index[bundle]] += sign
-        if row.any():
-            rows.append(row)
-    if not rows:
-        return []
-    matrix = np.array(rows)
-    rank = np.linalg.matrix_rank(matrix)
-    found = []
-    for bundle, i in index.items():
-        unit = np.zeros(len(unknown))
-        unit[i] = 1.0
-        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
-            found.append(bundle)
-    return found
-
-
-def _protect_family(cells: list[Cell], k: int) -> None:
-    bundles: dict[tuple[str, str], list[Cell]] = defaultdict(list)
+def _primary(table: _Table, cells: list[Cell], *, k: int, k_quantiles: int, counts: bool) -> None:
+    """Rules 1 and 2, cell by cell: the counts (``counts``), or the other figures."""
     for cell in cells:
-        bundles[cell.bundle].append(cell)
-    size = {
-        b: max(c.n for c in members if c.additive) if any(c.additive for c in members) else 0
-        for b, members in bundles.items()
-    }
-    suppressed = {
-        b for b, members in bundles.items() if any(c.additive and c.n < k for c in members)
-    }
-    for bundle in suppressed:
-        for cell in bundles[bundle]:
+        if cell.suppressed or cell.subject_type == POPULATION or (cell.measure in COUNTS) != counts:
+            continue
+        if cell.measure in COUNTS:
+            group = table.population.get(cell.bundle)
+            size = group.value if group is not None and not group.suppressed else None
+            if cell.measure in PARTICIPATION or size is None:
+                continue
+            if not 2 <= cell.value <= size - 2:
+                cell.suppress(ATTRIBUTE)
+        elif cell.n < k:
             cell.suppress(SMALL_GROUP)
-    equations = _equations(bundles)
-    while exposed := determined(list(bundles), suppressed):
-        # Peers of any exposed cell: withholding one of them breaks the chain of sums.
-        candidates = {
-            b
-            for parent, children in equations
-            if any(e == parent or e in children for e in exposed)
-            for b in (parent, *children)
-            if b not in suppressed
-        }
-        if not candidates:  # pragma: no cover - a determined cell always has a published peer
-            raise AssertionError(f"Cannot protect {exposed}")
-        # Withhold the smallest published peer; the overall total only as a last resort.
-        choice = min(candidates, key=lambda b: (b == ("all", ""), size[b], b))
-        suppressed.add(choice)
-        for cell in bundles[choice]:
-            cell.suppress(COMPLEMENTARY)
+        elif protection.is_quantile(cell.measure) and cell.n < k_quantiles:
+            cell.suppress(ATTRIBUTE)
 
 
-def anonymise(cells: list[Cell], *, k: int) -> list[Cell]:
-    """Apply the rules above to ``cells`` (in place) and return them."""
-    families: dict[tuple[str, str], list[Cell]] = defaultdict(list)
-    for cell in cells:
-        families[cell.family].append(cell)
-    for family in families.values():
-        _protect_family(family, k)
-    for cell in cells:
-        if not cell.additive and cell.n < k:
-            cell.suppress(SMALL_GROUP)
-    return cells
+def anonymise(
+    cells: list[Cell],
+    *,
+    k: int,
+    p: int | None = None,
+    k_quantiles: int | None = None,
+    earlier: Mapping[Key, float] | None = None,
+) -> list[Cell]:
+    """Apply the rules above to ``cells`` (in place) and return them. ``earlier``: the
+    counts published in earlier snapshots (:func:`.protection.earlier_published`)."""
+    from django.conf import settings
+
+    p = settings.BENCHMARK_PROTECTION_LEVEL if p is None else p
+    k_quantiles = settings.BENCHMARK_MIN_GROUP_QUANTILES if k_quantiles is None else k_quantiles
+    table = _Table(cells, earlier or {})
+    for group in table.population.values():
+        if group.value < k:
+            group.suppress(SMALL_GROUP)
+    while True:
+        try:
+            _protect(table, k=k, p=p, k_quantiles=k_quantiles)
+        except protection.NeedsPopulation as needed:
+            # Rare: withhold these populations too, and protect everything again (what is
+            # withheld stays withheld, and each time one more population is, so this ends).
+            for bundle in needed.bundles:
+                table.population[bundle].suppress(COMPLEMENTARY)
+            continue
+        return cells
+
+
+def _protect(table: _Table, *, k: int, p: int, k_quantiles: int) -> None:
+    population = table.family(POPULATION, "")
+    chosen = protection.protect_family(population, k=k, p=p, earlier=table.earlier)
+    table.withhold((POPULATION, ""), chosen)
+    for name, members in table.families.items():
+        if name == (POPULATION, ""):
+            continue
+        table.cascade(members)
+        _primary(table, members, k=k, k_quantiles=k_quantiles, counts=True)
+        table.cascade(members)
+        _primary(table, members, k=k, k_quantiles=k_quantiles, counts=False)
+        if not any(c.measure in COUNTS for c in members):
+            continue
+        family = table.family(*name)
+        chosen = protection.protect_family(family, k=k, p=p, earlier=table.earlier)
+        table.withhold(name, chosen)
+        table.cascade(members)

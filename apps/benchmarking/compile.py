@@ -38,6 +38,7 @@ from apps.adoption.models import (
     ProgressEntry,
 )
 from apps.organisations.models import Organisation
+from apps.organisations.querysets import verified_before
 from apps.roadmap.models import (
     Action,
     BarrierCategory,
@@ -51,6 +52,7 @@ from apps.roadmap.models import (
 from .aggregates import as_decimal, percentile_cont
 from .anonymisation import Cell, anonymise
 from .models import BenchmarkCell, BenchmarkSnapshot, Breakdown, ReportingPeriod, Subject
+from .protection import earlier_published
 
 # The column of each breakdown in the temporary tables (every one of them names the
 # organisation's breakdown values so).
@@ -69,7 +71,10 @@ ADOPTION_SUBJECTS = {
     Subject.END_GOAL: "eg",
     Subject.DIMENSION: "dim",
 }
-STATUSES = [s.value for s in AdoptionStatus]
+# No count per status: with six status counts nearly every bundle has a 0, 1 or "all of
+# them" among them, and the attribute rule (anonymisation.py) withheld most of the table;
+# even one "implementing" count withheld a quarter of its cells, and no page, export or API
+# reader shows either (measurements in bench/README.md, "Protection").
 QUARTILES = (0.25, 0.5, 0.75)
 TEMP_TABLES = (
     "benchmark_orgs",
@@ -96,7 +101,9 @@ def adoptions_at_end(
     percent = entries.filter(percent_complete__isnull=False).values("percent_complete")[:1]
     adoptions = Adoption.objects.filter(action__edition=edition, action_removed=False)
     if verified_only:
-        adoptions = adoptions.filter(organisation__status=Organisation.Status.VERIFIED)
+        adoptions = adoptions.filter(
+            organisation__in=Organisation.objects.verified_on(period.ends_on)
+        )
     return adoptions.annotate(
         status_at=Subquery(status), percent_at=Coalesce(Subquery(percent), 0)
     ).filter(status_at__isnull=False)
@@ -159,8 +166,9 @@ class _Tables:
         self.execute(
             "INSERT INTO benchmark_orgs (id, grp, region, country, level) "
             f"SELECT o.id, g.slug, o.region, o.country, o.level FROM {_t(Organisation)} o "
-            f"JOIN {_t(StakeholderGroup)} g ON g.id = o.stakeholder_group_id WHERE o.status = %s",
-            [Organisation.Status.VERIFIED],
+            f"JOIN {_t(StakeholderGroup)} g ON g.id = o.stakeholder_group_id "
+            "WHERE o.status = %s AND (o.decided_at IS NULL OR o.decided_at < %s)",
+            [Organisation.Status.VERIFIED, verified_before(self.period.ends_on)],
         )
         self.analyse("benchmark_orgs")
         self._create_state()
@@ -203,22 +211,19 @@ class _Tables:
 
     def _create_per_org(self) -> None:
         """Per subject code and organisation: whether it adopts it (anything but
-        discontinued), and whether any of its adoptions there has each status. Organisations
-        count once per code whatever their number of adoptions under it."""
-        flags = ", ".join(f"status_{s} smallint" for s in STATUSES)
+        discontinued). Organisations count once per code whatever their number of adoptions
+        under it."""
         self.execute(
             "CREATE TEMPORARY TABLE benchmark_per_org (subject text, code text, "
-            "org bigint, grp text, region text, country text, "
-            f"level text, adopting smallint, {flags})"
+            "org bigint, grp text, region text, country text, level text, adopting smallint)"
         )
-        maxima = ", ".join("MAX(CASE WHEN status = %s THEN 1 ELSE 0 END)" for _s in STATUSES)
         self.execute(
             "INSERT INTO benchmark_per_org "
             "SELECT subject, code, org, grp, region, country, level, "
-            f"MAX(CASE WHEN status <> %s THEN 1 ELSE 0 END), {maxima} "
+            "MAX(CASE WHEN status <> %s THEN 1 ELSE 0 END) "
             f"FROM ({_unpivot(list(ADOPTION_SUBJECTS))}) u "
             "GROUP BY subject, code, org, grp, region, country, level",
-            [AdoptionStatus.DISCONTINUED, *STATUSES],
+            [AdoptionStatus.DISCONTINUED],
         )
 
     def _create_codes(self) -> None:
@@ -351,7 +356,7 @@ def _adoption_cells(tables: _Tables, edition: Edition, population) -> Iterator[C
         Subject.END_GOAL: list(edition.end_goals.values_list("code", flat=True)),
         Subject.DIMENSION: list(Dimension.objects.values_list("slug", flat=True)),
     }
-    measures = ["adopting", *(f"status_{s}" for s in STATUSES)]
+    measures = ["adopting"]
     counts = tables.grouped(
         "benchmark_per_org", ["subject", "code"], [f"SUM({m})" for m in measures]
     )
@@ -379,13 +384,6 @@ def _adoption_cells(tables: _Tables, edition: Edition, population) -> Iterator[C
                         additive=False,
                         value=round(100 * adopting / pop, 1) if pop else 0,
                     )
-                    for status in STATUSES:
-                        yield Cell(
-                            **base,
-                            measure=f"status_{status}",
-                            n=pop,
-                            value=int(row.get(f"status_{status}") or 0),
-                        )
                     _n, median = medians[breakdown].get((subject, code, value), (0, {}))
                     yield Cell(
                         **base,
@@ -438,9 +436,10 @@ def _coverage_cells(tables: _Tables, edition: Edition) -> Iterator[Cell]:
                     yield from _quartile_cells(base, "coverage", n, found)
 
 
-def _maturity_cells(tables: _Tables) -> Iterator[Cell]:
+def _maturity_cells(tables: _Tables, edition: Edition, population) -> Iterator[Cell]:
     """Quartiles of the levels of each organisation's latest assessment up to the period's
-    end, per end goal and per dimension."""
+    end, per end goal and per dimension, and how many organisations rated it (``rated``,
+    a count like any other: the quartiles' ``n``)."""
     assessment = _t(MaturityAssessment)
     tables.execute("CREATE TEMPORARY TABLE benchmark_latest (id bigint, org bigint)")
     tables.execute(
@@ -466,18 +465,24 @@ def _maturity_cells(tables: _Tables) -> Iterator[Cell]:
         )
     )
     quartiles = tables.percentiles(f"({source})", ["subject", "code"], "value", QUARTILES)
-    for subject in (Subject.MATURITY_GOAL, Subject.MATURITY_DIMENSION):
-        for breakdown in BREAKDOWNS:
-            for (s, code, value), (n, found) in sorted(quartiles[breakdown].items()):
-                if s != subject:
-                    continue
-                base = {
-                    "subject_type": subject,
-                    "subject_code": code,
-                    "breakdown": breakdown,
-                    "breakdown_value": value,
-                }
-                yield from _quartile_cells(base, "maturity", n, found)
+    subjects = {
+        Subject.MATURITY_GOAL: sorted(edition.end_goals.values_list("code", flat=True)),
+        Subject.MATURITY_DIMENSION: sorted(Dimension.objects.values_list("slug", flat=True)),
+    }
+    for subject, codes in subjects.items():
+        for code in codes:
+            for breakdown in BREAKDOWNS:
+                for value, pop in sorted(_bundles(population, breakdown)):
+                    base = {
+                        "subject_type": subject,
+                        "subject_code": code,
+                        "breakdown": breakdown,
+                        "breakdown_value": value,
+                    }
+                    n, found = quartiles[breakdown].get((subject, code, value), (0, None))
+                    yield Cell(**base, measure="rated", n=pop, value=int(n))
+                    if found is not None:
+                        yield from _quartile_cells(base, "maturity", n, found)
 
 
 def _metric_cells(tables: _Tables, population) -> Iterator[Cell]:
@@ -503,7 +508,7 @@ def _metric_cells(tables: _Tables, population) -> Iterator[Cell]:
     medians = tables.percentiles("benchmark_metric_totals", ["metric"], "total", (0.5,))
     for metric_id, slug in Metric.objects.values_list("pk", "slug"):
         for breakdown in BREAKDOWNS:
-            for value, _pop in _bundles(population, breakdown):
+            for value, pop in _bundles(population, breakdown):
                 total, reporting = sums[breakdown].get((metric_id, value), (None, 0))
                 base = {
                     "subject_type": Subject.METRIC,
@@ -511,7 +516,7 @@ def _metric_cells(tables: _Tables, population) -> Iterator[Cell]:
                     "breakdown": breakdown,
                     "breakdown_value": value,
                 }
-                yield Cell(**base, measure="reporting", n=reporting, value=reporting)
+                yield Cell(**base, measure="reporting", n=pop, value=reporting)
                 yield Cell(**base, measure="metric_total", n=reporting, value=float(total or 0))
                 _n, median = medians[breakdown].get((metric_id, value), (0, {}))
                 yield Cell(
@@ -566,8 +571,9 @@ def _population_cells(population) -> Iterator[Cell]:
 
 
 def build_cells(period: ReportingPeriod, edition: Edition, *, k: int) -> list[Cell]:
-    """Every cell of the period's snapshot, anonymised. Run it in a transaction (as
-    :func:`compile_snapshot` does): the temporary tables it reads are made in it."""
+    """Every cell of the period's snapshot, anonymised against the snapshots of earlier
+    periods. Run it in a transaction (as :func:`compile_snapshot` does): the temporary
+    tables it reads are made in it."""
     with connection.cursor() as cursor:
         tables = _Tables(cursor, period, edition)
         tables.create()
@@ -576,12 +582,12 @@ def build_cells(period: ReportingPeriod, edition: Edition, *, k: int) -> list[Ce
             *_population_cells(population),
             *_adoption_cells(tables, edition, population),
             *_coverage_cells(tables, edition),
-            *_maturity_cells(tables),
+            *_maturity_cells(tables, edition, population),
             *_metric_cells(tables, population),
             *_barrier_cells(tables, population),
         ]
         tables.drop()
-    return anonymise(cells, k=k)
+    return anonymise(cells, k=k, earlier=earlier_published(None, before=period.starts_on))
 
 
 def compile_snapshot(*, period: ReportingPeriod, k: int | None = None) -> BenchmarkSnapshot:

@@ -375,6 +375,14 @@ REMINDER_DUE_DAYS = env.int("REMINDER_DUE_DAYS", default=14)
 REMINDER_INTERVAL_DAYS = env.int("REMINDER_INTERVAL_DAYS", default=7)
 # Benchmarks: no published figure comes from fewer organisations than this.
 BENCHMARK_MIN_GROUP = env.int("BENCHMARK_MIN_GROUP", default=5)
+# The protection level p (apps/benchmarking/anonymisation.py): a reader can never narrow a
+# withheld count down to fewer than min(p, N) + 1 whole values. 3 keeps a small count from
+# being pinned to 0, 1 or the whole group, the same margin as the attribute rule.
+BENCHMARK_PROTECTION_LEVEL = env.int("BENCHMARK_PROTECTION_LEVEL", default=3)
+# Quartiles and medians are published only from this many organisations (default 2k).
+BENCHMARK_MIN_GROUP_QUANTILES = env.int(
+    "BENCHMARK_MIN_GROUP_QUANTILES", default=2 * BENCHMARK_MIN_GROUP
+)
 # Reporting periods last 1, 3 (quarters, the default), 6 or 12 months.
 BENCHMARK_PERIOD_MONTHS = env.int("BENCHMARK_PERIOD_MONTHS", default=3)
 # Finished exports can be downloaded for this many hours.

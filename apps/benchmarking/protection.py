@@ -1,0 +1,631 @@
+"""Protection intervals: what a reader can infer about a withheld count, by linear programming.
+
+The rules are stated in :mod:`apps.benchmarking.anonymisation`; this module holds the
+solver. For one *family* (a subject type and code, or the population) it sets up the
+reader's linear programme: one variable per withheld count of the family and per withheld
+population, and every relation a reader knows (the sums between breakdowns, ``0 <= count <=
+population``, a listed population is at least 1, what a withheld cell's reason says about
+its group, ``implementing <= adopting`` in a bundle, and every published value of this and
+earlier snapshots taken as known). It then asks HiGHS for the smallest and largest value
+of each withheld figure (and of its complement, population minus count), rounds the bounds
+inward to whole numbers, and reports every interval narrower than ``min(p, population)``.
+
+The same function serves :func:`protect` (which withholds more cells until no interval is
+too narrow) and :func:`audit_cells` (which recomputes every interval from what is published
+only, and checks the other rules). The programme is built once per family and re-solved
+with a new objective for each bound; HiGHS keeps its basis between solves (a tenth of a
+millisecond each, against milliseconds for ``scipy.optimize.linprog`` per call).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import highspy
+import numpy as np
+
+from apps.organisations.regions import COUNTRY_REGION
+
+if TYPE_CHECKING:
+    from .anonymisation import Cell
+    from .models import BenchmarkSnapshot
+
+Bundle = tuple[str, str]
+Key = tuple[str, str, str, str, str]  # subject type, code, breakdown, breakdown value, measure
+
+POPULATION = "population"
+ORGANISATIONS = "organisations"
+TOTAL: Bundle = ("all", "")
+# The additive counts: whole numbers between 0 and the bundle's population.
+COUNTS = frozenset({ORGANISATIONS, "adopting", "implementing", "reporting", "rated"})
+# A count of the same bundle that can never exceed another one: (smaller, larger).
+AT_MOST = (("implementing", "adopting"),)
+# Counts of participation rather than answers (how many organisations have rated a maturity
+# goal, like how many there are): no attribute rule, every other rule.
+PARTICIPATION = frozenset({ORGANISATIONS, "rated"})
+QUANTILE_SUFFIXES = ("_q1", "_median", "_q3", "median_percent")
+# The count a figure's ``n`` is (every other figure's ``n`` is its bundle's population).
+N_BASIS = {
+    "median_percent": "adopting",
+    "metric_total": "reporting",
+    "metric_median": "reporting",
+    "maturity_q1": "rated",
+    "maturity_median": "rated",
+    "maturity_q3": "rated",
+}
+# The count a figure's value gives away with the population (share = 100 * count / N).
+VALUE_BASIS = {"share_adopting": "adopting", "share_reporting": "reporting"}
+
+TOO_NARROW, ATTRIBUTE_FINDING, SMALL_GROUP_FINDING, N_LEAK = (
+    "too_narrow",
+    "attribute",
+    "small_group",
+    "n_leak",
+)
+logger = logging.getLogger(__name__)
+_EPS = 1e-6
+_BIG = 1e9
+
+
+def is_quantile(measure: str) -> bool:
+    return measure.endswith(QUANTILE_SUFFIXES)
+
+
+def n_basis(measure: str) -> str:
+    """The count a figure's ``n`` shows: the bundle's population (``organisations``), or
+    ``adopting`` for a median of adopters, ``reporting`` for a metric's total…"""
+    return N_BASIS.get(measure, ORGANISATIONS)
+
+
+def bases(measure: str) -> tuple[str, ...]:
+    """Every count a figure gives away, by its ``n`` or its value."""
+    found = [n_basis(measure)]
+    if measure in VALUE_BASIS:
+        found.append(VALUE_BASIS[measure])
+    return tuple(found)
+
+
+def equations(bundles: Iterable[Bundle]) -> list[tuple[Bundle, list[Bundle]]]:
+    """(parent, children) for every sum that holds between the bundles of a family: everyone
+    is the sum of the stakeholder groups, of the regions and of the levels; a region is the
+    sum of its countries."""
+    present = set(bundles)
+    found = []
+    for breakdown in ("stakeholder_group", "region", "level"):
+        children = sorted(b for b in present if b[0] == breakdown)
+        if children:
+            found.append((TOTAL, children))
+    countries_by_region: dict[str, list[Bundle]] = defaultdict(list)
+    for bundle in present:
+        if bundle[0] == "country":
+            region = COUNTRY_REGION.get(bundle[1].upper(), "outside")
+            countries_by_region[region].append(bundle)
+    for region, countries in sorted(countries_by_region.items()):
+        found.append((("region", region), sorted(countries)))
+    return found
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One breach of the rules: the cell, what is wrong, the interval a reader infers."""
+
+    key: Key
+    kind: str
+    interval: tuple[int, int] | None
+    detail: str
+
+    def __str__(self) -> str:
+        subject, code, breakdown, value, measure = self.key
+        where = f"{breakdown}={value}" if value else breakdown
+        return f"{self.kind}: {subject}:{code} {measure} [{where}] {self.detail}"
+
+
+@dataclass
+class Family:
+    """What the reader's programme of one family is made of.
+
+    ``values[measure][bundle]`` is a count's value when the reader knows it, ``None`` when it
+    is withheld; ``population`` likewise (the population family has no other measure).
+    ``reasons`` are the withheld cells' reasons, which the reader sees too."""
+
+    subject_type: str
+    subject_code: str
+    bundles: list[Bundle]
+    population: dict[Bundle, float | None]
+    values: dict[str, dict[Bundle, float | None]] = field(default_factory=dict)
+    population_reasons: dict[Bundle, str] = field(default_factory=dict)
+    reasons: dict[str, dict[Bundle, str]] = field(default_factory=dict)
+
+    @property
+    def is_population(self) -> bool:
+        return self.subject_type == POPULATION
+
+    def key(self, measure: str, bundle: Bundle) -> Key:
+        if measure == ORGANISATIONS:
+            return (POPULATION, "", *bundle, ORGANISATIONS)
+        return (self.subject_type, self.subject_code, *bundle, measure)
+
+
+@dataclass(frozen=True)
+class Narrow:
+    """A withheld figure whose interval is too narrow."""
+
+    measure: str
+    bundle: Bundle
+    interval: tuple[int, int]
+    complement: bool
+    required: int
+
+
+class _Programme:
+    """The reader's linear programme of one family, solved for many objectives."""
+
+    def __init__(self, family: Family, *, k: int) -> None:
+        self.family = family
+        self.index: dict[tuple[str, Bundle], int] = {}
+        lower: list[float] = []
+        upper: list[float] = []
+        known_total = family.population.get(TOTAL)
+        top = known_total if known_total is not None else _BIG
+        for bundle in family.bundles:
+            if family.population.get(bundle) is None:
+                reason = family.population_reasons.get(bundle, "")
+                lo, hi = (1.0, k - 1.0) if reason == "small_group" else (float(k), top)
+                self._add(ORGANISATIONS, bundle, lo, hi, lower, upper)
+        for measure, found in family.values.items():
+            for bundle, value in found.items():
+                if value is not None:
+                    continue
+                population = family.population.get(bundle)
+                hi = population if population is not None else top
+                self._add(measure, bundle, 0.0, min(hi, top), lower, upper)
+        self.size = len(lower)
+        rows: list[tuple[dict[int, float], float, float]] = []
+        sums = equations(family.bundles)
+        measures = [ORGANISATIONS, *family.values]
+        for measure in measures:
+            for parent, children in sums:
+                rows.append(self._row([(parent, 1.0), *((c, -1.0) for c in children)], measure))
+        for measure in family.values:  # count <= population
+            for bundle in family.bundles:
+                if (ORGANISATIONS, bundle) in self.index:
+                    rows.append(self._row([(bundle, 1.0)], measure, minus=ORGANISATIONS))
+        for smaller, larger in AT_MOST:
+            if smaller in family.values and larger in family.values:
+                for bundle in family.bundles:
+                    terms: dict[int, float] = {}
+                    constant = 0.0
+                    for measure, sign in ((smaller, 1.0), (larger, -1.0)):
+                        at = self.index.get((measure, bundle))
+                        if at is None:
+                            constant += sign * (family.values[measure].get(bundle) or 0.0)
+                        else:
+                            terms[at] = terms.get(at, 0.0) + sign
+                    if terms:
+                        rows.append((terms, -math.inf, -constant))
+        self.rows = [r for r in rows if r[0]]
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        if not self.size:
+            return
+        self.highs.addVars(self.size, np.array(lower), np.array(upper))
+        if self.rows:
+            starts, indices, coefficients = [], [], []
+            for terms, _lo, _hi in self.rows:
+                starts.append(len(indices))
+                indices.extend(terms)
+                coefficients.extend(terms.values())
+            inf = highspy.kHighsInf
+            self.highs.addRows(
+                len(self.rows),
+                np.array([max(lo, -inf) for _t, lo, _h in self.rows]),
+                np.array([min(hi, inf) for _t, _l, hi in self.rows]),
+                len(indices),
+                np.array(starts, dtype=np.int32),
+                np.array(indices, dtype=np.int32),
+                np.array(coefficients, dtype=float),
+            )
+        self.all = np.arange(self.size, dtype=np.int32)
+
+    def _add(
+        self,
+        measure: str,
+        bundle: Bundle,
+        lo: float,
+        hi: float,
+        lower: list[float],
+        upper: list[float],
+    ) -> None:
+        self.index[(measure, bundle)] = len(lower)
+        lower.append(lo)
+        upper.append(max(hi, lo))
+
+    def _value(self, measure: str, bundle: Bundle) -> float:
+        if measure == ORGANISATIONS:
+            return self.family.population.get(bundle) or 0.0
+        return self.family.values[measure].get(bundle) or 0.0
+
+    def _row(
+        self, terms: list[tuple[Bundle, float]], measure: str, *, minus: str | None = None
+    ) -> tuple[dict[int, float], float, float]:
+        """``sum(sign * measure[bundle])`` = 0 (or ``measure - minus <= 0`` with ``minus``)."""
+        found: dict[int, float] = {}
+        constant = 0.0
+        entries = [(measure, b, s) for b, s in terms]
+        if minus is not None:
+            entries += [(minus, b, -s) for b, s in terms]
+        for m, bundle, sign in entries:
+            at = self.index.get((m, bundle))
+            if at is None:
+                constant += sign * self._value(m, bundle)
+            else:
+                found[at] = found.get(at, 0.0) + sign
+        if minus is not None:
+            return found, -math.inf, -constant
+        return found, -constant, -constant
+
+    def solve(self, objective: dict[int, float]) -> tuple[float, float] | None:
+        """The smallest and largest value of ``objective`` (None: no solution at all)."""
+        costs = np.zeros(self.size)
+        for at, c in objective.items():
+            costs[at] = c
+        self.highs.changeColsCost(self.size, self.all, costs)
+        found = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            self.highs.changeObjectiveSense(sense)
+            self.highs.run()
+            status = self.highs.getModelStatus()
+            if status == highspy.HighsModelStatus.kUnbounded:
+                found.append(-_BIG if sense == highspy.ObjSense.kMinimize else _BIG)
+                continue
+            if status != highspy.HighsModelStatus.kOptimal:
+                return None
+            found.append(self.highs.getInfo().objective_function_value)
+        return found[0], found[1]
+
+
+def _inward(bounds: tuple[float, float], constant: float = 0.0) -> tuple[int, int]:
+    lo, hi = bounds
+    return math.ceil(lo + constant - _EPS), math.floor(hi + constant + _EPS)
+
+
+class Infeasible(Exception):
+    """The published figures contradict each other (a wrong guess about an earlier period)."""
+
+
+def narrow_intervals(family: Family, *, k: int, p: int) -> list[Narrow]:
+    """Every withheld figure of the family whose interval (or its complement's) a reader
+    can narrow below ``min(p, population)``."""
+    programme = _Programme(family, k=k)
+    if not programme.size:
+        return []
+    found: list[Narrow] = []
+    population_hi: dict[Bundle, int] = {}
+    for bundle in family.bundles:
+        at = programme.index.get((ORGANISATIONS, bundle))
+        if at is None:
+            population_hi[bundle] = int(family.population.get(bundle) or 0)
+            continue
+        bounds = programme.solve({at: 1.0})
+        if bounds is None:
+            raise Infeasible(family.key(ORGANISATIONS, bundle))
+        lo, hi = _inward(bounds)
+        population_hi[bundle] = hi
+        if hi - lo < min(p, hi):
+            found.append(Narrow(ORGANISATIONS, bundle, (lo, hi), False, min(p, hi)))
+    for (measure, bundle), at in programme.index.items():
+        if measure == ORGANISATIONS:
+            continue
+        required = min(p, population_hi[bundle])
+        bounds = programme.solve({at: 1.0})
+        if bounds is None:
+            raise Infeasible(family.key(measure, bundle))
+        lo, hi = _inward(bounds)
+        if hi - lo < required:
+            found.append(Narrow(measure, bundle, (lo, hi), False, required))
+            continue
+        population_at = programme.index.get((ORGANISATIONS, bundle))
+        if population_at is not None:  # otherwise N - x is as wide as x
+            bounds = programme.solve({population_at: 1.0, at: -1.0})
+            if bounds is None:
+                raise Infeasible(family.key(measure, bundle))
+            lo, hi = _inward(bounds)
+            if hi - lo < required:
+                found.append(Narrow(measure, bundle, (lo, hi), True, required))
+    return found
+
+
+# --- Protecting ----------------------------------------------------------------------------
+
+
+def _peers(family: Family, target: Narrow, sums: list[tuple[Bundle, list[Bundle]]]) -> set:
+    """Published counts whose withholding widens the target's interval: its siblings and
+    parents in the sums of the same measure (of every measure, for a population outside the
+    population family), and the counts a relation ties it to in its bundle."""
+    measures = (
+        [target.measure]
+        if target.measure != ORGANISATIONS or family.is_population
+        else list(family.values)
+    )
+    found = set()
+    for measure in measures:
+        known = family.population if measure == ORGANISATIONS else family.values[measure]
+        for parent, children in sums:
+            members = (parent, *children)
+            if target.bundle in members:
+                found |= {(measure, b) for b in members if known.get(b) is not None}
+    for smaller, larger in AT_MOST:
+        for this, other in ((smaller, larger), (larger, smaller)):
+            if target.measure == this and family.values.get(other, {}).get(target.bundle):
+                found.add((other, target.bundle))
+    return found
+
+
+class NeedsPopulation(Exception):
+    """Only withholding these bundles' populations can widen what is too narrow (a count
+    tied to one the reader knows from an earlier period, with nothing else to withhold)."""
+
+    def __init__(self, bundles: set[Bundle]) -> None:
+        super().__init__(sorted(bundles))
+        self.bundles = bundles
+
+
+def protect_family(
+    family: Family, *, k: int, p: int, earlier: Mapping[Key, float] | None = None
+) -> list[tuple[str, Bundle]]:
+    """Withhold published counts of the family (in ``family``, in place) until no withheld
+    figure's interval is too narrow; returns what it withheld, in order. Cheapest first: the
+    published peer with the smallest population, the overall total only as a last resort.
+
+    ``family`` holds what the reader knows for certain: published now, or published before
+    with the same value (rule 5; ``earlier`` are the values published before). Withholding
+    a figure the reader knows from before protects nothing, so none is chosen."""
+    earlier = earlier or {}
+    sums = equations(family.bundles)
+    chosen: list[tuple[str, Bundle]] = []
+    while narrow := narrow_intervals(family, k=k, p=p):
+        picks: set[tuple[str, Bundle]] = set()
+        stuck: set[Bundle] = set()
+        for target in narrow:
+            candidates = {
+                c
+                for c in _peers(family, target, sums) - picks
+                if not _known_before(family, c, earlier)
+            }
+            if candidates:
+                picks.add(min(candidates, key=lambda c: _cost(family, c)))
+            elif family.population.get(target.bundle) is not None:
+                stuck.add(target.bundle)
+        if not picks:
+            if family.is_population or not stuck:
+                logger.warning("Cannot protect %s: %s", family.subject_code or "population", narrow)
+                return chosen
+            raise NeedsPopulation(stuck)
+        for measure, bundle in sorted(picks):
+            if measure == ORGANISATIONS:
+                family.population[bundle] = None
+                family.population_reasons[bundle] = "complementary"
+            else:
+                family.values[measure][bundle] = None
+                family.reasons.setdefault(measure, {})[bundle] = "complementary"
+            chosen.append((measure, bundle))
+    return chosen
+
+
+def _known_before(
+    family: Family, candidate: tuple[str, Bundle], earlier: Mapping[Key, float]
+) -> bool:
+    """Whether a reader knows a published count from an earlier period (same value)."""
+    measure, bundle = candidate
+    before = earlier.get(family.key(measure, bundle))
+    if before is None:
+        return False
+    known = family.population if measure == ORGANISATIONS else family.values[measure]
+    return known.get(bundle) == before
+
+
+def _cost(family: Family, candidate: tuple[str, Bundle]) -> tuple:
+    measure, bundle = candidate
+    size = family.population.get(bundle)
+    size = size if size is not None else _BIG
+    return (bundle == TOTAL, measure == ORGANISATIONS, size, candidate)
+
+
+# --- Auditing ------------------------------------------------------------------------------
+
+
+def families_of(
+    cells: Iterable[Cell], earlier: Mapping[Key, float] | None = None
+) -> tuple[Family, dict[tuple[str, str], Family]]:
+    """The population family and every other family with counts, as the reader sees them:
+    published values, plus the values of withheld cells published earlier (``earlier``)."""
+    earlier = earlier or {}
+    population: dict[Bundle, float | None] = {}
+    reasons: dict[Bundle, str] = {}
+    counts: dict[tuple[str, str], dict[str, dict[Bundle, float | None]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    count_reasons: dict[tuple[str, str], dict[str, dict[Bundle, str]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for cell in cells:
+        if cell.measure not in COUNTS:
+            continue
+        key = (cell.subject_type, cell.subject_code, cell.breakdown, cell.breakdown_value)
+        value = cell.value if not cell.suppressed else earlier.get((*key, cell.measure))
+        value = None if value is None else float(value)
+        if cell.subject_type == POPULATION:
+            population[cell.bundle] = value
+            if cell.suppressed:
+                reasons[cell.bundle] = cell.reason
+        else:
+            counts[cell.family][cell.measure][cell.bundle] = value
+            if cell.suppressed:
+                count_reasons[cell.family][cell.measure][cell.bundle] = cell.reason
+    bundles = sorted(population)
+    base = Family(POPULATION, "", bundles, population, population_reasons=reasons)
+    others = {
+        family: Family(
+            family[0],
+            family[1],
+            bundles,
+            dict(population),
+            {m: dict(v) for m, v in measures.items()},
+            dict(reasons),
+            {m: dict(r) for m, r in count_reasons[family].items()},
+        )
+        for family, measures in counts.items()
+    }
+    return base, others
+
+
+def _rule_findings(cells: list[Cell], *, k: int, k_quantiles: int) -> list[Finding]:
+    """Rules 1, 3 and 5 on the published cells."""
+    population = {c.bundle: c for c in cells if c.subject_type == POPULATION}
+    by_bundle = {(c.subject_type, c.subject_code, c.bundle, c.measure): c for c in cells}
+    found = []
+    for cell in cells:
+        if cell.suppressed:
+            continue
+        key = (cell.subject_type, cell.subject_code, *cell.bundle, cell.measure)
+        group = population.get(cell.bundle)
+        size = None if group is None or group.suppressed else int(group.value)
+        if cell.n < k:
+            found.append(Finding(key, SMALL_GROUP_FINDING, None, f"n = {cell.n} < {k}"))
+            continue
+        source = n_basis(cell.measure)
+        if source == ORGANISATIONS:
+            shown = size
+        else:
+            other = by_bundle.get((cell.subject_type, cell.subject_code, cell.bundle, source))
+            shown = None if other is None or other.suppressed else int(other.value)
+        if shown is None or shown != cell.n:
+            found.append(
+                Finding(key, N_LEAK, None, f"n = {cell.n} is not a published {source} figure")
+            )
+            continue
+        given = VALUE_BASIS.get(cell.measure)
+        if given is not None:
+            other = by_bundle.get((cell.subject_type, cell.subject_code, cell.bundle, given))
+            if other is None or other.suppressed:
+                found.append(Finding(key, N_LEAK, None, f"gives away the withheld {given}"))
+                continue
+        if cell.measure in COUNTS and cell.subject_type != POPULATION:
+            if size is None:
+                found.append(Finding(key, N_LEAK, None, "published count of a withheld group"))
+            elif size < k:
+                found.append(Finding(key, SMALL_GROUP_FINDING, None, f"group of {size} < {k}"))
+            elif cell.measure not in PARTICIPATION and not 2 <= cell.value <= size - 2:
+                found.append(Finding(key, ATTRIBUTE_FINDING, None, f"{cell.value:g} of {size}"))
+        elif is_quantile(cell.measure) and cell.n < k_quantiles:
+            found.append(
+                Finding(key, ATTRIBUTE_FINDING, None, f"quantile of {cell.n} < {k_quantiles}")
+            )
+    return found
+
+
+def audit_cells(
+    cells: Iterable[Cell],
+    earlier: Mapping[Key, float] | None = None,
+    *,
+    k: int,
+    p: int,
+    k_quantiles: int,
+) -> list[Finding]:
+    """Every breach of the rules a reader can find in a snapshot: ``cells`` are all of its
+    cells as published (a withheld cell has no value, and its key and reason are public),
+    ``earlier`` the values published in earlier snapshots (the latest for each key), which
+    the reader takes as unchanged where this snapshot withholds them (in a family where
+    that contradicts what is published, the reader knows some changed, and uses none)."""
+    cells = list(cells)
+    found = _rule_findings(cells, k=k, k_quantiles=k_quantiles)
+    guessed_population, guessed = families_of(cells, earlier)
+    plain_population, plain = families_of(cells)
+    pairs = [(guessed_population, plain_population)]
+    pairs += [(family, plain[name]) for name, family in guessed.items()]
+    for family, without_guesses in pairs:
+        try:
+            narrow = narrow_intervals(family, k=k, p=p)
+        except Infeasible:
+            family = without_guesses
+            narrow = narrow_intervals(family, k=k, p=p)
+        found += _narrow_findings(family, narrow)
+    return found
+
+
+def _narrow_findings(family: Family, narrow: list[Narrow]) -> list[Finding]:
+    found = []
+    for item in narrow:
+        what = "population minus count" if item.complement else "value"
+        lo, hi = item.interval
+        found.append(
+            Finding(
+                family.key(item.measure, item.bundle),
+                TOO_NARROW,
+                item.interval,
+                f"{what} in [{lo}, {hi}], narrower than {item.required}",
+            )
+        )
+    return found
+
+
+def audit_snapshot(snapshot: BenchmarkSnapshot) -> list[Finding]:
+    """:func:`audit_cells` on a snapshot as stored. Earlier snapshots are not taken as
+    guesses (``earlier``): the audit cannot tell which of their figures are unchanged
+    without the data, and a wrong guess narrows an interval around a value that is not the
+    true one; the compile protects against every earlier figure that is unchanged
+    (:func:`protect_family`), which the tests check. The rules' settings are the current
+    ones (``BENCHMARK_MIN_GROUP``, ``BENCHMARK_PROTECTION_LEVEL``,
+    ``BENCHMARK_MIN_GROUP_QUANTILES``), the snapshot's own k when it is larger."""
+    from django.conf import settings
+
+    from .anonymisation import Cell
+
+    rows = snapshot.cells.values_list(
+        "subject_type",
+        "subject_code",
+        "breakdown",
+        "breakdown_value",
+        "measure",
+        "n",
+        "value",
+        "suppressed",
+        "reason",
+    )
+    cells = [
+        Cell(s, c, b, v, m, n, None if value is None else float(value), True, sup, reason)
+        for s, c, b, v, m, n, value, sup, reason in rows.iterator(chunk_size=20000)
+    ]
+    k = max(settings.BENCHMARK_MIN_GROUP, snapshot.min_group_size)
+    return audit_cells(
+        cells,
+        k=k,
+        p=settings.BENCHMARK_PROTECTION_LEVEL,
+        k_quantiles=settings.BENCHMARK_MIN_GROUP_QUANTILES,
+    )
+
+
+def earlier_published(
+    snapshot: BenchmarkSnapshot | None, *, before: dt.date | None = None
+) -> dict[Key, float]:
+    """The counts published in snapshots of earlier periods than ``snapshot``'s (or than the
+    date ``before``), the latest value of each key. Published snapshots only: a held one is
+    seen by no reader."""
+    from .models import BenchmarkCell
+
+    ends = snapshot.period.starts_on if snapshot is not None else before
+    rows = (
+        BenchmarkCell.objects.published()
+        .filter(snapshot__period__ends_on__lt=ends, suppressed=False, measure__in=sorted(COUNTS))
+        .order_by("snapshot__period__starts_on")
+        .values_list(
+            "subject_type", "subject_code", "breakdown", "breakdown_value", "measure", "value"
+        )
+    )
+    return {tuple(key): float(value) for *key, value in rows.iterator(chunk_size=20000)}

@@ -1,0 +1,228 @@
+"""The protection engine on small hand-made tables: the audit's regression cases (issue 13).
+
+Each table is a list of organisations (country, stakeholder group, level, whether it adopts
+the one action); the intervals are recomputed by the test's own reader (``reader.py``:
+its own equations and SciPy's ``linprog``), not by the code under test.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from apps.benchmarking.anonymisation import Cell, anonymise
+from apps.benchmarking.protection import audit_cells, equations
+from apps.organisations.regions import region_for_country
+from tests.benchmarking.reader import intervals, too_narrow
+
+K, P, KQ = 5, 3, 10
+
+
+def _bundles(country: str, group: str, level: str) -> list[tuple[str, str]]:
+    return [
+        ("all", ""),
+        ("country", country),
+        ("region", region_for_country(country)),
+        ("stakeholder_group", group),
+        ("level", level),
+    ]
+
+
+def table(organisations: list[tuple[str, str, str, bool]]) -> list[Cell]:
+    """The population and one action's adopting and share cells, as the compile makes them."""
+    population: Counter = Counter()
+    adopting: Counter = Counter()
+    for country, group, level, adopts in organisations:
+        for bundle in _bundles(country, group, level):
+            population[bundle] += 1
+            adopting[bundle] += int(adopts)
+    cells = []
+    for bundle, n in sorted(population.items()):
+        cells.append(Cell("population", "", *bundle, "organisations", n, n))
+        cells.append(Cell("action", "A1", *bundle, "adopting", n, adopting[bundle]))
+        share = round(100 * adopting[bundle] / n, 1)
+        cells.append(Cell("action", "A1", *bundle, "share_adopting", n, share, additive=False))
+    return cells
+
+
+def family(cells: list[Cell]) -> list[Cell]:
+    """The population and adopting cells, for the reader."""
+    return [c for c in cells if c.measure in ("organisations", "adopting")]
+
+
+def cell(cells: list[Cell], measure: str, breakdown: str, value: str = "") -> Cell:
+    return next(
+        c
+        for c in cells
+        if (c.measure, c.breakdown, c.breakdown_value) == (measure, breakdown, value)
+    )
+
+
+def many(country: str, count: int, adopting: int, group: str = "po") -> list[tuple]:
+    return [(country, group, "national", i < adopting) for i in range(count)]
+
+
+# Central and Eastern Europe: Poland and Czechia, published, and two small countries.
+def croatia_slovakia(croatia_adopts: int, slovakia_adopts: int) -> list[tuple]:
+    return [
+        *many("PL", 30, 12),
+        *many("CZ", 20, 9, group="industry"),
+        *many("HR", 6, croatia_adopts),
+        *many("SK", 7, slovakia_adopts, group="industry"),
+        *many("FR", 25, 11),
+        *many("DE", 22, 10, group="industry"),
+    ]
+
+
+@pytest.mark.parametrize(("croatia", "slovakia"), [(6, 7), (0, 0), (6, 0), (1, 6)])
+def test_small_countries_are_pinned_neither_to_none_nor_to_all(croatia, slovakia) -> None:
+    """Regression (1): every Croatian and Slovak organisation adopts (or none does). Today's
+    rules published both counts ("6 of 6"), and had they been withheld, the region minus
+    the published countries left exactly their population."""
+    cells = anonymise(table(croatia_slovakia(croatia, slovakia)), k=K, p=P, k_quantiles=KQ)
+    for country in ("HR", "SK"):
+        found = cell(cells, "adopting", "country", country)
+        assert found.suppressed
+        assert found.reason == "attribute"
+        assert cell(cells, "share_adopting", "country", country).suppressed
+    assert too_narrow(family(cells), P) == []
+    croatia_interval = intervals(family(cells))[("adopting", ("country", "HR"))]
+    assert croatia_interval[1] - croatia_interval[0] >= P
+    assert audit_cells(cells, k=K, p=P, k_quantiles=KQ) == []
+
+
+def test_the_withheld_interval_check_fails_without_protection() -> None:
+    """The reader pins the Croatian count when only the primary cells are withheld."""
+    cells = table(croatia_slovakia(6, 7))
+    for country in ("HR", "SK"):
+        cell(cells, "adopting", "country", country).suppress("attribute")
+    narrow = too_narrow(family(cells), P)
+    assert ("complement", ("country", "HR"), (0, 0)) in narrow
+    assert any(f.kind == "too_narrow" for f in audit_cells(cells, k=K, p=P, k_quantiles=KQ))
+
+
+def _with_small_country() -> list[tuple]:
+    return [
+        *many("PL", 30, 12),
+        *many("HR", 3, 1),  # fewer than k
+        *many("SK", 8, 4, group="industry"),
+        *many("FR", 25, 11),
+        *many("DE", 22, 10, group="industry"),
+    ]
+
+
+def _with_quartiles(cells: list[Cell]) -> list[Cell]:
+    """A coverage quartile per bundle, whose n is the bundle's population."""
+    extra = [
+        Cell("end_goal", "EG1", c.breakdown, c.breakdown_value, "coverage_median", c.n, 1.0, False)
+        for c in cells
+        if c.measure == "organisations"
+    ]
+    return cells + extra
+
+
+def test_a_withheld_population_does_not_leak_through_n() -> None:
+    """Regression (2): with Croatia withheld, Slovakia's population is withheld too (the
+    region minus Poland and Slovakia would be Croatia's), and so is every cell of the
+    Slovak bundle in every family: its n would be the population."""
+    cells = anonymise(_with_quartiles(table(_with_small_country())), k=K, p=P, k_quantiles=KQ)
+    assert cell(cells, "organisations", "country", "HR").reason == "small_group"
+    withheld = [c for c in cells if c.measure == "organisations" and c.suppressed]
+    assert len(withheld) >= 2
+    for population in withheld:
+        for other in cells:
+            if other.bundle == population.bundle:
+                assert other.suppressed, other
+    for published in cells:
+        if not published.suppressed:
+            size = cell(cells, "organisations", *published.bundle)
+            assert not size.suppressed
+            assert published.n == size.value
+    assert too_narrow(family(cells), P) == []
+    assert audit_cells(cells, k=K, p=P, k_quantiles=KQ) == []
+
+
+def test_the_audit_finds_a_population_shown_as_n() -> None:
+    cells = _with_quartiles(table(_with_small_country()))
+    for c in cells:
+        if c.bundle == ("country", "HR"):
+            c.suppress("small_group")
+    cell(cells, "organisations", "country", "SK").suppress("complementary")
+    kinds = Counter(f.kind for f in audit_cells(cells, k=K, p=P, k_quantiles=KQ))
+    assert kinds["n_leak"] >= 1  # the Slovak median's n, the Slovak counts
+
+
+def test_a_population_published_last_period_protects_nothing_now() -> None:
+    """Regression (3): Slovakia's population was published last quarter and has not
+    changed: a reader takes it as known, so withholding it now cannot protect Croatia's;
+    something else is withheld, and the reader who knows last quarter still cannot pin
+    Croatia."""
+    organisations = _with_small_country()
+    earlier = {("population", "", "country", "SK", "organisations"): 8.0}
+    without = anonymise(table(organisations), k=K, p=P, k_quantiles=KQ)
+    assert cell(without, "organisations", "country", "SK").suppressed  # the cheapest peer
+    cells = anonymise(table(organisations), k=K, p=P, k_quantiles=KQ, earlier=earlier)
+    known = {("organisations", ("country", "SK")): 8.0}
+    assert too_narrow(family(cells), P, earlier=known) == []
+    others = [
+        c
+        for c in cells
+        if c.measure == "organisations" and c.suppressed and c.breakdown_value not in ("HR", "SK")
+    ]
+    assert others, "a population other than Slovakia's must be withheld"
+
+
+def test_counts_of_none_one_all_but_one_and_all_are_withheld() -> None:
+    """Regression (4), counts: a member who knows its own answer learns the others' from
+    0, 1, N-1 or N of N."""
+    organisations = [
+        *many("PL", 30, 12),
+        *many("CZ", 10, 0, group="industry"),  # none
+        *many("HU", 10, 1, group="industry"),  # one
+        *many("RO", 10, 9),  # all but one
+        *many("BG", 10, 10),  # all
+        *many("SI", 10, 2, group="industry"),  # 2: published
+        *many("FR", 25, 11),
+        *many("DE", 22, 10, group="industry"),
+    ]
+    cells = anonymise(table(organisations), k=K, p=P, k_quantiles=KQ)
+    for country in ("CZ", "HU", "RO", "BG"):
+        assert cell(cells, "adopting", "country", country).reason == "attribute", country
+    assert cell(cells, "adopting", "country", "SI").value == 2
+    assert too_narrow(family(cells), P) == []
+    assert audit_cells(cells, k=K, p=P, k_quantiles=KQ) == []
+
+
+def test_quartiles_need_twice_k_organisations() -> None:
+    """Regression (4), quartiles: from 5 organisations they are three organisations' own
+    values; published from 10."""
+    organisations = [*many("PL", 10, 5), *many("CZ", 5, 2), *many("FR", 12, 6)]
+    organisations += many("DE", 9, 4, group="industry")
+    cells = anonymise(_with_quartiles(table(organisations)), k=K, p=P, k_quantiles=KQ)
+    quartile = {
+        c.breakdown_value: c
+        for c in cells
+        if c.measure == "coverage_median" and c.breakdown == "country"
+    }
+    assert quartile["CZ"].suppressed
+    assert quartile["DE"].suppressed
+    assert quartile["DE"].reason == "attribute"
+    assert not quartile["PL"].suppressed
+    assert quartile["PL"].n == 10
+
+
+def test_the_audit_finds_attribute_disclosure_and_small_quartiles() -> None:
+    cells = _with_quartiles(table([*many("PL", 10, 10), *many("FR", 7, 3)]))
+    kinds = Counter((f.kind, f.key[4]) for f in audit_cells(cells, k=K, p=P, k_quantiles=KQ))
+    assert kinds[("attribute", "adopting")] >= 1  # 10 of 10 in Poland
+    assert kinds[("attribute", "coverage_median")] >= 1  # France: 7 organisations
+
+
+def test_equations_of_the_engine_match_the_readers() -> None:
+    bundles = sorted({b for c in table(croatia_slovakia(6, 7)) for b in [c.bundle]})
+    engine = {(parent, tuple(sorted(children))) for parent, children in equations(bundles)}
+    from tests.benchmarking.reader import sums
+
+    reader = {(parent, tuple(sorted(children))) for parent, children in sums(bundles)}
+    assert engine == reader
