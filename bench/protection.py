@@ -51,6 +51,7 @@ def shares(snapshot: Any) -> dict[str, dict[str, Any]]:
     for subject, counts in sorted(found.items()):
         result[subject] = {
             **counts,
+            "withheld": counts["withheld"],
             "withheld_pct": round(100 * counts["withheld"] / counts["cells"], 1),
         }
     return result

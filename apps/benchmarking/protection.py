@@ -46,9 +46,8 @@ TOTAL: Bundle = ("all", "")
 COUNTS = frozenset({ORGANISATIONS, "adopting", "implementing", "reporting", "rated"})
 # A count of the same bundle that can never exceed another one: (smaller, larger).
 AT_MOST = (("implementing", "adopting"),)
-# Counts of participation rather than answers (how many organisations have rated a maturity
-# goal, like how many there are): no attribute rule, every other rule.
-PARTICIPATION = frozenset({ORGANISATIONS, "rated"})
+# Counts the attribute rule does not apply to: the population (a group's size is its N).
+PARTICIPATION = frozenset({ORGANISATIONS})
 QUANTILE_SUFFIXES = ("_q1", "_median", "_q3", "median_percent")
 # The count a figure's ``n`` is (every other figure's ``n`` is its bundle's population).
 N_BASIS = {
@@ -393,11 +392,10 @@ def protect_family(
         picks: set[tuple[str, Bundle]] = set()
         stuck: set[Bundle] = set()
         for target in narrow:
-            candidates = {
-                c
-                for c in _peers(family, target, sums) - picks
-                if not _known_before(family, c, earlier)
-            }
+            peers = _peers(family, target, sums)
+            if peers & picks:  # a peer is withheld in this round already: see what it does
+                continue
+            candidates = {c for c in peers if not _known_before(family, c, earlier)}
             if candidates:
                 picks.add(min(candidates, key=lambda c: _cost(family, c)))
             elif family.population.get(target.bundle) is not None:
