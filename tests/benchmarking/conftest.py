@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -33,7 +34,8 @@ from apps.adoption.models import (
     Metric,
     MetricValue,
 )
-from apps.benchmarking.models import BenchmarkSnapshot, ReportingPeriod
+from apps.benchmarking.anonymisation import SMALL_GROUP, Cell
+from apps.benchmarking.models import BenchmarkSnapshot, ReportingPeriod, Subject
 from apps.benchmarking.periods import period_get_or_create
 from apps.benchmarking.services import snapshot_compile_and_publish
 from apps.organisations.models import Organisation
@@ -116,10 +118,35 @@ def clean_audit(snapshot: BenchmarkSnapshot) -> list[Any]:
     return []
 
 
+def small_groups_only(cells: list[Cell], *, k: int, **_rules: Any) -> list[Cell]:
+    """A double of ``anonymisation.anonymise`` for the tests of the outputs: only the small
+    groups are withheld (every figure of a bundle of fewer than k organisations, and every
+    figure from fewer than k), so the figures the pages, the API and the reports show are
+    the known ones of the module docstring. The rules themselves are tested in
+    test_anonymisation, test_protection and test_attacker, and the outputs on the real
+    rules in test_withheld_n and test_publication."""
+    small = {c.bundle for c in cells if c.subject_type == Subject.POPULATION and c.n < k}
+    for cell in cells:
+        if cell.bundle in small or cell.n < k:
+            cell.suppress(SMALL_GROUP)
+    return cells
+
+
+def compile_protected(label: str) -> BenchmarkSnapshot:
+    """Compile the period on the real rules and publish it through the real audit."""
+    snapshot = snapshot_compile_and_publish(period=period_get_or_create(label))
+    assert snapshot.is_published, snapshot.audit_findings
+    return snapshot
+
+
 def compile_published(label: str) -> BenchmarkSnapshot:
-    """Compile the period through the publication gate (compile, audit, publish): what
-    pages, the API and exports show. Fails if the audit held the snapshot back."""
-    snapshot = snapshot_compile_and_publish(period=period_get_or_create(label), audit=clean_audit)
+    """Compile the period with :func:`small_groups_only` for rules and publish it through
+    the gate with :func:`clean_audit`: known figures for the tests of what pages, the API
+    and exports show."""
+    with mock.patch("apps.benchmarking.compile.anonymise", small_groups_only):
+        snapshot = snapshot_compile_and_publish(
+            period=period_get_or_create(label), audit=clean_audit
+        )
     assert snapshot.is_published, snapshot.audit_findings
     return snapshot
 

@@ -68,6 +68,12 @@ def test_without_a_period_every_snapshot_is_audited_oldest_first(
     assert audited == ["2026-Q2", "2026-Q3"]
 
 
+def test_the_real_audit_finds_nothing_in_a_compiled_snapshot(bench_population) -> None:
+    services.snapshot_compile_and_publish(period=bench_population["period"])
+    out = _run("--period", "2026-Q2")
+    assert "2026-Q2 (published): 0 finding(s)" in out
+
+
 def test_an_unknown_period_is_an_error(db) -> None:
     with pytest.raises(CommandError, match="No snapshot has been compiled for 2031-Q1"):
         _run("--period", "2031-Q1")

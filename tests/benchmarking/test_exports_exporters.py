@@ -17,7 +17,7 @@ import pypdf
 import pytest
 from openpyxl import load_workbook
 
-from apps.benchmarking.anonymisation import COMPLEMENTARY, REASONS, SMALL_GROUP
+from apps.benchmarking.anonymisation import REASONS, SMALL_GROUP
 from apps.benchmarking.exports.exporters import (
     AggregateExporter,
     OrganisationReportExporter,
@@ -27,7 +27,12 @@ from apps.benchmarking.exports.pdf import pdf_context, render_pdf
 from apps.benchmarking.models import BenchmarkSnapshot, Subject
 from apps.benchmarking.selectors import CellTable
 from apps.organisations.models import Organisation
-from tests.benchmarking.conftest import build_population, compile_published, standard_layout
+from tests.benchmarking.conftest import (
+    build_population,
+    compile_protected,
+    compile_published,
+    standard_layout,
+)
 from tests.roadmap.factories import StakeholderGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +54,16 @@ SMALL = REASONS[SMALL_GROUP].format(k=5)
 @pytest.fixture
 def mixed(small_roadmap: Any) -> tuple[Organisation, BenchmarkSnapshot]:
     """The standard twelve, plus two "Tiny industry" organisations in Portugal."""
+    return _mixed(small_roadmap), compile_published("2026-Q2")
+
+
+@pytest.fixture
+def mixed_protected(small_roadmap: Any) -> tuple[Organisation, BenchmarkSnapshot]:
+    """:func:`mixed` on the real rules."""
+    return _mixed(small_roadmap), compile_protected("2026-Q2")
+
+
+def _mixed(small_roadmap: Any) -> Organisation:
     StakeholderGroupFactory(slug="industry", name="Tiny industry")
     layout = [*standard_layout(12), ("industry", "PT"), ("industry", "PT")]
     orgs = build_population(
@@ -60,7 +75,7 @@ def mixed(small_roadmap: Any) -> tuple[Organisation, BenchmarkSnapshot]:
             12: ("Tiny Pharma", "tiny-pharma"),
         },
     )
-    return orgs[0], compile_published("2026-Q2")
+    return orgs[0]
 
 
 def _section(exporter: OrganisationReportExporter, key: str) -> Any:
@@ -125,19 +140,19 @@ def test_a_figure_from_too_few_organisations_is_empty_with_its_reason(snapshot, 
     assert row[-1] == f"Median percent complete: {SMALL}"
 
 
-def test_a_small_group_and_its_complementary_sibling_are_suppressed(mixed) -> None:
-    org, snapshot = mixed
+def test_a_small_group_and_its_complementary_sibling_are_suppressed(mixed_protected) -> None:
+    """On the real rules: the tiny group is withheld, and so is a sibling (the groups add
+    up to everyone)."""
+    org, snapshot = mixed_protected
     rows = _section(OrganisationReportExporter(org, snapshot), "goals-by-group").rows
 
     tiny = _row(rows, "EG1", "End goal 1", "Tiny industry")
     assert tiny[3:7] == [None, None, None, None]
     assert tiny[-1] == SMALL  # the one reason of every figure in the row
-    siblings = [
-        _row(rows, "EG1", "End goal 1", name) for name in ("HTA bodies", "Patients and POs")
-    ]
-    complementary = [r for r in siblings if r[3] is None]
-    assert complementary, "one sibling must be suppressed too, or the small group is exposed"
-    assert REASONS[COMPLEMENTARY] in complementary[0][-1]
+    others = [_row(rows, "EG1", "End goal 1", name) for name in ("HTA bodies", "Patients and POs")]
+    withheld = [r for r in [_row(rows, "EG1", "End goal 1", "Everyone"), *others] if r[4] is None]
+    assert withheld, "one sibling must be withheld too, or the small group is exposed"
+    assert all(r[-1] for r in withheld)
 
 
 def test_the_method_sheet_states_the_rules_and_the_citation(snapshot, org) -> None:

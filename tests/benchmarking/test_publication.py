@@ -73,6 +73,16 @@ def test_a_clean_audit_publishes(bench_population: dict[str, Any]) -> None:
     assert list(export_snapshots()) == [snapshot]
 
 
+def test_the_real_audit_publishes_a_compiled_population(bench_population) -> None:
+    """The compile's protection and the audit agree: twelve organisations, two periods."""
+    first = services.snapshot_compile_and_publish(period=period_get_or_create("2026-Q1"))
+    second = services.snapshot_compile_and_publish(period=bench_population["period"])
+    assert first.is_published, first.audit_findings
+    assert second.is_published, second.audit_findings
+    assert second.cells.filter(suppressed=False).exists()
+    assert second.cells.filter(suppressed=True).exists()
+
+
 def test_a_failing_audit_holds_the_snapshot_back_everywhere(
     client, bench_population, admins, django_capture_on_commit_callbacks
 ) -> None:

@@ -24,6 +24,7 @@ from apps.benchmarking.exports.exporters import AggregateExporter, OrganisationR
 from apps.benchmarking.exports.pdf import render_pdf
 from apps.benchmarking.models import BenchmarkSnapshot
 from apps.benchmarking.report import public_report
+from apps.benchmarking.services import snapshot_compile_and_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -56,11 +57,14 @@ def _api_pages(client: APIClient, url: str) -> str:
 
 
 @pytest.fixture
-def withheld(snapshot: BenchmarkSnapshot, org: Any) -> BenchmarkSnapshot:
-    """The snapshot with Central and Eastern Europe's population withheld (as the
-    protection withholds a population, complementary), its figures withheld with it, and
-    every withheld cell's ``n`` set to :data:`WITHHELD_N`; the population of everyone (published)
-    has ``n`` :data:`PUBLISHED_N`."""
+def withheld(bench_population: dict[str, Any]) -> BenchmarkSnapshot:
+    """The snapshot compiled on the real rules and published by the real audit; then Central
+    and Eastern Europe's population is withheld too (as the protection withholds a
+    population, complementary) with its figures, every withheld cell's ``n`` is set to
+    :data:`WITHHELD_N`, and the population of everyone (published) gets ``n``
+    :data:`PUBLISHED_N`."""
+    snapshot = snapshot_compile_and_publish(period=bench_population["period"])
+    assert snapshot.is_published, snapshot.audit_findings
     cells = snapshot.cells.all()
     cells.filter(breakdown="region", breakdown_value="cee").update(
         suppressed=True, value=None, reason="complementary"
