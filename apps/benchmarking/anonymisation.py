@@ -1,11 +1,11 @@
 """The anonymisation rules, in one place (the solver is in :mod:`.protection`).
 
 A *count* is a whole number of organisations: a bundle's population, how many adopt a
-subject, how many of them implement it (implemented or embedded), how many report a
-barrier or a metric, how many have rated a maturity goal. Its *group* is its bundle's
-population: every organisation of one breakdown value (everyone, a stakeholder group, a
-region, a country or a level). Counts add up: the stakeholder groups, the regions and the
-levels each add up to everyone, and the countries of a region add up to the region.
+subject, how many report a barrier or a metric, how many have rated a maturity goal. Its
+*group* is its bundle's population: every organisation of one breakdown value (everyone, a
+stakeholder group, a region, a country or a level). Counts add up: the stakeholder groups,
+the regions and the levels each add up to everyone, and the countries of a region add up
+to the region.
 
 1. **Small groups.** No figure is published from fewer than *k* organisations
    (``BENCHMARK_MIN_GROUP``, default 5): a bundle whose population is smaller, a metric
@@ -24,25 +24,26 @@ levels each add up to everyone, and the countries of a region add up to the regi
    bundle in every family. A withheld cell never shows its ``n``.
 4. **Protection intervals** (reason ``complementary``). For every withheld count a reader
    can bound the true value by linear programming from everything published: the sums,
-   ``0 <= count <= population``, whole numbers, a listed group has at least one
-   organisation, what a withheld cell's reason says, and every count published in earlier
-   snapshots that has not changed (rule 5). The interval it can infer, rounded inward to
-   whole numbers, must be at least ``min(p, N)`` wide, and so must the interval of the
-   complement N - count ("all of them adopt" is as telling as "none"); so must a withheld
-   population's. ``p`` is ``BENCHMARK_PROTECTION_LEVEL``, default 3: a reader can then never
-   tell a withheld count more closely than "one of at least three (or four) values", so
-   a small count is never pinned to 0, 1 or the whole group, the same width the
-   attribute rule keeps a published count away from those ends (2 <= x <= N - 2). While
-   an interval is too narrow, a published peer in the sums it appears in is withheld
-   too, the one with the smallest population first, the overall total only as a last
-   resort; the population first (its withheld bundles are withheld in every family),
-   then each subject on its own.
+   ``0 <= count <= population``, whole numbers, a listed group has at least one organisation,
+   what a withheld population's reason says (fewer than k, or not), and every count
+   published in earlier snapshots that has not changed (rule 5). The interval it can infer,
+   rounded inward to whole numbers, must be at least ``min(p, N)`` wide, and so must the
+   interval of the complement N - count ("all of them adopt" is as telling as "none"); so
+   must a withheld population's. ``p`` is ``BENCHMARK_PROTECTION_LEVEL``, default 3: a
+   reader can then never tell a withheld count more closely than "one of at least three (or
+   four) values", so a small count is never pinned to 0, 1 or the whole group, the same
+   width the attribute rule keeps a published count away from those ends (2 <= x <= N - 2).
+   While an interval is too narrow, a published peer in the sums it appears in is withheld
+   too, the one with the smallest population first, the overall total only as a last resort;
+   the population first (its withheld bundles are withheld in every family), then each
+   subject on its own.
 5. **Earlier periods.** Earlier snapshots are public and immutable: a count published
    before with the same value as now is treated as known when protecting a new snapshot
    (the strongest reader guesses "unchanged").
 
-Additive amounts (a metric's total) are withheld exactly where their count is, so they are
-no more determined by the sums than it is. No page, export or API response shows another
+Additive amounts (a metric's total) are withheld exactly where their count is (a metric
+reported by fewer than k withholds its ``reporting`` count too), so the sums determine them
+no more than they determine the count. No page, export or API response shows another
 organisation's own figures: the organisation's own position is computed separately, for
 its members only. :func:`apps.benchmarking.protection.audit_snapshot` checks a compiled
 snapshot against these rules from what is published only.
@@ -192,6 +193,9 @@ def _primary(table: _Table, cells: list[Cell], *, k: int, k_quantiles: int, coun
         if cell.suppressed or cell.subject_type == POPULATION or (cell.measure in COUNTS) != counts:
             continue
         if cell.measure in COUNTS:
+            if (cell.subject_type, cell.measure) in protection.OWN_N and cell.value < k:
+                cell.suppress(SMALL_GROUP)  # its total and median: from fewer than k
+                continue
             group = table.population.get(cell.bundle)
             size = group.value if group is not None and not group.suppressed else None
             if cell.measure in PARTICIPATION or size is None:

@@ -46,6 +46,9 @@ TOTAL: Bundle = ("all", "")
 COUNTS = frozenset({ORGANISATIONS, "adopting", "implementing", "reporting", "rated"})
 # A count of the same bundle that can never exceed another one: (smaller, larger).
 AT_MOST = (("implementing", "adopting"),)
+# Counts that are the n of other figures of their bundle (a metric's total and median come
+# from the organisations reporting it): withheld with them below k.
+OWN_N = frozenset({("metric", "reporting")})
 # Counts the attribute rule does not apply to: the population (a group's size is its N).
 PARTICIPATION = frozenset({ORGANISATIONS})
 QUANTILE_SUFFIXES = ("_q1", "_median", "_q3", "median_percent")

@@ -226,3 +226,32 @@ def test_equations_of_the_engine_match_the_readers() -> None:
 
     reader = {(parent, tuple(sorted(children))) for parent, children in sums(bundles)}
     assert engine == reader
+
+
+def test_a_metric_reported_by_fewer_than_k_withholds_its_count_and_total() -> None:
+    """A metric's total from 3 organisations is withheld, and so is the count reporting it
+    (published, it would leave the total's bundle the only withheld one in its sums: the
+    region's total minus the other countries' would give it away)."""
+    reporting = {"PL": 12, "CZ": 3, "FR": 10, "DE": 8}
+    size = {"PL": 30, "CZ": 20, "FR": 25, "DE": 22}
+    organisations = [
+        (country, "po" if i % 2 else "industry", "national", i < reporting[country])
+        for country in size
+        for i in range(size[country])
+    ]
+    cells = []
+    for c in table(organisations):
+        if c.measure == "organisations":
+            cells.append(c)
+        elif c.measure == "adopting":
+            count = int(c.value)
+            cells.append(Cell("metric", "m", *c.bundle, "reporting", c.n, count))
+            total = Cell("metric", "m", *c.bundle, "metric_total", count, 10.0 * count)
+            cells.append(total)
+    cells = anonymise(cells, k=K, p=P, k_quantiles=KQ)
+    assert cell(cells, "metric_total", "country", "CZ").reason == "small_group"
+    assert cell(cells, "reporting", "country", "CZ").suppressed
+    for c in cells:
+        if c.measure == "metric_total" and c.suppressed:
+            assert cell(cells, "reporting", *c.bundle).suppressed, c
+    assert too_narrow([c for c in cells if c.measure != "metric_total"], P, "reporting") == []
