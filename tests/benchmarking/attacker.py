@@ -887,9 +887,12 @@ def reader_view(client: Any, snapshot: BenchmarkSnapshot) -> tuple[View, bool]:
     return read_database(snapshot), False
 
 
-def attack_population(client: Any, orgs: Sequence[Org]) -> dict[str, list[Finding]]:
+def attack_population(
+    client: Any, orgs: Sequence[Org], *, views: dict[str, View] | None = None
+) -> dict[str, list[Finding]]:
     """Build the population, compile both periods in turn (the joiners verified in between)
-    and attack each as a reader who has every public snapshot so far."""
+    and attack each as a reader who has every public snapshot so far. ``views``, if given,
+    receives what the reader saw of each period."""
     created = build_population(orgs)
     metrics = list(Metric.objects.values_list("slug", flat=True))
     barriers = list(BarrierCategory.objects.values_list("slug", flat=True))
@@ -900,6 +903,8 @@ def attack_population(client: Any, orgs: Sequence[Org]) -> dict[str, list[Findin
             verify_joiners(orgs, created)
         snapshot = compile_period(label)
         view, public = reader_view(client, snapshot)
+        if views is not None:
+            views[label] = view
         truth = true_figures(orgs, period, metrics=metrics, barriers=barriers)
         results[label] = attack(view, truth, label=label, earlier=earlier)
         if public:
