@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, models
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.bulk import copy_rows
@@ -44,8 +45,20 @@ class BenchmarkSnapshotQuerySet(models.QuerySet):
     def published(self) -> BenchmarkSnapshotQuerySet:
         """Snapshots whose audit found nothing: the only ones any page, the API or an
         export shows. A held snapshot (audited with findings, or not audited yet) is seen
-        by portal admins in the Django admin only."""
-        return self.filter(published_at__isnull=False)
+        by portal admins in the Django admin only.
+
+        Each has ``published_organisations``: how many organisations it counts, as its
+        published population of everyone, or None when that figure is withheld (then
+        ``organisation_count`` must not be shown either)."""
+        everyone = BenchmarkCell.objects.filter(
+            snapshot=models.OuterRef("pk"),
+            subject_type=Subject.POPULATION,
+            breakdown=Breakdown.ALL,
+            suppressed=False,
+        ).values("value")[:1]
+        return self.filter(published_at__isnull=False).annotate(
+            published_organisations=Cast(models.Subquery(everyone), models.IntegerField())
+        )
 
     def held(self) -> BenchmarkSnapshotQuerySet:
         """Snapshots not published: audited with findings, or not audited yet."""

@@ -172,3 +172,17 @@ def test_a_withheld_cell_is_served_with_n_null(withheld: BenchmarkSnapshot) -> N
     cells = [c for c in response.json()["results"] if c["breakdown_value"] == "cee"]
     assert cells
     assert all(c["n"] is None and c["value"] is None and c["suppressed"] for c in cells)
+
+
+def test_a_withheld_population_of_everyone_is_not_given_as_the_organisation_count(
+    withheld: BenchmarkSnapshot,
+) -> None:
+    withheld.cells.filter(subject_type="population", breakdown="all").update(
+        suppressed=True, value=None, reason="complementary", n=WITHHELD_N
+    )
+    BenchmarkSnapshot.objects.filter(pk=withheld.pk).update(organisation_count=WITHHELD_N)
+    listed = APIClient().get("/api/v1/benchmarks/").json()["results"]
+    assert [s["organisation_count"] for s in listed] == [None]
+    detail = APIClient().get("/api/v1/benchmarks/2026-Q2/").json()["snapshot"]
+    assert detail["organisation_count"] is None
+    assert not _found(WITHHELD_N, Client().get("/benchmarks/").content.decode())

@@ -54,6 +54,12 @@ class SnapshotSerializer(serializers.ModelSerializer):
         source="edition.version_label", help_text="The roadmap edition the codes refer to."
     )
     url = serializers.SerializerMethodField(help_text="The snapshot's public aggregate.")
+    organisation_count = serializers.IntegerField(
+        source="published_organisations",
+        allow_null=True,
+        read_only=True,
+        help_text="How many verified organisations it counts; null when that is withheld.",
+    )
 
     class Meta:
         model = BenchmarkSnapshot
