@@ -285,7 +285,7 @@ def bundle_sums(bundles: set[Bundle]) -> list[tuple[Bundle, list[Bundle], str]]:
         ("level", "the levels"),
     ):
         children = sorted(b for b in bundles if b[0] == breakdown)
-        if children:
+        if children and EVERYONE in bundles:
             sums.append((EVERYONE, children, f"everyone = {name}"))
     by_region: dict[str, list[Bundle]] = defaultdict(list)
     for bundle in bundles:
@@ -377,6 +377,27 @@ def _within_bundle_rows(view: View) -> list[Row]:
             rows.append(
                 Row({implementing: 1.0, key: -1.0}, -math.inf, 0.0, f"implementing <= {what}")
             )
+    return rows
+
+
+def roadmap_rows(view: View, roadmap: Mapping[tuple[str, str], frozenset[str]]) -> list[Row]:
+    """What the roadmap's structure adds (beyond the contract's reader): an organisation
+    adopts a goal or dimension when it adopts one of its actions, so in every bundle the
+    goal's count lies between each action's count and their sum (``adopting`` and
+    ``implementing`` alike)."""
+    rows = []
+    for key in view:
+        actions = roadmap.get((key[0], key[1]))
+        if key[0] == "action" or not actions or key[4] not in ("adopting", "implementing"):
+            continue
+        children = [("action", a, *key[2:]) for a in sorted(actions)]
+        if not all(child in view for child in children):
+            continue
+        for child in children:
+            label = f"roadmap: {describe(child)} <= {describe(key)}"
+            rows.append(Row({child: 1.0, key: -1.0}, -math.inf, 0.0, label))
+        label = f"roadmap: {describe(key)} <= the sum of its actions"
+        rows.append(Row({key: 1.0, **dict.fromkeys(children, -1.0)}, -math.inf, 0.0, label))
     return rows
 
 
@@ -548,12 +569,17 @@ def attack(
     k: int | None = None,
     p: int | None = None,
     quantiles: int | None = None,
+    roadmap: Mapping[tuple[str, str], frozenset[str]] | None = None,
 ) -> list[Finding]:
-    """Every rule the published ``view`` breaks, as findings (empty when it holds)."""
+    """Every rule the published ``view`` breaks, as findings (empty when it holds). With
+    ``roadmap`` (each goal's or dimension's actions), the reader also uses the roadmap's
+    structure: see :func:`roadmap_rows`."""
     k = min_group() if k is None else k
     p = protection_level() if p is None else p
     quantiles = min_group_quantiles() if quantiles is None else quantiles
     rows = [*structure_rows(view, k), *fact_rows(view, f"{label}:")]
+    if roadmap:
+        rows.extend(roadmap_rows(view, roadmap))
     variables = {key for row in rows for key in row.unknowns()}
     for before in earlier:
         rows.extend(carried_over(before, variables, truth))

@@ -47,6 +47,7 @@ from .attacker import (
     explain,
     explain_all,
     population_key,
+    subjects,
 )
 
 pytestmark = pytest.mark.django_db
@@ -646,3 +647,25 @@ def test_the_attacker_flags_counts_of_all_and_quartiles_from_few() -> None:
     assert ("attribute", "western", "adopting") in kinds  # 10 of 10
     assert ("quantile", "BE", "median_percent") in kinds  # from 10 < 11
     assert {f.kind for f in findings} == {"attribute", "quantile"}, explain(findings)
+
+
+def test_the_attacker_can_read_the_roadmap_structure_too() -> None:
+    """Beyond the contract's reader: a goal's published count bounds its actions' withheld
+    counts (an organisation adopting an action adopts its goal). Off in the tests above;
+    this shows the attacker has it for when the protection takes the roadmap in."""
+    bundle = ("level", "local")
+    pop = population_key(bundle)
+    goal = ("intermediate_goal", "IG1.1", *bundle, "adopting")
+    actions = [("action", a, *bundle, "adopting") for a in ("A1.1.1", "A1.1.2")]
+    view = {
+        pop: Shown(7, 7, False),
+        goal: Shown(2, 7, False),
+        **{key: Shown(None, None, True, "attribute") for key in actions},
+    }
+    truth = {pop: 7, goal: 2, actions[0]: 2, actions[1]: 0}
+    rules = {"k": 5, "p": 3, "quantiles": 10}
+    assert [f.kind for f in attack(view, truth, label="hand", **rules)] == []
+    findings = attack(view, truth, label="hand", roadmap=subjects(), **rules)
+    narrow = {(f.key[1], f.interval) for f in findings if f.kind == "too_narrow"}
+    assert ("A1.1.2", (0, 2)) in narrow, explain(findings)
+    assert "roadmap: action A1.1.2 adopting [level=local] <=" in explain(findings)
