@@ -26,6 +26,7 @@ from apps.core.emails import send_templated_email
 from .compile import compile_snapshot
 from .models import BenchmarkSnapshot, ReportingPeriod
 from .periods import closed_periods
+from .protection import audit_snapshot
 
 Audit = Callable[[BenchmarkSnapshot], Sequence[Any]]
 # How many findings the admins' email lists; the admin page shows them all.
@@ -84,13 +85,6 @@ def finding_text(finding: dict[str, Any]) -> str:
     interval = finding["interval"]
     bounds = f" [{interval[0]}, {interval[1]}]" if interval else ""
     return f"{cell}: {finding['kind']}{bounds}: {finding['detail']}"
-
-
-def audit_snapshot(snapshot: BenchmarkSnapshot) -> Sequence[Any]:
-    # TODO(issue 13): replaced by ``from .protection import audit_snapshot`` once it lands.
-    from .protection import audit_snapshot as audit
-
-    return audit(snapshot)
 
 
 def snapshot_findings(
