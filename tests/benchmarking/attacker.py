@@ -26,7 +26,9 @@ What the reader knows (``issue13-contract.md``):
 - what a withheld population's reason says: ``small_group`` means fewer than ``k``
   organisations, any other reason at least ``k``;
 - every figure published in an earlier snapshot whose true value has not changed since
-  (the strongest reader guesses "unchanged", and the test knows the truth).
+  (the strongest reader guesses "unchanged", and the test knows the truth). Such a figure,
+  withheld now, is public already: its own interval is not checked (nothing new is
+  disclosed), its complement ``N - x`` and everything it helps pin are.
 
 For every withheld count ``x`` (and ``N - x``), and every withheld population ``N``, the
 interval ``[lo, hi]`` (LP bounds rounded inward to whole numbers) must satisfy
@@ -607,15 +609,26 @@ def attack(
                 )
             )
 
+    # A withheld figure whose own key an earlier published snapshot showed with the same true
+    # value is public already: its own width is not a new disclosure (lead decision, 20:06),
+    # but what it lets a reader work out anew (its complement, every other cell) still is.
+    known = {
+        key
+        for before in earlier
+        for key, shown in before.view.items()
+        if not shown.withheld and is_count(key) and before.truth.get(key) == truth.get(key)
+    }
     for key, shown in sorted(view.items()):
         if not shown.withheld or not is_count(key):
             continue
         total = population_key(bundle_of(key))
         group = truth[total]
         if key == total:
-            check(key, {key: 1.0}, "N", group)
+            if key not in known:
+                check(key, {key: 1.0}, "N", group)
         else:
-            check(key, {key: 1.0}, "x", group)
+            if key not in known:
+                check(key, {key: 1.0}, "x", group)
             check(key, {total: 1.0, key: -1.0}, "N - x", group)
 
     for key, shown in sorted(view.items()):

@@ -37,6 +37,7 @@ from .attacker import (
     LEVELS,
     PERIODS,
     AttackerError,
+    Earlier,
     Finding,
     Org,
     Shown,
@@ -350,8 +351,9 @@ def test_no_count_of_none_one_all_but_one_or_all_and_no_quartiles_from_five(
 
 
 # A population hypothesis found (on the engine of commit a457d76): one organisation changes
-# in Q2 and two join; Q2 withheld figures that Q1 had published with the same true value
-# (EG1 adopting, everyone = 16), which last quarter's figure then pins.
+# in Q2 and two join; Q2 withholds figures that Q1 published with the same true value (EG1
+# adopting, everyone = 16). Those are public since Q1 (not a new disclosure), but their
+# complements and everything they help pin must still be protected.
 # (country, group, level, Q1 adoptions, Q2 adoptions, barrier, metric, maturity, joins)
 FOUND_BY_HYPOTHESIS = [
     (
@@ -669,3 +671,17 @@ def test_the_attacker_can_read_the_roadmap_structure_too() -> None:
     narrow = {(f.key[1], f.interval) for f in findings if f.kind == "too_narrow"}
     assert ("A1.1.2", (0, 2)) in narrow, explain(findings)
     assert "roadmap: action A1.1.2 adopting [level=local] <=" in explain(findings)
+
+
+def test_a_figure_known_from_last_quarter_still_protects_its_complement() -> None:
+    """5 of 7 adopt in Q1 (published); 5 of 6 in Q2, the count withheld. The 5 is public
+    since Q1 and is not reported itself, but "one does not adopt" is new: it is."""
+    pop, count = population_key(EVERYONE), ("action", "A1.1.1", *EVERYONE, "adopting")
+    q1 = Earlier("Q1", {pop: Shown(7, 7, False), count: Shown(5, 7, False)}, {pop: 7, count: 5})
+    view = {pop: Shown(6, 6, False), count: Shown(None, None, True, "attribute")}
+    rules = {"k": 5, "p": 3, "quantiles": 10}
+    assert attack(view, {pop: 6, count: 5}, label="Q2", **rules) == []
+    findings = attack(view, {pop: 6, count: 5}, label="Q2", earlier=[q1], **rules)
+    assert [(f.kind, f.interval) for f in findings] == [("too_narrow", (1, 1))], explain(findings)
+    assert "N - x" in findings[0].detail
+    assert "earlier Q1: action A1.1.1 adopting [everyone] = 5" in findings[0].detail
