@@ -117,6 +117,14 @@ def _withheld(k: int, p: int, quantiles: int) -> list[Point]:
             % {"p": p},
         ),
         Point(
+            _("Earlier periods"),
+            _(
+                "Earlier periods' benchmarks stay public. A figure published in an earlier "
+                "period and unchanged is known anyway: only what it would let a reader work "
+                "out anew is protected."
+            ),
+        ),
+        Point(
             _("Group sizes"),
             _(
                 "How many organisations a withheld figure comes from is withheld with it: it "

@@ -24,6 +24,7 @@ RULES = (
     "None, one, all but one, or all",
     "Medians and quartiles",
     "Figures that could be worked out (complementary)",
+    "Earlier periods",
     "Group sizes",
 )
 
