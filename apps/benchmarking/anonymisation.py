@@ -11,7 +11,8 @@ to the region.
    (``BENCHMARK_MIN_GROUP``, default 5): a bundle whose population is smaller, a metric
    reported by fewer, a median of fewer adopters is withheld, reason ``small_group``.
 2. **Attribute disclosure.** A member who knows its own answer must not learn another's:
-   a count of 0, 1, N-1 or N in a group of N is withheld (reason ``attribute``), and
+   a count of 0, 1, N-1 or N in a group of N is withheld (reason ``attribute``, published
+   as ``complementary``: see :func:`public_reason`), and
    quartiles and medians are published only from at least ``BENCHMARK_MIN_GROUP_QUANTILES``
    organisations (default 2k = 10: below that, three quartiles are nearly three
    organisations' own values). Withholding rather than rounding or bands: a rounded count
@@ -64,14 +65,31 @@ SMALL_GROUP = "small_group"
 COMPLEMENTARY = "complementary"
 ATTRIBUTE = "attribute"
 
-# Marked for translation; translated where they are shown.
+# Marked for translation; translated where they are shown. Only these two are ever
+# published: see :func:`public_reason`.
 REASONS = {
     SMALL_GROUP: gettext_noop("Fewer than {k} organisations: not published."),
     COMPLEMENTARY: gettext_noop(
-        "Withheld so that a small group cannot be worked out from the totals."
+        "Withheld so that no organisation's answer can be worked out from it or from the "
+        "figures around it."
     ),
-    ATTRIBUTE: gettext_noop("Withheld so that no organisation can learn another's answer from it."),
 }
+
+
+def public_reason(cell: Cell, small_bundles: set[tuple[str, str]]) -> str:
+    """The reason a reader is told a figure is withheld. Only a bundle of fewer than k
+    organisations is named as such (its population says so anyway). Every other withheld
+    figure gives one reason, whichever rule withheld it: told apart, "none, one, all but one
+    or all" (rule 2) or "a median of fewer than k adopters" would narrow the figure down by
+    itself, which the protection intervals do not model."""
+    if not cell.suppressed:
+        return ""
+    return SMALL_GROUP if cell.bundle in small_bundles else COMPLEMENTARY
+
+
+def small_bundles(cells: list[Cell]) -> set[tuple[str, str]]:
+    """The bundles withheld because fewer than k organisations are in them."""
+    return {c.bundle for c in cells if c.subject_type == POPULATION and c.reason == SMALL_GROUP}
 
 
 @dataclass

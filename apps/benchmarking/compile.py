@@ -50,7 +50,7 @@ from apps.roadmap.models import (
 )
 
 from .aggregates import as_decimal, percentile_cont
-from .anonymisation import Cell, anonymise
+from .anonymisation import Cell, anonymise, public_reason, small_bundles
 from .models import BenchmarkCell, BenchmarkSnapshot, Breakdown, ReportingPeriod, Subject
 from .protection import earlier_published
 
@@ -607,13 +607,14 @@ def compile_snapshot(*, period: ReportingPeriod, k: int | None = None) -> Benchm
         snapshot = BenchmarkSnapshot.objects.create(
             period=period, edition=edition, min_group_size=k, organisation_count=population
         )
+        small = small_bundles(cells)
         BenchmarkCell.objects.bulk_create(
-            (_to_row(snapshot, c) for c in cells), batch_size=2000, copy=True
+            (_to_row(snapshot, c, small) for c in cells), batch_size=2000, copy=True
         )
     return snapshot
 
 
-def _to_row(snapshot: BenchmarkSnapshot, cell: Cell) -> BenchmarkCell:
+def _to_row(snapshot: BenchmarkSnapshot, cell: Cell, small: set[tuple[str, str]]) -> BenchmarkCell:
     # Positional: the model's fields in their order (id first), as Django's from_db does;
     # twice as fast as keywords for a snapshot's tens of thousands of cells.
     return BenchmarkCell(
@@ -627,7 +628,7 @@ def _to_row(snapshot: BenchmarkSnapshot, cell: Cell) -> BenchmarkCell:
         cell.n,
         None if cell.suppressed else as_decimal(cell.value),
         cell.suppressed,
-        cell.reason,
+        public_reason(cell, small),
     )
 
 

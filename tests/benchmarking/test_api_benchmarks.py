@@ -193,7 +193,8 @@ def test_published_cells_carry_their_value_and_n(
 def test_a_suppressed_cell_is_null_with_its_reason_and_no_group_size(
     api: APIClient, snapshot: BenchmarkSnapshot
 ) -> None:
-    # Four HTA bodies adopt an action of EG1: too few for the median of their progress.
+    # Four HTA bodies adopt an action of EG1: too few for the median of their progress. The
+    # group itself is not small, so the reader is told the common reason, not "fewer than k".
     cells = all_cells(api, Q2, subject_type="end_goal", subject_code="EG1")
 
     median = find(
@@ -203,8 +204,11 @@ def test_a_suppressed_cell_is_null_with_its_reason_and_no_group_size(
     assert median["suppressed"] is True
     assert median["value"] is None
     assert median["n"] is None
-    assert median["reason"] == "small_group"
-    assert median["reason_text"] == "Fewer than 5 organisations: not published."
+    assert median["reason"] == "complementary"
+    assert median["reason_text"] == (
+        "Withheld so that no organisation's answer can be worked out from it or from the "
+        "figures around it."
+    )
 
 
 def test_no_response_shows_a_withheld_figure_or_a_figure_from_a_small_group(
@@ -246,7 +250,11 @@ def test_complementary_suppression_says_why(api: APIClient, small_roadmap: objec
 
     assert [(c["breakdown_value"], c["reason_text"]) for c in cells] == [
         ("cee", "Fewer than 7 organisations: not published."),
-        ("western", "Withheld so that a small group cannot be worked out from the totals."),
+        (
+            "western",
+            "Withheld so that no organisation's answer can be worked out from it or from the "
+            "figures around it.",
+        ),
     ]
     assert [c["n"] for c in cells] == [None, None]
 
