@@ -176,7 +176,9 @@ def pytest_runtest_teardown(item, nextitem):
     # content types, which the next restore then collides with.
     _restore_serialized_contents()
     yield
-    if _is_transactional(item) and _serialized_contents:
+    # After the last test (no next item) the session's teardown has already dropped the test
+    # database: nothing follows that would need the data back.
+    if nextitem is not None and _is_transactional(item) and _serialized_contents:
         _reload_migrated_data(item.config)
 
 

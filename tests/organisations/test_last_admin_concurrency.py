@@ -34,7 +34,9 @@ pytestmark = [
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI's database)"
     ),
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: like every transactional test here (tests/conftest.py), so that
+    # the tests after it find the data migrations left (the metric catalogue, …).
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 HOLD = 1.5  # seconds a finished operation keeps its transaction open for the other one
