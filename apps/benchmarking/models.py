@@ -163,6 +163,20 @@ class BenchmarkCell(models.Model):
 
     objects = BenchmarkCellQuerySet.as_manager()
 
+    # A figure as it is stored and read back (the audit, the API, the tests): its key, n,
+    # value, and whether and why it is withheld.
+    FIGURE_FIELDS = (
+        "subject_type",
+        "subject_code",
+        "breakdown",
+        "breakdown_value",
+        "measure",
+        "n",
+        "value",
+        "suppressed",
+        "reason",
+    )
+
     class Meta:
         verbose_name = _("benchmark figure")
         verbose_name_plural = _("benchmark figures")

@@ -587,18 +587,9 @@ def audit_snapshot(snapshot: BenchmarkSnapshot) -> list[Finding]:
     from django.conf import settings
 
     from .anonymisation import Cell
+    from .models import BenchmarkCell
 
-    rows = snapshot.cells.values_list(
-        "subject_type",
-        "subject_code",
-        "breakdown",
-        "breakdown_value",
-        "measure",
-        "n",
-        "value",
-        "suppressed",
-        "reason",
-    )
+    rows = snapshot.cells.values_list(*BenchmarkCell.FIGURE_FIELDS)
     cells = [
         Cell(s, c, b, v, m, n, None if value is None else float(value), True, sup, reason)
         for s, c, b, v, m, n, value, sup, reason in rows.iterator(chunk_size=20000)

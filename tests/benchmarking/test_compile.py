@@ -103,19 +103,7 @@ def test_small_groups_are_suppressed_with_their_reason(population, period) -> No
 
 def _every_cell(snapshot: BenchmarkSnapshot) -> list[tuple]:
     """Every cell of the snapshot: its key, n, value, whether it is withheld and why."""
-    return sorted(
-        snapshot.cells.values_list(
-            "subject_type",
-            "subject_code",
-            "breakdown",
-            "breakdown_value",
-            "measure",
-            "n",
-            "value",
-            "suppressed",
-            "reason",
-        )
-    )
+    return sorted(snapshot.cells.values_list(*BenchmarkCell.FIGURE_FIELDS))
 
 
 def test_compiling_twice_gives_one_identical_snapshot(bench_population) -> None:

@@ -30,17 +30,7 @@ pytestmark = [
 ]
 
 COMPILE = compile_closed_periods_task.name
-CELL_FIELDS = (
-    "subject_type",
-    "subject_code",
-    "breakdown",
-    "breakdown_value",
-    "measure",
-    "n",
-    "value",
-    "suppressed",
-    "reason",
-)
+CELL_FIELDS = BenchmarkCell.FIGURE_FIELDS
 
 
 def cells_of(snapshot: BenchmarkSnapshot) -> list[tuple]:

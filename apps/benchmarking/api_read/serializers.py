@@ -100,18 +100,7 @@ class CellSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BenchmarkCell
-        fields = [
-            "subject_type",
-            "subject_code",
-            "breakdown",
-            "breakdown_value",
-            "measure",
-            "n",
-            "value",
-            "suppressed",
-            "reason",
-            "reason_text",
-        ]
+        fields = [*BenchmarkCell.FIGURE_FIELDS, "reason_text"]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_n(self, cell: BenchmarkCell) -> int | None:
