@@ -12,10 +12,14 @@ from django.utils import timezone
 from apps.core.emails import send_templated_email
 from apps.core.models import AuditEvent
 from apps.organisations.models import Membership
-from apps.organisations.permissions import Role
+from apps.organisations.permissions import Perm
 from apps.roadmap.models import Edition
 
 from .models import Adoption, ProgressEntry
+
+# Who hears that a new edition moved or removed the organisation's adoptions: those who
+# manage its adoptions as a whole (admins and PE leads; the registry says which roles).
+EDITION_NEWS_PERMISSION = Perm.ADOPTION_MANAGE
 
 
 def adoptions_needing_a_reminder(now: object = None) -> object:
@@ -64,9 +68,11 @@ def notify_edition_change(*, edition_id: int) -> int:
     ).select_related("organisation")
     sent = 0
     for event in events:
-        recipients = Membership.objects.filter(
-            organisation=event.organisation, role__in=[Role.ADMIN, Role.PE_LEAD]
-        ).values_list("user__email", flat=True)
+        recipients = (
+            Membership.objects.filter(organisation=event.organisation)
+            .with_permission(EDITION_NEWS_PERMISSION)
+            .values_list("user__email", flat=True)
+        )
         sent += send_templated_email(
             to=list(recipients),
             template="edition_changed",

@@ -90,9 +90,17 @@ class OrganisationQuerySet(models.QuerySet):
 
 
 class MembershipQuerySet(models.QuerySet):
+    def with_permission(self, code: str) -> MembershipQuerySet:
+        """Memberships whose role grants ``code``: who may do it, asked of the registry
+        (``permissions.ROLE_PERMISSIONS``), so that no caller spells out a list of roles.
+
+        An unknown code raises ValueError, as ``role_has_permission`` does.
+        """
+        return self.filter(role__in=roles_with_permission(code))
+
     def admins(self) -> MembershipQuerySet:
         """Memberships whose role manages the organisation's members (the registry says which)."""
-        return self.filter(role__in=roles_with_permission(ADMIN_PERMISSION))
+        return self.with_permission(ADMIN_PERMISSION)
 
     def left_without_admin(self, departing: Collection[Membership]) -> set[int]:
         """Ids of the organisations that would have no admin once ``departing`` stop being admins.

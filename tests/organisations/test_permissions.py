@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from apps.organisations.models import Membership
 from apps.organisations.permissions import (
     ALL_PERMISSIONS,
     ROLE_PERMISSIONS,
@@ -77,3 +78,17 @@ def test_membership_of_one_organisation_grants_nothing_in_another() -> None:
     other = OrganisationFactory()
     with pytest.raises(Http404):
         authorise(membership.user, other, Perm.ORG_VIEW)
+
+
+@pytest.mark.django_db
+def test_with_permission_finds_exactly_the_members_the_registry_allows() -> None:
+    """For every code, ``Membership.objects.with_permission`` agrees with the one check."""
+    organisation = OrganisationFactory()
+    memberships = [MembershipFactory(organisation=organisation, role=role) for role in Role]
+    MembershipFactory(role=Role.ADMIN)  # another organisation's member, filtered out below
+    found = Membership.objects.filter(organisation=organisation)
+    for code in sorted(ALL_PERMISSIONS):
+        allowed = {m.pk for m in memberships if has_org_permission(m.user, organisation, code)}
+        assert set(found.with_permission(code).values_list("pk", flat=True)) == allowed, code
+    with pytest.raises(ValueError, match="Unknown permission"):
+        found.with_permission("adoption:wirte")
