@@ -17,7 +17,7 @@ from django_countries.fields import CountryField
 from apps.core.models import TimeStampedModel
 
 from .permissions import Role
-from .querysets import MembershipQuerySet, OrganisationQuerySet, name_key
+from .querysets import MembershipQuerySet, OrganisationQuerySet, is_listed, name_key
 from .regions import Region, region_for_country
 
 INVITATION_LIFETIME = timedelta(days=14)
@@ -112,6 +112,11 @@ class Organisation(TimeStampedModel):
     @property
     def is_verified(self) -> bool:
         return self.status == self.Status.VERIFIED
+
+    @property
+    def is_listed(self) -> bool:
+        """Whether the public directory shows it (the rule of ``Organisation.objects.listed()``)."""
+        return is_listed(self)
 
 
 class PendingOrganisation(Organisation):

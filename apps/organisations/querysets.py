@@ -17,15 +17,22 @@ from .permissions import ADMIN_PERMISSION, roles_with_permission
 if TYPE_CHECKING:
     from apps.accounts.models import User
 
-    from .models import Membership
+    from .models import Membership, Organisation
 
 # Which organisations the public directory shows: verified by a portal admin and listed at
-# their own request. Decided here only: the directory page and the API both ask ``listed()``.
-LISTED = Q(status="verified", in_directory=True)
+# their own request. Decided here only: the directory page and the API ask ``listed()`` (through
+# ``selectors.organisation_directory``), and a page about one organisation asks ``is_listed``.
+LISTED_WHEN = {"status": "verified", "in_directory": True}
+LISTED = Q(**LISTED_WHEN)
 
 # What anyone may read of a listed organisation: the columns of the public directory. The API
 # shows non-members the same, with the slug and the address of the record to find it by.
 PUBLIC_FIELDS = ("name", "stakeholder_group", "country", "region", "level", "website")
+
+
+def is_listed(organisation: Organisation) -> bool:
+    """Whether the public directory shows ``organisation``: ``LISTED``, read on one object."""
+    return all(getattr(organisation, name) == value for name, value in LISTED_WHEN.items())
 
 
 def verified_before(day: dt.date) -> dt.datetime:

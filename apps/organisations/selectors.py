@@ -10,6 +10,18 @@ from .models import Membership, Organisation
 if TYPE_CHECKING:
     from apps.accounts.models import User
 
+    from .querysets import OrganisationQuerySet
+
+
+def organisation_directory() -> OrganisationQuerySet:
+    """The public directory: what anyone, signed in or not, may read of the organisations.
+
+    Verified organisations listed at their request (``Organisation.objects.listed()``), with
+    what a row of the directory shows. The directory page lists them, and the API shows each
+    to non-members; any other organisation stays visible to its members alone.
+    """
+    return Organisation.objects.listed().for_listing()
+
 
 def organisations_left_without_admin(
     *, departing: Collection[Membership], lock: bool = False

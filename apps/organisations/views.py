@@ -41,6 +41,7 @@ from .forms import (
 from .mixins import OrganisationPermissionMixin
 from .models import PENDING_INVITATION, Invitation, Membership, Organisation
 from .permissions import Perm, Role
+from .selectors import organisation_directory
 from .services_invitations import invitation_accept_with_new_account
 
 
@@ -397,7 +398,7 @@ class DirectoryView(FilterView):
     strict = True
 
     def get_queryset(self) -> QuerySet[Organisation]:
-        return Organisation.objects.listed().for_listing()
+        return organisation_directory()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

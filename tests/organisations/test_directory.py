@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from apps.organisations.models import Level, Organisation
+from apps.organisations.permissions import Role
 from tests.accounts.factories import UserFactory
-from tests.organisations.factories import OrganisationFactory
+from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tests.roadmap.factories import StakeholderGroupFactory
 
 URL = reverse("organisations:directory")
@@ -153,3 +154,26 @@ def test_the_api_shows_anyone_exactly_the_organisations_the_directory_lists(clie
 
     assert directory == api_list == readable == {"listed"}
     assert set(Organisation.objects.listed().values_list("slug", flat=True)) == {"listed"}
+
+
+def test_an_organisation_says_it_is_in_the_directory_exactly_when_the_directory_lists_it(
+    client, db
+) -> None:
+    """Its home page asks the same rule (``is_listed``) as the directory and the API."""
+    answers = {}
+    for status in Organisation.Status.values:
+        for in_directory in (True, False):
+            slug = f"{status}-{in_directory}".lower()
+            organisation = OrganisationFactory(slug=slug, status=status, in_directory=in_directory)
+            member = MembershipFactory(organisation=organisation, role=Role.VIEWER).user
+            client.force_login(member)
+            html = client.get(reverse("organisations:home", args=[slug])).content.decode()
+            answer = html[html.index("In the public directory") :].split("<dd>")[1]
+            answers[slug] = (organisation.is_listed, answer.split("</dd>")[0])
+
+    listed = set(Organisation.objects.listed().values_list("slug", flat=True))
+    assert {slug for slug, (is_listed, _) in answers.items() if is_listed} == listed
+    assert {slug for slug, (_, answer) in answers.items() if answer == "Yes"} == listed
+    assert listed == {"verified-true"}
+    assert answers["pending-true"][1] == answers["rejected-true"][1] == "Yes, once verified"
+    assert {answers[f"{status}-false"][1] for status in Organisation.Status.values} == {"No"}

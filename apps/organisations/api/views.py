@@ -32,6 +32,7 @@ from rest_framework.settings import api_settings
 from .. import services
 from ..models import Invitation, Membership, Organisation
 from ..permissions import Perm
+from ..selectors import organisation_directory
 from . import serializers
 from .filters import OrganisationFilter
 from .permissions import OrganisationScopedMixin
@@ -166,12 +167,11 @@ class OrganisationDetailView(OrganisationScopedMixin, generics.RetrieveUpdateAPI
         try:
             super().initial(request, *args, **kwargs)
         except NotFound:
-            # Not a member: an organisation listed in the public directory is readable by
-            # anyone. Anything else raises the very same NotFound as a missing slug.
+            # Not a member: an organisation of the public directory is readable by anyone.
+            # Anything else raises the very same NotFound as a missing slug.
             if request.method not in SAFE_METHODS:
                 raise
-            listed = Organisation.objects.listed().for_listing().filter(slug=kwargs["slug"])
-            organisation = listed.first()
+            organisation = organisation_directory().filter(slug=kwargs["slug"]).first()
             if organisation is None:
                 raise
             self.organisation, self.membership = organisation, None
