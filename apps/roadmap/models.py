@@ -15,6 +15,8 @@ The texts readers see are translated, with English as the canonical text and the
 fallback; ``translation.py`` declares which, and registers every model's history.
 """
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -22,6 +24,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 
 from apps.core.models import TimeStampedModel
 
@@ -32,6 +35,17 @@ from .querysets import (
     IntermediateGoalQuerySet,
     TaxonomyQuerySet,
 )
+
+# modeltranslation gives each translated model's custom managers a class it makes at run time
+# (translator.patch_manager_class), which django-stubs cannot resolve; so each model declares
+# its managers' static types, ``objects`` and ``_default_manager`` (which reverse relations
+# read). ``Manager.from_queryset(qs)()`` is what ``qs.as_manager()`` builds. A model with
+# Django's default manager declares the MultilingualManager modeltranslation turns it into.
+TaxonomyManager = models.Manager.from_queryset(TaxonomyQuerySet)
+EditionManager = models.Manager.from_queryset(EditionQuerySet)
+EndGoalManager = models.Manager.from_queryset(EndGoalQuerySet)
+IntermediateGoalManager = models.Manager.from_queryset(IntermediateGoalQuerySet)
+ActionManager = models.Manager.from_queryset(ActionQuerySet)
 
 
 class Provenance(models.TextChoices):
@@ -94,7 +108,8 @@ class StakeholderGroup(TranslatedContent):
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = TaxonomyQuerySet.as_manager()
+    objects: ClassVar["TaxonomyManager[StakeholderGroup]"] = TaxonomyManager()
+    _default_manager: ClassVar["TaxonomyManager[StakeholderGroup]"]
 
     class Meta:
         ordering = ["order", "pk"]
@@ -113,7 +128,8 @@ class Dimension(TranslatedContent):
     purpose = models.TextField(_("purpose"), help_text=_("Verbatim from the paper."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = TaxonomyQuerySet.as_manager()
+    objects: ClassVar["TaxonomyManager[Dimension]"] = TaxonomyManager()
+    _default_manager: ClassVar["TaxonomyManager[Dimension]"]
 
     class Meta:
         ordering = ["order", "pk"]
@@ -131,6 +147,8 @@ class BarrierCategory(TranslatedContent):
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects: ClassVar["MultilingualManager[BarrierCategory]"]
 
     class Meta:
         ordering = ["order", "pk"]
@@ -163,6 +181,8 @@ class Resource(TranslatedContent):
     )
     url = models.URLField(_("link"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects: ClassVar["MultilingualManager[Resource]"]
 
     class Meta:
         ordering = ["order", "pk"]
@@ -222,7 +242,8 @@ class Edition(TranslatedContent):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
-    objects = EditionQuerySet.as_manager()
+    objects: ClassVar["EditionManager[Edition]"] = EditionManager()
+    _default_manager: ClassVar["EditionManager[Edition]"]
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -274,7 +295,8 @@ class EndGoal(GoalTreeItem):
         _("code"), max_length=16, validators=[RegexValidator(r"^EG\d+$", _("Use EG1, EG2, …"))]
     )
 
-    objects = EndGoalQuerySet.as_manager()
+    objects: ClassVar["EndGoalManager[EndGoal]"] = EndGoalManager()
+    _default_manager: ClassVar["EndGoalManager[EndGoal]"]
 
     class Meta:
         ordering = ["order", "code"]
@@ -297,7 +319,8 @@ class IntermediateGoal(GoalTreeItem):
     )
     end_goal = models.ForeignKey(EndGoal, verbose_name=_("end goal"), on_delete=models.CASCADE)
 
-    objects = IntermediateGoalQuerySet.as_manager()
+    objects: ClassVar["IntermediateGoalManager[IntermediateGoal]"] = IntermediateGoalManager()
+    _default_manager: ClassVar["IntermediateGoalManager[IntermediateGoal]"]
 
     class Meta:
         ordering = ["order", "code"]
@@ -365,7 +388,8 @@ class Action(GoalTreeItem):
         help_text=_("The action of an earlier edition this one was copied from."),
     )
 
-    objects = ActionQuerySet.as_manager()
+    objects: ClassVar["ActionManager[Action]"] = ActionManager()
+    _default_manager: ClassVar["ActionManager[Action]"]
 
     class Meta:
         ordering = ["order", "code"]
