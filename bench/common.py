@@ -36,7 +36,7 @@ def setup_django(*, debug: bool = False) -> None:
 
 def require_synthetic_data() -> int:
     """How many synthetic organisations there are; exits when there are none."""
-    from apps.core.synthetic import synthetic_organisations
+    from apps.devdata.synthetic import synthetic_organisations
     from apps.organisations.models import Organisation
 
     count = synthetic_organisations().count()

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from apps.core.synthetic import seed_synthetic, synthetic_clear
+from apps.devdata.synthetic import seed_synthetic, synthetic_clear
 from apps.roadmap.loader import load_roadmap
 from bench.common import bench_period_label, drop_snapshot, ensure_snapshot
 from bench.queries_per_page import BUDGET, member_urls, public_urls, run

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "apps.organisations",
     "apps.adoption",
     "apps.benchmarking",
+    "apps.devdata",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from apps.adoption.models import Adoption, MaturityAssessment
 from apps.benchmarking.models import BenchmarkCell, BenchmarkSnapshot
-from apps.core.management.commands.seed_demo import DEMO_ORGANISATIONS
+from apps.devdata.management.commands.seed_demo import DEMO_ORGANISATIONS
 from apps.organisations.models import Membership, Organisation
 from apps.organisations.permissions import Role
 from apps.roadmap.loader import load_roadmap

@@ -1,12 +1,12 @@
 """Synthetic data at community scale for the benchmarks: ``seed_synthetic --orgs N --seed S``.
 
-The work is done by :mod:`apps.core.synthetic`; this command parses, guards and reports.
+The work is done by :mod:`apps.devdata.synthetic`; this command parses, guards and reports.
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.core.synthetic import SeedReport, SyntheticDataError, seed_synthetic, synthetic_clear
+from apps.devdata.synthetic import SeedReport, SyntheticDataError, seed_synthetic, synthetic_clear
 
 
 class Command(BaseCommand):

@@ -30,7 +30,7 @@ from apps.adoption.models import (
 from apps.benchmarking.compile import compile_snapshot
 from apps.benchmarking.models import BenchmarkCell
 from apps.benchmarking.periods import bounds_for, period_get_or_create
-from apps.core.synthetic import (
+from apps.devdata.synthetic import (
     EMAIL_DOMAIN,
     european_countries,
     seed_synthetic,

@@ -16,8 +16,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.adoption.demo import seed_adoptions
 from apps.benchmarking.services import compile_closed_periods
+from apps.devdata.demo import seed_adoptions
 from apps.organisations import services
 from apps.organisations.models import Level, Organisation
 from apps.organisations.permissions import Role

@@ -13,12 +13,11 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.adoption import services
+from apps.adoption.models import AdoptionStatus, Metric
+from apps.adoption.services import EntryInput
 from apps.organisations.models import Organisation
 from apps.roadmap.models import Action, BarrierCategory, Dimension, Edition
-
-from . import services
-from .models import AdoptionStatus, Metric
-from .services import EntryInput
 
 NARRATIVES = [
     "Held a co-design workshop with the patient advisory group.",

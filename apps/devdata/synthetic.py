@@ -38,7 +38,6 @@ from django.utils import timezone
 from django_countries import countries
 
 from apps.accounts.models import User
-from apps.adoption.demo import NARRATIVES
 from apps.adoption.models import (
     Adoption,
     AdoptionStatus,
@@ -53,6 +52,7 @@ from apps.adoption.models import (
 from apps.benchmarking.models import ExportJob
 from apps.core.bulk import copy_rows
 from apps.core.models import AuditEvent
+from apps.devdata.demo import NARRATIVES
 from apps.organisations.models import Invitation, Level, Membership, Organisation
 from apps.organisations.permissions import Role
 from apps.organisations.querysets import name_key
