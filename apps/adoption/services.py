@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.roadmap.models import Action, BarrierCategory, Dimension, EndGoal
 
+from . import rules
 from .evidence import (
     ALLOWED_TYPES,
     check_entry_files,
@@ -87,7 +87,7 @@ def adoption_create(
             adoption.save()
     except IntegrityError as exc:  # a concurrent adoption of the same action
         raise ValidationError(_("Your organisation has already adopted this action.")) from exc
-    adoption.partners.set([p for p in partners if p.pk != organisation.pk])
+    adoption.partners.set(rules.partners_of(organisation, partners))
     _record_entry(
         adoption,
         by=by,
@@ -134,7 +134,7 @@ def adoption_update(
     adoption.full_clean()
     adoption.save()
     if partners is not None:
-        adoption.partners.set([p for p in partners if p.pk != adoption.organisation_id])
+        adoption.partners.set(rules.partners_of(adoption.organisation, partners))
     if adoption.status != old_status:
         _record_entry(
             adoption,
@@ -185,14 +185,14 @@ def _validate_entry(data: EntryInput, organisation: Organisation) -> list[str]:
     two entries at once cannot both take the last free space.
     """
     errors: dict[str, list[str]] = {}
-    if data.entry_date > timezone.localdate():
+    if rules.is_in_the_future(data.entry_date):
         errors.setdefault("entry_date", []).append(_("The date cannot be in the future."))
-    if data.status_to and data.status_to not in AdoptionStatus.values:
+    if data.status_to and not rules.is_status(data.status_to):
         errors.setdefault("status_to", []).append(_("Choose one of the statuses."))
-    if data.percent_complete is not None and not 0 <= data.percent_complete <= 100:
+    if data.percent_complete is not None and not rules.is_percentage(data.percent_complete):
         errors.setdefault("percent_complete", []).append(_("Give a percentage from 0 to 100."))
     for metric, value in data.metric_values.items():
-        if value < 0:
+        if not rules.is_metric_value(value):
             errors.setdefault("metric_values", []).append(
                 _("%(metric)s cannot be negative.") % {"metric": metric.name}
             )
@@ -200,11 +200,8 @@ def _validate_entry(data: EntryInput, organisation: Organisation) -> list[str]:
             errors.setdefault("metric_values", []).append(
                 _("%(metric)s is no longer in use.") % {"metric": metric.name}
             )
-    validate_url = URLValidator(schemes=["http", "https"])
     for link in data.links:
-        try:
-            validate_url(link)
-        except ValidationError:
+        if not rules.is_web_address(link):
             errors.setdefault("links", []).append(
                 _("%(link)s is not a web address.") % {"link": link}
             )
@@ -329,7 +326,7 @@ def assessment_create(
     ]
     if errors:
         raise ValidationError({"levels": errors[:1]})
-    if assessed_on > timezone.localdate():
+    if rules.is_in_the_future(assessed_on):
         raise ValidationError({"assessed_on": _("The date cannot be in the future.")})
     assessment = MaturityAssessment.objects.create(
         organisation=organisation, assessed_on=assessed_on, notes=notes, created_by=by

@@ -18,9 +18,10 @@ add history the file does not hold, so exporting the imported organisation
 would not give the same file. The import therefore builds the ``Adoption``,
 ``ProgressEntry``, ``Evidence``, ``MetricValue`` and ``BarrierReport`` rows
 itself, after the checks the services make (an action of the published
-edition, an owner who is a member, dates, percentages, metric values that are
-not negative, web addresses) and ``full_clean()`` on every object; it then
-writes them with bulk inserts inside ``transaction.atomic()``.
+edition, an owner who is a member, and the rules of :mod:`apps.adoption.rules`:
+dates, statuses, percentages, metric values that are not negative, web
+addresses, partners) and ``full_clean()`` on every object; it then writes them
+with bulk inserts inside ``transaction.atomic()``.
 
 Choices:
 
@@ -49,12 +50,11 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.audit import audit_record
+from apps.audit.services import audit_record
 from apps.core.exporters import (
     RECORD_TYPE,
     TabularFileError,
@@ -65,6 +65,7 @@ from apps.core.exporters import (
 from apps.organisations.models import Organisation
 from apps.roadmap.models import Action, BarrierCategory, Edition
 
+from .. import rules
 from ..models import (
     Adoption,
     AdoptionStatus,
@@ -213,13 +214,13 @@ def _percent(value: str, column: str) -> int | None:
         raise _Bad(
             _("%(column)s “%(value)s” is not a whole number") % {"column": column, "value": value}
         ) from exc
-    if not 0 <= number <= 100:
+    if not rules.is_percentage(number):
         raise _Bad(_("%(column)s must be from 0 to 100") % {"column": column})
     return number
 
 
 def _status(value: str, column: str) -> str:
-    if value and value.lower() not in AdoptionStatus.values:
+    if value and not rules.is_status(value.lower()):
         raise _Bad(
             _("%(column)s “%(value)s” is not one of %(codes)s")
             % {"column": column, "value": value, "codes": ", ".join(AdoptionStatus.values)}
@@ -236,7 +237,7 @@ def _number(value: str, column: str) -> Decimal | None:
         number = Decimal("NaN")
     if not number.is_finite():
         raise _Bad(_("%(column)s “%(value)s” is not a number") % {"column": column, "value": value})
-    if number < 0:
+    if not rules.is_metric_value(number):
         raise _Bad(_("%(column)s cannot be negative") % {"column": column})
     return number
 
@@ -318,7 +319,7 @@ class _Lookups:
                 for a in organisation.adoptions.select_related("action__edition")
             },
             recorded=_recorded(organisation, entries),
-            partners=_partners(adoptions),
+            partners=_partners(organisation, adoptions),
             metrics={m.slug: m for m in Metric.objects.all()},
             categories={c.slug: c for c in BarrierCategory.objects.all()},
         )
@@ -352,10 +353,12 @@ def _split(value: str) -> list[str]:
     return [part for part in re.split(r"[\s,;]+", value) if part]
 
 
-def _partners(rows: list[TabularRow]) -> dict[str, Organisation]:
+def _partners(organisation: Organisation, rows: list[TabularRow]) -> dict[str, Organisation]:
+    """The verified organisations the rows name, by slug, and the importing one: named as a
+    partner, it is not refused but dropped, by the rule the services apply too."""
     slugs = {slug for row in rows for slug in _split(row.values.get("partners", ""))}
     verified = Organisation.objects.filter(slug__in=slugs, status=Organisation.Status.VERIFIED)
-    return {org.slug: org for org in verified}
+    return {**{org.slug: org for org in verified}, organisation.slug: organisation}
 
 
 @dataclass
@@ -520,8 +523,6 @@ class _Plan:
     def _partner_list(self, row: _Row) -> list[Organisation]:
         partners = []
         for slug in _split(row.text("partners")):
-            if slug == self.organisation.slug:
-                continue  # as in the services: an organisation is not its own partner
             partner = self.lookups.partners.get(slug)
             if partner is None:
                 row.error(
@@ -530,7 +531,7 @@ class _Plan:
                 )
             else:
                 partners.append(partner)
-        return partners
+        return rules.partners_of(self.organisation, partners)
 
     # --- entries ---
 
@@ -541,7 +542,7 @@ class _Plan:
         entry_date = row.read(_date, "entry_date")
         if entry_date is None and not row.bad:
             row.error(_("entry_date is empty"))
-        elif entry_date and entry_date > timezone.localdate():
+        elif entry_date and rules.is_in_the_future(entry_date):
             row.error(_("entry_date is in the future"))
         entry = ProgressEntry(
             entry_date=entry_date,
@@ -641,15 +642,12 @@ class _Plan:
         return None
 
     def _links(self, row: _Row) -> list[str]:
-        validate = URLValidator(schemes=["http", "https"])
         links = []
         for link in row.text("evidence_links").split():
-            try:
-                validate(link)
-            except ValidationError:
-                row.error(_("evidence link “%(link)s” is not a web address") % {"link": link})
-            else:
+            if rules.is_web_address(link):
                 links.append(link)
+            else:
+                row.error(_("evidence link “%(link)s” is not a web address") % {"link": link})
         return links
 
     def _metric_values(self, row: _Row, entry: ProgressEntry) -> list[MetricValue]:
