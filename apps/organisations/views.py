@@ -42,7 +42,6 @@ from .mixins import OrganisationPermissionMixin
 from .models import PENDING_INVITATION, Invitation, Membership, Organisation
 from .permissions import Perm, Role
 from .selectors import organisation_directory
-from .services_invitations import invitation_accept_with_new_account
 
 
 def _error_messages(error: ValidationError) -> list[str]:
@@ -346,7 +345,7 @@ class InvitationAcceptView(TemplateView):
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    membership = invitation_accept_with_new_account(
+                    membership = services.invitation_accept_with_new_account(
                         invitation=self.invitation,
                         full_name=form.cleaned_data["full_name"],
                         password=form.cleaned_data["password"],
