@@ -6,7 +6,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 
-from apps.core.models import AuditEvent
+from apps.audit.models import AuditEvent
 from apps.organisations.models import Invitation, Membership
 
 from .models import User

@@ -7,8 +7,8 @@ from django.db.models import Q, Value
 from django.db.models.functions import Replace
 from rest_framework.authtoken.models import Token
 
-from apps.core.audit import FORMER_MEMBER, audit_record
-from apps.core.models import AuditEvent
+from apps.audit.models import AuditEvent
+from apps.audit.services import FORMER_MEMBER, audit_record
 from apps.organisations.models import Membership
 from apps.organisations.selectors import organisations_only_admin_of
 from apps.organisations.services import memberships_end_all

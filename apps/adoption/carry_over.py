@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.models import AuditEvent
+from apps.audit.models import AuditEvent
 
 from .models import Adoption, ProgressEntry
 

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from apps.audit.models import AuditEvent
 from apps.core.emails import send_templated_email
-from apps.core.models import AuditEvent
 from apps.organisations.models import Membership
 from apps.organisations.permissions import Perm
 from apps.roadmap.models import Edition

@@ -49,9 +49,9 @@ from apps.adoption.models import (
     MetricValue,
     ProgressEntry,
 )
+from apps.audit.models import AuditEvent
 from apps.benchmarking.models import ExportJob
 from apps.core.bulk import copy_rows
-from apps.core.models import AuditEvent
 from apps.devdata.demo import NARRATIVES
 from apps.organisations.models import Invitation, Level, Membership, Organisation
 from apps.organisations.permissions import Role

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from apps.core.audit import FORMER_MEMBER, audit_record, snapshot
+from apps.audit.services import FORMER_MEMBER, audit_record, snapshot
 from apps.core.emails import send_templated_email
 
 from .models import Invitation, Membership, Organisation

@@ -27,7 +27,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
 from apps.adoption.dashboard import dashboard_for
-from apps.core.models import AuditEvent
+from apps.audit.models import AuditEvent
 
 from . import services
 from .filters import OrganisationFilter

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.roadmap",
     "apps.organisations",
+    "apps.audit",
     "apps.adoption",
     "apps.benchmarking",
     "apps.devdata",

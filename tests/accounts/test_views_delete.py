@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.accounts.services import user_blocking_organisations, user_delete
-from apps.core.audit import audit_record
-from apps.core.models import AuditEvent
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record
 from apps.organisations.models import Membership
 from apps.organisations.permissions import Role
 from tests.accounts.factories import PASSWORD, membership_for

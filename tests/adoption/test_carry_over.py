@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.adoption.models import Adoption
-from apps.core.models import AuditEvent
+from apps.audit.models import AuditEvent
 from apps.organisations.permissions import Role
 from apps.roadmap.models import Action
 from apps.roadmap.services import edition_publish, edition_start_draft

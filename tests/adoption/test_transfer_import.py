@@ -14,8 +14,8 @@ from apps.adoption.models import Adoption, BarrierReport, MetricValue, ProgressE
 from apps.adoption.transfer import importers
 from apps.adoption.transfer.exporters import AdoptionExporter
 from apps.adoption.transfer.importers import import_adoptions
+from apps.audit.models import AuditEvent
 from apps.core.exporters import escape_cell, read_tabular
-from apps.core.models import AuditEvent
 from tests.adoption.transfer_conftest import *  # noqa: F403
 from tests.organisations.factories import OrganisationFactory
 

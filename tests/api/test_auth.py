@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts import lockout
 from apps.accounts.models import User
-from apps.core.models import AuditEvent
+from apps.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
 
 from .conftest import PASSWORD

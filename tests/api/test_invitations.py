@@ -5,7 +5,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from apps.accounts.models import User
-from apps.core.models import AuditEvent
+from apps.audit.models import AuditEvent
 from apps.organisations.models import Invitation, Organisation
 from tests.organisations.factories import InvitationFactory
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from apps.accounts.models import User
-from apps.core.models import AuditEvent
+from apps.audit.models import AuditEvent
 from apps.organisations.models import Membership, Organisation
 from apps.organisations.permissions import Role
 from tests.accounts.factories import UserFactory

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from apps.accounts.models import User
 from apps.accounts.services import user_token_get_or_create
-from apps.core.audit import audit_record
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record
 from apps.core.client_ip import ENVIRON_KEY, client_ip, resolve_client_ip
-from apps.core.models import AuditEvent
 from tests.accounts.factories import UserFactory
 
 CLIENT = "203.0.113.7"

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.core.audit import audit_record
-from apps.core.models import AuditEvent
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record
 from apps.organisations.models import Invitation, Membership, Organisation
 from tests.accounts.factories import UserFactory
 from tests.roadmap.factories import StakeholderGroupFactory

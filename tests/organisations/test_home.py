@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from apps.core.models import AuditEvent
+from apps.audit.models import AuditEvent
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import Role
 from tests.organisations.factories import (

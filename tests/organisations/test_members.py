@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from apps.core.models import AuditEvent
+from apps.audit.models import AuditEvent
 from apps.organisations.models import Invitation, Membership, Organisation
 from apps.organisations.permissions import Role
 from tests.organisations.factories import InvitationFactory, MembershipFactory

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from apps.core.models import AuditEvent
+from apps.audit.models import AuditEvent
 from apps.organisations import services
 from apps.organisations.models import Invitation, Membership, Organisation
 from apps.organisations.permissions import Role

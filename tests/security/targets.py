@@ -68,7 +68,7 @@ COUNTED = [
     "adoption.BarrierReport",
     "adoption.MaturityAssessment",
     "adoption.MaturityRating",
-    "core.AuditEvent",
+    "audit.AuditEvent",
 ]
 
 

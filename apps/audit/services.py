@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .client_ip import clean_ip, current_client_ip
+from apps.core.client_ip import clean_ip, current_client_ip
+
 from .models import AuditEvent
 
 if TYPE_CHECKING:
