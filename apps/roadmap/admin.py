@@ -15,19 +15,23 @@ portal's CSP forbids.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import ForeignKey, Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
+
+from apps.accounts.requests import signed_in_user
 
 from . import services
 from .forms import PublishForm, mapping_to_text
@@ -44,15 +48,19 @@ from .models import (
 from .signals import announce_content_changed
 from .translation import TRANSLATED_FIELDS, canonical_language, translation_names
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups, _FieldOpts, _FieldsetSpec
+    from django.utils.functional import _StrOrPromise
 
-def _edition_of(obj: object) -> Edition | None:
+
+def _edition_of(obj: Model) -> Edition | None:
     """The edition an item belongs to; None for the taxonomies, which every edition shares."""
     if isinstance(obj, Edition):
         return obj
     return getattr(obj, "edition", None)
 
 
-def translation_fieldsets(model: type[Model]) -> list[tuple[object, dict]]:
+def translation_fieldsets(model: type[Model]) -> list[tuple[_StrOrPromise, _FieldOpts]]:
     """One collapsed fieldset per language other than English, with the model's texts."""
     return [
         (
@@ -77,7 +85,7 @@ class RoadmapContentAdmin(TranslationAdmin, SimpleHistoryAdmin):
     """
 
     def save_related(
-        self, request: HttpRequest, form: object, formsets: list, change: bool
+        self, request: HttpRequest, form: forms.ModelForm[Any], formsets: Any, change: bool
     ) -> None:
         super().save_related(request, form, formsets, change)
         announce_content_changed(sender=self.model, edition=_edition_of(form.instance))
@@ -86,14 +94,19 @@ class RoadmapContentAdmin(TranslationAdmin, SimpleHistoryAdmin):
         super().delete_model(request, obj)
         announce_content_changed(sender=self.model, edition=_edition_of(obj))
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         editions = {_edition_of(obj) for obj in queryset}
         super().delete_queryset(request, queryset)
         for edition in editions:
             announce_content_changed(sender=self.model, edition=edition)
 
 
-class DraftOnlyMixin:
+def _editable(obj: Model | None) -> bool:
+    edition = None if obj is None else _edition_of(obj)
+    return edition is None or edition.is_editable
+
+
+class DraftOnlyMixin(RoadmapContentAdmin):
     """What of an edition's content can change, by the edition's status.
 
     - draft: everything;
@@ -102,31 +115,27 @@ class DraftOnlyMixin:
     - archived: nothing.
     """
 
-    def _editable(self, obj: object | None) -> bool:
-        return obj is None or _edition_of(obj).is_editable
+    def _translations_only(self, obj: Model | None) -> bool:
+        edition = None if obj is None else _edition_of(obj)
+        return edition is not None and edition.status == Edition.Status.PUBLISHED
 
-    def _translations_only(self, obj: object | None) -> bool:
-        return obj is not None and _edition_of(obj).status == Edition.Status.PUBLISHED
-
-    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        allowed = self._editable(obj) or self._translations_only(obj)
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        allowed = _editable(obj) or self._translations_only(obj)
         return super().has_change_permission(request, obj) and allowed
 
-    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        return super().has_delete_permission(request, obj) and self._editable(obj)
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and _editable(obj)
 
-    def has_change_history_permission(
-        self, request: HttpRequest, obj: object | None = None
-    ) -> bool:
+    def has_change_history_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # Reverting to an old version would rewrite the English text: drafts only.
-        return super().has_change_history_permission(request, obj) and self._editable(obj)
+        return super().has_change_history_permission(request, obj) and _editable(obj)
 
     def history_form_view(
         self,
         request: HttpRequest,
         object_id: str,
         version_id: str,
-        extra_context: dict | None = None,
+        extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         # django-simple-history saves a revert without asking for the change permission.
         if request.method == "POST":
@@ -135,9 +144,9 @@ class DraftOnlyMixin:
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: object | None = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         readonly = list(super().get_readonly_fields(request, obj))
-        if self._editable(obj):
+        if _editable(obj):
             return readonly
         # Name the columns, never the translated field itself ("title"): modeltranslation
         # would expand that into every language, translations included.
@@ -151,7 +160,7 @@ class DraftOnlyMixin:
             if name not in translated and name not in editable and name not in readonly
         ]
 
-    def get_fieldsets(self, request: HttpRequest, obj: object | None = None) -> list:
+    def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> _FieldsetSpec:
         fieldsets = list(super().get_fieldsets(request, obj))
         if self._translations_only(obj):
             title, options = fieldsets[0]
@@ -163,20 +172,17 @@ class DraftOnlyMixin:
         return fieldsets
 
 
-class DraftParentInlineMixin:
+class DraftParentInlineMixin(admin.TabularInline[Any, Any]):
     """Inlines are editable only under an object of a draft edition."""
 
-    def _editable(self, obj: object | None) -> bool:
-        return obj is None or _edition_of(obj).is_editable
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return super().has_add_permission(request, obj) and _editable(obj)
 
-    def has_add_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        return super().has_add_permission(request, obj) and self._editable(obj)
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return super().has_change_permission(request, obj) and _editable(obj)
 
-    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        return super().has_change_permission(request, obj) and self._editable(obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        return super().has_delete_permission(request, obj) and self._editable(obj)
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and _editable(obj)
 
 
 # --- Taxonomies -------------------------------------------------------------------------
@@ -242,7 +248,7 @@ class ResourceAdmin(RoadmapContentAdmin):
 # --- Editions ------------------------------------------------------------------------------
 
 
-class EndGoalInline(DraftParentInlineMixin, admin.TabularInline):
+class EndGoalInline(DraftParentInlineMixin):
     model = EndGoal
     fields = ["order", "code", "title_en", "provenance"]
     extra = 0
@@ -260,7 +266,7 @@ class StartDraftForm(forms.Form):
 
 
 @admin.register(Edition)
-class EditionAdmin(DraftOnlyMixin, RoadmapContentAdmin):
+class EditionAdmin(DraftOnlyMixin):
     list_display = ["version_label", "title", "status", "published_at", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title_en", "version_label"]
@@ -276,7 +282,7 @@ class EditionAdmin(DraftOnlyMixin, RoadmapContentAdmin):
         *translation_fieldsets(Edition),
     ]
 
-    def get_urls(self) -> list:
+    def get_urls(self) -> list[URLPattern]:
         urls = [
             path(
                 "<int:pk>/start-draft/",
@@ -300,7 +306,7 @@ class EditionAdmin(DraftOnlyMixin, RoadmapContentAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 draft = services.edition_start_draft(
-                    source=source, by=request.user, **form.cleaned_data
+                    source=source, by=signed_in_user(request), **form.cleaned_data
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -336,7 +342,9 @@ class EditionAdmin(DraftOnlyMixin, RoadmapContentAdmin):
         if request.method == "POST" and not problems and form.is_valid():
             try:
                 services.edition_publish(
-                    edition=edition, by=request.user, mapping=form.cleaned_data["mapping"]
+                    edition=edition,
+                    by=signed_in_user(request),
+                    mapping=form.cleaned_data["mapping"],
                 )
             except ValidationError as exc:
                 form.add_error("mapping", exc.messages)
@@ -364,38 +372,46 @@ class EditionAdmin(DraftOnlyMixin, RoadmapContentAdmin):
 # --- The goal tree -------------------------------------------------------------------------
 
 
-class IntermediateGoalInline(DraftParentInlineMixin, admin.TabularInline):
+class IntermediateGoalInline(DraftParentInlineMixin):
     model = IntermediateGoal
     fields = ["order", "code", "title_en", "provenance"]
     extra = 0
     show_change_link = True
 
 
-class ActionInline(DraftParentInlineMixin, admin.TabularInline):
+class ActionInline(DraftParentInlineMixin):
     model = Action
     fields = ["order", "code", "title_en", "dimension", "provenance"]
     extra = 0
     show_change_link = True
 
 
-def goal_fieldsets(model: type[Model], *, parent: str) -> list:
+def goal_fieldsets(model: type[Model], *, parent: str) -> _FieldsetSpec:
     """An end goal's or intermediate goal's form: its parent, its English text, its source."""
-    fields = [parent, "code", "title_en", "description_en", "order", "provenance", "source_passage"]
+    fields: _FieldGroups = [
+        parent,
+        "code",
+        "title_en",
+        "description_en",
+        "order",
+        "provenance",
+        "source_passage",
+    ]
     return [(None, {"fields": fields}), *translation_fieldsets(model)]
 
 
-class TreeItemAdmin(DraftOnlyMixin, RoadmapContentAdmin):
+class TreeItemAdmin(DraftOnlyMixin):
     """End goals, intermediate goals and actions share their list and search setup."""
 
     search_fields = ["code", "title_en", "description_en"]
     list_filter = ["edition", "provenance"]
     list_select_related = ["edition"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related("edition")
 
     def save_formset(
-        self, request: HttpRequest, form: object, formset: object, change: bool
+        self, request: HttpRequest, form: forms.ModelForm[Any], formset: Any, change: bool
     ) -> None:
         # Inline children belong to their parent's edition.
         for child in formset.save(commit=False):
@@ -412,7 +428,9 @@ class EndGoalAdmin(TreeItemAdmin):
     inlines = [IntermediateGoalInline]
     fieldsets = goal_fieldsets(EndGoal, parent="edition")
 
-    def formfield_for_foreignkey(self, db_field: object, request: HttpRequest, **kwargs: object):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "edition":
             kwargs["queryset"] = Edition.objects.filter(status=Edition.Status.DRAFT)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -425,7 +443,9 @@ class IntermediateGoalAdmin(TreeItemAdmin):
     inlines = [ActionInline]
     fieldsets = goal_fieldsets(IntermediateGoal, parent="end_goal")
 
-    def formfield_for_foreignkey(self, db_field: object, request: HttpRequest, **kwargs: object):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "end_goal":
             kwargs["queryset"] = EndGoal.objects.filter(
                 edition__status=Edition.Status.DRAFT
@@ -451,7 +471,9 @@ class ActionAdmin(TreeItemAdmin):
         *translation_fieldsets(Action),
     ]
 
-    def formfield_for_foreignkey(self, db_field: object, request: HttpRequest, **kwargs: object):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "intermediate_goal":
             kwargs["queryset"] = IntermediateGoal.objects.filter(
                 edition__status=Edition.Status.DRAFT

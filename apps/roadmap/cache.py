@@ -40,6 +40,7 @@ from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.response import SimpleTemplateResponse
 from django.utils.translation import get_language
 
 from apps.core.cache import fail_open, remember
@@ -234,12 +235,12 @@ def cached_page(
         status, headers, content = stored
         return HttpResponse(content, status=status, headers=headers)
     response = render()
-    if callable(getattr(response, "render", None)):
+    if isinstance(response, SimpleTemplateResponse):  # TemplateResponse, DRF's Response
         response = response.render()
     if (
-        response.status_code == 200
+        isinstance(response, HttpResponse)  # not streaming
+        and response.status_code == 200
         and not response.cookies
-        and not response.streaming
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds a CSRF token
     ):
         headers = {name: value for name, value in response.items() if name != "Set-Cookie"}

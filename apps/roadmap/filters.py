@@ -1,10 +1,10 @@
 """One filter set for the action catalogue, shared by the page and the API."""
 
 import django_filters
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import Action, Dimension, EndGoal, StakeholderGroup
+from .querysets import ActionQuerySet
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -40,5 +40,5 @@ class ActionFilter(django_filters.FilterSet):
         model = Action
         fields = ["stakeholder_group", "dimension", "end_goal", "search"]
 
-    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_search(self, queryset: ActionQuerySet, name: str, value: str) -> ActionQuerySet:
         return queryset.search(value)

@@ -354,7 +354,11 @@ def _lang(obj: Model, field: str) -> str:
 
 
 def _taxonomy_entry(
-    obj: Model, anchor: str, definitions: dict[str, Promise], own: str, **extra: str
+    obj: StakeholderGroup | Dimension,
+    anchor: str,
+    definitions: dict[str, Promise],
+    own: str,
+    **extra: str,
 ) -> Entry:
     """A group's or dimension's entry: our explanation, or else its own text (``own``)."""
     known = obj.slug in definitions

@@ -102,15 +102,15 @@ def _differs(current: Any, wanted: Any) -> bool:
     return current != wanted
 
 
-def _upsert(
+def _upsert[M: models.Model](
     report: LoadReport,
-    model: type[models.Model],
+    model: type[M],
     lookup: dict[str, Any],
     values: dict[str, Any],
-) -> models.Model:
+) -> M:
     """Create the row, or update it only where a value differs (English columns only)."""
     values = _in_english(model, values)
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
         obj.full_clean()
@@ -232,7 +232,7 @@ def _translate(report: LoadReport, obj: models.Model, texts: dict[str, dict[str,
 
 
 def _translate_section(
-    report: LoadReport, section: dict[str, Any], queryset: models.QuerySet, key: str
+    report: LoadReport, section: dict[str, Any], queryset: models.QuerySet[Any], key: str
 ) -> None:
     objects = {getattr(o, key): o for o in queryset.filter(**{f"{key}__in": list(section)})}
     for value, texts in section.items():
@@ -244,13 +244,13 @@ def _translate_section(
 def _load_translations(report: LoadReport, data: dict[str, Any], edition: Edition | None) -> None:
     """The taxonomies' translations, and the edition's when ``edition`` is given."""
     for section, model in TAXONOMY_SECTIONS.items():
-        _translate_section(report, data.get(section) or {}, model.objects.all(), "slug")
+        _translate_section(report, data.get(section) or {}, model._default_manager.all(), "slug")
     if edition is None:
         return
     if data.get("edition"):
         _translate(report, edition, data["edition"])
     for section, model in TREE_SECTIONS.items():
-        queryset = model.objects.filter(edition=edition)
+        queryset = model._default_manager.filter(edition=edition)
         _translate_section(report, data.get(section) or {}, queryset, "code")
 
 

@@ -15,7 +15,8 @@ The texts readers see are translated, with English as the canonical text and the
 fallback; ``translation.py`` declares which, and registers every model's history.
 """
 
-from typing import ClassVar
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -35,6 +36,9 @@ from .querysets import (
     IntermediateGoalQuerySet,
     TaxonomyQuerySet,
 )
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 # modeltranslation gives each translated model's custom managers a class it makes at run time
 # (translator.patch_manager_class), which django-stubs cannot resolve; so each model declares
@@ -88,10 +92,13 @@ class TranslatedContent(TimeStampedModel):
     per-language columns (``title_pl``) are saved as they are.
     """
 
+    # Who made the change, for the history row django-simple-history writes on save.
+    _history_user: "User | None"
+
     class Meta:
         abstract = True
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
             super().save(*args, **kwargs)
 
@@ -203,6 +210,8 @@ class Edition(TranslatedContent):
         ARCHIVED = "archived", _("Archived")
 
     title = models.CharField(_("title"), max_length=200)
+    # The English column modeltranslation adds (``translation.py``), which services read.
+    title_en: str | None
     version_label = models.CharField(
         _("version label"),
         max_length=40,
@@ -282,7 +291,7 @@ class GoalTreeItem(TranslatedContent, SourcedText):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
-    def validate_constraints(self, exclude: set[str] | None = None) -> None:
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
         # The edition is derived from the parent in clean(), so forms leave it
         # out; still check the per-edition unique code against it.
         if exclude and self.edition_id:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -10,10 +10,12 @@ from django.db.models import Prefetch, Q
 from modeltranslation.utils import build_localized_fieldname, get_language
 
 if TYPE_CHECKING:
-    from .models import Edition
+    from .models import Action, Dimension, Edition, EndGoal, IntermediateGoal, StakeholderGroup
+
+_Taxonomy = TypeVar("_Taxonomy", "StakeholderGroup", "Dimension")
 
 
-class EditionQuerySet(models.QuerySet):
+class EditionQuerySet(models.QuerySet["Edition"]):
     def published(self) -> EditionQuerySet:
         return self.filter(status="published")
 
@@ -35,14 +37,14 @@ class EditionQuerySet(models.QuerySet):
         return self.prefetch_related(Prefetch("end_goals", queryset=end_goals))
 
 
-def _actions_with_badges() -> models.QuerySet:
+def _actions_with_badges() -> ActionQuerySet:
     """Actions with what a short listing shows (dimension, groups), in a fixed query count."""
     from .models import Action
 
     return Action.objects.select_related("dimension").prefetch_related("stakeholder_groups")
 
 
-class EndGoalQuerySet(models.QuerySet):
+class EndGoalQuerySet(models.QuerySet["EndGoal"]):
     def published(self) -> EndGoalQuerySet:
         return self.filter(edition__status="published")
 
@@ -58,7 +60,7 @@ class EndGoalQuerySet(models.QuerySet):
         )
 
 
-class IntermediateGoalQuerySet(models.QuerySet):
+class IntermediateGoalQuerySet(models.QuerySet["IntermediateGoal"]):
     def published(self) -> IntermediateGoalQuerySet:
         return self.filter(edition__status="published")
 
@@ -69,7 +71,7 @@ class IntermediateGoalQuerySet(models.QuerySet):
         )
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(models.QuerySet["Action"]):
     def published(self) -> ActionQuerySet:
         """Actions of the published edition."""
         return self.filter(edition__status="published")
@@ -107,13 +109,14 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(stakeholder_groups__slug=slug)
 
 
-class TaxonomyQuerySet(models.QuerySet):
+class TaxonomyQuerySet(models.QuerySet[_Taxonomy]):
     """Stakeholder groups and dimensions: both are shared by every edition."""
 
-    def with_published_action_count(self) -> TaxonomyQuerySet:
+    def with_published_action_count(self) -> TaxonomyQuerySet[Any]:
         """Annotate ``action_count``: actions of the published edition only.
 
-        Meta.ordering does not apply to aggregating queries, so order explicitly.
+        Meta.ordering does not apply to aggregating queries, so order explicitly. (Its rows
+        are the annotated model, which django-stubs cannot spell for a type variable: Any.)
         """
         count = models.Count(
             "actions", filter=Q(actions__edition__status="published"), distinct=True

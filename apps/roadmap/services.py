@@ -16,7 +16,9 @@ from .translation import canonical_name, translation_names
 ActionMapping = dict[str, str | None]
 
 
-def _copy_fields(instance: object, **overrides: object) -> None:
+def _copy_fields(
+    instance: Edition | EndGoal | IntermediateGoal | Action, **overrides: object
+) -> None:
     """Turn a loaded instance into an unsaved copy of itself."""
     instance.pk = None
     instance.id = None
@@ -103,8 +105,8 @@ def edition_validate_for_publishing(*, edition: Edition) -> list[str]:
         problems.append(_("Only a draft edition can be published."))
     if not edition.end_goals.exists():
         problems.append(_("The edition has no end goals."))
-    for goal in edition.end_goals.filter(intermediate_goals__isnull=True):
-        problems.append(_("%(code)s has no intermediate goals.") % {"code": goal.code})
+    for end_goal in edition.end_goals.filter(intermediate_goals__isnull=True):
+        problems.append(_("%(code)s has no intermediate goals.") % {"code": end_goal.code})
     for goal in edition.intermediate_goals.filter(actions__isnull=True):
         problems.append(_("%(code)s has no actions.") % {"code": goal.code})
     for action in edition.actions.filter(stakeholder_groups__isnull=True):

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, TemplateView, View
 from django_filters.views import FilterView
 
 from .cache import cached_page
@@ -21,7 +21,7 @@ from .models import Action, Edition, EndGoal, IntermediateGoal, StakeholderGroup
 # --- Pages ----------------------------------------------------------------------------
 
 
-class CachedForAnonymousMixin:
+class CachedForAnonymousMixin(View):
     """Anonymous readers get the page from the cache, per published edition, content
     version, language and address (``cache.py``); signed-in readers get it rendered.
     ``cache_params`` are the query parameters the page reads."""

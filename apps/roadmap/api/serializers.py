@@ -6,8 +6,10 @@ items that have one (actions, stakeholder groups, dimensions); a resource's
 ``html_url`` is the absolute URL of the item's public page on the portal.
 """
 
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
+from django.http import HttpRequest
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -27,7 +29,11 @@ from apps.roadmap.models import (
 API_NAMESPACE = "api-roadmap"
 
 
-def _absolute(request: object | None, path: str) -> str:
+class _HasPage(Protocol):
+    def get_absolute_url(self) -> str: ...
+
+
+def _absolute(request: HttpRequest | None, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
@@ -35,10 +41,10 @@ def _absolute(request: object | None, path: str) -> str:
 class HtmlUrlField(serializers.Field):
     """The absolute URL of the object's public page (its ``get_absolute_url``)."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(source="*", read_only=True, **kwargs)
 
-    def to_representation(self, value: object) -> str:
+    def to_representation(self, value: _HasPage) -> str:
         return _absolute(self.context.get("request"), value.get_absolute_url())
 
 
@@ -124,8 +130,12 @@ class TreeActionSerializer(serializers.ModelSerializer):
         view_name=f"{API_NAMESPACE}:action-detail", lookup_field="code"
     )
     html_url = HtmlUrlField()
-    dimension = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    stakeholder_groups = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    dimension: serializers.SlugRelatedField[Dimension] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    stakeholder_groups: serializers.SlugRelatedField[StakeholderGroup] = (
+        serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    )
 
     class Meta:
         model = Action
@@ -220,12 +230,18 @@ class ActionListSerializer(serializers.ModelSerializer):
         view_name=f"{API_NAMESPACE}:action-detail", lookup_field="code"
     )
     html_url = HtmlUrlField()
-    intermediate_goal = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    intermediate_goal: serializers.SlugRelatedField[IntermediateGoal] = (
+        serializers.SlugRelatedField(slug_field="code", read_only=True)
+    )
     end_goal = serializers.CharField(
         source="intermediate_goal.end_goal.code", read_only=True, help_text="End goal code."
     )
-    dimension = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    stakeholder_groups = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    dimension: serializers.SlugRelatedField[Dimension] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    stakeholder_groups: serializers.SlugRelatedField[StakeholderGroup] = (
+        serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    )
 
     class Meta:
         model = Action

@@ -4,7 +4,7 @@ Every view allows anonymous reads and nothing else: ``AllowAny`` with read-only
 views means a write gets 405 rather than the 401/403 of the project default.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
@@ -18,6 +18,7 @@ from rest_framework.serializers import BaseSerializer
 from apps.roadmap.cache import cached_data
 from apps.roadmap.filters import ActionFilter
 from apps.roadmap.models import Action, Dimension, Edition, StakeholderGroup
+from apps.roadmap.querysets import ActionQuerySet
 
 from . import serializers
 
@@ -62,7 +63,7 @@ class RoadmapView(generics.RetrieveAPIView):
         description="One action of the published edition, by code (for example A1.2.3).",
     ),
 )
-class ActionViewSet(viewsets.ReadOnlyModelViewSet):
+class ActionViewSet(viewsets.ReadOnlyModelViewSet[Action]):
     permission_classes = [AllowAny]
     queryset = Action.objects.published()
     filterset_class = ActionFilter
@@ -71,7 +72,8 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[^/]+"
 
     def get_queryset(self) -> QuerySet[Action]:
-        qs = super().get_queryset()
+        # DRF's get_queryset is ``queryset.all()``, which keeps the queryset's class.
+        qs = cast(ActionQuerySet, super().get_queryset())
         return qs.for_detail() if self.action == "retrieve" else qs.for_listing()
 
     def get_serializer_class(self) -> type[BaseSerializer]:
@@ -79,13 +81,17 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet):
             return serializers.ActionDetailSerializer
         return serializers.ActionListSerializer
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    # JSON from the cache is a plain HttpResponse, not DRF's Response (a TemplateResponse):
+    # DRF's dispatch accepts any HttpResponseBase.
+    def list(  # type: ignore[override]
+        self, request: Request, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         """Anonymous readers' JSON comes from the roadmap page cache (``roadmap/cache.py``),
         rendered; the browsable API's HTML page is per-user, so it is not cached."""
         if request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)
 
-        def render() -> bytes:
+        def render() -> str | bytes:
             data = super(ActionViewSet, self).list(request, *args, **kwargs).data
             context = self.get_renderer_context()
             return request.accepted_renderer.render(data, request.accepted_media_type, context)

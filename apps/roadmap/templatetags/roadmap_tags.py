@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.db.models import Model
 from django.template.context import Context
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_language
@@ -15,7 +16,7 @@ from ..translation import shown_language
 register = template.Library()
 
 # Longer than the model's choice labels: readers need to know *why* a text is ours.
-_PROVENANCE_LABELS = {
+_PROVENANCE_LABELS: dict[str, Promise] = {
     Provenance.VERBATIM: _("Verbatim from the paper"),
     Provenance.PARAPHRASE: _("Paraphrased from the paper"),
 }
