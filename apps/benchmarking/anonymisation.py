@@ -22,7 +22,12 @@ to the region.
    gives away: a share or a coverage quartile with its bundle's population, a share of
    adopters or their median with ``adopting``, a metric's total and median with
    ``reporting``, maturity quartiles with ``rated``. A withheld population withholds its
-   bundle in every family. A withheld cell never shows its ``n``.
+   bundle in every family. A withheld cell never shows its ``n``. One exception keeps
+   medians and quartiles that give nothing away: when their basis count (``adopting``,
+   ``reporting``, ``rated``; not the population) is withheld but is at least
+   ``BENCHMARK_MIN_GROUP_QUANTILES``, they stay published with ``n`` left out
+   (``BENCHMARK_QUANTILE_HIDDEN_N``); the reader learns "basis >= that threshold", which
+   the protection intervals take into account.
 4. **Protection intervals** (reason ``complementary``). For every withheld count a reader
    can bound the true value by linear programming from everything published: the sums,
    ``0 <= count <= population``, whole numbers, a listed group has at least one organisation,
@@ -40,7 +45,14 @@ to the region.
    subject on its own.
 5. **Earlier periods.** Earlier snapshots are public and immutable: a count published
    before with the same value as now is treated as known when protecting a new snapshot
-   (the strongest reader guesses "unchanged").
+   (the strongest reader guesses "unchanged"). Withholding such a count protects nothing,
+   so it is never chosen, not even as a last resort; where nothing else can widen an
+   interval, the snapshot fails its audit and is held back.
+6. **Small countries.** A country with fewer than ``BENCHMARK_MIN_GROUP_COUNTRY``
+   organisations in a period (default 2k = 10) gets no figures of its own; it still counts
+   in its region and in everyone. A reader then knows a region as its listed countries plus
+   a remainder of at most (threshold - 1) organisations per unlisted country, and the
+   protection intervals model exactly that.
 
 Additive amounts (a metric's total) are withheld exactly where their count is (a metric
 reported by fewer than k withholds its ``reporting`` count too), so the sums determine them
@@ -52,6 +64,7 @@ snapshot against these rules from what is published only.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -61,6 +74,7 @@ from django.utils.translation import gettext_noop
 from . import protection
 from .protection import COUNTS, ORGANISATIONS, PARTICIPATION, POPULATION, Family, Key
 
+logger = logging.getLogger(__name__)
 SMALL_GROUP = "small_group"
 COMPLEMENTARY = "complementary"
 ATTRIBUTE = "attribute"
@@ -149,6 +163,11 @@ class _Table:
         before = self.earlier.get(cell.key)
         return before is not None and before == cell.true_value
 
+    def known_before(self, bundle: tuple[str, str]) -> bool:
+        """Whether a reader knows the bundle's population from an earlier period."""
+        cell = self.population[bundle]
+        return self.earlier.get(cell.key) == cell.true_value
+
     def reader_value(self, cell: Cell) -> float | None:
         return float(cell.true_value) if self.known(cell) else None
 
@@ -173,10 +192,46 @@ class _Table:
                 source = group
             else:
                 source = self.withheld_basis(cell)
-                if source is None:
+                if source is None or self.hidden_n(cell, source):
                     continue
             cell.suppress(source.reason)
             cell.reason = source.reason
+
+    hidden_n_on = False
+    k_quantiles = 0
+    p = 0
+
+    def hidden_n(self, cell: Cell, source: Cell) -> bool:
+        """Rule 3's exception: a quantile whose basis count is withheld stays published, n
+        left out, when its basis is at least k_quantiles and its published group at least
+        k_quantiles + p."""
+        if not self.hidden_n_on or not protection.is_quantile(cell.measure) or cell.suppressed:
+            return False
+        if source.measure == ORGANISATIONS:
+            return False
+        group = self.population.get(cell.bundle)
+        return (
+            group is not None
+            and not group.suppressed
+            and group.value >= self.k_quantiles + self.p
+            and source.true_value is not None
+            and source.true_value >= self.k_quantiles
+        )
+
+    def quantile_bounds(self, name: tuple[str, str]) -> dict:
+        if not self.hidden_n_on:
+            return {}
+        # Published now: a population withheld now (even if known from before) withholds
+        # the quantile with it, which then says nothing about the basis.
+        population = {b: None if c.suppressed else c.value for b, c in self.population.items()}
+        seen = [
+            (protection.n_basis(c.measure), c.bundle, not c.suppressed)
+            for c in self.families[name]
+            if protection.is_quantile(c.measure) and protection.n_basis(c.measure) != ORGANISATIONS
+        ]
+        return protection.quantile_bounds(
+            seen, population, k_quantiles=self.k_quantiles, smallest_group=self.k_quantiles + self.p
+        )
 
     def family(self, subject_type: str, subject_code: str) -> Family:
         bundles = sorted(self.population)
@@ -198,6 +253,7 @@ class _Table:
             dict(values),
             population_reasons,
             dict(reasons),
+            self.quantile_bounds((subject_type, subject_code)),
         )
 
     def withhold(self, family: tuple[str, str], chosen: list[tuple[str, tuple]]) -> None:
@@ -241,6 +297,8 @@ def anonymise(
     p = settings.BENCHMARK_PROTECTION_LEVEL if p is None else p
     k_quantiles = settings.BENCHMARK_MIN_GROUP_QUANTILES if k_quantiles is None else k_quantiles
     table = _Table(cells, earlier or {})
+    table.hidden_n_on = protection.hidden_n_enabled()
+    table.k_quantiles, table.p = k_quantiles, p
     for group in table.population.values():
         if group.value < k:
             group.suppress(SMALL_GROUP)
@@ -248,12 +306,39 @@ def anonymise(
         try:
             _protect(table, k=k, p=p, k_quantiles=k_quantiles)
         except protection.NeedsPopulation as needed:
+            # First withhold the quantiles shown without their n in those bundles (what they
+            # say, basis >= k_quantiles, may be what is stuck).
+            shown_hidden = [
+                c
+                for c in cells
+                if table.hidden_n_on
+                and c.bundle in needed.bundles
+                and not c.suppressed
+                and protection.is_quantile(c.measure)
+                and table.withheld_basis(c) is not None
+            ]
+            if shown_hidden:
+                for cell in shown_hidden:
+                    cell.suppress(COMPLEMENTARY)
+                logger.warning("Withholding %d hidden-n quantiles to protect", len(shown_hidden))
+                continue
             # Rare: withhold these populations too, and protect everything again (what is
             # withheld stays withheld, and each time one more population is, so this ends).
-            for bundle in needed.bundles:
+            # A population the reader knows from before is never among them (rule 5).
+            fresh = sorted(b for b in needed.bundles if not table.known_before(b))
+            if not fresh:  # protect_family never asks for those: it would loop for ever
+                raise RuntimeError(f"Only populations known before are stuck: {needed}") from None
+            logger.warning("Withholding populations to protect: %s", fresh)
+            for bundle in fresh:
                 table.population[bundle].suppress(COMPLEMENTARY)
             continue
-        return cells
+        break
+    if table.hidden_n_on:  # rule 3's exception: a published quantile of a withheld basis
+        for cell in cells:
+            shown = not cell.suppressed and protection.is_quantile(cell.measure)
+            if shown and table.withheld_basis(cell) is not None:
+                cell.n = None
+    return cells
 
 
 def _protect(table: _Table, *, k: int, p: int, k_quantiles: int) -> None:

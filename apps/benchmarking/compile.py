@@ -587,6 +587,11 @@ def build_cells(period: ReportingPeriod, edition: Edition, *, k: int) -> list[Ce
             *_barrier_cells(tables, population),
         ]
         tables.drop()
+    threshold = getattr(settings, "BENCHMARK_MIN_GROUP_COUNTRY", 0)
+    if threshold:  # rule 6: no figures at all for a country below the threshold
+        cells = [
+            c for c in cells if c.breakdown != "country" or population.get(c.bundle, 0) >= threshold
+        ]
     return anonymise(cells, k=k, earlier=earlier_published(None, before=period.starts_on))
 
 

@@ -29,6 +29,7 @@ class Method:
     k: int
     protection_level: int
     quantile_group: int
+    country_group: int
     counted: list[Point]
     withheld: list[Point]
 
@@ -39,12 +40,14 @@ def benchmark_method(snapshot: BenchmarkSnapshot) -> Method:
     k = snapshot.min_group_size
     p = settings.BENCHMARK_PROTECTION_LEVEL
     quantiles = max(settings.BENCHMARK_MIN_GROUP_QUANTILES, k)
+    countries = settings.BENCHMARK_MIN_GROUP_COUNTRY
     return Method(
         k=k,
         protection_level=p,
         quantile_group=quantiles,
+        country_group=countries,
         counted=_counted(snapshot),
-        withheld=_withheld(k, p, quantiles),
+        withheld=_withheld(k, p, quantiles, countries),
     )
 
 
@@ -79,8 +82,8 @@ def _counted(snapshot: BenchmarkSnapshot) -> list[Point]:
     ]
 
 
-def _withheld(k: int, p: int, quantiles: int) -> list[Point]:
-    return [
+def _withheld(k: int, p: int, quantiles: int, countries: int) -> list[Point]:
+    points = [
         Point(
             _("Small groups"),
             _("No figure is published if it comes from fewer than %(k)s organisations.") % {"k": k},
@@ -128,7 +131,26 @@ def _withheld(k: int, p: int, quantiles: int) -> list[Point]:
             _("Group sizes"),
             _(
                 "How many organisations a withheld figure comes from is withheld with it: it "
-                "is shown nowhere, neither on the pages nor in the API or the reports."
-            ),
+                "is shown nowhere, neither on the pages nor in the API or the reports. A "
+                "median or quartile of adopters, of reporting organisations or of ratings "
+                "can be published while the number it comes from is withheld: it is then "
+                "shown without that number, and only when it comes from at least %(n)s "
+                "organisations."
+            )
+            % {"n": quantiles},
         ),
     ]
+    if countries:
+        points.insert(
+            1,
+            Point(
+                _("Small countries"),
+                _(
+                    "A country with fewer than %(n)s organisations in a period has no figures "
+                    "of its own: its organisations are counted in their region and in "
+                    "everyone."
+                )
+                % {"n": countries},
+            ),
+        )
+    return points

@@ -156,7 +156,9 @@ class BenchmarkCell(models.Model):
     breakdown = models.CharField(max_length=20, choices=Breakdown.choices)
     breakdown_value = models.CharField(max_length=80, blank=True)
     measure = models.CharField(max_length=30)
-    n = models.PositiveIntegerField(help_text="How many organisations the figure comes from.")
+    n = models.PositiveIntegerField(
+        null=True, help_text="How many organisations the figure comes from (null: hidden)."
+    )
     value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     suppressed = models.BooleanField(default=False)
     reason = models.CharField(max_length=30, blank=True)

@@ -108,8 +108,39 @@ def equations(bundles: Iterable[Bundle]) -> list[tuple[Bundle, list[Bundle]]]:
         if bundle[0] == "country":
             region = COUNTRY_REGION.get(bundle[1].upper(), "outside")
             countries_by_region[region].append(bundle)
+    rest = open_regions(present)
+    for region in rest:
+        if ("region", region) in present:
+            countries_by_region.setdefault(region, [])
     for region, countries in sorted(countries_by_region.items()):
-        found.append((("region", region), sorted(countries)))
+        tail = [(REST, region)] if region in rest else []
+        found.append((("region", region), sorted(countries) + tail))
+    return found
+
+
+REST = "country_rest"  # rule 6: the unlisted countries of a region, one unknown remainder
+
+
+def open_regions(bundles: Iterable[Bundle]) -> dict[str, float]:
+    """Rule 6 (``BENCHMARK_MIN_GROUP_COUNTRY`` = t > 0): a country with fewer than t
+    organisations is not listed, so a region is the sum of its listed countries plus a
+    remainder of its unlisted ones, each known (from the published rule) to hold at most
+    t - 1 organisations. Region -> the most organisations its remainder can hold."""
+    from django.conf import settings
+
+    threshold = getattr(settings, "BENCHMARK_MIN_GROUP_COUNTRY", 0)
+    if not threshold:
+        return {}
+    present = set(bundles)
+    listed = {b[1].upper() for b in present if b[0] == "country"}
+    found: dict[str, float] = {}
+    for _breakdown, region in (b for b in present if b[0] == "region"):
+        if region == "outside":  # every country outside Europe: no useful cap
+            found[region] = _BIG
+            continue
+        unlisted = [c for c, r in COUNTRY_REGION.items() if r == region and c not in listed]
+        if unlisted:
+            found[region] = float((threshold - 1) * len(unlisted))
     return found
 
 
@@ -143,6 +174,8 @@ class Family:
     values: dict[str, dict[Bundle, float | None]] = field(default_factory=dict)
     population_reasons: dict[Bundle, str] = field(default_factory=dict)
     reasons: dict[str, dict[Bundle, str]] = field(default_factory=dict)
+    # What a quantile shown without its n says about its basis count (rule 3's exception).
+    bounds: dict[tuple[str, Bundle], tuple[float, float]] = field(default_factory=dict)
 
     @property
     def is_population(self) -> bool:
@@ -186,21 +219,31 @@ class _Programme:
                     continue
                 population = family.population.get(bundle)
                 hi = population if population is not None else top
-                self._add(measure, bundle, 0.0, min(hi, top), lower, upper)
+                lo, hi = 0.0, min(hi, top)
+                if (measure, bundle) in family.bounds:
+                    b_lo, b_hi = family.bounds[(measure, bundle)]
+                    lo, hi = max(lo, b_lo), min(hi, b_hi)
+                self._add(measure, bundle, lo, hi, lower, upper)
+        rest = open_regions(family.bundles)
+        for region, cap in sorted(rest.items()):  # rule 6: the remainder of each region
+            self._add(ORGANISATIONS, (REST, region), 0.0, min(cap, top), lower, upper)
+            for measure in family.values:
+                self._add(measure, (REST, region), 0.0, min(cap, top), lower, upper)
         self.size = len(lower)
         rows: list[tuple[dict[int, float], float, float]] = []
         sums = equations(family.bundles)
+        rest_bundles = [(REST, region) for region in sorted(rest)]
         measures = [ORGANISATIONS, *family.values]
         for measure in measures:
             for parent, children in sums:
                 rows.append(self._row([(parent, 1.0), *((c, -1.0) for c in children)], measure))
         for measure in family.values:  # count <= population
-            for bundle in family.bundles:
+            for bundle in [*family.bundles, *rest_bundles]:
                 if (ORGANISATIONS, bundle) in self.index:
                     rows.append(self._row([(bundle, 1.0)], measure, minus=ORGANISATIONS))
         for smaller, larger in AT_MOST:
             if smaller in family.values and larger in family.values:
-                for bundle in family.bundles:
+                for bundle in [*family.bundles, *rest_bundles]:
                     terms: dict[int, float] = {}
                     constant = 0.0
                     for measure, sign in ((smaller, 1.0), (larger, -1.0)):
@@ -322,7 +365,7 @@ def narrow_intervals(family: Family, *, k: int, p: int) -> list[Narrow]:
         if hi - lo < min(p, hi):
             found.append(Narrow(ORGANISATIONS, bundle, (lo, hi), False, min(p, hi)))
     for (measure, bundle), at in programme.index.items():
-        if measure == ORGANISATIONS:
+        if measure == ORGANISATIONS or bundle[0] == REST:
             continue
         required = min(p, population_hi[bundle])
         bounds = programme.solve({at: 1.0})
@@ -401,7 +444,9 @@ def protect_family(
             candidates = {c for c in peers if not _known_before(family, c, earlier)}
             if candidates:
                 picks.add(min(candidates, key=lambda c: _cost(family, c)))
-            elif family.population.get(target.bundle) is not None:
+            elif family.population.get(target.bundle) is not None and not _known_before(
+                family, (ORGANISATIONS, target.bundle), earlier
+            ):  # withholding a population known from before would protect nothing
                 stuck.add(target.bundle)
         if not picks:
             if family.is_population or not stuck:
@@ -442,7 +487,11 @@ def _cost(family: Family, candidate: tuple[str, Bundle]) -> tuple:
 
 
 def families_of(
-    cells: Iterable[Cell], earlier: Mapping[Key, float] | None = None
+    cells: Iterable[Cell],
+    earlier: Mapping[Key, float] | None = None,
+    *,
+    k_quantiles: int | None = None,
+    p: int = 0,
 ) -> tuple[Family, dict[tuple[str, str], Family]]:
     """The population family and every other family with counts, as the reader sees them:
     published values, plus the values of withheld cells published earlier (``earlier``)."""
@@ -455,7 +504,8 @@ def families_of(
     count_reasons: dict[tuple[str, str], dict[str, dict[Bundle, str]]] = defaultdict(
         lambda: defaultdict(dict)
     )
-    for cell in cells:
+    cells_seen = list(cells)
+    for cell in cells_seen:
         if cell.measure not in COUNTS:
             continue
         key = (cell.subject_type, cell.subject_code, cell.breakdown, cell.breakdown_value)
@@ -471,6 +521,17 @@ def families_of(
                 count_reasons[cell.family][cell.measure][cell.bundle] = cell.reason
     bundles = sorted(population)
     base = Family(POPULATION, "", bundles, population, population_reasons=reasons)
+    hidden: dict[tuple[str, str], list] = defaultdict(list)
+    shown_now = {
+        c.bundle: (None if c.suppressed else c.value)
+        for c in cells_seen
+        if c.subject_type == POPULATION
+    }
+    if hidden_n_enabled() and k_quantiles is not None:
+        for cell in cells_seen:
+            if is_quantile(cell.measure) and n_basis(cell.measure) != ORGANISATIONS:
+                seen = (n_basis(cell.measure), cell.bundle, not cell.suppressed)
+                hidden[cell.family].append(seen)
     others = {
         family: Family(
             family[0],
@@ -480,6 +541,9 @@ def families_of(
             {m: dict(v) for m, v in measures.items()},
             dict(reasons),
             {m: dict(r) for m, r in count_reasons[family].items()},
+            quantile_bounds(hidden[family], shown_now, k_quantiles=k_quantiles)
+            if hidden[family]
+            else {},
         )
         for family, measures in counts.items()
     }
@@ -497,10 +561,14 @@ def _rule_findings(cells: list[Cell], *, k: int, k_quantiles: int) -> list[Findi
         key = (cell.subject_type, cell.subject_code, *cell.bundle, cell.measure)
         group = population.get(cell.bundle)
         size = None if group is None or group.suppressed else int(group.value)
+        source = n_basis(cell.measure)
+        if cell.n is None:  # rule 3's exception: a quantile shown without its n
+            if not (hidden_n_enabled() and is_quantile(cell.measure) and source != ORGANISATIONS):
+                found.append(Finding(key, N_LEAK, None, "n hidden on a figure that shows it"))
+            continue
         if cell.n < k:
             found.append(Finding(key, SMALL_GROUP_FINDING, None, f"n = {cell.n} < {k}"))
             continue
-        source = n_basis(cell.measure)
         if source == ORGANISATIONS:
             shown = size
         else:
@@ -546,8 +614,8 @@ def audit_cells(
     that contradicts what is published, the reader knows some changed, and uses none)."""
     cells = list(cells)
     found = _rule_findings(cells, k=k, k_quantiles=k_quantiles)
-    guessed_population, guessed = families_of(cells, earlier)
-    plain_population, plain = families_of(cells)
+    guessed_population, guessed = families_of(cells, earlier, k_quantiles=k_quantiles, p=p)
+    plain_population, plain = families_of(cells, k_quantiles=k_quantiles, p=p)
     pairs = [(guessed_population, plain_population)]
     pairs += [(family, plain[name]) for name, family in guessed.items()]
     for family, without_guesses in pairs:
@@ -621,3 +689,33 @@ def earlier_published(
         )
     )
     return {tuple(key): float(value) for *key, value in rows.iterator(chunk_size=20000)}
+
+
+def hidden_n_enabled() -> bool:
+    from django.conf import settings
+
+    return bool(getattr(settings, "BENCHMARK_QUANTILE_HIDDEN_N", False))
+
+
+def quantile_bounds(
+    quantiles: Iterable[tuple[str, Bundle, bool]],
+    population: Mapping[Bundle, float | None],
+    *,
+    k_quantiles: int,
+    smallest_group: float = 0,
+) -> dict[tuple[str, Bundle], tuple[float, float]]:
+    """Rule 3's exception: (basis measure, bundle, published?) of each quantile -> the
+    bounds a reader learns on the basis count. A quantile shown (n hidden) says
+    basis >= k_quantiles. ``smallest_group``: only quantiles of a published group at least
+    this big count (the protection passes k_quantiles + p: only those stay shown when it
+    withholds their basis; the others go with it and then say nothing)."""
+    found: dict[tuple[str, Bundle], tuple[float, float]] = {}
+    for basis, bundle, shown in quantiles:
+        size = population.get(bundle)
+        if size is None or size < smallest_group:
+            continue
+        if shown:
+            found[(basis, bundle)] = (float(k_quantiles), math.inf)
+        # A withheld quantile says nothing: the protection may withhold one whose basis is
+        # at least k_quantiles (anonymise does, before it would withhold a population).
+    return found

@@ -385,6 +385,16 @@ BENCHMARK_PROTECTION_LEVEL = env.int("BENCHMARK_PROTECTION_LEVEL", default=3)
 BENCHMARK_MIN_GROUP_QUANTILES = env.int(
     "BENCHMARK_MIN_GROUP_QUANTILES", default=2 * BENCHMARK_MIN_GROUP
 )
+# A country with fewer organisations than this in a period gets no figures of its own (it
+# still counts in its region and in "all"): its figures would nearly all be withheld, and
+# withholding them costs figures of its neighbours. 2k, like medians and quartiles.
+BENCHMARK_MIN_GROUP_COUNTRY = env.int(
+    "BENCHMARK_MIN_GROUP_COUNTRY", default=2 * BENCHMARK_MIN_GROUP
+)
+# A median or quartile whose basis count (adopting, reporting, rated) is withheld stays
+# published with its n left out, when that basis is at least BENCHMARK_MIN_GROUP_QUANTILES
+# (the reader learns only that much). False: such figures are withheld with their basis.
+BENCHMARK_QUANTILE_HIDDEN_N = env.bool("BENCHMARK_QUANTILE_HIDDEN_N", default=True)
 # Reporting periods last 1, 3 (quarters, the default), 6 or 12 months.
 BENCHMARK_PERIOD_MONTHS = env.int("BENCHMARK_PERIOD_MONTHS", default=3)
 # Finished exports can be downloaded for this many hours.

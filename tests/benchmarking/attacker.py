@@ -293,9 +293,32 @@ def bundle_sums(bundles: set[Bundle]) -> list[tuple[Bundle, list[Bundle], str]]:
     for bundle in bundles:
         if bundle[0] == "country":
             by_region[COUNTRY_REGION.get(bundle[1].upper(), "outside")].append(bundle)
+    for region in rest_caps(bundles):
+        if ("region", region) in bundles:
+            by_region.setdefault(region, [])
     for region, countries in sorted(by_region.items()):
-        sums.append((("region", region), sorted(countries), f"region {region} = its countries"))
+        tail = [("country_rest", region)] if region in rest_caps(bundles) else []
+        sums.append(
+            (("region", region), sorted(countries) + tail, f"region {region} = its countries")
+        )
     return sums
+
+
+def rest_caps(bundles: set[Bundle]) -> dict[str, float]:
+    """Small countries: with BENCHMARK_MIN_GROUP_COUNTRY = t, a region's unlisted countries (each
+    fewer than t organisations, by the published rule) are one unknown remainder."""
+    t = int(getattr(settings, "BENCHMARK_MIN_GROUP_COUNTRY", 0))
+    if not t:
+        return {}
+    listed = {b[1].upper() for b in bundles if b[0] == "country"}
+    caps = {}
+    for region in {b[1] for b in bundles if b[0] == "region"}:
+        unlisted = [c for c, r in COUNTRY_REGION.items() if r == region and c not in listed]
+        if region == "outside":
+            caps[region] = math.inf
+        elif unlisted:
+            caps[region] = float((t - 1) * len(unlisted))
+    return caps
 
 
 def structure_rows(view: View, k: int) -> list[Row]:
@@ -336,6 +359,12 @@ def structure_rows(view: View, k: int) -> list[Row]:
                 rows.append(
                     Row({key: 1.0, total: -1.0}, -math.inf, 0.0, f"{describe(key)} <= its group")
                 )
+        for region, cap in sorted(rest_caps(bundles).items()):
+            rest = (subject, code, "country_rest", region, measure)
+            rest_total = population_key(("country_rest", region))
+            rows.append(Row({rest_total: 1.0}, 0.0, cap, f"unlisted countries of {region}"))
+            if subject != "population":
+                rows.append(Row({rest: 1.0, rest_total: -1.0}, -math.inf, 0.0, "rest <= group"))
         for parent, children, name in bundle_sums(bundles):
             coefs: dict[Key, float] = {(subject, code, *parent, measure): 1.0}
             for child in children:
@@ -349,6 +378,29 @@ def structure_rows(view: View, k: int) -> list[Row]:
                 )
             )
     rows.extend(_within_bundle_rows(view))
+    rows.extend(hidden_n_rows(view))
+    return rows
+
+
+def hidden_n_rows(view: View) -> list[Row]:
+    """Quantiles without n (BENCHMARK_QUANTILE_HIDDEN_N): a quantile shown with its n
+    hidden says its basis count is >= the quantile threshold."""
+    if not getattr(settings, "BENCHMARK_QUANTILE_HIDDEN_N", False):
+        return []
+    q = min_group_quantiles()
+    rows = []
+    for key, shown in sorted(view.items()):
+        if not is_quantile(key):
+            continue
+        basis = named_by_n(key)
+        if basis == population_key(bundle_of(key)):
+            continue
+        total = view.get(population_key(bundle_of(key)))
+        if total is None or total.withheld:
+            continue
+        if not shown.withheld and shown.n is None:
+            rows.append(Row({basis: 1.0}, float(q), math.inf, f"{describe(key)} shown: >= {q}"))
+        # A withheld quantile says nothing: the protection may withhold one to protect others.
     return rows
 
 
@@ -583,6 +635,16 @@ def attack(
     if roadmap:
         rows.extend(roadmap_rows(view, roadmap))
     variables = {key for row in rows for key in row.unknowns()}
+    truth = dict(truth)
+    listed = listed_bundles(view)
+    for key in variables:  # small countries: the true remainder = region - its listed countries
+        if key[2] == "country_rest" and key not in truth:
+            region = key[3]
+            value = truth.get((*key[:2], "region", region, key[4]), 0)
+            for kind, code in listed:
+                if kind == "country" and COUNTRY_REGION.get(code.upper(), "outside") == region:
+                    value -= truth.get((*key[:2], kind, code, key[4]), 0)
+            truth[key] = value
     for before in earlier:
         rows.extend(carried_over(before, variables, truth))
     solver = Solver(rows)

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 RULES = (
     "Small groups",
+    "Small countries",
     "None, one, all but one, or all",
     "Medians and quartiles",
     "Figures that could be worked out (complementary)",
@@ -34,7 +35,8 @@ def rules(settings: Any) -> dict[str, int]:
     """Settings no default gives, so the text can only have read them."""
     settings.BENCHMARK_PROTECTION_LEVEL = 4
     settings.BENCHMARK_MIN_GROUP_QUANTILES = 13
-    return {"p": 4, "quantiles": 13}
+    settings.BENCHMARK_MIN_GROUP_COUNTRY = 17
+    return {"p": 4, "quantiles": 13, "countries": 17}
 
 
 def _method_section(html: str) -> str:
@@ -55,6 +57,7 @@ def test_the_public_page_says_what_is_withheld_and_why(client: Client, rules, sn
     assert "the protection level is 4" in section
     assert "at least 4 possible values" in section
     assert "at least 13 organisations" in section
+    assert "A country with fewer than 17 organisations in a period has no figures" in section
     assert "by the end of the period's last day (2026-06-30)" in section.replace("&#x27;", "'")
 
 

@@ -8,11 +8,18 @@ its own equations and SciPy's ``linprog``), not by the code under test.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 
 from apps.benchmarking.anonymisation import Cell, anonymise
-from apps.benchmarking.protection import audit_cells, equations
+from apps.benchmarking.protection import (
+    COUNTRY_REGION,
+    REST,
+    audit_cells,
+    equations,
+    open_regions,
+)
 from apps.organisations.regions import region_for_country
 from tests.benchmarking.reader import intervals, too_narrow
 
@@ -219,13 +226,25 @@ def test_the_audit_finds_attribute_disclosure_and_small_quartiles() -> None:
     assert kinds[("attribute", "coverage_median")] >= 1  # France: 7 organisations
 
 
-def test_equations_of_the_engine_match_the_readers() -> None:
+def test_equations_of_the_engine_match_the_readers(settings: Any) -> None:
+    settings.BENCHMARK_MIN_GROUP_COUNTRY = 0  # every country of the table is listed
     bundles = sorted({b for c in table(croatia_slovakia(6, 7)) for b in [c.bundle]})
     engine = {(parent, tuple(sorted(children))) for parent, children in equations(bundles)}
     from tests.benchmarking.reader import sums
 
     reader = {(parent, tuple(sorted(children))) for parent, children in sums(bundles)}
     assert engine == reader
+
+
+def test_a_region_with_unlisted_countries_has_a_bounded_remainder(settings: Any) -> None:
+    """Rule 6: with small countries not listed, a region is its listed countries plus one
+    remainder, which holds at most (threshold - 1) organisations per unlisted country."""
+    settings.BENCHMARK_MIN_GROUP_COUNTRY = 10
+    bundles = [("all", ""), ("region", "cee"), ("country", "PL"), ("country", "CZ")]
+    regions = dict(equations(bundles))
+    assert regions[("region", "cee")] == [("country", "CZ"), ("country", "PL"), (REST, "cee")]
+    unlisted = [c for c, r in COUNTRY_REGION.items() if r == "cee" and c not in {"PL", "CZ"}]
+    assert open_regions(bundles) == {"cee": 9.0 * len(unlisted)}
 
 
 def test_a_metric_reported_by_fewer_than_k_withholds_its_count_and_total() -> None:

@@ -650,7 +650,7 @@ class AggregateExporter(TabularExporter):
                 group,
                 measure,
                 "" if suppressed else cell_text(number(value)),
-                "" if suppressed else str(n),
+                "" if suppressed or n is None else str(n),
                 cell_text(suppressed),
                 REASONS.get(reason, reason).format(k=self.k) if suppressed else "",
             ]
