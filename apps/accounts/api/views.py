@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from apps.core.api.permissions import IsSignedIn
 from apps.core.api.throttling import ClientIPScopedRateThrottle
-from apps.organisations.api.permissions import IsSignedIn
 from apps.organisations.models import Membership
 
 from ..models import User

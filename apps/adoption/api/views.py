@@ -10,13 +10,9 @@ the API's field names, and nothing is stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,9 +23,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer, ValidationError
-from rest_framework.settings import api_settings
+from rest_framework.serializers import BaseSerializer
 
+from apps.core.api.errors import service_errors
 from apps.core.api.parsers import JSONParser
 from apps.organisations.api.permissions import OrganisationScopedMixin
 from apps.organisations.permissions import Perm
@@ -57,31 +53,6 @@ def adoption_errors() -> dict[str, str]:
         for constraint in Adoption._meta.constraints
         if constraint.name in ADOPTION_CONSTRAINTS
     }
-
-
-def _error_key(field: str, message: str, rename: Mapping[str, str]) -> str:
-    if field == NON_FIELD_ERRORS:
-        return rename.get(message, api_settings.NON_FIELD_ERRORS_KEY)
-    return rename.get(field, field)
-
-
-@contextmanager
-def service_errors(rename: Mapping[str, str] | None = None) -> Iterator[None]:
-    """Turn a service's ValidationError into a 400 keyed by the API's field names.
-
-    ``rename`` maps a service's field names, or the messages of its model-wide
-    errors (constraints), to fields of the request.
-    """
-    try:
-        yield
-    except DjangoValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            raise ValidationError({"detail": exc.messages}) from exc
-        detail: dict[str, list[str]] = {}
-        for field, errors in exc.error_dict.items():
-            for message in DjangoValidationError(errors).messages:
-                detail.setdefault(_error_key(field, message, rename or {}), []).append(message)
-        raise ValidationError(detail) from exc
 
 
 class OrganisationContextMixin(OrganisationScopedMixin):

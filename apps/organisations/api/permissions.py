@@ -6,18 +6,12 @@ from typing import Any
 
 from django.http import Http404
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
+
+from apps.core.api.permissions import IsSignedIn
 
 from ..models import Organisation
 from ..permissions import authorise
-
-
-class IsSignedIn(BasePermission):
-    """Like IsAuthenticated; named for what it means to readers of the schema."""
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(request.user and request.user.is_authenticated)
 
 
 class OrganisationScopedMixin:

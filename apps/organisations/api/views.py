@@ -8,12 +8,8 @@ the services' ``ValidationError`` becomes a 400 with their messages.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -26,8 +22,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer, ValidationError
-from rest_framework.settings import api_settings
+from rest_framework.serializers import BaseSerializer
+
+from apps.core.api.errors import service_errors
 
 from .. import services
 from ..models import Invitation, Membership, Organisation
@@ -36,22 +33,6 @@ from ..selectors import organisation_directory
 from . import serializers
 from .filters import OrganisationFilter
 from .permissions import OrganisationScopedMixin
-
-
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """Turn a service's ValidationError into DRF's, so that the client gets 400."""
-    try:
-        yield
-    except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            detail: Any = {
-                api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: messages
-                for field, messages in exc.message_dict.items()
-            }
-        else:
-            detail = {"detail": exc.messages}
-        raise ValidationError(detail) from exc
 
 
 def roles_of(user: Any) -> dict[int, str]:
