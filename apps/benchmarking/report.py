@@ -1,192 +1,35 @@
-"""The benchmark pages' reads, shaped once for a chart, its table, its summary and its CSV.
+"""The public benchmark page (``/benchmarks/``): its sections of charts, read from a
+snapshot's cells in a constant number of queries, and each chart's CSV.
 
-Every figure comes from a snapshot's cells (through :class:`selectors.CellTable`),
-which the anonymisation rules have already protected. A :class:`Chart` holds rows
-(subjects, or periods for the trend) by columns (everyone, stakeholder groups,
-regions…) of :class:`Shown` figures; the page draws the chart from it, prints the
-same numbers in a table and a sentence, and the CSV writes the same numbers again,
-so the three cannot disagree. A withheld figure keeps only its reason: the number of
-organisations behind it is never shown.
-
-The organisation page adds :func:`organisation_report`, which wraps
-``selectors.organisation_position`` (the organisation's own figures, for its members).
+Every figure comes from a snapshot's cells (through :class:`selectors.CellTable`), which
+the anonymisation rules have already protected; :mod:`.charts` shapes them, and
+:mod:`.organisation_report` shapes an organisation's own page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
+from dataclasses import dataclass
 
 from django.db.models import Count
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from apps.adoption.models import Metric
-from apps.core.exporters import Rendered, Sheet, TabularExporter, cell_text
-from apps.organisations.models import Organisation
+from apps.core.exporters import Rendered
 from apps.organisations.regions import Region
 from apps.roadmap.cache import cached_with_content
 from apps.roadmap.models import BarrierCategory, Dimension, StakeholderGroup
 
-from .anonymisation import COMPLEMENTARY, REASONS, SMALL_GROUP
+from .anonymisation import SMALL_GROUP
+from .charts import Chart, ChartCSV, Column, Row, Shown, finish, shown, summary, trend_summary
+from .figures import Figure
 from .models import BenchmarkCell, BenchmarkSnapshot, Breakdown, Subject
-from .selectors import (
-    CellTable,
-    Figure,
-    OrganisationPosition,
-    Position,
-    organisation_position,
-    snapshot_key,
-)
+from .selectors import CellTable, snapshot_key
 
 EVERYONE = "all"
 # CEE and Western Europe always stand side by side, first, in every regional view.
 REGIONS_FIRST = (Region.WESTERN, Region.CEE)
-# Footnotes in this order: small groups, then every other reason the rules give.
-REASON_ORDER = tuple(dict.fromkeys([SMALL_GROUP, COMPLEMENTARY, *REASONS]))
 MATURITY_MAX = 5
-
-
-def explain(reason: str, k: int) -> str:
-    """The anonymisation rule's reason for withholding a figure, with ``k`` filled in.
-
-    A figure with no cell at all (nobody in that group) reads as a small group: it is one."""
-    key = reason if reason in REASONS else SMALL_GROUP
-    return _(REASONS[key]).format(k=k)
-
-
-def number(value: Decimal | float | None) -> str:
-    """A figure as the pages write it: at most one decimal, none when whole."""
-    return "" if value is None else str(floatformat(value, -1))
-
-
-@dataclass(frozen=True)
-class Column:
-    code: str
-    label: str
-
-
-@dataclass(frozen=True)
-class Shown:
-    """One figure on a page: its text, or the reason it is withheld and its footnote."""
-
-    value: Decimal | None
-    text: str
-    reason: str = ""
-    explanation: str = ""
-    marker: int = 0
-
-    @property
-    def suppressed(self) -> bool:
-        return self.value is None
-
-
-@dataclass
-class Row:
-    code: str
-    title: str
-    cells: list[Shown] = field(default_factory=list)
-    note: str = ""
-    show_code: bool = True  # dimensions and barriers are known by name; their code is a slug
-
-    @property
-    def label(self) -> str:
-        return f"{self.code} {self.title}" if self.show_code else self.title
-
-    @property
-    def short(self) -> str:
-        return self.code if self.show_code else self.title
-
-
-@dataclass
-class Chart:
-    """One chart's data. ``kind`` is ``bar``, ``line`` (rows are periods) or ``table``
-    (no chart: the rows' units differ)."""
-
-    slug: str
-    title: str
-    value_label: str
-    measure: str
-    row_field: str
-    column_field: str
-    columns: list[Column]
-    rows: list[Row]
-    k: int
-    unit: str = "%"
-    scale_max: float = 100
-    kind: str = "bar"
-    row_label: str = ""
-    summary: str = ""
-    notes: list[tuple[int, str, str]] = field(default_factory=list)
-
-    @property
-    def has_chart(self) -> bool:
-        return self.kind != "table" and bool(self.rows)
-
-    def bar_data(self) -> dict[str, Any]:
-        """The shape ``{% bar_chart %}`` draws: a group of bars per row, one per column."""
-        return {
-            "categories": [r.label for r in self.rows],
-            "series": {
-                c.label: [_float(r.cells[i].value) for r in self.rows]
-                for i, c in enumerate(self.columns)
-            },
-            "max": self.scale_max,
-            "unit": self.unit,
-        }
-
-    def line_data(self) -> dict[str, Any]:
-        """The shape ``{% line_chart %}`` draws: one line per column, a point per row."""
-        return {
-            "dates": [r.title for r in self.rows],
-            "series": {
-                c.label: [_float(r.cells[i].value) for r in self.rows]
-                for i, c in enumerate(self.columns)
-            },
-        }
-
-
-def _float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def _finish(chart: Chart, summary: str) -> Chart:
-    """Number the reasons found in the chart, mark each withheld figure with its footnote."""
-    reasons = [key for key in REASON_ORDER if _any_suppressed(chart, key)]
-    markers = {key: i for i, key in enumerate(reasons, start=1)}
-    for row in chart.rows:
-        row.cells = [
-            cell
-            if not cell.suppressed
-            else Shown(
-                None,
-                "",
-                reason=cell.reason,
-                explanation=cell.explanation,
-                marker=markers[cell.reason],
-            )
-            for cell in row.cells
-        ]
-    chart.notes = [(markers[key], key, explain(key, chart.k)) for key in reasons]
-    chart.summary = summary
-    return chart
-
-
-def _any_suppressed(chart: Chart, key: str) -> bool:
-    return any(c.suppressed and c.reason == key for r in chart.rows for c in r.cells)
-
-
-def shown(figure: Figure, k: int, unit: str = "") -> Shown:
-    if figure.suppressed:
-        reason = figure.reason if figure.reason in REASONS else SMALL_GROUP
-        return Shown(None, "", reason=reason, explanation=explain(reason, k))
-    return Shown(figure.value, f"{number(figure.value)}{unit}")
-
-
-# --- The public page ---------------------------------------------------------------------
 
 
 @dataclass
@@ -399,7 +242,7 @@ def _subject_charts(
             unit="%",
         )
         charts.append(
-            _finish(
+            finish(
                 Chart(
                     slug=f"{prefix}-share-{slug}",
                     title=_("Share of organisations adopting, per %(subject)s, %(by)s")
@@ -413,14 +256,14 @@ def _subject_charts(
                     k=ctx.k,
                     row_label=row_label,
                 ),
-                _summary(rows, columns, breakdown, unit="%"),
+                summary(rows, columns, breakdown, unit="%"),
             )
         )
         columns, rows = _grid(
             ctx, subject=subject, measure="coverage_median", subjects=covered, breakdown=breakdown
         )
         charts.append(
-            _finish(
+            finish(
                 Chart(
                     slug=f"{prefix}-coverage-{slug}",
                     title=_("Median number of actions adopted, per %(subject)s, %(by)s")
@@ -436,7 +279,7 @@ def _subject_charts(
                     scale_max=scale,
                     row_label=row_label,
                 ),
-                _summary(rows, columns, breakdown),
+                summary(rows, columns, breakdown),
             )
         )
     return charts
@@ -473,7 +316,7 @@ def _maturity_chart(
         scale_max=MATURITY_MAX,
         row_label=_("End goal or dimension"),
     )
-    return _finish(chart, _summary(rows, columns, Breakdown.ALL))
+    return finish(chart, summary(rows, columns, Breakdown.ALL))
 
 
 def _metrics_chart(ctx: _Context) -> Chart:
@@ -504,7 +347,7 @@ def _metrics_chart(ctx: _Context) -> Chart:
         kind="table",
         row_label=_("Metric"),
     )
-    return _finish(chart, _summary(rows, columns, Breakdown.ALL))
+    return finish(chart, summary(rows, columns, Breakdown.ALL))
 
 
 def _barriers_chart(ctx: _Context) -> Chart:
@@ -535,7 +378,7 @@ def _barriers_chart(ctx: _Context) -> Chart:
         k=ctx.k,
         row_label=_("Barrier"),
     )
-    return _finish(chart, _summary(rows, columns, Breakdown.REGION, unit="%"))
+    return finish(chart, summary(rows, columns, Breakdown.REGION, unit="%"))
 
 
 def _trend_chart(snapshot: BenchmarkSnapshot, goals: list[tuple[str, str]]) -> Chart:
@@ -583,254 +426,10 @@ def _trend_chart(snapshot: BenchmarkSnapshot, goals: list[tuple[str, str]]) -> C
         kind="line",
         row_label=_("Period"),
     )
-    return _finish(chart, _trend_summary(rows, columns))
-
-
-# --- Text summaries ------------------------------------------------------------------------
-
-
-def _published(rows: list[Row], columns: list[Column]) -> list[tuple[Decimal, Row, Column]]:
-    return [
-        (cell.value, row, column)
-        for row in rows
-        for cell, column in zip(row.cells, columns, strict=True)
-        if cell.value is not None
-    ]
-
-
-def _summary(rows: list[Row], columns: list[Column], breakdown: str, unit: str = "") -> str:
-    """One sentence: the highest and lowest published figures, CEE against Western Europe
-    for a regional view, and how many figures are withheld."""
-    published = _published(rows, columns)
-    withheld = sum(1 for row in rows for cell in row.cells if cell.suppressed)
-    parts = []
-    if not published:
-        parts.append(_("No figure is published"))
-    elif len(published) == 1:
-        value, row, column = published[0]
-        parts.append(
-            _("The only published figure is %(value)s (%(row)s, %(column)s)")
-            % {"value": f"{number(value)}{unit}", "row": row.title, "column": column.label}
-        )
-    else:
-        high = max(published, key=lambda p: p[0])
-        low = min(published, key=lambda p: p[0])
-        parts.append(
-            _(
-                "The highest figure is %(high)s (%(high_row)s, %(high_col)s) and the lowest "
-                "%(low)s (%(low_row)s, %(low_col)s)"
-            )
-            % {
-                "high": f"{number(high[0])}{unit}",
-                "high_row": high[1].title,
-                "high_col": high[2].label,
-                "low": f"{number(low[0])}{unit}",
-                "low_row": low[1].title,
-                "low_col": low[2].label,
-            }
-        )
-    if breakdown == Breakdown.REGION:
-        parts.append(_regions_compared(rows, columns))
-    if withheld:
-        parts.append(_("%(count)s withheld under the anonymisation rules") % {"count": withheld})
-    return "; ".join(p for p in parts if p) + "."
-
-
-def _regions_compared(rows: list[Row], columns: list[Column]) -> str:
-    index = {c.code: i for i, c in enumerate(columns)}
-    if Region.CEE not in index or Region.WESTERN not in index:
-        return ""
-    pairs = []
-    for row in rows:
-        cee, west = row.cells[index[Region.CEE]], row.cells[index[Region.WESTERN]]
-        pairs.append(
-            _("%(row)s %(cee)s against %(west)s")
-            % {
-                "row": row.short,
-                "cee": cee.text or _("withheld"),
-                "west": west.text or _("withheld"),
-            }
-        )
-    return _("Central and Eastern Europe against Western Europe: %(pairs)s") % {
-        "pairs": ", ".join(pairs)
-    }
-
-
-def _trend_summary(rows: list[Row], columns: list[Column]) -> str:
-    if not rows:
-        return _("No period has been compiled yet.")
-    first, last = rows[0], rows[-1]
-    changes = [
-        _("%(goal)s from %(start)s to %(end)s")
-        % {
-            "goal": column.code,
-            "start": first.cells[i].text or _("withheld"),
-            "end": last.cells[i].text or _("withheld"),
-        }
-        for i, column in enumerate(columns)
-    ]
-    if first is last:
-        return _("Only %(period)s has been compiled so far.") % {"period": first.title}
-    return _("From %(first)s to %(last)s, the share adopting went: %(changes)s.") % {
-        "first": first.title,
-        "last": last.title,
-        "changes": "; ".join(changes),
-    }
-
-
-# --- CSV of one chart ------------------------------------------------------------------------
-
-
-class ChartCSV(TabularExporter):
-    """One chart's figures, one line per figure; a withheld figure has an empty value and
-    its reason in ``suppressed_reason``."""
-
-    identifier = "benchmark-chart"
-    verbose_name = gettext_lazy("Benchmark chart data")
-    permission = ""  # public: the figures are the published, anonymised ones
-
-    def __init__(self, chart: Chart, snapshot: BenchmarkSnapshot) -> None:
-        self.chart = chart
-        self.snapshot = snapshot
-
-    def filename_stem(self) -> str:
-        return f"benchmark-{self.snapshot.period.label}-{self.chart.slug}"
-
-    def header(self) -> list[str]:
-        c = self.chart
-        if c.row_field == "period":
-            lead = ["period"]
-        else:
-            lead = ["period", f"{c.row_field}_code", c.row_field]
-        return [*lead, f"{c.column_field}_code", c.column_field, c.measure, "suppressed_reason"]
-
-    def rows(self) -> Iterator[list[str]]:
-        c = self.chart
-        for row in c.rows:
-            lead = (
-                [row.code]
-                if c.row_field == "period"
-                else [self.snapshot.period.label, row.code, row.title]
-            )
-            for column, cell in zip(c.columns, row.cells, strict=True):
-                yield [
-                    *lead,
-                    column.code,
-                    column.label,
-                    cell_text(cell.value),
-                    cell.explanation if cell.suppressed else "",
-                ]
-
-    def sheets(self) -> Iterator[Sheet]:
-        yield Sheet(self.chart.slug, self.header(), self.rows())
+    return finish(chart, trend_summary(rows, columns))
 
 
 def chart_csv(snapshot: BenchmarkSnapshot, slug: str) -> Rendered | None:
     """The CSV of one chart of the public page, or None when there is no such chart."""
     chart = cached_public_report(snapshot).chart(slug)
     return None if chart is None else ChartCSV(chart, snapshot).render("csv")
-
-
-# --- The organisation page -----------------------------------------------------------------
-
-
-@dataclass
-class PositionRow:
-    """One end goal or dimension: the organisation's own coverage and the two medians."""
-
-    position: Position
-    group: Shown
-    everyone: Shown
-
-
-@dataclass
-class PositionTable:
-    rows: list[PositionRow]
-    chart: dict[str, Any]
-    summary: str
-    notes: list[tuple[int, str, str]]
-
-
-@dataclass
-class OrganisationReport:
-    position: OrganisationPosition
-    group_name: str
-    counted: bool
-    goals: PositionTable
-    dimensions: PositionTable
-
-
-def organisation_report(
-    *, organisation: Organisation, snapshot: BenchmarkSnapshot
-) -> OrganisationReport:
-    """The organisation's position (its own figures: for its members only) shaped for the
-    page: a "you, your stakeholder group, everyone" chart per subject, and its sentence."""
-    position = organisation_position(organisation=organisation, snapshot=snapshot)
-    group_name = organisation.stakeholder_group.name
-    goals, dims = position.end_goals, position.dimensions
-    k = snapshot.min_group_size
-    return OrganisationReport(
-        position=position,
-        group_name=group_name,
-        counted=Organisation.objects.verified_on(snapshot.period.ends_on)
-        .filter(pk=organisation.pk)
-        .exists(),
-        goals=_position_table(goals, k, show_code=True),
-        dimensions=_position_table(dims, k, show_code=False),
-    )
-
-
-def _position_table(positions: list[Position], k: int, *, show_code: bool) -> PositionTable:
-    cells = [(shown(p.group_median, k), shown(p.everyone_median, k)) for p in positions]
-    reasons = [key for key in REASON_ORDER if any(c.reason == key for pair in cells for c in pair)]
-    markers = {key: i for i, key in enumerate(reasons, start=1)}
-
-    def marked(cell: Shown) -> Shown:
-        if not cell.suppressed:
-            return cell
-        return Shown(None, "", cell.reason, cell.explanation, markers[cell.reason])
-
-    return PositionTable(
-        rows=[
-            PositionRow(p, marked(group), marked(everyone))
-            for p, (group, everyone) in zip(positions, cells, strict=True)
-        ],
-        chart=_position_chart(positions, show_code),
-        summary=_position_summary(positions, show_code),
-        notes=[(markers[key], key, explain(key, k)) for key in reasons],
-    )
-
-
-def _position_chart(positions: list[Position], show_code: bool) -> dict[str, Any]:
-    return {
-        "categories": [f"{p.code} {p.title}" if show_code else p.title for p in positions],
-        "series": {
-            _("You"): [float(p.adopted) for p in positions],
-            _("Your stakeholder group (median)"): [_float(p.group_median.value) for p in positions],
-            _("Everyone (median)"): [_float(p.everyone_median.value) for p in positions],
-        },
-        "max": max([p.total for p in positions] or [1]) or 1,
-        "unit": "",
-    }
-
-
-def _position_summary(positions: list[Position], show_code: bool) -> str:
-    """One sentence: where the organisation is ahead of its group's median and where behind."""
-
-    def name(p: Position) -> str:
-        return p.code if show_code else p.title
-
-    published = [p for p in positions if not p.group_median.suppressed]
-    ahead = [name(p) for p in published if p.adopted > p.group_median.value]
-    behind = [name(p) for p in published if p.adopted < p.group_median.value]
-    unknown = [name(p) for p in positions if p.group_median.suppressed]
-    parts = [
-        _("You are ahead of your stakeholder group's median in %(list)s")
-        % {"list": ", ".join(ahead) or _("none")},
-        _("behind it in %(list)s") % {"list": ", ".join(behind) or _("none")},
-    ]
-    if unknown:
-        parts.append(
-            _("your group's median is withheld for %(list)s") % {"list": ", ".join(unknown)}
-        )
-    return "; ".join(parts) + "."

@@ -23,37 +23,12 @@ from apps.adoption.models import AdoptionStatus
 from apps.core.cache import fail_open, remember
 from apps.roadmap.models import Dimension
 
-from .anonymisation import REASONS
 from .compile import adoptions_at_end
+from .figures import MISSING, Figure
 from .models import BenchmarkCell, BenchmarkSnapshot, Breakdown, Subject
 
 if TYPE_CHECKING:
     from apps.organisations.models import Organisation
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One published figure, or the reason it is withheld. A withheld figure has no ``n``
-    (the size of its group is what is withheld): build figures from cells with
-    :meth:`of_cell`."""
-
-    value: Decimal | None
-    n: int | None
-    reason: str = ""
-
-    @classmethod
-    def of_cell(cls, value: Decimal | None, n: int, reason: str) -> Figure:
-        return cls(value, None if value is None else n, reason)
-
-    @property
-    def suppressed(self) -> bool:
-        return self.value is None
-
-    def explain(self, k: int) -> str:
-        return REASONS.get(self.reason, "").format(k=k)
-
-
-MISSING = Figure(value=None, n=None, reason="no_data")
 
 
 def snapshot_key(snapshot: BenchmarkSnapshot) -> str:

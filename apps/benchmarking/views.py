@@ -21,7 +21,8 @@ from apps.roadmap.cache import cached_page
 from .exports.views import export_panel_context
 from .method import benchmark_method
 from .models import BenchmarkSnapshot
-from .report import cached_public_report, chart_csv, organisation_report
+from .organisation_report import organisation_report
+from .report import cached_public_report, chart_csv
 from .selectors import snapshot_for, snapshot_index, snapshots
 
 EXPORTS_PANEL = "benchmarking/exports/_panel.html"

@@ -52,3 +52,19 @@ def test_only_the_figures_of_a_small_bundle_are_said_to_be_small(
     )
     said_small = set(cells.filter(reason=SMALL_GROUP).values_list("breakdown", "breakdown_value"))
     assert said_small == small
+
+
+def test_a_country_below_the_threshold_has_no_figures_but_counts_in_its_region(
+    bench_population: dict[str, Any], settings: Any
+) -> None:
+    settings.BENCHMARK_MIN_GROUP_COUNTRY = 1_000  # rule 6: no country is big enough
+    snapshot = compile_snapshot(period=bench_population["period"])
+    cells = BenchmarkCell.objects.filter(snapshot=snapshot)
+    population = cells.filter(subject_type=Subject.POPULATION)
+
+    assert not cells.filter(breakdown="country").exists()
+    regions = population.filter(breakdown="region", suppressed=False)
+    assert regions.exists()
+    everyone = population.get(breakdown="all")
+    if not everyone.suppressed and regions.count() == population.filter(breakdown="region").count():
+        assert sum(r.value for r in regions) == everyone.value

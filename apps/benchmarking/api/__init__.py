@@ -1,0 +1,1 @@
+"""The benchmark read API: snapshots, their public aggregate, an organisation's position."""

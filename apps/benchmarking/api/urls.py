@@ -1,14 +1,17 @@
-"""Benchmark export API, mounted at /api/v1/ (namespace ``api-benchmark-exports``)."""
+"""Benchmark read API, mounted at /api/v1/ (namespace ``api-benchmarks``)."""
 
 from django.urls import path
 
 from . import views
 
-app_name = "api-benchmark-exports"
-
-ORG = "organisations/<slug:slug>/"
+app_name = "api-benchmarks"
 
 urlpatterns = [
-    path(f"{ORG}exports/", views.ExportCreateView.as_view(), name="export-create"),
-    path(f"{ORG}exports/<int:id>/", views.ExportStatusView.as_view(), name="export-status"),
+    path("benchmarks/", views.BenchmarkListView.as_view(), name="benchmark-list"),
+    path("benchmarks/<slug:period>/", views.BenchmarkDetailView.as_view(), name="benchmark-detail"),
+    path(
+        "organisations/<slug:slug>/benchmarks/<slug:period>/",
+        views.OrganisationBenchmarkView.as_view(),
+        name="organisation-benchmark",
+    ),
 ]

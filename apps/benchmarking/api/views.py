@@ -1,151 +1,160 @@
-"""The export API: start an organisation's benchmark report export, then poll for it.
+"""The benchmark read API.
 
-``POST organisations/<slug>/exports/`` answers 202 with the job's status URL (also in
-``Location``). The status URL answers 409 with the percentage while the job waits or
-runs, 200 with the file once it is ready, and 410 when it failed or expired. The same
-one permission check as the pages: outsiders 404, members without the permission 403,
-anonymous callers 401; a job of another organisation is 404.
+The snapshot list and a snapshot's aggregate are public: they hold only the
+figures the anonymisation rules let through. An organisation's position is for
+its PE leads and admins (``benchmark:view``), through the same one check as the
+pages: outsiders get 404, other members 403, anonymous callers 401.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
-from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from apps.core.api.pagination import PageNumberPagination
 from apps.organisations.api.permissions import OrganisationScopedMixin
 from apps.organisations.permissions import Perm
 
-from ..exports import services
-from ..exports.pdf import CONTENT_TYPE as PDF_TYPE
-from ..exports.selectors import (
-    EXPIRED,
-    EXPIRED_MESSAGE,
-    UNFINISHED,
-    export_jobs_of,
-    export_message,
-    export_state,
-)
-from ..models import ExportJob
+from .. import selectors
+from ..models import BenchmarkCell, BenchmarkSnapshot
 from . import serializers
+from .filters import CellFilter
 
-TAGS = ["benchmark exports"]
-FILE_TYPES = {
-    PDF_TYPE: "PDF",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
-    "text/csv": "CSV",
-}
+TAGS = ["benchmarks"]
+NOT_COMPILED = "No benchmark has been compiled for this period."
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+def snapshot_or_404(label: str) -> BenchmarkSnapshot:
+    snapshot = selectors.snapshot_for(label)
+    if snapshot is None:
+        raise NotFound(NOT_COMPILED)
+    return snapshot
 
 
-@extend_schema(
-    tags=TAGS,
-    summary="Start a benchmark report export",
-    description=(
-        "Queue an export of the organisation's benchmark report for a compiled period "
-        '(`{"period": "2026-Q2", "format": "pdf"}`; formats `pdf`, `xlsx`, `csv`). Answers '
-        "202 with the job's `status_url` (also in the `Location` header): poll it for the file. "
-        "The same export already waiting or running for you is returned instead of a second "
-        "one. If the task queue is down, the job stays queued and runs when the queue is back "
-        "(`detail` says so). The requester is emailed when the file is ready. Needs "
-        "`benchmark:export` (PE leads, admins)."
+@extend_schema(tags=TAGS)
+@extend_schema_view(
+    get=extend_schema(
+        summary="List benchmark snapshots",
+        description=(
+            "Every reporting period that has a compiled benchmark, newest first: its dates, when "
+            "it was compiled, how many verified organisations it includes, the smallest group it "
+            "publishes a figure for (*k*), and the address of its public aggregate."
+        ),
     ),
-    request=serializers.ExportRequestSerializer,
-    responses={
-        202: serializers.ExportAcceptedSerializer,
-        400: OpenApiResponse(description="Unknown period or format."),
-    },
 )
-class ExportCreateView(OrganisationScopedMixin, generics.GenericAPIView):
-    permission = Perm.BENCHMARK_EXPORT
-    serializer_class = serializers.ExportRequestSerializer
-    filter_backends = []
-    pagination_class = None
+class BenchmarkListView(generics.ListAPIView):
+    """The compiled snapshots, newest first."""
 
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        job = services.export_request(
-            requested_by=request.user,
-            organisation=self.organisation,
-            snapshot=serializer.validated_data["snapshot"],
-            format=serializer.validated_data["format"],
-        )
-        status_url = request.build_absolute_uri(
-            reverse("api-benchmark-exports:export-status", args=[self.organisation.slug, job.pk])
-        )
-        body = {
-            "id": job.pk,
-            "status": job.status,
-            "progress": job.progress,
-            "status_url": status_url,
-            "detail": export_message(job),
+    permission_classes = [AllowAny]
+    serializer_class = serializers.SnapshotSerializer
+    filter_backends = []
+
+    def get_queryset(self) -> QuerySet[BenchmarkSnapshot]:
+        return selectors.published_snapshots().order_by("-period__starts_on")
+
+
+class CellPagination(PageNumberPagination):
+    """Pages of cells, up to 1000 a page, with the snapshot they belong to."""
+
+    page_size = 500
+    max_page_size = 1000
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        snapshot = serializers.SnapshotSerializer(
+            self.snapshot, context={"request": self.request}
+        ).data
+        response.data = {"snapshot": snapshot, **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"] = {
+            "snapshot": {"$ref": "#/components/schemas/Snapshot"},
+            **paginated["properties"],
         }
-        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": status_url})
+        paginated["required"] = ["snapshot", *paginated.get("required", [])]
+        return paginated
 
 
-@extend_schema(
-    tags=TAGS,
-    summary="Get an export's file, or its progress",
-    description=(
-        "While the export waits or runs: 409 with its `status` and `progress` (0-100). When "
-        "it is ready: 200 with the file as an attachment (PDF, XLSX or CSV, as requested). "
-        "When it failed, or its link expired (a day after it was made): 410; start a new "
-        "export. Needs `benchmark:view` (PE leads, admins)."
+@extend_schema(tags=TAGS)
+@extend_schema_view(
+    get=extend_schema(
+        summary="Retrieve a benchmark's public aggregate",
+        # A paginated list of cells, but one resource: the snapshot of a period.
+        operation_id="v1_benchmarks_retrieve",
+        description=(
+            "Every figure of the period's snapshot (for example `2026-Q2`): a measure of a subject "
+            "for everyone or for one value of a breakdown. A figure from fewer than *k* "
+            "organisations, or one that would let such a figure be worked out from totals, is "
+            "withheld: its `value` and `n` are null, `suppressed` is true and `reason` / "
+            "`reason_text` say why. Filter by `subject_type`, `subject_code`, `breakdown`, "
+            "`breakdown_value` and `measure`; an unknown subject type or breakdown is a 400. "
+            "Up to 1000 figures a page (`page_size`). 404 when the period has no snapshot."
+        ),
+        responses={200: serializers.CellSerializer(many=True), 404: OpenApiResponse()},
     ),
-    responses={
-        (200, media_type): OpenApiResponse(
-            response=OpenApiTypes.BINARY, description=f"The {label} file, as an attachment."
-        )
-        for media_type, label in FILE_TYPES.items()
-    }
-    | {
-        409: OpenApiResponse(
-            response=serializers.ExportPendingSerializer,
-            description="The export is not ready yet.",
-        ),
-        410: OpenApiResponse(
-            response=serializers.ExportGoneSerializer,
-            description="The export failed or expired.",
-        ),
-    },
 )
-class ExportStatusView(OrganisationScopedMixin, generics.GenericAPIView):
+class BenchmarkDetailView(generics.ListAPIView):
+    """A snapshot's published figures; withheld ones are null with the reason."""
+
+    permission_classes = [AllowAny]
+    serializer_class = serializers.CellSerializer
+    pagination_class = CellPagination
+    filterset_class = CellFilter
+
+    def get_queryset(self) -> QuerySet[BenchmarkCell]:
+        if getattr(self, "swagger_fake_view", False):  # Building the schema: no period.
+            return BenchmarkCell.objects.none()
+        self.snapshot = snapshot_or_404(self.kwargs["period"])
+        self.paginator.snapshot = self.snapshot
+        # The order of the unique constraint's index: pages are stable and cheap.
+        return BenchmarkCell.objects.filter(snapshot=self.snapshot).order_by(
+            "subject_type", "subject_code", "breakdown", "breakdown_value", "measure"
+        )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        snapshot = getattr(self, "snapshot", None)
+        k = snapshot.min_group_size if snapshot is not None else None
+        return {**super().get_serializer_context(), "k": k}
+
+
+@extend_schema(tags=TAGS)
+@extend_schema_view(
+    get=extend_schema(
+        summary="Retrieve an organisation's benchmark position",
+        description=(
+            "Where the organisation stood at the end of the period (for example `2026-Q2`): for "
+            "each end goal and dimension, the actions it has adopted against its stakeholder "
+            "group's and everyone's medians, and a percentile band (never a rank); the actions its "
+            "group adopts most; the intermediate goals where it trails its group. Peer figures are "
+            "the snapshot's published ones: a withheld median is null with the reason. Needs "
+            "`benchmark:view` (PE leads and admins). 404 when the period has no snapshot."
+        ),
+        responses={200: serializers.OrganisationPositionSerializer, 404: OpenApiResponse()},
+    ),
+)
+class OrganisationBenchmarkView(OrganisationScopedMixin, APIView):
+    """The organisation's position against its group and everyone, for its PE leads."""
+
     permission = Perm.BENCHMARK_VIEW
-    filter_backends = []
-    pagination_class = None
+    http_method_names = ["get", "head", "options"]
+    serializer_class = serializers.OrganisationPositionSerializer
 
-    def get_queryset(self) -> Any:
-        if getattr(self, "swagger_fake_view", False):
-            return ExportJob.objects.none()
-        return export_jobs_of(self.organisation)
-
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        job = get_object_or_404(self.get_queryset(), pk=kwargs["id"])
-        state = export_state(job)
-        if state in UNFINISHED:
-            body = {"status": state, "progress": job.progress, "detail": export_message(job)}
-            return _private(Response(body, status=status.HTTP_409_CONFLICT))
-        if state == ExportJob.Status.DONE:
-            try:
-                handle = job.file.open("rb")
-            except FileNotFoundError:
-                state = EXPIRED
-            else:
-                return _private(FileResponse(handle, as_attachment=True, filename=job.file_name))
-        detail = gettext(EXPIRED_MESSAGE) if state == EXPIRED else export_message(job)
-        body = {"status": state, "detail": detail}
-        return _private(Response(body, status=status.HTTP_410_GONE))
+    def get(self, request: Request, slug: str, period: str) -> Response:
+        snapshot = snapshot_or_404(period)
+        position = selectors.organisation_position(
+            organisation=self.organisation, snapshot=snapshot
+        )
+        output = self.serializer_class(
+            position, context={"request": request, "k": snapshot.min_group_size}
+        )
+        return Response(output.data)

@@ -6,6 +6,6 @@
   (what the task does), ``export_cleanup`` (expiry); ``selectors``: reads of job rows;
 - ``tasks``: the Celery tasks (re-exported by ``apps.benchmarking.tasks`` so that the
   worker's autodiscovery registers them);
-- ``views``/``urls``: the pages under ``/o/<slug>/benchmark/exports/``; the API lives in
-  ``apps.benchmarking.api``.
+- ``views``/``urls``: the pages under ``/o/<slug>/benchmark/exports/``; ``api``: the same
+  for the API (the benchmark read API is ``apps.benchmarking.api``).
 """

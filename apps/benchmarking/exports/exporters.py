@@ -39,16 +39,10 @@ from apps.organisations.permissions import Perm
 from apps.organisations.regions import Region
 from apps.roadmap.models import BarrierCategory, Dimension, StakeholderGroup
 
-from ..anonymisation import REASONS
+from ..figures import MISSING, Figure, number, reason_text
 from ..method import benchmark_method
 from ..models import BenchmarkCell, BenchmarkSnapshot, Breakdown, Subject
-from ..selectors import (
-    MISSING,
-    CellTable,
-    Figure,
-    OrganisationPosition,
-    organisation_position,
-)
+from ..selectors import CellTable, OrganisationPosition, organisation_position
 
 SHEET_NAME_MAX = 31  # Excel's limit
 CHUNK_SIZE = 2000
@@ -64,16 +58,6 @@ class Section:
     rows: list[list[Any]] = field(default_factory=list)
     intro: str = ""
     empty: str = ""
-
-
-def number(value: Decimal | float | int | None) -> Decimal | int | None:
-    """A figure as people write it: 83.3 not 83.30, 100 not 100.00."""
-    if value is None:
-        return None
-    value = Decimal(str(value))
-    if value == value.to_integral_value():
-        return int(value)
-    return value.normalize()
 
 
 def suppression_reasons(figures: Sequence[tuple[str, Figure]], k: int) -> str:
@@ -652,5 +636,5 @@ class AggregateExporter(TabularExporter):
                 "" if suppressed else cell_text(number(value)),
                 "" if suppressed or n is None else str(n),
                 cell_text(suppressed),
-                REASONS.get(reason, reason).format(k=self.k) if suppressed else "",
+                (reason_text(reason, self.k) or reason) if suppressed else "",
             ]

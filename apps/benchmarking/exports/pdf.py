@@ -24,9 +24,10 @@ from django.utils.translation import gettext as _
 from apps.core.exporters import Rendered, cell_text
 from apps.core.templatetags.charts import bar_chart, line_chart
 
+from ..figures import Figure, number
 from ..models import Subject
-from ..selectors import Figure, Position, trends
-from .exporters import OrganisationReportExporter, number
+from ..selectors import Position, trends
+from .exporters import OrganisationReportExporter
 
 CONTENT_TYPE = "application/pdf"
 TEMPLATE = "benchmarking/exports/report_pdf.html"

@@ -1,1 +1,0 @@
-"""The benchmark read API: snapshots, their public aggregate, an organisation's position."""
