@@ -15,6 +15,7 @@ from typing import Any
 
 import pypdf
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from apps.benchmarking.anonymisation import COMPLEMENTARY, REASONS, SMALL_GROUP
@@ -24,6 +25,7 @@ from apps.benchmarking.exports.exporters import (
     method_rows,
 )
 from apps.benchmarking.exports.pdf import pdf_context, render_pdf
+from apps.benchmarking.figures import reason_text
 from apps.benchmarking.models import BenchmarkSnapshot, Subject
 from apps.benchmarking.selectors import CellTable
 from apps.organisations.models import Organisation
@@ -305,3 +307,20 @@ def test_the_pdf_shows_a_small_group_as_suppressed_never_as_a_figure(mixed, mixe
     assert len(lines) == 2
     for line in lines:
         assert re.search(r"Tiny\s+(suppressed\s+){4}Fewer than\b", line), line
+
+
+@pytest.mark.parametrize("language", ["fr", "de", "es", "pl"])
+def test_the_aggregate_gives_withheld_reasons_in_the_readers_language(mixed, language) -> None:
+    """Every output reads a withheld figure's reason through ``figures.reason_text``: a
+    Polish export never mixes Polish headings with English reasons."""
+    _org, snapshot = mixed
+    with translation.override(language):
+        rendered = AggregateExporter(snapshot).render("xlsx")
+        expected = {reason_text(r, snapshot.min_group_size) for r in (SMALL_GROUP, COMPLEMENTARY)}
+    english = {REASONS[r].format(k=snapshot.min_group_size) for r in (SMALL_GROUP, COMPLEMENTARY)}
+    assert not expected & english  # the reasons are translated at all
+    workbook = load_workbook(io.BytesIO(rendered.content), read_only=True)
+    sheet = workbook.worksheets[1 + list(Subject.values).index(Subject.END_GOAL)]
+    reasons = {row[8] for row in sheet.iter_rows(min_row=2, values_only=True) if row[8]}
+    assert reasons
+    assert reasons <= expected
