@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -20,6 +22,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView, UpdateView
 
 from .forms import AccountDeleteForm, ProfileForm
+from .models import User
+from .requests import signed_in_user
 from .selectors import user_personal_data
 from .services import user_blocking_organisations, user_delete
 
@@ -37,10 +41,10 @@ class ProfileView(LoginRequiredMixin, UpdateView):
     template_name = "accounts/profile.html"
     http_method_names = ["get", "post", "head", "options"]
 
-    def get_object(self, queryset: object = None) -> object:
-        return self.request.user
+    def get_object(self, queryset: QuerySet[User] | None = None) -> User:
+        return signed_in_user(self.request)
 
-    def form_valid(self, form: ProfileForm) -> HttpResponse:
+    def form_valid(self, form: forms.ModelForm[User]) -> HttpResponse:
         messages.success(self.request, _("Your profile is saved."))
         return super().form_valid(form)
 
@@ -59,7 +63,7 @@ class PersonalDataDownloadView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         response = JsonResponse(
-            user_personal_data(user=request.user),
+            user_personal_data(user=signed_in_user(request)),
             json_dumps_params={"indent": 2, "ensure_ascii": False},
         )
         response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
@@ -81,12 +85,12 @@ class AccountDeleteView(LoginRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["blocking"] = user_blocking_organisations(user=self.request.user)
+        context["blocking"] = user_blocking_organisations(user=signed_in_user(self.request))
         return context
 
     def form_valid(self, form: AccountDeleteForm) -> HttpResponse:
         try:
-            user_delete(user=self.request.user)
+            user_delete(user=signed_in_user(self.request))
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)

@@ -116,7 +116,8 @@ def check_entry_files(uploads: Sequence[UploadedFile]) -> None:
         raise ValidationError(
             _("At most %(max)d files per entry.") % {"max": most}, code="too_many_files"
         )
-    total, limit = sum(u.size for u in uploads), settings.EVIDENCE_MAX_BYTES_PER_ENTRY
+    # An upload always knows its size (None only for a File made from a bare stream).
+    total, limit = sum(u.size or 0 for u in uploads), settings.EVIDENCE_MAX_BYTES_PER_ENTRY
     if total > limit:
         raise ValidationError(
             _("These files come to %(total)s; an entry takes at most %(limit)s in all.")

@@ -27,9 +27,12 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # --- Reasons ----------------------------------------------------------------------------------
 
@@ -48,7 +51,7 @@ PDF_UNCHECKABLE = _("it has compressed or encrypted parts that cannot be checked
 class Refused(Exception):
     """The file is refused; ``reason`` says why, in words for the person uploading it."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: StrOrPromise) -> None:
         super().__init__(str(reason))
         self.reason = reason
 
@@ -266,7 +269,7 @@ class _NameScanner:
 
     def __init__(self) -> None:
         self.tail = b""
-        self.reasons: list[str] = []
+        self.reasons: list[StrOrPromise] = []
 
     def feed(self, data: bytes, *, final: bool = False) -> None:
         window = self.tail + data
@@ -280,7 +283,7 @@ class _NameScanner:
         self.tail = window[-PDF_OVERLAP:]
 
     @staticmethod
-    def _judge(name: bytes, window: bytes, end: int, final: bool) -> str | None:
+    def _judge(name: bytes, window: bytes, end: int, final: bool) -> StrOrPromise | None:
         if name in PDF_NAMES:
             return PDF_NAMES[name]
         if name in PDF_NAMES_WITH_VALUE:
@@ -305,7 +308,7 @@ class _PdfScanner:
         self.inflater: zlib._Decompress | None = None
         self.inner: _NameScanner | None = None
         self.inflated = 0
-        self.reasons: list[str] = []
+        self.reasons: list[StrOrPromise] = []
 
     def feed(self, chunk: bytes, *, final: bool = False) -> None:
         self.names.feed(chunk, final=final)

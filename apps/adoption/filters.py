@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 import django_filters.fields
@@ -56,7 +56,7 @@ class AdoptionFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["owner"].queryset = member_users(organisation)
+        cast(OwnerFilter, self.filters["owner"]).queryset = member_users(organisation)
 
     def filter_end_goal(self, queryset: QuerySet, name: str, value: EndGoal) -> QuerySet:
         return queryset.filter(action__intermediate_goal__end_goal__code=value.code)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -26,6 +26,8 @@ from .models import AdoptionStatus, MaturityLevel, Metric, ProgressEntry
 from .services import ADOPTION_FIELDS, EntryInput
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from apps.accounts.models import User
 
 # How many organisations the partner list offers (verified ones, by name).
@@ -114,7 +116,7 @@ class AdoptionFieldsForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    partners = forms.ModelMultipleChoiceField(
+    partners: forms.ModelMultipleChoiceField[Organisation] = forms.ModelMultipleChoiceField(
         label=_("Partner organisations"),
         queryset=None,
         required=False,
@@ -133,8 +135,9 @@ class AdoptionFieldsForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = member_users(organisation)
-        self.fields["partners"].queryset = partner_choices(organisation, keep_partners)
+        cast(OwnerChoiceField, self.fields["owner"]).queryset = member_users(organisation)
+        partners = cast("forms.ModelMultipleChoiceField[Organisation]", self.fields["partners"])
+        partners.queryset = partner_choices(organisation, keep_partners)
         self.fields["is_urgent"].help_text = _(
             "Rate urgency and importance apart: urgent is not the same as important."
         )
@@ -193,7 +196,7 @@ class MultipleFileField(forms.FileField):
         return [single_file_clean(data, initial)] if data else []
 
 
-def _status_change_choices() -> list[tuple[str, str]]:
+def _status_change_choices() -> list[tuple[str, StrOrPromise]]:
     return [("", _("No change")), *AdoptionStatus.choices]
 
 
@@ -229,7 +232,9 @@ class ProgressEntryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Web addresses (https://…), one per line."),
     )
-    files = MultipleFileField(label=_("Evidence files"), required=False)
+    # A form field: the form's metaclass takes it into base_fields, and ``self.files``
+    # stays the uploads, which the stubs do not know.
+    files = MultipleFileField(label=_("Evidence files"), required=False)  # type: ignore[assignment]
 
     def __init__(
         self,
@@ -290,7 +295,8 @@ class ProgressEntryForm(forms.Form):
         return links
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for name, metric in self.metrics.items():
             value = cleaned.get(name)
             if value is not None and value < 0:

@@ -167,6 +167,10 @@ class ProgressEntry(models.Model):
 
     objects = ProgressEntryQuerySet.as_manager()
 
+    # Not stored: the versions this entry corrects, newest first, which the adoption page
+    # sets for its template (``views.entries_with_history``).
+    older_versions: list[ProgressEntry]
+
     class Meta:
         ordering = ["-entry_date", "-created_at"]
         verbose_name = _("progress entry")
@@ -200,6 +204,10 @@ class Evidence(models.Model):
     content_type = models.CharField(_("file type"), max_length=100, blank=True)
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
     title = models.CharField(_("title"), max_length=200, blank=True)
+
+    # Not stored: the file's kind in a word (PDF, DOCX), which the adoption page sets for
+    # its template (``views._label_evidence``).
+    kind_label: str
 
     class Meta:
         verbose_name = _("evidence")

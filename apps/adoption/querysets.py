@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -13,10 +13,12 @@ from django.utils import timezone
 if TYPE_CHECKING:
     from apps.organisations.models import Organisation
 
+    from .models import Adoption, ProgressEntry
+
 OPEN_STATUSES = ("planned", "in_progress", "implemented", "paused")
 
 
-class AdoptionQuerySet(models.QuerySet):
+class AdoptionQuerySet(models.QuerySet["Adoption"]):
     def for_organisation(self, organisation: Organisation) -> AdoptionQuerySet:
         return self.filter(organisation=organisation)
 
@@ -42,7 +44,7 @@ class AdoptionQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.open().filter(target_date__gte=today, target_date__lte=today + timedelta(days))
 
-    def dormant(self, now: object = None) -> AdoptionQuerySet:
+    def dormant(self, now: datetime | None = None) -> AdoptionQuerySet:
         """Open adoptions with no activity for ADOPTION_DORMANT_DAYS: shown, not hidden."""
         now = now or timezone.now()
         cutoff = now - timedelta(days=settings.ADOPTION_DORMANT_DAYS)
@@ -51,7 +53,7 @@ class AdoptionQuerySet(models.QuerySet):
         )
 
 
-class ProgressEntryQuerySet(models.QuerySet):
+class ProgressEntryQuerySet(models.QuerySet["ProgressEntry"]):
     def current(self) -> ProgressEntryQuerySet:
         """The latest version of each entry (corrections replace what they correct)."""
         return self.filter(is_current=True)

@@ -15,6 +15,8 @@ from .evidence import size_label
 from .models import Adoption, AdoptionStatus, Evidence, MaturityRating, ProgressEntry
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from apps.organisations.models import Organisation
 
 # The organisation's adoptions that count towards coverage: everything but discontinued
@@ -77,7 +79,7 @@ def coverage_by_end_goal(*, organisation: Organisation) -> list[Coverage]:
     return list(end_goals.values())
 
 
-def status_counts(*, organisation: Organisation) -> list[tuple[str, str, int]]:
+def status_counts(*, organisation: Organisation) -> list[tuple[str, StrOrPromise, int]]:
     """(status, label, count) for every status, zeros included, in workflow order."""
     counts = dict(
         Adoption.objects.for_organisation(organisation)
@@ -110,7 +112,11 @@ def maturity_trend(*, organisation: Organisation) -> dict[str, Any]:
     for rating in ratings:
         if rating.assessment_id not in assessments:
             assessments.append(rating.assessment_id)
-        label = rating.end_goal.code if rating.end_goal else rating.dimension.name
+        if rating.end_goal is not None:
+            label = rating.end_goal.code
+        else:
+            assert rating.dimension is not None  # a rating is of a goal or a dimension
+            label = rating.dimension.name
         series.setdefault(label, {})[rating.assessment_id] = rating.level
     dates = {r.assessment_id: r.assessment.assessed_on for r in ratings}
     return {

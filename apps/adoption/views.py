@@ -16,13 +16,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView, View
+from django.views.generic.edit import FormMixin
 from django_filters.views import FilterView
 
 from apps.organisations.mixins import OrganisationPermissionMixin
@@ -75,7 +76,7 @@ class _OrganisationAdoptionsMixin(OrganisationPermissionMixin):
         return context
 
 
-class _InvalidIs400:
+class _InvalidIs400(FormMixin):
     """Forms that fail validation answer 400, so that clients and tests can tell."""
 
     def form_invalid(self, form: Any) -> HttpResponse:
@@ -138,7 +139,7 @@ class CatalogueView(_OrganisationAdoptionsMixin, FilterView):
     strict = True
     adopt_form: AdoptSelectedForm | None = None
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method == "POST":
             self.permission = Perm.ADOPTION_WRITE
         return super().dispatch(request, *args, **kwargs)
@@ -182,7 +183,7 @@ class CatalogueView(_OrganisationAdoptionsMixin, FilterView):
             actions = list(form.cleaned_data["actions"])
             try:
                 created = adoption_bulk_create(
-                    organisation=self.organisation, actions=actions, by=request.user
+                    organisation=self.organisation, actions=actions, by=self.user
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -250,7 +251,7 @@ class AdoptionCreateView(_InvalidIs400, _OrganisationAdoptionsMixin, FormView):
             adoption = adoption_create(
                 organisation=self.organisation,
                 action=form.cleaned_data["action"],
-                by=self.request.user,
+                by=self.user,
                 partners=form.cleaned_data["partners"],
                 **form.adoption_fields(),
             )
@@ -295,7 +296,7 @@ class AdoptionEditView(_InvalidIs400, _OrganisationAdoptionsMixin, FormView):
             # A copy: the service writes the input onto the object while it validates.
             adoption_update(
                 adoption=copy.copy(self.adoption),
-                by=self.request.user,
+                by=self.user,
                 partners=form.cleaned_data["partners"],
                 **form.adoption_fields(),
             )
@@ -377,9 +378,7 @@ class ProgressEntryCreateView(_InvalidIs400, _OrganisationAdoptionsMixin, FormVi
         return context
 
     def save_entry(self, form: ProgressEntryForm) -> ProgressEntry:
-        return progress_entry_create(
-            adoption=self.adoption, by=self.request.user, data=form.entry_input()
-        )
+        return progress_entry_create(adoption=self.adoption, by=self.user, data=form.entry_input())
 
     def form_valid(self, form: ProgressEntryForm) -> HttpResponse:
         try:
@@ -421,9 +420,7 @@ class ProgressEntryCorrectView(ProgressEntryCreateView):
         return context
 
     def save_entry(self, form: ProgressEntryForm) -> ProgressEntry:
-        return progress_entry_correct(
-            entry=self.entry, by=self.request.user, data=form.entry_input()
-        )
+        return progress_entry_correct(entry=self.entry, by=self.user, data=form.entry_input())
 
 
 class EvidenceDownloadView(OrganisationPermissionMixin, View):
@@ -431,7 +428,7 @@ class EvidenceDownloadView(OrganisationPermissionMixin, View):
 
     permission = Perm.ADOPTION_VIEW
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
         files = Evidence.objects.filter(entry__adoption__organisation=self.organisation).exclude(
             file=""
         )
@@ -469,9 +466,14 @@ def _comparison_rows(organisation: Any, assessments: list[Any]) -> list[dict[str
     levels: dict[tuple[str, int], int] = {}
     labels: dict[str, str] = {}
     for rating in ratings:
-        item = rating.end_goal or rating.dimension
-        key = f"goal:{item.code}" if rating.end_goal else f"dimension:{item.slug}"
-        labels.setdefault(key, f"{item.code} {item.title}" if rating.end_goal else item.name)
+        if rating.end_goal is not None:
+            goal = rating.end_goal
+            key, label = f"goal:{goal.code}", f"{goal.code} {goal.title}"
+        else:
+            dimension = rating.dimension
+            assert dimension is not None  # a rating is of a goal or a dimension (constraint)
+            key, label = f"dimension:{dimension.slug}", dimension.name
+        labels.setdefault(key, label)
         levels[(key, rating.assessment_id)] = rating.level
     rows = {f"goal:{g.code}": f"{g.code} {g.title}" for g in EndGoal.objects.published()}
     rows |= {k: v for k, v in labels.items() if k.startswith("goal:") and k not in rows}
@@ -522,7 +524,7 @@ class AssessmentCreateView(_InvalidIs400, _OrganisationAdoptionsMixin, FormView)
         try:
             assessment_create(
                 organisation=self.organisation,
-                by=self.request.user,
+                by=self.user,
                 assessed_on=form.cleaned_data["assessed_on"],
                 goal_levels=goal_levels,
                 dimension_levels=dimension_levels,

@@ -32,11 +32,14 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -123,7 +126,7 @@ class TabularExporter:
     """
 
     identifier: ClassVar[str]
-    verbose_name: ClassVar[str]
+    verbose_name: ClassVar[StrOrPromise]
     permission: ClassVar[str]
     notes_sheet: ClassVar[str] = "README"
 

@@ -55,7 +55,7 @@ class DatabaseUnavailableMiddleware:
         logger.error("Database unavailable: %s", exception, exc_info=exception)
         if request.path.startswith("/api/"):
             message = _("The service is briefly unavailable. Try again in a few seconds.")
-            response = JsonResponse({"detail": message}, status=503)
+            response: HttpResponse = JsonResponse({"detail": message}, status=503)
         else:
             response = render(request, "503.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)

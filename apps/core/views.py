@@ -28,13 +28,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """400 for a request Django refused to read (too many files or fields, too much data):
     JSON under /api/, otherwise a page saying what to do. Anything else (a bad host, say)
     gets Django's own 400, which needs nothing from the request."""
     from .api.exceptions import too_big_message
 
-    message = too_big_message(exception) if exception is not None else None
+    message = too_big_message(exception)
     if message is None:
         return defaults.bad_request(request, exception)
     if _wants_json(request):

@@ -6,6 +6,8 @@ organisation's admins are emailed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,12 +15,21 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.accounts.requests import signed_in_user
+
 from . import services
 from .models import Invitation, Membership, Organisation, PendingOrganisation
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _MemberCount(TypedDict):
+    _member_count: int
 
 
 class MembershipInline(admin.TabularInline):
@@ -76,7 +87,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(_member_count=Count("memberships"))
 
     @admin.display(description=_("members"), ordering="_member_count")
-    def member_count(self, obj: Organisation) -> int:
+    def member_count(self, obj: WithAnnotations[Organisation, _MemberCount]) -> int:
         return obj._member_count
 
     def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
@@ -86,7 +97,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     def verify_selected(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
         count = 0
         for organisation in queryset.exclude(status=Organisation.Status.VERIFIED):
-            services.organisation_verify(organisation=organisation, by=request.user)
+            services.organisation_verify(organisation=organisation, by=signed_in_user(request))
             count += 1
         self.message_user(
             request,
@@ -95,7 +106,7 @@ class OrganisationAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    def get_urls(self) -> list:
+    def get_urls(self) -> list[URLPattern]:
         urls = [
             path(
                 "<int:pk>/verify/",
@@ -118,7 +129,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, organisation):
             raise PermissionDenied
         if request.method == "POST":
-            services.organisation_verify(organisation=organisation, by=request.user)
+            services.organisation_verify(organisation=organisation, by=signed_in_user(request))
             self.message_user(
                 request, _("%(name)s is verified.") % {"name": organisation}, messages.SUCCESS
             )
@@ -132,7 +143,9 @@ class OrganisationAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 services.organisation_reject(
-                    organisation=organisation, by=request.user, reason=form.cleaned_data["reason"]
+                    organisation=organisation,
+                    by=signed_in_user(request),
+                    reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
                 form.add_error("reason", exc.messages)

@@ -11,19 +11,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
+from django.views.generic import View
+from django.views.generic.base import ContextMixin
+
+from apps.accounts.models import User
+from apps.accounts.requests import signed_in_user
 
 from .models import Membership, Organisation
 from .permissions import authorise, has_org_permission
 
 
-class OrganisationPermissionMixin(LoginRequiredMixin):
+class OrganisationPermissionMixin(LoginRequiredMixin, ContextMixin, View):
     permission: str = ""
     organisation: Organisation
     membership: Membership
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not self.permission:
@@ -33,6 +38,11 @@ class OrganisationPermissionMixin(LoginRequiredMixin):
         )
         self.membership = authorise(request.user, self.organisation, self.permission)
         return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def user(self) -> User:
+        """The signed-in user: ``dispatch`` lets no one else in."""
+        return signed_in_user(self.request)
 
     def can(self, code: str) -> bool:
         return has_org_permission(self.request.user, self.organisation, code)

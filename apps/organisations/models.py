@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MinLengthValidator
@@ -12,13 +13,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 
 from apps.core.models import TimeStampedModel
 
 from .permissions import Role
 from .querysets import MembershipQuerySet, OrganisationQuerySet, is_listed, name_key
 from .regions import Region, region_for_country
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 INVITATION_LIFETIME = timedelta(days=14)
 
@@ -46,7 +50,8 @@ class Organisation(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="organisations",
     )
-    country = CountryField(_("country"))
+    # django-countries gives a Country object; its stubs leave the field a CharField of str.
+    country: models.CharField[Country | str, Country] = CountryField(_("country"))
     region = models.CharField(_("region"), max_length=12, choices=Region.choices, editable=False)
     level = models.CharField(_("level of operation"), max_length=12, choices=Level.choices)
     website = models.URLField(_("website"), blank=True)
@@ -97,7 +102,7 @@ class Organisation(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Derived values: kept in columns so that the database can filter and group on them.
         self.region = region_for_country(self.country.code if self.country else "")
         self.name_key = name_key(self.name)
@@ -222,7 +227,7 @@ class Invitation(TimeStampedModel):
             return self.State.EXPIRED
         return self.State.PENDING
 
-    def get_state_display(self) -> str:
+    def get_state_display(self) -> StrOrPromise:
         return self.State(self.state).label
 
 

@@ -16,6 +16,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from apps.accounts.models import User
 
     from .models import Membership, Organisation
@@ -86,23 +88,23 @@ def is_admin_role(role: str) -> bool:
     return role_has_permission(role, ADMIN_PERMISSION)
 
 
-def get_membership(user: User, organisation: Organisation) -> Membership | None:
+def get_membership(user: User | AnonymousUser, organisation: Organisation) -> Membership | None:
     """The user's membership of the organisation, cached on the user for the request."""
     if not user.is_authenticated:
         return None
-    cache = user.__dict__.setdefault("_membership_cache", {})
+    cache: dict[int, Membership | None] = user.__dict__.setdefault("_membership_cache", {})
     if organisation.pk not in cache:
         cache[organisation.pk] = organisation.memberships.filter(user=user).first()
     return cache[organisation.pk]
 
 
-def has_org_permission(user: User, organisation: Organisation, code: str) -> bool:
+def has_org_permission(user: User | AnonymousUser, organisation: Organisation, code: str) -> bool:
     """The one decision: may this user do ``code`` in this organisation?"""
     membership = get_membership(user, organisation)
     return membership is not None and role_has_permission(membership.role, code)
 
 
-def authorise(user: User, organisation: Organisation, code: str) -> Membership:
+def authorise(user: User | AnonymousUser, organisation: Organisation, code: str) -> Membership:
     """Return the membership, or raise Http404 for outsiders and 403 for missing rights.
 
     Outsiders get 404 so that nobody learns which organisations exist and are private.

@@ -7,6 +7,7 @@ checks that their environment needs. Every variable is documented in
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -342,7 +343,7 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 # The portal uses none of these browser features.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",
@@ -414,7 +415,7 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOG_REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
 GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
 REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {

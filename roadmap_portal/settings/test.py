@@ -5,6 +5,7 @@ PostgreSQL and Redis; without them the suite runs on SQLite with tasks inline.
 """
 
 from .base import *  # noqa: F403
+from .base import REDIS_URL  # reassigned below, per test process
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production"
@@ -27,10 +28,10 @@ EMAIL_RENDER_ERRORS_RAISE = True
 _XDIST_WORKER = env.str("PYTEST_XDIST_WORKER", default="")  # noqa: F405
 if _XDIST_WORKER:
     MEDIA_ROOT = MEDIA_ROOT / _XDIST_WORKER
-    if REDIS_URL:  # noqa: F405
+    if REDIS_URL:
         from urllib.parse import urlsplit, urlunsplit
 
-        _url = urlsplit(REDIS_URL)  # noqa: F405
+        _url = urlsplit(REDIS_URL)
         _db = (int(_url.path.strip("/") or 0) - int(_XDIST_WORKER.removeprefix("gw"))) % 16
         REDIS_URL = urlunsplit(_url._replace(path=f"/{_db}"))
         CELERY_BROKER_URL = REDIS_URL

@@ -9,7 +9,8 @@ Each expects ``organisation`` in its context.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -24,6 +25,9 @@ from rest_framework.utils import html
 from apps.accounts.models import User
 from apps.organisations.models import Organisation
 from apps.roadmap.models import Action, BarrierCategory, Dimension, EndGoal
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from ..forms import MAX_LINKS, PARTNER_CHOICES_LIMIT
 from ..models import (
@@ -52,7 +56,7 @@ def _absolute(serializer: serializers.Serializer, path: str) -> str:
 
 # No code, slug or email address is longer (254: the longest address).
 LOOKUP_MAX_LENGTH = 254
-LOOKUP_ERRORS = {
+LOOKUP_ERRORS: dict[str, StrOrPromise] = {
     "null_characters": _("Null characters are not allowed."),
     "too_long": _("Ensure this field has no more than {max_length} characters."),
 }
@@ -101,7 +105,9 @@ class CodeField(serializers.Field):
 
     default_error_messages = LOOKUP_ERRORS
 
-    def __init__(self, *, queryset: QuerySet, lookup: str, unknown: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *, queryset: QuerySet[Any], lookup: str, unknown: StrOrPromise, **kwargs: Any
+    ) -> None:
         self.queryset, self.lookup = queryset, lookup
         super().__init__(**kwargs)
         self.error_messages["unknown"] = unknown
@@ -164,7 +170,7 @@ class BoundedManyRelatedField(serializers.ManyRelatedField):
         self.max_length = max_length
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data: Any) -> list:
+    def to_internal_value(self, data: Any) -> Iterable[Any]:
         if isinstance(data, list | tuple) and len(data) > self.max_length:
             self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
@@ -195,7 +201,8 @@ class AdoptionStatusField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=AdoptionStatus.choices, **kwargs)
 
-    def to_representation(self, value: str) -> str | None:
+    # Blank (no status) is null in the API, where ChoiceField gives a string.
+    def to_representation(self, value: str) -> str | None:  # type: ignore[override]
         return super().to_representation(value) or None
 
 
@@ -223,7 +230,7 @@ class AdoptionStatusFieldExtension(OpenApiSerializerFieldExtension):
         return component.ref
 
 
-def _once_each(rows: list[dict], key: str, message: str) -> list[dict]:
+def _once_each(rows: list[dict], key: str, message: StrOrPromise) -> list[dict]:
     keys = [row[key].pk for row in rows]
     if len(keys) != len(set(keys)):
         raise serializers.ValidationError(message)
@@ -244,8 +251,12 @@ class AdoptionSerializer(serializers.ModelSerializer):
     )
     dimension = serializers.CharField(source="action.dimension.slug", read_only=True)
     status = AdoptionStatusField(read_only=True)
-    owner = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
-    partners = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    owner: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="email", read_only=True, allow_null=True
+    )
+    partners: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
     progress_url = serializers.SerializerMethodField(help_text="The adoption's progress log.")
 
     class Meta:
@@ -359,7 +370,9 @@ class BarrierSerializer(serializers.Serializer):
 class ProgressEntrySerializer(serializers.ModelSerializer):
     """One dated report. A correction is a new entry whose ``supersedes`` is the old one."""
 
-    author = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
+    author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="email", read_only=True, allow_null=True
+    )
     recorded_at = serializers.DateTimeField(source="created_at", read_only=True)
     status_from = AdoptionStatusField(
         read_only=True, allow_null=True, help_text="The status before a status change."
@@ -396,13 +409,16 @@ class ProgressEntrySerializer(serializers.ModelSerializer):
         return [e for e in obj.evidence.all() if bool(e.file) == files]  # prefetched
 
     @extend_schema_field(LinkEvidenceSerializer(many=True))
+    # With many=True the serializer is a ListSerializer, whose data is a list; the stubs
+    # type the call as the serializer itself (below too).
     def get_links(self, obj: ProgressEntry) -> list[dict]:
-        return LinkEvidenceSerializer(self._evidence(obj, files=False), many=True).data
+        links = LinkEvidenceSerializer(self._evidence(obj, files=False), many=True)
+        return links.data  # type: ignore[return-value]
 
     @extend_schema_field(FileEvidenceSerializer(many=True))
     def get_files(self, obj: ProgressEntry) -> list[dict]:
         rows = self._evidence(obj, files=True)
-        return FileEvidenceSerializer(rows, many=True, context=self.context).data
+        return FileEvidenceSerializer(rows, many=True, context=self.context).data  # type: ignore[return-value]
 
 
 class ProgressEntryInputSerializer(serializers.Serializer):
@@ -440,7 +456,7 @@ class ProgressEntryInputSerializer(serializers.Serializer):
 class ProgressEntryJSONSerializer(ProgressEntryInputSerializer):
     """A progress report as JSON. To upload files, send the multipart form instead."""
 
-    files = None
+    files = None  # type: ignore[assignment]  # DRF: None takes the inherited field away
 
 
 class ProgressEntryMultipartSerializer(serializers.Serializer):
@@ -493,8 +509,8 @@ class RatingSerializer(serializers.Serializer):
 
     def to_representation(self, instance: MaturityRating) -> dict[str, Any]:
         return {
-            "end_goal": instance.end_goal.code if instance.end_goal_id else None,
-            "dimension": instance.dimension.slug if instance.dimension_id else None,
+            "end_goal": instance.end_goal.code if instance.end_goal is not None else None,
+            "dimension": instance.dimension.slug if instance.dimension is not None else None,
             "level": instance.level,
         }
 
@@ -502,7 +518,9 @@ class RatingSerializer(serializers.Serializer):
 class AssessmentSerializer(serializers.ModelSerializer):
     """A maturity checkpoint with its ratings."""
 
-    created_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
+    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="email", read_only=True, allow_null=True
+    )
     ratings = RatingSerializer(many=True, read_only=True)
 
     class Meta:

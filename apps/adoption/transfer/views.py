@@ -76,7 +76,7 @@ class AdoptionImportView(OrganisationPermissionMixin, FormView):
     def form_valid(self, form: ImportForm) -> HttpResponse:
         result = import_adoptions(
             organisation=self.organisation,
-            by=self.request.user,
+            by=self.user,
             fileobj=form.cleaned_data["file"],
             format=form.cleaned_data["format"],
         )
