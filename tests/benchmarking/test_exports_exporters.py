@@ -19,8 +19,8 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from apps.benchmarking.anonymisation import COMPLEMENTARY, REASONS, SMALL_GROUP
+from apps.benchmarking.exports.aggregate import AggregateExporter
 from apps.benchmarking.exports.exporters import (
-    AggregateExporter,
     OrganisationReportExporter,
     method_rows,
 )

@@ -20,7 +20,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from apps.benchmarking.exports.exporters import AggregateExporter, OrganisationReportExporter
+from apps.benchmarking.exports.aggregate import AggregateExporter
+from apps.benchmarking.exports.exporters import OrganisationReportExporter
 from apps.benchmarking.exports.pdf import render_pdf
 from apps.benchmarking.models import BenchmarkSnapshot
 from apps.benchmarking.report import public_report

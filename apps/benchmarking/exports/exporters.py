@@ -3,8 +3,8 @@
 :class:`OrganisationReportExporter` is what a PE lead takes to the board: the
 organisation's position against its stakeholder group and everyone, then the
 published figures by group and region, maturity, metrics, barriers and the
-method. :class:`AggregateExporter` (portal admins only) holds every cell of a
-snapshot, one sheet per subject type.
+method. :class:`.aggregate.AggregateExporter` (portal admins only) holds every cell of
+a snapshot, one sheet per subject type.
 
 Rows hold raw values; ``None`` means a figure suppressed by the anonymisation rules
 (or with no data), and every row that has one says why in its last column,
@@ -39,9 +39,9 @@ from apps.organisations.permissions import Perm
 from apps.organisations.regions import Region
 from apps.roadmap.models import BarrierCategory, Dimension, StakeholderGroup
 
-from ..figures import MISSING, Figure, number, reason_text
+from ..figures import MISSING, Figure, number
 from ..method import benchmark_method
-from ..models import BenchmarkCell, BenchmarkSnapshot, Breakdown, Subject
+from ..models import BenchmarkSnapshot, Breakdown, Subject
 from ..selectors import CellTable, OrganisationPosition, organisation_position
 
 SHEET_NAME_MAX = 31  # Excel's limit
@@ -534,107 +534,3 @@ class OrganisationReportExporter(TabularExporter):
             _("No figure here comes from fewer than %(k)s organisations.") % {"k": self.k}
         )
         return sentences
-
-
-class AggregateExporter(TabularExporter):
-    """Every cell of a snapshot, one sheet per subject type: for portal admins only.
-
-    Not an organisation permission: the admin checks that the user is staff. Suppressed
-    cells are marked (``Suppressed`` yes, an empty value and the reason); their ``n``,
-    a group smaller than *k*, is left out as well. Rows stream from the database.
-    """
-
-    identifier = "benchmark-aggregate"
-    verbose_name = gettext_lazy("Full benchmark aggregate")
-    permission = ""  # staff only, see apps/benchmarking/admin.py
-
-    def __init__(self, snapshot: BenchmarkSnapshot) -> None:
-        self.snapshot = snapshot
-        self.k = snapshot.min_group_size
-
-    def filename_stem(self) -> str:
-        return f"benchmark-aggregate-{self.snapshot.period.label}"
-
-    def notes(self) -> list[str]:
-        return [
-            _("Every figure of the %(period)s benchmark, exported on %(date)s.")
-            % {"period": self.snapshot.period.label, "date": timezone.localdate().isoformat()},
-            *sheet_notes(),
-        ]
-
-    def sheets(self) -> Iterator[Sheet]:
-        header = [
-            _("Code"),
-            _("Title"),
-            _("Breakdown"),
-            _("Group"),
-            _("Measure"),
-            _("Value"),
-            _("Organisations (n)"),
-            _("Suppressed"),
-            _("Suppressed because"),
-        ]
-        titles = self._titles()
-        for subject, label in Subject.choices:
-            rows = self._rows(subject, titles.get(subject, {}))
-            yield Sheet(str(label)[:SHEET_NAME_MAX], header, rows)
-        population = CellTable(self.snapshot, [Subject.POPULATION]).get(
-            Subject.POPULATION, "", "organisations"
-        )
-        yield from section_sheets(
-            [
-                Section(
-                    "method",
-                    _("Method"),
-                    [_("Topic"), _("Text")],
-                    method_rows(self.snapshot, population),
-                )
-            ]
-        )
-
-    def _titles(self) -> dict[str, dict[str, str]]:
-        edition = self.snapshot.edition
-        goals = dict(edition.end_goals.values_list("code", "title"))
-        dimensions = dict(Dimension.objects.values_list("slug", "name"))
-        return {
-            Subject.ACTION: dict(edition.actions.values_list("code", "title")),
-            Subject.INTERMEDIATE_GOAL: dict(
-                edition.intermediate_goals.values_list("code", "title")
-            ),
-            Subject.END_GOAL: goals,
-            Subject.DIMENSION: dimensions,
-            Subject.MATURITY_GOAL: goals,
-            Subject.MATURITY_DIMENSION: dimensions,
-            Subject.METRIC: dict(Metric.objects.values_list("slug", "name")),
-            Subject.BARRIER: dict(BarrierCategory.objects.values_list("slug", "name")),
-        }
-
-    def _rows(self, subject: str, titles: dict[str, str]) -> Iterator[list[str]]:
-        cells = (
-            BenchmarkCell.objects.filter(snapshot=self.snapshot, subject_type=subject)
-            .order_by("subject_code", "breakdown", "breakdown_value", "measure")
-            .values_list(
-                "subject_code",
-                "breakdown",
-                "breakdown_value",
-                "measure",
-                "value",
-                "n",
-                "suppressed",
-                "reason",
-            )
-        )
-        for code, breakdown, group, measure, value, n, suppressed, reason in cells.iterator(
-            chunk_size=CHUNK_SIZE
-        ):
-            yield [
-                code,
-                titles.get(code, ""),
-                breakdown,
-                group,
-                measure,
-                "" if suppressed else cell_text(number(value)),
-                "" if suppressed or n is None else str(n),
-                cell_text(suppressed),
-                (reason_text(reason, self.k) or reason) if suppressed else "",
-            ]

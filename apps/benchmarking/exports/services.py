@@ -29,7 +29,8 @@ from apps.core.emails import send_templated_email
 from apps.core.exporters import Rendered
 
 from ..models import BenchmarkSnapshot, ExportJob
-from .exporters import AggregateExporter, OrganisationReportExporter
+from .aggregate import AggregateExporter
+from .exporters import OrganisationReportExporter
 from .selectors import (
     AGGREGATE_FORMATS,
     ORG_FORMATS,
