@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 
 from apps.adoption.models import AdoptionStatus, Metric
 from apps.adoption.services import EntryInput, _validate_entry
-from apps.adoption.transfer import importers
+from apps.adoption.transfer.import_cells import (
+    CellError,
+    ImportRow,
+    as_number,
+    as_percent,
+    as_status,
+)
+from apps.adoption.transfer.import_checks import ImportPlan
+from apps.core.exporters import TabularRow
 
 LINKS = ["https://example.org/report", "http://example.org", "javascript:alert(1)", "report.pdf"]
 
@@ -27,7 +35,7 @@ def _services_refuse(data: EntryInput) -> set[str]:
 def _importer_refuses(parse: object, value: str) -> bool:
     try:
         parse(value, "column")
-    except importers._Bad:
+    except CellError:
         return True
     return False
 
@@ -52,14 +60,14 @@ def test_the_services_and_the_importer_refuse_the_same_values(
             metric_values={metric: value},
         )
     )
-    plan = importers._Plan(organisation=None, by=None, lookups=None)
+    plan = ImportPlan(organisation=None, by=None, lookups=None)
 
-    assert ("status_to" in refused) is _importer_refuses(importers._status, status)
-    assert ("percent_complete" in refused) is _importer_refuses(importers._percent, str(percent))
-    assert ("metric_values" in refused) is _importer_refuses(importers._number, str(value))
+    assert ("status_to" in refused) is _importer_refuses(as_status, status)
+    assert ("percent_complete" in refused) is _importer_refuses(as_percent, str(percent))
+    assert ("metric_values" in refused) is _importer_refuses(as_number, str(value))
     assert ("links" in refused) is (plan._links(_row(link, plan.errors)) == [])
 
 
-def _row(link: str, errors: list[str]) -> importers._Row:
-    row = importers.TabularRow(number=2, values={"evidence_links": link})
-    return importers._Row("entries", row, errors)
+def _row(link: str, errors: list[str]) -> ImportRow:
+    row = TabularRow(number=2, values={"evidence_links": link})
+    return ImportRow("entries", row, errors)

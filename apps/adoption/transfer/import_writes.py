@@ -1,0 +1,68 @@
+"""Storing a checked :class:`~.import_checks.ImportPlan`: bulk inserts, then the existing
+adoptions its entries move on. The caller (``importers.import_adoptions``) checks first and
+calls this only for a plan without errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Adoption, BarrierReport, Evidence, MetricValue, ProgressEntry
+
+if TYPE_CHECKING:
+    from .import_checks import ImportPlan
+
+
+@transaction.atomic
+def write_plan(plan: ImportPlan) -> None:
+    """Store a checked plan: bulk inserts in file order, so recording order is kept."""
+    _stamp_last_activity(plan)
+    planned = list(plan.adoptions.values())
+    Adoption.objects.bulk_create([p.adoption for p in planned])
+    through = Adoption.partners.through
+    through.objects.bulk_create(
+        through(adoption_id=p.adoption.pk, organisation_id=partner.pk)
+        for p in planned
+        for partner in p.partners
+    )
+    ProgressEntry.objects.bulk_create([p.entry for p in plan.entries])
+    corrections = [p for p in plan.entries if p.supersedes is not None]
+    for correction in corrections:
+        correction.entry.supersedes = correction.supersedes.entry
+    ProgressEntry.objects.bulk_update([p.entry for p in corrections], ["supersedes"])
+    Evidence.objects.bulk_create(item for p in plan.entries for item in p.evidence)
+    MetricValue.objects.bulk_create(value for p in plan.entries for value in p.values)
+    BarrierReport.objects.bulk_create(plan.barriers)
+    _apply_to_existing(plan)
+
+
+def _stamp_last_activity(plan: ImportPlan) -> None:
+    """A new adoption's last activity is the date of its latest entry in the file."""
+    for p in plan.entries:
+        adoption = p.entry.adoption
+        if adoption.pk is None:
+            moment = timezone.make_aware(dt.datetime.combine(p.entry.entry_date, dt.time.min))
+            if adoption.last_activity_at is None or moment > adoption.last_activity_at:
+                adoption.last_activity_at = moment
+
+
+def _apply_to_existing(plan: ImportPlan) -> None:
+    """Entries appended to existing adoptions move them on, as logging progress does."""
+    existing = {adoption.pk for adoption in plan.lookups.existing.values()}
+    touched: dict[int, Adoption] = {}
+    for p in plan.entries:
+        adoption = p.entry.adoption
+        if adoption.pk in existing:
+            touched[adoption.pk] = adoption
+            adoption.status = p.entry.status_to or adoption.status
+            if p.entry.percent_complete is not None:
+                adoption.percent_complete = p.entry.percent_complete
+    for adoption in touched.values():
+        adoption.last_activity_at = timezone.now()
+        adoption.save(
+            update_fields=["status", "percent_complete", "last_activity_at", "updated_at"]
+        )
