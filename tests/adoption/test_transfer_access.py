@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.adoption.transfer_conftest import *  # noqa: F403
 from tests.organisations.helpers import assert_login_redirect
 
 ALL = ("owner", "pe_lead", "contributor", "viewer")

@@ -21,7 +21,6 @@ from apps.adoption.transfer.exporters import (
 )
 from apps.core.exporters import escape_cell, unescape_cell
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
-from tests.adoption.transfer_conftest import *  # noqa: F403
 from tests.organisations.factories import OrganisationFactory
 from tests.roadmap.factories import ActionFactory, BarrierCategoryFactory, IntermediateGoalFactory
 

@@ -16,7 +16,6 @@ from apps.adoption.transfer.exporters import AdoptionExporter
 from apps.adoption.transfer.importers import import_adoptions
 from apps.audit.models import AuditEvent
 from apps.core.exporters import escape_cell, read_tabular
-from tests.adoption.transfer_conftest import *  # noqa: F403
 from tests.organisations.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from apps.adoption.models import Adoption, ProgressEntry
 from apps.adoption.transfer.exporters import AdoptionExporter
-from tests.adoption.transfer_conftest import *  # noqa: F403
 from tests.organisations.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
