@@ -22,6 +22,7 @@ from django.db.models import Model
 from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
+from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -52,6 +53,67 @@ REFUSED = {
 }
 # Valid per RFC 5321 and Django's EmailValidator: a quoted local part can hold markup.
 SCRIPT_EMAIL = '"<script>alert(1)</script>"@example.org'
+# Longer than any text field takes (the longest, a narrative, takes 10,000 characters).
+TOO_LONG = 100_000
+
+# --- Hostile text, generated -----------------------------------------------------------------
+
+# Pieces of the known nasty values, and more of their kind, that the generated text mixes
+# with arbitrary printable characters.
+FRAGMENTS = [
+    SCRIPT,
+    HTML,
+    "</textarea>",
+    "<!--",
+    '"',
+    "'",
+    "&amp;",
+    "&",
+    "{{ user.password }}",
+    "{% csrf_token %}",
+    "%s",
+    "\\",
+    "'; DROP TABLE organisations_organisation; --",
+    " OR 1=1",
+    "/*",
+    "\u202e",  # right-to-left override
+    "\u202c",
+    "\u2066",  # left-to-right isolate
+    "\u200b",  # zero-width space
+    "\u200d",  # zero-width joiner
+    "\ufeff",  # byte order mark
+    "\U0001f469\U0001f3fd\u200d\u2695\ufe0f",
+    "\u0301\u0308",  # combining accents
+]
+# Letters, marks, digits, punctuation, symbols, spaces and format characters (bidi
+# controls, zero-width joiners) of any script. No control characters: a NUL is refused
+# (below), and line breaks are not "as typed" in a one-line field. No "@": a value must
+# not turn out to be an address that an address field accepts.
+PRINTABLE = st.text(
+    st.characters(
+        codec="utf-8", categories=("L", "M", "N", "P", "S", "Zs", "Cf"), exclude_characters="@"
+    ),
+    min_size=1,
+    max_size=20,
+)
+# Weird but harmless: between two letters, so that no field strips or refuses it as blank,
+# and short enough for the shortest free-text field (a full name, 150 characters).
+WEIRD = st.lists(st.sampled_from(FRAGMENTS) | PRINTABLE, min_size=1, max_size=4).map(
+    lambda parts: "P" + "".join(parts)[:140] + "s"
+)
+# Refused by every field: weird text with a NUL anywhere in it.
+WITH_NUL = st.builds(
+    lambda text, at: text[: at % (len(text) + 1)] + "\x00" + text[at % (len(text) + 1) :],
+    WEIRD,
+    st.integers(min_value=0),
+)
+HOSTILE_TEXT = WEIRD | WITH_NUL
+
+
+def is_refused(value: str) -> bool:
+    """A NUL (which PostgreSQL cannot store) or a text too long: every field refuses it."""
+    return "\x00" in value or len(value) > TOO_LONG
+
 
 # Every model a form or API write can touch: a refusal changes none of their counts.
 COUNTED = [
