@@ -13,6 +13,7 @@ from django.db import connections
 from django.test import Client
 from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
+from rest_framework.test import APIClient
 
 from apps.accounts.models import User
 from apps.roadmap.cache import forget_served
@@ -125,6 +126,25 @@ def client_as(client: Client) -> Callable[[User], Client]:
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def api_as() -> Callable[[User | None], APIClient]:
+    """An API client signed in as the given user, or as nobody for None."""
+
+    def make(user: User | None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def anonymous() -> APIClient:
+    """An API client signed in as nobody."""
+    return APIClient()
 
 
 @pytest.hookimpl(hookwrapper=True)

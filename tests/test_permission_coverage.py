@@ -2,7 +2,7 @@
 
 The matrices (pages: ``tests/organisations/test_access.py`` and
 ``tests/adoption/test_transfer_access.py``; API:
-``tests/api/test_permission_matrix.py``) test each URL against every role, an
+``tests/organisations/api/test_access.py``) test each URL against every role, an
 outsider and an anonymous visitor. This test fails when a URL under
 ``/o/<slug>/`` or ``/api/v1/organisations/<slug>/`` is added without a row there.
 """
@@ -10,7 +10,7 @@ outsider and an anonymous visitor. This test fails when a URL under
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from tests.adoption.test_transfer_access import MATRIX as TRANSFER_MATRIX
-from tests.api.test_permission_matrix import ENDPOINTS
+from tests.organisations.api.test_access import ENDPOINTS
 from tests.organisations.test_access import MATRIX
 
 ORG_SCOPED_PREFIXES = ("o/<slug:slug>/", "api/v1/organisations/<slug:slug>/")

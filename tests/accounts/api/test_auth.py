@@ -14,9 +14,7 @@ from rest_framework.test import APIClient
 from apps.accounts import lockout
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
-from tests.accounts.factories import UserFactory
-
-from .conftest import PASSWORD
+from tests.accounts.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
