@@ -8,8 +8,9 @@ was removed; its admins and PE leads are emailed after the commit.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,9 +25,16 @@ if TYPE_CHECKING:
     from apps.roadmap.models import Edition
 
 
+class CarriedOver(TypedDict):
+    """What changed for one organisation: ``{"moved": {old: new}, "removed": [old, ...]}``."""
+
+    moved: dict[str, str]
+    removed: list[str]
+
+
 def adoptions_carry_over(
     *, previous: Edition, edition: Edition, mapping: dict[str, str | None], by: User | None
-) -> dict[int, dict[str, object]]:
+) -> dict[int, CarriedOver]:
     """Point adoptions of ``previous``'s actions at their mapped actions in ``edition``.
 
     An adoption whose action maps to nothing, or whose organisation already
@@ -35,12 +43,12 @@ def adoptions_carry_over(
     """
     old_actions = {a.code: a for a in previous.actions.all()}
     new_actions = {a.code: a for a in edition.actions.all()}
-    changes: dict[int, dict[str, object]] = defaultdict(lambda: {"moved": {}, "removed": []})
+    changes: dict[int, CarriedOver] = defaultdict(lambda: {"moved": {}, "removed": []})
     notes: list[ProgressEntry] = []
     today = timezone.localdate()
 
     for old_code, old_action in sorted(old_actions.items()):
-        new_code = mapping.get(old_code)
+        new_code = mapping.get(old_code) or ""
         target = new_actions.get(new_code) if new_code else None
         adoptions = Adoption.objects.filter(action=old_action)
         if target is not None:
@@ -86,7 +94,7 @@ def adoptions_carry_over(
 
 def _note(
     adoption_id: int,
-    today: object,
+    today: dt.date,
     by: User | None,
     text: str,
     edition: Edition,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
@@ -17,12 +18,17 @@ from apps.roadmap.models import Edition
 
 from .models import Adoption, ProgressEntry
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+    from .querysets import AdoptionQuerySet
+
 # Who hears that a new edition moved or removed the organisation's adoptions: those who
 # manage its adoptions as a whole (admins and PE leads; the registry says which roles).
 EDITION_NEWS_PERMISSION = Perm.ADOPTION_MANAGE
 
 
-def adoptions_needing_a_reminder(now: object = None) -> object:
+def adoptions_needing_a_reminder(now: datetime | None = None) -> AdoptionQuerySet:
     """Open adoptions with an owner who wants reminders, not reminded lately, that are
     stale (no entry for REMINDER_STALE_DAYS) or due within REMINDER_DUE_DAYS."""
     now = now or timezone.now()
@@ -44,11 +50,12 @@ def adoptions_needing_a_reminder(now: object = None) -> object:
     )
 
 
-def send_reminders(now: object = None) -> int:
+def send_reminders(now: datetime | None = None) -> int:
     """One email per owner listing their adoptions that need attention."""
     now = now or timezone.now()
-    by_owner: dict[object, list[Adoption]] = defaultdict(list)
+    by_owner: dict[User, list[Adoption]] = defaultdict(list)
     for adoption in adoptions_needing_a_reminder(now):
+        assert adoption.owner is not None  # the query asks for an owner
         by_owner[adoption.owner].append(adoption)
     sent = 0
     for owner, adoptions in by_owner.items():

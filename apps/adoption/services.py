@@ -172,7 +172,7 @@ class EntryInput:
     status_to: str = ""
     percent_complete: int | None = None
     links: list[str] = field(default_factory=list)
-    files: list[UploadedFile] = field(default_factory=list)
+    files: list[UploadedFile[bytes]] = field(default_factory=list)
     metric_values: Mapping[Metric, Decimal] = field(default_factory=dict)
     barriers: Mapping[BarrierCategory, str] = field(default_factory=dict)
 
@@ -209,11 +209,12 @@ def _validate_entry(data: EntryInput, organisation: Organisation) -> list[str]:
     if errors:
         raise ValidationError(errors)
     if data.files:
-        _check_quota(organisation, adding=sum(upload.size for upload in data.files))
+        # An upload always has a name and a size (None only for a File from a bare stream).
+        _check_quota(organisation, adding=sum(upload.size or 0 for upload in data.files))
     return kinds
 
 
-def _check_files(uploads: list[UploadedFile], errors: dict[str, list[str]]) -> list[str]:
+def _check_files(uploads: list[UploadedFile[bytes]], errors: dict[str, list[str]]) -> list[str]:
     try:
         check_entry_files(uploads)
     except ValidationError as exc:
@@ -265,9 +266,9 @@ def progress_entry_create(
     for link in data.links:
         Evidence.objects.create(entry=entry, url=link, title=link[:200])
     for upload, kind in zip(data.files, kinds, strict=True):
-        name = stored_name(upload.name, kind)
+        name = stored_name(upload.name or "", kind)
         stored = Evidence(
-            entry=entry, original_name=name, content_type=kind, size=upload.size, title=name
+            entry=entry, original_name=name, content_type=kind, size=upload.size or 0, title=name
         )
         stored.file.save(f"{entry.pk}.{ALLOWED_TYPES[kind]}", upload, save=False)
         stored.save()

@@ -13,8 +13,9 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.adoption import services
-from apps.adoption.models import AdoptionStatus, Metric
+from apps.adoption.models import Adoption, AdoptionStatus, Metric
 from apps.adoption.services import EntryInput
 from apps.organisations.models import Organisation
 from apps.roadmap.models import Action, BarrierCategory, Dimension, Edition
@@ -72,11 +73,20 @@ def seed_adoptions(*, organisation: Organisation) -> int:
             target_date=start + dt.timedelta(days=rng.choice([180, 270, 365, 540])),
         )
         _log_progress(adoption, owner, rng, start, today, metrics, barriers)
+    assert edition is not None, "the roadmap is loaded before the demo data"
     _assess(organisation, lead, rng, edition, today)
     return len(chosen)
 
 
-def _log_progress(adoption, owner, rng, start, today, metrics, barriers) -> None:
+def _log_progress(
+    adoption: Adoption,
+    owner: User,
+    rng: random.Random,
+    start: dt.date,
+    today: dt.date,
+    metrics: list[Metric],
+    barriers: list[BarrierCategory],
+) -> None:
     steps = rng.randint(2, 6)
     final = rng.choice([0, 1, 1, 2, 2, 3])  # index into PATH, or embedded
     span = (today - start).days
@@ -103,7 +113,9 @@ def _log_progress(adoption, owner, rng, start, today, metrics, barriers) -> None
         adoption.refresh_from_db()
 
 
-def _assess(organisation, lead, rng, edition, today) -> None:
+def _assess(
+    organisation: Organisation, lead: User, rng: random.Random, edition: Edition, today: dt.date
+) -> None:
     goals = list(edition.end_goals.all())
     dimensions = list(Dimension.objects.all())
     base = {item: rng.randint(1, 2) for item in [*goals, *dimensions]}

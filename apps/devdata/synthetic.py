@@ -266,7 +266,7 @@ class IdAllocator:
         if connection.vendor != "postgresql":
             if after:
                 return after
-            return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+            return (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
         # The lock keeps other writers from drawing from the sequence between our nextval
         # and setval.
         with transaction.atomic(), connection.cursor() as cursor:
@@ -291,13 +291,16 @@ def _copy_rows(model: type[models.Model], rows: list[tuple]) -> None:
     json_at = _json_columns(model, fields)
     if json_at:
         rows = [tuple(json.dumps(v) if i in json_at else v for i, v in enumerate(r)) for r in rows]
-    copy_rows(model, [model._meta.get_field(name).column for name in fields], rows)
+    # TABLES names fields by attname; every concrete field has a column.
+    columns = {f.attname: f.column for f in model._meta.concrete_fields if f.column}
+    copy_rows(model, [columns[name] for name in fields], rows)
 
 
 def _bulk_rows(model: type[models.Model], rows: list[tuple]) -> None:
     """Any database: ``bulk_create`` (the timestamps given are kept, see below)."""
     fields = TABLES[model]
-    model.objects.bulk_create([model(**dict(zip(fields, r, strict=True))) for r in rows], 1000)
+    objects = [model(**dict(zip(fields, r, strict=True))) for r in rows]
+    model._default_manager.bulk_create(objects, 1000)
 
 
 @contextmanager
@@ -309,7 +312,8 @@ def _given_timestamps() -> Iterator[None]:
         (f, f.auto_now, f.auto_now_add)
         for model in TABLES
         for f in model._meta.concrete_fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        # The fields that have auto_now (DateTimeField is a DateField).
+        if isinstance(f, models.DateField | models.TimeField) and (f.auto_now or f.auto_now_add)
     ]
     for f, _now, _add in switched:
         f.auto_now = f.auto_now_add = False
@@ -337,7 +341,7 @@ def _at(day: dt.date, rng: random.Random) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=UTC)
 
 
-def _pick(index: int, options: list, rng: random.Random, weights: list[int]) -> object:
+def _pick[T](index: int, options: list[T], rng: random.Random, weights: list[int]) -> T:
     """The first organisations take each option once (so that every one is used), the rest
     follow the weights."""
     if index < len(options):
@@ -509,10 +513,10 @@ def _entry_details(entry: int, org: _Org, rng: random.Random, ctx: _Context) -> 
             (first + i, entry, pk, _metric_value(kind, rng)) for i, (pk, kind) in enumerate(chosen)
         ]
     if rng.random() < (0.25 if org.region == Region.CEE else 0.15):
-        chosen = rng.sample(cat.barriers, 2 if rng.random() < 0.2 else 1)
-        first = ctx.ids.take(BarrierReport, len(chosen))
+        reported = rng.sample(cat.barriers, 2 if rng.random() < 0.2 else 1)
+        first = ctx.ids.take(BarrierReport, len(reported))
         ctx.rows[BarrierReport] += [
-            (first + i, entry, pk, rng.choice(BARRIER_NOTES)) for i, pk in enumerate(chosen)
+            (first + i, entry, pk, rng.choice(BARRIER_NOTES)) for i, pk in enumerate(reported)
         ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +40,13 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "---------"), *country_choices()]
-        self.fields["stakeholder_group"].empty_label = _("Choose a group")
+        cast(forms.ChoiceField, self.fields["country"]).choices = [
+            ("", "---------"),
+            *country_choices(),
+        ]
+        cast(forms.ModelChoiceField, self.fields["stakeholder_group"]).empty_label = _(
+            "Choose a group"
+        )
         self.fields["in_directory"].label = _("Appear in the public directory")
 
 
@@ -60,7 +65,8 @@ class OrganisationRegisterForm(OrganisationForm):
     duplicate: Organisation | None = None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         name, country = cleaned.get("name"), cleaned.get("country")
         if name and country:
             self.duplicate = (
@@ -114,7 +120,8 @@ class InvitationSignupForm(forms.Form):
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         password, again = cleaned.get("password"), cleaned.get("password_confirmation")
         if password and again and password != again:
             self.add_error("password_confirmation", _("The two passwords do not match."))

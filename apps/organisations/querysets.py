@@ -15,6 +15,8 @@ from django.utils import timezone
 from .permissions import ADMIN_PERMISSION, roles_with_permission
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from apps.accounts.models import User
 
     from .models import Membership, Organisation
@@ -53,7 +55,7 @@ def name_key(name: str) -> str:
     return re.sub(r"[\W_]+", "", text)
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def verified(self) -> OrganisationQuerySet:
         """Organisations a portal admin has vouched for; only these count in benchmarks."""
         return self.filter(status="verified")
@@ -75,13 +77,13 @@ class OrganisationQuerySet(models.QuerySet):
         """
         return self.filter(LISTED)
 
-    def for_user(self, user: User) -> OrganisationQuerySet:
+    def for_user(self, user: User | AnonymousUser) -> OrganisationQuerySet:
         """Organisations the user is a member of."""
         if not user.is_authenticated:
             return self.none()
         return self.filter(memberships__user=user)
 
-    def visible_to(self, user: User) -> OrganisationQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> OrganisationQuerySet:
         """The directory plus the user's own organisations."""
         if not user.is_authenticated:
             return self.listed()
@@ -96,7 +98,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.select_related("stakeholder_group")
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(models.QuerySet["Membership"]):
     def with_permission(self, code: str) -> MembershipQuerySet:
         """Memberships whose role grants ``code``: who may do it, asked of the registry
         (``permissions.ROLE_PERMISSIONS``), so that no caller spells out a list of roles.
@@ -128,7 +130,8 @@ class MembershipQuerySet(models.QuerySet):
             .order_by("pk")
             .values_list("pk", "organisation_id")
         )
-        losing, keeping = set(), set()
+        losing: set[int] = set()
+        keeping: set[int] = set()
         for pk, organisation_id in rows:
             (losing if pk in departing_ids else keeping).add(organisation_id)
         return losing - keeping

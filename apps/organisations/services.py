@@ -315,7 +315,7 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
 
 def invitation_problem(invitation: Invitation) -> str | None:
     """Why the invitation can no longer be used, in words for the person holding it."""
-    messages = {
+    messages: dict[str, str] = {
         Invitation.State.ACCEPTED: _("This invitation has already been used."),
         Invitation.State.REVOKED: _("This invitation was revoked by the organisation."),
         Invitation.State.EXPIRED: _(

@@ -18,7 +18,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
+from apps.accounts.requests import signed_in_user
 from apps.adoption.dashboard import dashboard_for
 from apps.audit.models import AuditEvent
 
@@ -63,7 +64,7 @@ class MyOrganisationsView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user = signed_in_user(self.request)
         context["memberships"] = (
             Membership.objects.filter(user=user)
             .select_related("organisation__stakeholder_group")
@@ -86,7 +87,7 @@ class OrganisationRegisterView(LoginRequiredMixin, FormView):
     def form_valid(self, form: OrganisationRegisterForm) -> HttpResponse:
         try:
             organisation = services.organisation_register(
-                user=self.request.user, **form.organisation_fields()
+                user=signed_in_user(self.request), **form.organisation_fields()
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -138,9 +139,7 @@ class OrganisationEditView(OrganisationPermissionMixin, FormView):
     def form_valid(self, form: OrganisationForm) -> HttpResponse:
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.organisation_update(
-                organisation=self.organisation, by=self.request.user, **fields
-            )
+            services.organisation_update(organisation=self.organisation, by=self.user, **fields)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -181,7 +180,7 @@ class InvitationCreateView(MembersView):
         if form.is_valid():
             try:
                 invitation = services.invitation_create(
-                    organisation=self.organisation, by=request.user, **form.cleaned_data
+                    organisation=self.organisation, by=self.user, **form.cleaned_data
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -222,7 +221,7 @@ class MemberRoleView(_MembersActionMixin, View):
             return HttpResponseRedirect(self.members_url())
         try:
             services.membership_change_role(
-                membership=membership, by=request.user, role=form.cleaned_data["role"]
+                membership=membership, by=self.user, role=form.cleaned_data["role"]
             )
         except ValidationError as error:
             _flash_errors(request, error)
@@ -248,7 +247,7 @@ class MemberRemoveView(_MembersActionMixin, TemplateView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         member = self.get_membership()
         try:
-            services.membership_remove(membership=member, by=request.user)
+            services.membership_remove(membership=member, by=self.user)
         except ValidationError as error:
             _flash_errors(request, error)
         else:
@@ -260,7 +259,7 @@ class InvitationRevokeView(_MembersActionMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         invitation = get_object_or_404(self.organisation.invitations, pk=kwargs["pk"])
         try:
-            services.invitation_revoke(invitation=invitation, by=request.user)
+            services.invitation_revoke(invitation=invitation, by=self.user)
         except ValidationError as error:
             _flash_errors(request, error)
         else:
@@ -278,7 +277,7 @@ class LeaveView(OrganisationPermissionMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            services.membership_remove(membership=self.membership, by=request.user)
+            services.membership_remove(membership=self.membership, by=self.user)
         except ValidationError as error:
             _flash_errors(request, error)
             return redirect("organisations:members", slug=self.organisation.slug)
@@ -299,7 +298,7 @@ class InvitationAcceptView(TemplateView):
 
     template_name = "organisations/invitation_accept.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.invitation = get_object_or_404(
             Invitation.objects.select_related("organisation__stakeholder_group", "invited_by"),
             token=kwargs["token"],
@@ -334,7 +333,7 @@ class InvitationAcceptView(TemplateView):
 
     def _accept(self, request: HttpRequest) -> HttpResponse:
         try:
-            services.invitation_accept(invitation=self.invitation, user=request.user)
+            services.invitation_accept(invitation=self.invitation, user=signed_in_user(request))
         except ValidationError as error:
             context = self.get_context_data(errors=_error_messages(error))
             return self.render_to_response(context, status=400)

@@ -6,8 +6,6 @@ returns the same one, and revoking it signs out every client that uses it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
@@ -22,6 +20,7 @@ from apps.core.api.throttling import ClientIPScopedRateThrottle
 from apps.organisations.models import Membership
 
 from ..models import User
+from ..requests import signed_in_user
 from ..services import user_token_get_or_create, user_token_revoke
 from .serializers import MeSerializer, TokenObtainSerializer, TokenSerializer
 
@@ -67,7 +66,7 @@ class TokenView(APIView):
         return Response(TokenSerializer({"token": token.key}).data)
 
     def delete(self, request: Request) -> Response:
-        user_token_revoke(user=request.user)
+        user_token_revoke(user=signed_in_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -84,10 +83,10 @@ class MeView(generics.RetrieveAPIView):
     serializer_class = MeSerializer
     filter_backends = []
 
-    def get_object(self) -> Any:
+    def get_object(self) -> User:
         memberships = Membership.objects.select_related("organisation").order_by(
             "organisation__name"
         )
         return User.objects.prefetch_related(Prefetch("memberships", queryset=memberships)).get(
-            pk=self.request.user.pk
+            pk=signed_in_user(self.request).pk
         )

@@ -32,6 +32,7 @@ from apps.organisations.permissions import Perm
 
 from .. import services
 from ..models import Adoption, MaturityAssessment, MaturityRating, Metric, ProgressEntry
+from ..querysets import ProgressEntryQuerySet
 from ..services import EntryInput
 from . import serializers
 from .filters import AdoptionFilter
@@ -55,11 +56,11 @@ def adoption_errors() -> dict[str, str]:
     }
 
 
-class OrganisationContextMixin(OrganisationScopedMixin):
+class OrganisationContextMixin(OrganisationScopedMixin, generics.GenericAPIView[Any]):
     """Gives serializers the organisation of the URL (None while building the schema)."""
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()  # type: ignore[misc]
+        context = super().get_serializer_context()
         return {**context, "organisation": getattr(self, "organisation", None)}
 
     def parse(self, serializer_class: type[BaseSerializer], **kwargs: Any) -> dict[str, Any]:
@@ -133,7 +134,7 @@ class AdoptionListView(AdoptionViewMixin, generics.ListAPIView):
         with service_errors(adoption_errors()):
             adoption = services.adoption_create(
                 organisation=self.organisation,
-                by=request.user,
+                by=self.user,
                 action=data.pop("action"),
                 partners=data.pop("partners", ()),
                 **data,
@@ -176,7 +177,7 @@ class AdoptionDetailView(AdoptionViewMixin, generics.RetrieveAPIView):
         data = self.parse(serializers.AdoptionWriteSerializer, partial=True)
         with service_errors(adoption_errors()):
             adoption = services.adoption_update(
-                adoption=adoption, by=request.user, partners=data.pop("partners", None), **data
+                adoption=adoption, by=self.user, partners=data.pop("partners", None), **data
             )
         return self.respond(adoption)
 
@@ -209,7 +210,7 @@ class EntryViewMixin(OrganisationContextMixin):
         adoptions = Adoption.objects.for_organisation(self.organisation)
         return get_object_or_404(adoptions, pk=self.kwargs["id"])
 
-    def entries(self) -> QuerySet[ProgressEntry]:
+    def entries(self) -> ProgressEntryQuerySet:
         if getattr(self, "swagger_fake_view", False):
             return ProgressEntry.objects.none()
         return self.adoption.entries.with_details()
@@ -280,9 +281,7 @@ class ProgressListView(EntryViewMixin, generics.ListAPIView):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.entry_input()
         with service_errors(ENTRY_FIELDS):
-            entry = services.progress_entry_create(
-                adoption=self.adoption, by=request.user, data=data
-            )
+            entry = services.progress_entry_create(adoption=self.adoption, by=self.user, data=data)
         return self.respond(entry)
 
 
@@ -306,7 +305,7 @@ class ProgressCorrectView(EntryViewMixin, generics.GenericAPIView):
         entry = get_object_or_404(self.adoption.entries.all(), pk=kwargs["entry_id"])
         data = self.entry_input()
         with service_errors(ENTRY_FIELDS):
-            correction = services.progress_entry_correct(entry=entry, by=request.user, data=data)
+            correction = services.progress_entry_correct(entry=entry, by=self.user, data=data)
         return self.respond(correction)
 
 
@@ -360,7 +359,7 @@ class AssessmentListView(OrganisationContextMixin, generics.ListAPIView):
         with service_errors(ASSESSMENT_FIELDS):
             assessment = services.assessment_create(
                 organisation=self.organisation,
-                by=request.user,
+                by=self.user,
                 assessed_on=data.get("assessed_on") or timezone.localdate(),
                 notes=data["notes"],
                 goal_levels={r["end_goal"]: r["level"] for r in ratings if r.get("end_goal")},

@@ -30,10 +30,10 @@ def write_plan(plan: ImportPlan) -> None:
         for partner in p.partners
     )
     ProgressEntry.objects.bulk_create([p.entry for p in plan.entries])
-    corrections = [p for p in plan.entries if p.supersedes is not None]
-    for correction in corrections:
-        correction.entry.supersedes = correction.supersedes.entry
-    ProgressEntry.objects.bulk_update([p.entry for p in corrections], ["supersedes"])
+    corrections = [(p, p.supersedes) for p in plan.entries if p.supersedes is not None]
+    for correction, corrected in corrections:
+        correction.entry.supersedes = corrected.entry
+    ProgressEntry.objects.bulk_update([p.entry for p, _ in corrections], ["supersedes"])
     Evidence.objects.bulk_create(item for p in plan.entries for item in p.evidence)
     MetricValue.objects.bulk_create(value for p in plan.entries for value in p.values)
     BarrierReport.objects.bulk_create(plan.barriers)

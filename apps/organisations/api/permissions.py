@@ -7,14 +7,17 @@ from typing import Any
 from django.http import Http404
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
+from rest_framework.views import APIView
 
+from apps.accounts.models import User
+from apps.accounts.requests import signed_in_user
 from apps.core.api.permissions import IsSignedIn
 
-from ..models import Organisation
+from ..models import Membership, Organisation
 from ..permissions import authorise
 
 
-class OrganisationScopedMixin:
+class OrganisationScopedMixin(APIView):
     """For API views under ``/api/v1/organisations/<slug>/``.
 
     Set ``permission`` (a ``Perm`` code) or ``permissions_by_method``
@@ -26,10 +29,17 @@ class OrganisationScopedMixin:
     permission: str = ""
     permissions_by_method: dict[str, str] = {}
     organisation: Organisation
+    # None only where a view lets outsiders read (OrganisationDetailView, the directory).
+    membership: Membership | None
+
+    @property
+    def user(self) -> User:
+        """The signed-in user, for the writes (which IsSignedIn lets no one else make)."""
+        return signed_in_user(self.request)
 
     def required_permission(self, request: Request) -> str:
         # HEAD and OPTIONS read: they need what GET needs.
-        method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
+        method = "GET" if request.method in ("HEAD", "OPTIONS") else str(request.method)
         code = self.permissions_by_method.get(method) or self.permission
         if not code:
             raise NotImplementedError(f"{type(self).__name__} must set `permission`.")

@@ -17,6 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.accounts.models import User
 from apps.roadmap.models import StakeholderGroup
 
 from ..models import Invitation, Membership, Organisation
@@ -37,10 +38,12 @@ class OrganisationPublicSerializer(CountryFieldMixin, serializers.ModelSerialize
     directory shows, and nothing else."""
 
     url = serializers.SerializerMethodField(help_text="This organisation's API resource.")
-    stakeholder_group = serializers.SlugRelatedField(
-        slug_field="slug",
-        read_only=True,
-        help_text="Slug of the stakeholder group (see /api/v1/stakeholder-groups/).",
+    stakeholder_group: serializers.SlugRelatedField[StakeholderGroup] = (
+        serializers.SlugRelatedField(
+            slug_field="slug",
+            read_only=True,
+            help_text="Slug of the stakeholder group (see /api/v1/stakeholder-groups/).",
+        )
     )
 
     class Meta:
@@ -130,7 +133,7 @@ class InvitationSerializer(serializers.ModelSerializer):
     """An invitation to join the organisation. Its token is never shown."""
 
     state = serializers.ChoiceField(choices=Invitation.State.choices, read_only=True)
-    invited_by = serializers.SlugRelatedField(
+    invited_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="email", read_only=True, allow_null=True, help_text="Email of the inviter."
     )
     sent_at = serializers.DateTimeField(source="created_at", read_only=True)

@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from apps.accounts.requests import signed_in_user
 from apps.core.api.errors import service_errors
 
 from .. import services
@@ -90,7 +91,7 @@ class OrganisationListView(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         with service_errors():
             organisation = services.organisation_register(
-                user=request.user, **serializer.validated_data
+                user=signed_in_user(request), **serializer.validated_data
             )
         return Response(self.get_serializer(organisation).data, status=status.HTTP_201_CREATED)
 
@@ -170,10 +171,10 @@ class OrganisationDetailView(OrganisationScopedMixin, generics.RetrieveUpdateAPI
         roles = {self.organisation.pk: membership.role} if membership else {}
         return {**super().get_serializer_context(), "roles": roles}
 
-    def perform_update(self, serializer: serializers.OrganisationSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Organisation]) -> None:
         with service_errors():
             services.organisation_update(
-                organisation=self.organisation, by=self.request.user, **serializer.validated_data
+                organisation=self.organisation, by=self.user, **serializer.validated_data
             )
 
 
@@ -187,7 +188,7 @@ INVITE_DESCRIPTION = (
 )
 
 
-class InvitationCreateMixin:
+class InvitationCreateMixin(OrganisationScopedMixin, generics.GenericAPIView[Any]):
     """POST ``{"email", "role"}`` → 201 with the new invitation."""
 
     def get_serializer_class(self) -> type[BaseSerializer]:
@@ -201,7 +202,7 @@ class InvitationCreateMixin:
         serializer.is_valid(raise_exception=True)
         with service_errors():
             invitation = services.invitation_create(
-                organisation=self.organisation, by=request.user, **serializer.validated_data
+                organisation=self.organisation, by=self.user, **serializer.validated_data
             )
         output = serializers.InvitationSerializer(invitation, context={"request": request})
         return Response(output.data, status=status.HTTP_201_CREATED)
@@ -276,14 +277,14 @@ class MemberDetailView(OrganisationScopedMixin, generics.RetrieveDestroyAPIView)
         serializer.is_valid(raise_exception=True)
         with service_errors():
             membership = services.membership_change_role(
-                membership=membership, by=request.user, role=serializer.validated_data["role"]
+                membership=membership, by=self.user, role=serializer.validated_data["role"]
             )
         output = serializers.MembershipSerializer(membership, context=self.get_serializer_context())
         return Response(output.data)
 
     def perform_destroy(self, instance: Membership) -> None:
         with service_errors():
-            services.membership_remove(membership=instance, by=self.request.user)
+            services.membership_remove(membership=instance, by=self.user)
 
 
 # --- Invitations --------------------------------------------------------------------------
@@ -344,4 +345,4 @@ class InvitationDetailView(OrganisationScopedMixin, generics.RetrieveDestroyAPIV
 
     def perform_destroy(self, instance: Invitation) -> None:
         with service_errors():
-            services.invitation_revoke(invitation=instance, by=self.request.user)
+            services.invitation_revoke(invitation=instance, by=self.user)

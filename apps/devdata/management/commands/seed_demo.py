@@ -29,7 +29,7 @@ DEMO_PASSWORD = "demo-portal-2026"
 # Benchmarks count an organisation from the period it was verified in; the demo history
 # reaches 18 months back, so the demo organisations count as verified two years ago.
 DEMO_VERIFIED_DAYS_AGO = 730
-ROLE_PREFIX = {
+ROLE_PREFIX: dict[str, str] = {
     Role.ADMIN: "admin",
     Role.PE_LEAD: "lead",
     Role.CONTRIBUTOR: "contributor",

@@ -3,6 +3,8 @@
 The work is done by :mod:`apps.devdata.synthetic`; this command parses, guards and reports.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -33,7 +35,7 @@ class Command(BaseCommand):
             help="Run even when DEBUG is off (for a scratch benchmark database only).",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["allow_production"]:
             raise CommandError(
                 "seed_synthetic writes thousands of fake organisations: it runs only with DEBUG "
