@@ -16,7 +16,7 @@ help:
 	@echo "make run    install, migrate, load the roadmap and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install, lint, and run the whole test suite"
 	@echo "make setup  create $(VENV) and install the pinned dependencies (idempotent)"
-	@echo "make lint   ruff check and format check"
+	@echo "make lint   ruff check and format check, import contracts, mypy"
 	@echo "make format apply ruff's formatting and safe fixes"
 
 # The stamp is rebuilt only when the dependencies change, so `make setup` is idempotent and quick.
@@ -45,6 +45,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/mypy
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
 format: setup
@@ -62,7 +63,7 @@ test: setup lint translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache .mypy_cache
 
 # --- Benchmarks (issue 8; bench/README.md). Not part of `make test` nor CI. They need a
 # scratch PostgreSQL database in DATABASE_URL, and wrk for the throughput benchmark.
