@@ -19,7 +19,6 @@ from apps.organisations.models import Organisation
 from apps.roadmap.models import Action, Dimension, EndGoal
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
 from tests.organisations.factories import OrganisationFactory
-from tests.organisations.helpers import assert_login_redirect
 from tests.roadmap.factories import ActionFactory
 
 TODAY = timezone.localdate()
@@ -276,15 +275,6 @@ def test_viewers_see_the_dashboard(client_as, org, viewer, small_roadmap) -> Non
     html = response.content.decode()
     assert html.count("<h1") == 1
     assert "Coverage of the end goals" in html
-
-
-def test_outsiders_get_404(client_as, org, outsider, small_roadmap) -> None:
-    _adopt(org, "A1.1.1")
-    assert client_as(outsider).get(_home(org)).status_code == 404
-
-
-def test_anonymous_visitors_are_sent_to_sign_in(client, org, small_roadmap) -> None:
-    assert_login_redirect(client.get(_home(org)))
 
 
 def test_it_answers_get_only(client_as, org, viewer, small_roadmap) -> None:

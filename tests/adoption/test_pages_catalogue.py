@@ -11,7 +11,7 @@ from apps.adoption.models import Adoption
 from apps.organisations.models import Organisation
 from apps.roadmap.models import Action, StakeholderGroup
 from tests.adoption.factories import AdoptionFactory
-from tests.organisations.helpers import assert_login_redirect, messages_of
+from tests.organisations.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -116,15 +116,6 @@ def test_viewers_cannot_adopt(client_as, patient_org, viewer) -> None:
 
     assert response.status_code == 403
     assert not Adoption.objects.exists()
-
-
-def test_outsiders_get_404_and_visitors_are_sent_to_sign_in(
-    client, client_as, org, outsider
-) -> None:
-    assert client_as(outsider).get(_url(org)).status_code == 404
-    assert client_as(outsider).post(_url(org), {"actions": ["A1.1.1"]}).status_code == 404
-    client.logout()
-    assert_login_redirect(client.get(_url(org)))
 
 
 def test_a_wrong_method_is_refused(client_as, org, contributor) -> None:

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from apps.adoption.models import Adoption, AdoptionStatus
 from tests.organisations.factories import OrganisationFactory
-from tests.organisations.helpers import assert_login_redirect, messages_of
+from tests.organisations.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -118,19 +118,6 @@ def test_the_owner_must_be_a_member(client_as, org, contributor, outsider, small
     assert response.status_code == 400
     assert "owner" in response.context["form"].errors
     assert not Adoption.objects.exists()
-
-
-def test_viewers_cannot_adopt(client_as, org, viewer, small_roadmap) -> None:
-    assert client_as(viewer).get(_url(org)).status_code == 403
-    assert client_as(viewer).post(_url(org), _data()).status_code == 403
-    assert not Adoption.objects.exists()
-
-
-def test_outsiders_get_404_and_visitors_are_sent_to_sign_in(
-    client, client_as, org, outsider
-) -> None:
-    assert_login_redirect(client.get(_url(org)))
-    assert client_as(outsider).post(_url(org), _data()).status_code == 404
 
 
 def test_a_wrong_method_is_refused(client_as, org, contributor) -> None:

@@ -18,7 +18,6 @@ from apps.adoption.services import EntryInput
 from tests.adoption.conftest import PDF, upload
 from tests.adoption.factories import AdoptionFactory
 from tests.organisations.factories import OrganisationFactory
-from tests.organisations.helpers import assert_login_redirect
 
 pytestmark = pytest.mark.django_db
 
@@ -182,13 +181,6 @@ def test_the_query_count_does_not_grow_with_the_entries(
     log(27)
 
     assert _queries(client, adoption) == few
-
-
-def test_outsiders_get_404_and_visitors_are_sent_to_sign_in(
-    client, client_as, outsider, adoption
-) -> None:
-    assert_login_redirect(client.get(_url(adoption)))
-    assert client_as(outsider).get(_url(adoption)).status_code == 404
 
 
 def test_a_wrong_method_is_refused(client_as, contributor, adoption) -> None:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from apps.adoption.models import AdoptionStatus
 from tests.adoption.factories import AdoptionFactory
 from tests.organisations.factories import OrganisationFactory
-from tests.organisations.helpers import assert_login_redirect, messages_of
+from tests.organisations.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -104,20 +104,6 @@ def test_an_adoption_of_another_organisation_is_404(
 
     assert client_as(contributor).get(url).status_code == 404
     assert client_as(contributor).post(url, _data()).status_code == 404
-
-
-def test_viewers_cannot_edit(client_as, viewer, adoption) -> None:
-    assert client_as(viewer).get(_url(adoption)).status_code == 403
-    assert client_as(viewer).post(_url(adoption), _data()).status_code == 403
-    adoption.refresh_from_db()
-    assert adoption.status == AdoptionStatus.PLANNED
-
-
-def test_outsiders_get_404_and_visitors_are_sent_to_sign_in(
-    client, client_as, outsider, adoption
-) -> None:
-    assert_login_redirect(client.get(_url(adoption)))
-    assert client_as(outsider).get(_url(adoption)).status_code == 404
 
 
 def test_a_wrong_method_is_refused(client_as, contributor, adoption) -> None:

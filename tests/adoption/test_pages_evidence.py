@@ -13,7 +13,6 @@ from apps.organisations.permissions import Role
 from tests.adoption.conftest import PDF, PNG, upload
 from tests.adoption.factories import AdoptionFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
-from tests.organisations.helpers import assert_login_redirect
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +58,6 @@ def test_a_link_has_no_download(client_as, org, viewer, adoption) -> None:
     assert client_as(viewer).get(_url(org, link)).status_code == 404
 
 
-def test_outsiders_get_404(client_as, org, outsider, evidence) -> None:
-    assert client_as(outsider).get(_url(org, evidence)).status_code == 404
-
-
 def test_members_of_another_organisation_get_404_even_through_their_own(
     client_as, org, evidence
 ) -> None:
@@ -79,10 +74,6 @@ def test_evidence_of_another_organisation_is_404(client_as, org, viewer, small_r
     ).evidence.get()
 
     assert client_as(viewer).get(_url(org, theirs)).status_code == 404
-
-
-def test_visitors_are_sent_to_sign_in(client, org, evidence) -> None:
-    assert_login_redirect(client.get(_url(org, evidence)))
 
 
 def test_a_wrong_method_is_refused(client_as, org, viewer, evidence) -> None:

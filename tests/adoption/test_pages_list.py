@@ -16,7 +16,6 @@ from apps.organisations.permissions import Role
 from tests.accounts.factories import UserFactory
 from tests.adoption.factories import AdoptionFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
-from tests.organisations.helpers import assert_login_redirect
 from tests.roadmap.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -174,10 +173,3 @@ def test_the_query_count_does_not_grow_with_the_adoptions(
 
 def test_a_wrong_method_is_refused(client_as, org, viewer) -> None:
     assert client_as(viewer).post(_url(org)).status_code == 405
-
-
-def test_outsiders_get_404_and_visitors_are_sent_to_sign_in(
-    client, client_as, org, outsider
-) -> None:
-    assert_login_redirect(client.get(_url(org)))
-    assert client_as(outsider).get(_url(org)).status_code == 404

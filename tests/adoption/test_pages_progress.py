@@ -24,7 +24,7 @@ from apps.adoption.services import EntryInput
 from tests.adoption.conftest import ELF, PDF, PNG, SVG, upload
 from tests.adoption.factories import AdoptionFactory
 from tests.organisations.factories import OrganisationFactory
-from tests.organisations.helpers import assert_login_redirect, messages_of
+from tests.organisations.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -339,24 +339,6 @@ def test_a_read_only_adoption_takes_no_progress(client_as, contributor, adoption
     assert 'name="narrative"' not in page.content.decode()
     assert response.status_code == 400
     assert _stored() == before
-
-
-def test_viewers_cannot_log_progress(client_as, viewer, adoption, entry) -> None:
-    before = _stored()
-
-    assert client_as(viewer).get(_add_url(adoption)).status_code == 403
-    assert client_as(viewer).post(_add_url(adoption), _data()).status_code == 403
-    assert client_as(viewer).post(_correct_url(entry), _data()).status_code == 403
-    assert _stored() == before
-
-
-def test_outsiders_get_404_and_visitors_are_sent_to_sign_in(
-    client, client_as, outsider, entry
-) -> None:
-    assert_login_redirect(client.get(_add_url(entry.adoption)))
-    assert_login_redirect(client.get(_correct_url(entry)))
-    assert client_as(outsider).post(_add_url(entry.adoption), _data()).status_code == 404
-    assert client_as(outsider).get(_correct_url(entry)).status_code == 404
 
 
 def test_a_wrong_method_is_refused(client_as, contributor, entry) -> None:

@@ -249,8 +249,3 @@ def test_export_refuses_post(client_as, org, personas, name) -> None:
         reverse(f"adoption-transfer:{name}", args=[org.slug])
     )
     assert response.status_code == 405
-
-
-def test_export_of_another_organisation_is_404(client_as, history, personas) -> None:
-    url = reverse("adoption-transfer:export-csv", args=[history["first"].organisation.slug])
-    assert client_as(personas["outsider"]).get(url).status_code == 404

@@ -77,10 +77,6 @@ def test_home_shows_the_rejection_reason_to_admins_only(client_as, org, owner, v
     assert "We could not confirm" not in viewer_html
 
 
-def test_home_needs_sign_in(client, org) -> None:
-    assert_login_redirect(client.get(_home(org)))
-
-
 def test_home_of_an_unknown_organisation_is_404(client_as, outsider) -> None:
     assert client_as(outsider).get("/o/no-such-organisation/").status_code == 404
 
