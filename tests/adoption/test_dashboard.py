@@ -277,10 +277,6 @@ def test_viewers_see_the_dashboard(client_as, org, viewer, small_roadmap) -> Non
     assert "Coverage of the end goals" in html
 
 
-def test_it_answers_get_only(client_as, org, viewer, small_roadmap) -> None:
-    assert client_as(viewer).post(_home(org)).status_code == 405
-
-
 # --- Query count -----------------------------------------------------------------------
 
 

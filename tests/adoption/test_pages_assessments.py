@@ -137,8 +137,3 @@ def test_only_pe_leads_and_admins_assess(client_as, org, personas, small_roadmap
     assert client.get(_new_url(org)).status_code == 403
     assert client.post(_new_url(org), _data()).status_code == 403
     assert not MaturityAssessment.objects.exists()
-
-
-def test_a_wrong_method_is_refused(client_as, org, owner) -> None:
-    assert client_as(owner).post(_list_url(org)).status_code == 405
-    assert client_as(owner).delete(_new_url(org)).status_code == 405

@@ -116,7 +116,3 @@ def test_viewers_cannot_adopt(client_as, patient_org, viewer) -> None:
 
     assert response.status_code == 403
     assert not Adoption.objects.exists()
-
-
-def test_a_wrong_method_is_refused(client_as, org, contributor) -> None:
-    assert client_as(contributor).delete(_url(org)).status_code == 405

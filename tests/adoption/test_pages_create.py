@@ -118,7 +118,3 @@ def test_the_owner_must_be_a_member(client_as, org, contributor, outsider, small
     assert response.status_code == 400
     assert "owner" in response.context["form"].errors
     assert not Adoption.objects.exists()
-
-
-def test_a_wrong_method_is_refused(client_as, org, contributor) -> None:
-    assert client_as(contributor).delete(_url(org)).status_code == 405

@@ -181,7 +181,3 @@ def test_the_query_count_does_not_grow_with_the_entries(
     log(27)
 
     assert _queries(client, adoption) == few
-
-
-def test_a_wrong_method_is_refused(client_as, contributor, adoption) -> None:
-    assert client_as(contributor).post(_url(adoption)).status_code == 405

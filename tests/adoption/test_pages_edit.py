@@ -104,7 +104,3 @@ def test_an_adoption_of_another_organisation_is_404(
 
     assert client_as(contributor).get(url).status_code == 404
     assert client_as(contributor).post(url, _data()).status_code == 404
-
-
-def test_a_wrong_method_is_refused(client_as, contributor, adoption) -> None:
-    assert client_as(contributor).delete(_url(adoption)).status_code == 405

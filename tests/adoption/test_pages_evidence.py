@@ -74,7 +74,3 @@ def test_evidence_of_another_organisation_is_404(client_as, org, viewer, small_r
     ).evidence.get()
 
     assert client_as(viewer).get(_url(org, theirs)).status_code == 404
-
-
-def test_a_wrong_method_is_refused(client_as, org, viewer, evidence) -> None:
-    assert client_as(viewer).post(_url(org, evidence)).status_code == 405

@@ -169,7 +169,3 @@ def test_the_query_count_does_not_grow_with_the_adoptions(
         AdoptionFactory(organisation=org, action=ActionFactory(), owner=viewer)
 
     assert _queries(client, org) == few
-
-
-def test_a_wrong_method_is_refused(client_as, org, viewer) -> None:
-    assert client_as(viewer).post(_url(org)).status_code == 405

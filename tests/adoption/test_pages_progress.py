@@ -339,8 +339,3 @@ def test_a_read_only_adoption_takes_no_progress(client_as, contributor, adoption
     assert 'name="narrative"' not in page.content.decode()
     assert response.status_code == 400
     assert _stored() == before
-
-
-def test_a_wrong_method_is_refused(client_as, contributor, entry) -> None:
-    assert client_as(contributor).delete(_add_url(entry.adoption)).status_code == 405
-    assert client_as(contributor).delete(_correct_url(entry)).status_code == 405

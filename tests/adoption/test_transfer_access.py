@@ -2,7 +2,8 @@
 
 Every member exports (``adoption:view``); only PE leads and admins import
 (``adoption:manage``). Outsiders get 404, members without the permission 403,
-visitors who are not signed in are sent to sign in. ``MATRIX`` is counted by
+visitors who are not signed in are sent to sign in; exports answer GET only, the import
+GET and POST. ``MATRIX`` is counted by
 ``tests/test_permission_coverage.py``.
 """
 
@@ -47,6 +48,13 @@ def test_permission_matrix(client, org, personas, name, method, allowed, persona
 @pytest.mark.parametrize(("name", "method", "_allowed"), MATRIX)
 def test_anonymous_visitors_are_sent_to_sign_in(client, org, name, method, _allowed) -> None:
     assert_login_redirect(getattr(client, method)(_url(org, name)))
+
+
+@pytest.mark.parametrize(
+    ("name", "method"), [("export-csv", "post"), ("export-xlsx", "post"), ("import", "delete")]
+)
+def test_other_methods_are_refused(client_as, org, personas, name, method) -> None:
+    assert getattr(client_as(personas["owner"]), method)(_url(org, name)).status_code == 405
 
 
 @pytest.mark.parametrize("name", ["export-csv", "export-xlsx", "import"])

@@ -241,11 +241,3 @@ def test_it_downloads_as_an_attachment(
     assert response["Content-Disposition"].startswith('attachment; filename="patients-together-')
     assert response["Content-Disposition"].endswith(f'.{extension}"')
     assert "no-store" in response["Cache-Control"]
-
-
-@pytest.mark.parametrize("name", ["export-csv", "export-xlsx"])
-def test_export_refuses_post(client_as, org, personas, name) -> None:
-    response = client_as(personas["owner"]).post(
-        reverse(f"adoption-transfer:{name}", args=[org.slug])
-    )
-    assert response.status_code == 405

@@ -114,7 +114,3 @@ def test_viewers_and_contributors_cannot_import(
     response = client.post(_import_url(fresh_org), {"file": _upload(content)})
     assert response.status_code == 403
     assert not Adoption.objects.filter(organisation=fresh_org).exists()
-
-
-def test_import_refuses_other_methods(client_as, org, personas) -> None:
-    assert client_as(personas["owner"]).delete(_import_url(org)).status_code == 405

@@ -1,8 +1,8 @@
 """Who may open each organisation-scoped page: every URL × every persona.
 
 Outsiders get 404 (nobody learns which organisations exist), members without the
-permission 403, visitors who are not signed in are sent to sign in, and POST-only
-addresses answer GET with 405.
+permission 403, visitors who are not signed in are sent to sign in, and a method that an
+address does not answer (GET of a POST-only address, DELETE of a form) is 405.
 """
 
 from __future__ import annotations
@@ -131,7 +131,24 @@ MATRIX = [
     ("benchmark-exports:status", "get", LEADS),
     ("benchmark-exports:download", "get", LEADS),
 ]
-POST_ONLY = ["member-role", "invite", "invitation-revoke", "leave"]
+# (URL name, method) that the address does not answer, for anyone: 405.
+WRONG_METHODS = [
+    ("home", "post"),
+    ("member-role", "get"),
+    ("invite", "get"),
+    ("invitation-revoke", "get"),
+    ("leave", "get"),
+    ("adoption:list", "post"),
+    ("adoption:catalogue", "delete"),
+    ("adoption:create", "delete"),
+    ("adoption:detail", "post"),
+    ("adoption:edit", "delete"),
+    ("adoption:progress-add", "delete"),
+    ("adoption:progress-correct", "delete"),
+    ("adoption:evidence-download", "post"),
+    ("adoption:assessments", "post"),
+    ("adoption:assessment-create", "delete"),
+]
 
 
 @pytest.mark.parametrize(("name", "method", "allowed"), MATRIX)
@@ -156,9 +173,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, org, personas, name, met
     assert_login_redirect(response)
 
 
-@pytest.mark.parametrize("name", POST_ONLY)
-def test_post_only_addresses_refuse_get(client_as, org, personas, name) -> None:
-    response = client_as(personas["owner"]).get(_urls(org)[name])
+@pytest.mark.parametrize(("name", "method"), WRONG_METHODS)
+def test_other_methods_are_refused(client_as, org, personas, name, method) -> None:
+    response = getattr(client_as(personas["owner"]), method)(_urls(org)[name])
     assert response.status_code == 405
 
 

@@ -368,13 +368,3 @@ def test_an_unknown_adoption_is_json_404(api_as: object, owner: User) -> None:
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-
-
-@pytest.mark.parametrize("method", ["put", "delete"])
-def test_put_and_delete_are_not_allowed(
-    api_as: object, owner: User, adoption: Adoption, method: str
-) -> None:
-    response = getattr(api_as(owner), method)(_url(adoption), {"status": "planned"})
-
-    assert response.status_code == 405
-    assert Adoption.objects.filter(pk=adoption.pk, status="in_progress").exists()

@@ -181,7 +181,3 @@ def test_it_refuses_bad_assessments_with_400(
     assert message in str(response.json()[field])
     assert not MaturityAssessment.objects.exists()
     assert not MaturityRating.objects.exists()
-
-
-def test_put_is_not_allowed(api_as: object, pe_lead: User, small_roadmap: Edition) -> None:
-    assert api_as(pe_lead).put(ASSESSMENTS_URL, {"ratings": RATINGS}).status_code == 405

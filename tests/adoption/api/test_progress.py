@@ -568,12 +568,6 @@ def test_an_entry_of_another_adoption_is_404(
     assert foreign.is_current
 
 
-def test_correcting_answers_only_post(
-    api_as: object, contributor: User, adoption: Adoption
-) -> None:
-    assert api_as(contributor).get(_correct_url(adoption.entries.get())).status_code == 405
-
-
 # --- Limits on evidence files (issue 12) ------------------------------------------------------
 
 

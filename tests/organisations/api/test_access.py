@@ -2,7 +2,8 @@
 
 Members get what their role's permission codes allow and 403 otherwise;
 outsiders get 404; anonymous callers 401, except that reading an organisation
-is answered 404, as for outsiders (see ``OrganisationDetailView``). A refused call
+is answered 404, as for outsiders (see ``OrganisationDetailView``); a method that an
+endpoint does not answer is 405, even for the admin. A refused call
 changes nothing: no row is added, removed or changed in what the endpoints write.
 The views' own tests cover what the calls do, not who may make them.
 """
@@ -57,6 +58,18 @@ ENDPOINTS = [
     ("get", f"{ORG}exports/0/", None, Perm.BENCHMARK_VIEW, 404),
 ]
 PERSONAS = ["owner", "pe_lead", "contributor", "viewer", "outsider", "anonymous"]
+# (method, path) that the endpoint does not answer, even for the admin: 405.
+WRONG_METHODS = [
+    ("put", ORG),
+    ("delete", ORG),
+    ("put", f"{ORG}members/{{member}}/"),
+    ("put", f"{ORG}invitations/{{invitation}}/"),
+    ("patch", f"{ORG}invitations/{{invitation}}/"),
+    ("put", ADOPTION),
+    ("delete", ADOPTION),
+    ("get", f"{ADOPTION}progress/{{entry}}/correct/"),
+    ("put", f"{ORG}assessments/"),
+]
 
 
 def _expected(
@@ -68,6 +81,16 @@ def _expected(
     if membership is None:
         return 404
     return ok if role_has_permission(membership.role, code) else 403
+
+
+def _url(path: str, org: Organisation, personas: dict, adoption: Adoption) -> str:
+    # A member the call may act on: never the caller, never the last admin.
+    target = Membership.objects.get(organisation=org, user=personas["contributor"])
+    invitation = InvitationFactory(organisation=org)
+    entry = adoption.entries.get()  # the current entry recording the adoption
+    return path.format(
+        member=target.pk, invitation=invitation.pk, adoption=adoption.pk, entry=entry.pk
+    )
 
 
 def _written() -> dict[str, Any]:
@@ -97,14 +120,7 @@ def test_permission_matrix(
     ok: int,
 ) -> None:
     user = personas[persona]
-    # A member the call may act on: never the caller, never the last admin.
-    target = Membership.objects.get(organisation=org, user=personas["contributor"])
-    invitation = InvitationFactory(organisation=org)
-    entry = adoption.entries.get()  # the current entry recording the adoption
-    url = path.format(
-        member=target.pk, invitation=invitation.pk, adoption=adoption.pk, entry=entry.pk
-    )
-
+    url = _url(path, org, personas, adoption)
     before = _written()
 
     response = getattr(api_as(user), method)(url, body)
@@ -113,3 +129,21 @@ def test_permission_matrix(
     assert response.status_code == 204 or response["Content-Type"] == "application/json"
     if response.status_code >= 400:
         assert _written() == before
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    WRONG_METHODS,
+    ids=[f"{m.upper()} {p.removeprefix(ORG) or '.'}" for m, p in WRONG_METHODS],
+)
+def test_other_methods_are_refused(
+    api_as: object, personas: dict, org: Organisation, adoption: Adoption, method: str, path: str
+) -> None:
+    url = _url(path, org, personas, adoption)
+    before = _written()
+
+    response = getattr(api_as(personas["owner"]), method)(url, {"role": "admin", "name": "X"})
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert _written() == before

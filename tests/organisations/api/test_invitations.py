@@ -117,11 +117,3 @@ def test_an_invitation_of_another_organisation_is_404(
     assert api_as(owner).delete(_url(other)).status_code == 404
     other.refresh_from_db()
     assert other.state == Invitation.State.PENDING
-
-
-def test_put_and_patch_are_not_allowed(api_as: object, owner: User, org: Organisation) -> None:
-    invitation = InvitationFactory(organisation=org)
-    client = api_as(owner)
-
-    assert client.patch(_url(invitation), {"role": "admin"}).status_code == 405
-    assert client.put(_url(invitation), {"role": "admin"}).status_code == 405

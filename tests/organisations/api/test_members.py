@@ -219,9 +219,3 @@ def test_an_unknown_member_id_is_404(api_as: object, owner: User) -> None:
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-
-
-def test_put_is_not_allowed(api_as: object, owner: User, viewer: User, org: Organisation) -> None:
-    response = api_as(owner).put(_member_url(_membership(viewer, org)), {"role": "admin"})
-
-    assert response.status_code == 405

@@ -488,14 +488,6 @@ def test_non_members_cannot_change_a_listed_organisation(
     assert listed.name == "Listed Foundation"
 
 
-def test_put_and_delete_are_not_allowed(api_as: object, owner: User, org: Organisation) -> None:
-    client = api_as(owner)
-
-    assert client.put(_detail("patients-united"), {"name": "X"}).status_code == 405
-    assert client.delete(_detail("patients-united")).status_code == 405
-    assert Organisation.objects.filter(slug="patients-united").exists()
-
-
 # --- Schema ---------------------------------------------------------------------------------
 
 
