@@ -31,8 +31,13 @@ to the region.
 4. **Protection intervals** (reason ``complementary``). For every withheld count a reader
    can bound the true value by linear programming from everything published: the sums,
    ``0 <= count <= population``, whole numbers, a listed group has at least one organisation,
-   what a withheld population's reason says (fewer than k, or not), and every count
-   published in earlier snapshots that has not changed (rule 5). The interval it can infer,
+   what a withheld population's reason says (fewer than k, or not), every count
+   published in earlier snapshots that has not changed (rule 5), and the roadmap's
+   structure: an organisation adopts (or implements) an intermediate goal, an end goal or
+   a dimension when it adopts (implements) one of its actions, so in every bundle a goal's
+   or dimension's count is at least each of its actions' and at most their sum (a goal
+   withheld as "all N of them" would otherwise lie between N - 2 and N as soon as one of
+   its actions shows N - 2). The interval it can infer,
    rounded inward to whole numbers, must be at least ``min(p, N)`` wide, and so must the
    interval of the complement N - count ("all of them adopt" is as telling as "none"); so
    must a withheld population's. ``p`` is ``BENCHMARK_PROTECTION_LEVEL``, default 3: a
@@ -42,7 +47,11 @@ to the region.
    While an interval is too narrow, a published peer in the sums it appears in is withheld
    too, the one with the smallest population first, the overall total only as a last resort;
    the population first (its withheld bundles are withheld in every family), then each
-   subject on its own.
+   subject on its own, then every goal, dimension and action together with the roadmap's
+   relations (one programme: an action belongs to a goal, an end goal and a dimension),
+   where the published counts that pin a too-narrow interval are the candidates (the
+   actions that pin a goal, most often), the cheapest one that its own sums (and what is
+   known from before) leave wide enough once withheld.
 5. **Earlier periods.** Earlier snapshots are public and immutable: a count published
    before with the same value as now is treated as known when protecting a new snapshot
    (the strongest reader guesses "unchanged"). Withholding such a count protects nothing,
@@ -289,9 +298,12 @@ def anonymise(
     p: int | None = None,
     k_quantiles: int | None = None,
     earlier: Mapping[Key, float] | None = None,
+    roadmap: protection.Roadmap | None = None,
 ) -> list[Cell]:
     """Apply the rules above to ``cells`` (in place) and return them. ``earlier``: the
-    counts published in earlier snapshots (:func:`.protection.earlier_published`)."""
+    counts published in earlier snapshots (:func:`.protection.earlier_published`);
+    ``roadmap``: each goal's and dimension's actions
+    (:func:`.protection.roadmap_structure`), which the reader knows too (rule 4)."""
     from django.conf import settings
 
     p = settings.BENCHMARK_PROTECTION_LEVEL if p is None else p
@@ -305,6 +317,8 @@ def anonymise(
     while True:
         try:
             _protect(table, k=k, p=p, k_quantiles=k_quantiles)
+            if roadmap:
+                _protect_roadmap(table, roadmap, k=k, p=p)
         except protection.NeedsPopulation as needed:
             # First withhold the quantiles shown without their n in those bundles (what they
             # say, basis >= k_quantiles, may be what is stuck).
@@ -358,3 +372,29 @@ def _protect(table: _Table, *, k: int, p: int, k_quantiles: int) -> None:
         chosen = protection.protect_family(family, k=k, p=p, earlier=table.earlier)
         table.withhold(name, chosen)
         table.cascade(members)
+
+
+def _protect_roadmap(table: _Table, roadmap: protection.Roadmap, *, k: int, p: int) -> None:
+    """Rule 4 with the roadmap's structure: every adoption family it relates, protected
+    together (each on its own is protected already; the joint programme holds each whole,
+    so what it withholds leaves none of them too narrow)."""
+    names = set(roadmap) | {("action", a) for actions in roadmap.values() for a in actions}
+    families = {
+        name: table.family(*name)
+        for name in sorted(names & set(table.families))
+        if any(c.measure in COUNTS for c in table.families[name])
+    }
+    joint = protection.joint_family(families, roadmap)
+    if joint is None:
+        return
+    chosen = protection.protect_family(joint, k=k, p=p, earlier=table.earlier)
+    populations = {bundle for measure, bundle in chosen if measure == ORGANISATIONS}
+    if populations:  # withheld in every family: protect everything again (anonymise)
+        raise protection.NeedsPopulation(populations)
+    touched = set()
+    for measure, bundle in chosen:
+        subject_type, subject_code, own = joint.members[measure]
+        table.withhold((subject_type, subject_code), [(own, bundle)])
+        touched.add((subject_type, subject_code))
+    for name in sorted(touched):
+        table.cascade(table.families[name])

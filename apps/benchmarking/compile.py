@@ -52,7 +52,7 @@ from apps.roadmap.models import (
 from .aggregates import as_decimal, percentile_cont
 from .anonymisation import Cell, anonymise, public_reason, small_bundles
 from .models import BenchmarkCell, BenchmarkSnapshot, Breakdown, ReportingPeriod, Subject
-from .protection import earlier_published
+from .protection import earlier_published, roadmap_structure
 
 # The column of each breakdown in the temporary tables (every one of them names the
 # organisation's breakdown values so).
@@ -592,7 +592,12 @@ def build_cells(period: ReportingPeriod, edition: Edition, *, k: int) -> list[Ce
         cells = [
             c for c in cells if c.breakdown != "country" or population.get(c.bundle, 0) >= threshold
         ]
-    return anonymise(cells, k=k, earlier=earlier_published(None, before=period.starts_on))
+    return anonymise(
+        cells,
+        k=k,
+        earlier=earlier_published(None, before=period.starts_on),
+        roadmap=roadmap_structure(edition),
+    )
 
 
 def compile_snapshot(*, period: ReportingPeriod, k: int | None = None) -> BenchmarkSnapshot:

@@ -9,6 +9,10 @@ its group, ``implementing <= adopting`` in a bundle, and every published value o
 earlier snapshots taken as known). It then asks HiGHS for the smallest and largest value
 of each withheld figure (and of its complement, population minus count), rounds the bounds
 inward to whole numbers, and reports every interval narrower than ``min(p, population)``.
+The roadmap's structure relates the adoption families (a goal's or dimension's count lies
+between each of its actions' and their sum): :func:`joint_family` puts every family it
+relates into one programme, whose too-narrow findings name the published counts in the
+relations that pin them (the duals of the binding rows), the candidates to withhold.
 
 The same function serves :func:`protect` (which withholds more cells until no interval is
 too narrow) and :func:`audit_cells` (which recomputes every interval from what is published
@@ -144,6 +148,97 @@ def open_regions(bundles: Iterable[Bundle]) -> dict[str, float]:
     return found
 
 
+# --- The roadmap's structure ----------------------------------------------------------------
+
+# The adoption subjects that aggregate actions, and the counts the roadmap relates.
+AGGREGATES = ("intermediate_goal", "end_goal", "dimension")
+ROADMAP_MEASURES = ("adopting", "implementing")
+Roadmap = Mapping[tuple[str, str], Iterable[str]]  # (subject type, code) -> its action codes
+
+
+@dataclass(frozen=True)
+class Relation:
+    """An organisation adopts (implements) a goal or dimension when it adopts (implements)
+    one of its actions: in every bundle, each action's count <= the aggregate's <= the sum
+    of its actions' (``complete``: every action of it has a count in the programme)."""
+
+    aggregate: str
+    actions: tuple[str, ...]
+    complete: bool
+
+
+def roadmap_structure(edition: object) -> dict[tuple[str, str], frozenset[str]]:
+    """Each intermediate goal, end goal and dimension of the edition and its actions, as
+    the compile counts them (an adoption counts under its action's goal, end goal and
+    dimension)."""
+    from apps.roadmap.models import Action
+
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    rows = Action.objects.filter(edition=edition).values_list(
+        "code", "intermediate_goal__code", "intermediate_goal__end_goal__code", "dimension__slug"
+    )
+    for code, *aggregates in rows:
+        for subject_type, aggregate in zip(AGGREGATES, aggregates, strict=True):
+            if aggregate is not None:
+                found[(subject_type, aggregate)].add(code)
+    return {name: frozenset(actions) for name, actions in found.items()}
+
+
+def _joint_name(subject_type: str, subject_code: str, measure: str) -> str:
+    return f"{subject_type}:{subject_code}:{measure}"
+
+
+def joint_family(families: Mapping[tuple[str, str], Family], roadmap: Roadmap) -> Family | None:
+    """One family of every adoption family the roadmap relates (each goal and dimension of
+    ``roadmap`` with its actions), their counts told apart by subject, with the roadmap's
+    relations between them: the reader who knows the roadmap, in one programme (an action
+    belongs to a goal, an end goal and a dimension, so the relations chain). None when no
+    relation applies. The families share their bundles and population (as
+    :func:`families_of` and the anonymisation make them)."""
+    relations: list[Relation] = []
+    involved: set[tuple[str, str]] = set()
+    for (subject_type, code), actions in sorted(roadmap.items()):
+        aggregate = families.get((subject_type, code))
+        if subject_type not in AGGREGATES or aggregate is None:
+            continue
+        present = sorted(a for a in actions if ("action", a) in families)
+        complete = len(present) == len(set(actions))
+        for measure in ROADMAP_MEASURES:
+            if measure not in aggregate.values:
+                continue
+            children = tuple(
+                _joint_name("action", a, measure)
+                for a in present
+                if measure in families[("action", a)].values
+            )
+            if not children:
+                continue
+            whole = complete and len(children) == len(present)
+            relations.append(Relation(_joint_name(subject_type, code, measure), children, whole))
+            involved |= {(subject_type, code), *(("action", a) for a in present)}
+    if not relations:
+        return None
+    first = families[min(involved)]
+    joint = Family(
+        "roadmap",
+        "roadmap",
+        first.bundles,
+        dict(first.population),
+        population_reasons=dict(first.population_reasons),
+        roadmap=relations,
+    )
+    for subject_type, code in sorted(involved):
+        family = families[(subject_type, code)]
+        for measure, found in family.values.items():
+            name = _joint_name(subject_type, code, measure)
+            joint.members[name] = (subject_type, code, measure)
+            joint.values[name] = dict(found)
+            joint.reasons[name] = dict(family.reasons.get(measure, {}))
+        for (measure, bundle), bounds in family.bounds.items():
+            joint.bounds[(_joint_name(subject_type, code, measure), bundle)] = bounds
+    return joint
+
+
 @dataclass(frozen=True)
 class Finding:
     """One breach of the rules: the cell, what is wrong, the interval a reader infers."""
@@ -176,6 +271,10 @@ class Family:
     reasons: dict[str, dict[Bundle, str]] = field(default_factory=dict)
     # What a quantile shown without its n says about its basis count (rule 3's exception).
     bounds: dict[tuple[str, Bundle], tuple[float, float]] = field(default_factory=dict)
+    # A joint family (:func:`joint_family`): whose count each measure is, measure ->
+    # (subject type, code, measure), and the roadmap's relations between them.
+    members: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    roadmap: list[Relation] = field(default_factory=list)
 
     @property
     def is_population(self) -> bool:
@@ -184,18 +283,35 @@ class Family:
     def key(self, measure: str, bundle: Bundle) -> Key:
         if measure == ORGANISATIONS:
             return (POPULATION, "", *bundle, ORGANISATIONS)
+        if measure in self.members:
+            subject_type, subject_code, own = self.members[measure]
+            return (subject_type, subject_code, *bundle, own)
         return (self.subject_type, self.subject_code, *bundle, measure)
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """(smaller, larger): the measures of one subject that :data:`AT_MOST` relates."""
+        if not self.members:
+            return [(s, b) for s, b in AT_MOST if s in self.values and b in self.values]
+        name = {member: measure for measure, member in self.members.items()}
+        return [
+            (measure, name[(subject_type, code, larger)])
+            for measure, (subject_type, code, own) in self.members.items()
+            for smaller, larger in AT_MOST
+            if own == smaller and (subject_type, code, larger) in name
+        ]
 
 
 @dataclass(frozen=True)
 class Narrow:
-    """A withheld figure whose interval is too narrow."""
+    """A withheld figure whose interval is too narrow. ``binding``: the published counts in
+    the relations that pin it (a joint family's only)."""
 
     measure: str
     bundle: Bundle
     interval: tuple[int, int]
     complement: bool
     required: int
+    binding: frozenset[tuple[str, Bundle]] = frozenset()
 
 
 class _Programme:
@@ -230,36 +346,54 @@ class _Programme:
             for measure in family.values:
                 self._add(measure, (REST, region), 0.0, min(cap, top), lower, upper)
         self.size = len(lower)
+        # Each row, and the published counts in it (what withholding could loosen).
         rows: list[tuple[dict[int, float], float, float]] = []
+        self.knowns: list[frozenset[tuple[str, Bundle]]] = []
         sums = equations(family.bundles)
         rest_bundles = [(REST, region) for region in sorted(rest)]
+        every = [*family.bundles, *rest_bundles]
         measures = [ORGANISATIONS, *family.values]
         for measure in measures:
             for parent, children in sums:
-                rows.append(self._row([(parent, 1.0), *((c, -1.0) for c in children)], measure))
+                terms = [(measure, parent, 1.0), *((measure, c, -1.0) for c in children)]
+                rows.append(self._row(terms, equal=True))
         for measure in family.values:  # count <= population
-            for bundle in [*family.bundles, *rest_bundles]:
+            for bundle in every:
                 if (ORGANISATIONS, bundle) in self.index:
-                    rows.append(self._row([(bundle, 1.0)], measure, minus=ORGANISATIONS))
-        for smaller, larger in AT_MOST:
-            if smaller in family.values and larger in family.values:
-                for bundle in [*family.bundles, *rest_bundles]:
-                    terms: dict[int, float] = {}
-                    constant = 0.0
-                    for measure, sign in ((smaller, 1.0), (larger, -1.0)):
-                        at = self.index.get((measure, bundle))
-                        if at is None:
-                            constant += sign * (family.values[measure].get(bundle) or 0.0)
-                        else:
-                            terms[at] = terms.get(at, 0.0) + sign
-                    if terms:
-                        rows.append((terms, -math.inf, -constant))
-        self.rows = [r for r in rows if r[0]]
+                    rows.append(self._row([(measure, bundle, 1.0), (ORGANISATIONS, bundle, -1.0)]))
+        for smaller, larger in family.pairs():
+            for bundle in every:
+                rows.append(self._row([(smaller, bundle, 1.0), (larger, bundle, -1.0)]))
+        for relation in family.roadmap:  # action <= aggregate <= the sum of its actions
+            for bundle in every:
+                aggregate = (relation.aggregate, bundle, -1.0)
+                for action in relation.actions:
+                    rows.append(self._row([(action, bundle, 1.0), aggregate]))
+                if relation.complete:
+                    terms = [(relation.aggregate, bundle, 1.0)]
+                    terms += [(action, bundle, -1.0) for action in relation.actions]
+                    rows.append(self._row(terms))
+        # A row of one unknown is a bound on it (most rows of a joint family: an action
+        # known, its goal withheld): folded into the variable's bounds, the programme is a
+        # quarter of the size; what set each bound is kept for :meth:`binding`.
+        self.bound_knowns: dict[tuple[int, int], set[tuple[str, Bundle]]] = {}
+        kept = []
+        for i, (terms, lo, hi) in enumerate(rows):
+            if len(terms) > 1:
+                kept.append(i)
+            elif terms:
+                ((at, coefficient),) = terms.items()
+                if coefficient:
+                    ends = sorted((lo / coefficient, hi / coefficient))
+                    self._tighten(at, ends, self.knowns[i], lower, upper)
+        self.rows = [rows[i] for i in kept]
+        self.knowns = [self.knowns[i] for i in kept]
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         if not self.size:
             return
-        self.highs.addVars(self.size, np.array(lower), np.array(upper))
+        self._lower = np.array(lower)
+        self.highs.addVars(self.size, self._lower, np.array(upper))
         if self.rows:
             starts, indices, coefficients = [], [], []
             for terms, _lo, _hi in self.rows:
@@ -277,6 +411,33 @@ class _Programme:
                 np.array(coefficients, dtype=float),
             )
         self.all = np.arange(self.size, dtype=np.int32)
+        # The optima seen so far: feasible points, two of which far enough apart prove an
+        # interval wide enough without solving for it (most are: a big saving in a joint
+        # family's thousand-variable programme).
+        self._points = np.zeros((16, self.size))
+        self._seen = 0
+        self._duals: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def _remember(self) -> None:
+        solution = self.highs.getSolution()
+        if self._seen == len(self._points):
+            self._points = np.vstack([self._points, np.zeros_like(self._points)])
+        self._points[self._seen] = solution.col_value
+        self._seen += 1
+        if self.family.roadmap:  # for :meth:`binding`: the last solve's duals
+            columns = np.asarray(solution.col_dual)
+            self._duals.append(
+                (np.asarray(solution.row_dual), columns, self._points[self._seen - 1])
+            )
+
+    def wide_enough(self, objective: dict[int, float], need: float) -> bool:
+        """Whether two feasible points seen already put the objective's whole-number
+        interval at least ``need`` wide (the interval holds them both)."""
+        if not self._seen:
+            return False
+        columns = list(objective)
+        values = self._points[: self._seen, columns] @ np.array(list(objective.values()))
+        return math.floor(values.max() + _EPS) - math.ceil(values.min() - _EPS) >= need
 
     def _add(
         self,
@@ -291,36 +452,59 @@ class _Programme:
         lower.append(lo)
         upper.append(max(hi, lo))
 
+    def _tighten(
+        self,
+        at: int,
+        ends: list[float],
+        known: frozenset[tuple[str, Bundle]],
+        lower: list[float],
+        upper: list[float],
+    ) -> None:
+        for side, bound, tighter in ((0, ends[0], max), (1, ends[1], min)):
+            current = (lower, upper)[side][at]
+            if abs(bound) == math.inf or abs(bound - current) <= _EPS:
+                if abs(bound - current) <= _EPS:
+                    self.bound_knowns.setdefault((at, side), set()).update(known)
+                continue
+            if tighter(bound, current) == bound:
+                (lower, upper)[side][at] = bound
+                self.bound_knowns[(at, side)] = set(known)
+        if lower[at] > upper[at] and lower[at] - upper[at] <= _EPS:
+            upper[at] = lower[at]
+
     def _value(self, measure: str, bundle: Bundle) -> float:
         if measure == ORGANISATIONS:
             return self.family.population.get(bundle) or 0.0
         return self.family.values[measure].get(bundle) or 0.0
 
     def _row(
-        self, terms: list[tuple[Bundle, float]], measure: str, *, minus: str | None = None
+        self, terms: list[tuple[str, Bundle, float]], *, equal: bool = False
     ) -> tuple[dict[int, float], float, float]:
-        """``sum(sign * measure[bundle])`` = 0 (or ``measure - minus <= 0`` with ``minus``)."""
+        """``sum(sign * measure[bundle])`` = 0 (``equal``), else <= 0; what the reader knows
+        goes to the right-hand side (and into :attr:`knowns`)."""
         found: dict[int, float] = {}
         constant = 0.0
-        entries = [(measure, b, s) for b, s in terms]
-        if minus is not None:
-            entries += [(minus, b, -s) for b, s in terms]
-        for m, bundle, sign in entries:
-            at = self.index.get((m, bundle))
+        known = []
+        for measure, bundle, sign in terms:
+            at = self.index.get((measure, bundle))
             if at is None:
-                constant += sign * self._value(m, bundle)
+                constant += sign * self._value(measure, bundle)
+                known.append((measure, bundle))
             else:
                 found[at] = found.get(at, 0.0) + sign
-        if minus is not None:
-            return found, -math.inf, -constant
-        return found, -constant, -constant
+        self.knowns.append(frozenset(known))
+        return found, (-constant if equal else -math.inf), -constant
 
-    def solve(self, objective: dict[int, float]) -> tuple[float, float] | None:
-        """The smallest and largest value of ``objective`` (None: no solution at all)."""
+    def _objective(self, objective: dict[int, float]) -> None:
         costs = np.zeros(self.size)
         for at, c in objective.items():
             costs[at] = c
         self.highs.changeColsCost(self.size, self.all, costs)
+
+    def solve(self, objective: dict[int, float]) -> tuple[float, float] | None:
+        """The smallest and largest value of ``objective`` (None: no solution at all)."""
+        self._objective(objective)
+        self._duals = []
         found = []
         for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
             self.highs.changeObjectiveSense(sense)
@@ -332,7 +516,21 @@ class _Programme:
             if status != highspy.HighsModelStatus.kOptimal:
                 return None
             found.append(self.highs.getInfo().objective_function_value)
+            self._remember()
         return found[0], found[1]
+
+    def binding(self) -> frozenset[tuple[str, Bundle]]:
+        """The published counts in the rows that bind at the last :meth:`solve`'s bounds (a
+        nonzero dual; a joint family's programme only): those whose withholding can widen
+        its interval."""
+        found: set[tuple[str, Bundle]] = set()
+        for rows, columns, point in self._duals:
+            for at in np.flatnonzero(np.abs(rows) > _EPS):
+                found |= self.knowns[at]
+            for at in np.flatnonzero(np.abs(columns) > _EPS):  # a bound folded from a row
+                side = int(abs(point[at] - self._lower[at]) > _EPS)
+                found |= self.bound_knowns.get((at, side), set())
+        return frozenset(found)
 
 
 def _inward(bounds: tuple[float, float], constant: float = 0.0) -> tuple[int, int]:
@@ -344,9 +542,13 @@ class Infeasible(Exception):
     """The published figures contradict each other (a wrong guess about an earlier period)."""
 
 
-def narrow_intervals(family: Family, *, k: int, p: int) -> list[Narrow]:
+def narrow_intervals(
+    family: Family, *, k: int, p: int, only: set[tuple[str, Bundle]] | None = None
+) -> list[Narrow]:
     """Every withheld figure of the family whose interval (or its complement's) a reader
-    can narrow below ``min(p, population)``."""
+    can narrow below ``min(p, population)``; if ``only`` is given, of those figures, every
+    withheld population and the counts of its bundle (the rest are wide enough still). A joint
+    family's findings name the published counts that pin them (``binding``)."""
     programme = _Programme(family, k=k)
     if not programme.size:
         return []
@@ -363,26 +565,33 @@ def narrow_intervals(family: Family, *, k: int, p: int) -> list[Narrow]:
         lo, hi = _inward(bounds)
         population_hi[bundle] = hi
         if hi - lo < min(p, hi):
-            found.append(Narrow(ORGANISATIONS, bundle, (lo, hi), False, min(p, hi)))
+            pinned = programme.binding() if family.roadmap else frozenset()
+            found.append(Narrow(ORGANISATIONS, bundle, (lo, hi), False, min(p, hi), pinned))
     for (measure, bundle), at in programme.index.items():
         if measure == ORGANISATIONS or bundle[0] == REST:
             continue
-        required = min(p, population_hi[bundle])
-        bounds = programme.solve({at: 1.0})
-        if bounds is None:
-            raise Infeasible(family.key(measure, bundle))
-        lo, hi = _inward(bounds)
-        if hi - lo < required:
-            found.append(Narrow(measure, bundle, (lo, hi), False, required))
+        if (
+            only is not None
+            and (measure, bundle) not in only
+            and (ORGANISATIONS, bundle) not in programme.index  # else min(p, N) may grow
+        ):
             continue
+        required = min(p, population_hi[bundle])
+        objectives = [({at: 1.0}, False)]
         population_at = programme.index.get((ORGANISATIONS, bundle))
         if population_at is not None:  # otherwise N - x is as wide as x
-            bounds = programme.solve({population_at: 1.0, at: -1.0})
+            objectives.append(({population_at: 1.0, at: -1.0}, True))
+        for objective, complement in objectives:
+            if programme.wide_enough(objective, required):
+                continue
+            bounds = programme.solve(objective)
             if bounds is None:
                 raise Infeasible(family.key(measure, bundle))
             lo, hi = _inward(bounds)
             if hi - lo < required:
-                found.append(Narrow(measure, bundle, (lo, hi), True, required))
+                pinned = programme.binding() if family.roadmap else frozenset()
+                found.append(Narrow(measure, bundle, (lo, hi), complement, required, pinned))
+                break
     return found
 
 
@@ -405,10 +614,19 @@ def _peers(family: Family, target: Narrow, sums: list[tuple[Bundle, list[Bundle]
             members = (parent, *children)
             if target.bundle in members:
                 found |= {(measure, b) for b in members if known.get(b) is not None}
-    for smaller, larger in AT_MOST:
+    for smaller, larger in family.pairs():
         for this, other in ((smaller, larger), (larger, smaller)):
             if target.measure == this and family.values.get(other, {}).get(target.bundle):
                 found.add((other, target.bundle))
+    for relation in family.roadmap:  # the aggregate and its actions, in the same bundle
+        related = (relation.aggregate, *relation.actions)
+        if target.measure in related:
+            found |= {
+                (measure, target.bundle)
+                for measure in related
+                if family.values[measure].get(target.bundle) is not None
+            }
+    found.discard((target.measure, target.bundle))
     return found
 
 
@@ -434,16 +652,22 @@ def protect_family(
     earlier = earlier or {}
     sums = equations(family.bundles)
     chosen: list[tuple[str, Bundle]] = []
-    while narrow := narrow_intervals(family, k=k, p=p):
+    # Withholding a count only widens every other interval (a known value becomes an
+    # unknown): after the first round, only what was narrow and what is new is checked
+    # (and the bundles of withheld populations, whose min(p, N) may grow with N's bounds).
+    only: set[tuple[str, Bundle]] | None = None
+    while narrow := narrow_intervals(family, k=k, p=p, only=only):
         picks: set[tuple[str, Bundle]] = set()
         stuck: set[Bundle] = set()
         for target in narrow:
             peers = _peers(family, target, sums)
             if peers & picks:  # a peer is withheld in this round already: see what it does
                 continue
-            candidates = {c for c in peers if not _known_before(family, c, earlier)}
+            candidates = {c for c in target.binding if not _known_before(family, c, earlier)}
+            if not candidates:  # (the relations that pin it: a joint family's only)
+                candidates = {c for c in peers if not _known_before(family, c, earlier)}
             if candidates:
-                picks.add(min(candidates, key=lambda c: _cost(family, c)))
+                picks.add(_cheapest(family, candidates, k=k, p=p))
             elif family.population.get(target.bundle) is not None and not _known_before(
                 family, (ORGANISATIONS, target.bundle), earlier
             ):  # withholding a population known from before would protect nothing
@@ -461,7 +685,40 @@ def protect_family(
                 family.values[measure][bundle] = None
                 family.reasons.setdefault(measure, {})[bundle] = "complementary"
             chosen.append((measure, bundle))
+        only = picks | {(target.measure, target.bundle) for target in narrow}
     return chosen
+
+
+def _cheapest(family: Family, candidates: set[tuple[str, Bundle]], *, k: int, p: int) -> tuple:
+    """The cheapest candidate (:func:`_cost`); in a joint family, the cheapest count that
+    its own family leaves wide enough once withheld, if any (a count its own sums and the
+    figures known from before pin would be too narrow itself: withholding it protects
+    nothing)."""
+    ordered = sorted(candidates, key=lambda c: _cost(family, c))
+    if family.members:
+        for candidate in ordered:
+            if candidate[0] != ORGANISATIONS and _withheld_alone_is_wide(family, candidate, k, p):
+                return candidate
+    return ordered[0]
+
+
+def _withheld_alone_is_wide(family: Family, candidate: tuple[str, Bundle], k: int, p: int) -> bool:
+    measure, bundle = candidate
+    subject_type, subject_code, own = family.members[measure]
+    alone = Family(
+        subject_type,
+        subject_code,
+        family.bundles,
+        dict(family.population),
+        population_reasons=dict(family.population_reasons),
+    )
+    for name, (other_type, other_code, other) in family.members.items():
+        if (other_type, other_code) == (subject_type, subject_code):
+            alone.values[other] = dict(family.values[name])
+            alone.bounds |= {(other, b): v for (m, b), v in family.bounds.items() if m == name}
+    alone.values[own][bundle] = None
+    narrow = narrow_intervals(alone, k=k, p=p, only={(own, bundle)})
+    return not any((n.measure, n.bundle) == (own, bundle) for n in narrow)
 
 
 def _known_before(
@@ -606,18 +863,28 @@ def audit_cells(
     k: int,
     p: int,
     k_quantiles: int,
+    roadmap: Roadmap | None = None,
 ) -> list[Finding]:
     """Every breach of the rules a reader can find in a snapshot: ``cells`` are all of its
     cells as published (a withheld cell has no value, and its key and reason are public),
     ``earlier`` the values published in earlier snapshots (the latest for each key), which
     the reader takes as unchanged where this snapshot withholds them (in a family where
-    that contradicts what is published, the reader knows some changed, and uses none)."""
+    that contradicts what is published, the reader knows some changed, and uses none).
+    ``roadmap``: each goal's and dimension's actions (:func:`roadmap_structure`); the
+    families it relates are read together (:func:`joint_family`)."""
     cells = list(cells)
     found = _rule_findings(cells, k=k, k_quantiles=k_quantiles)
     guessed_population, guessed = families_of(cells, earlier, k_quantiles=k_quantiles, p=p)
     plain_population, plain = families_of(cells, k_quantiles=k_quantiles, p=p)
     pairs = [(guessed_population, plain_population)]
-    pairs += [(family, plain[name]) for name, family in guessed.items()]
+    joint = joint_family(guessed, roadmap) if roadmap else None
+    if joint is not None:  # the joint programme holds each of these families whole
+        pairs.append((joint, joint_family(plain, roadmap)))
+    pairs += [
+        (family, plain[name])
+        for name, family in guessed.items()
+        if joint is None or not any(name == m[:2] for m in joint.members.values())
+    ]
     for family, without_guesses in pairs:
         try:
             narrow = narrow_intervals(family, k=k, p=p)
@@ -651,7 +918,8 @@ def audit_snapshot(snapshot: BenchmarkSnapshot) -> list[Finding]:
     true one; the compile protects against every earlier figure that is unchanged
     (:func:`protect_family`), which the tests check. The rules' settings are the current
     ones (``BENCHMARK_MIN_GROUP``, ``BENCHMARK_PROTECTION_LEVEL``,
-    ``BENCHMARK_MIN_GROUP_QUANTILES``), the snapshot's own k when it is larger."""
+    ``BENCHMARK_MIN_GROUP_QUANTILES``), the snapshot's own k when it is larger; the
+    roadmap's structure is the snapshot's edition's."""
     from django.conf import settings
 
     from .anonymisation import Cell
@@ -668,6 +936,7 @@ def audit_snapshot(snapshot: BenchmarkSnapshot) -> list[Finding]:
         k=k,
         p=settings.BENCHMARK_PROTECTION_LEVEL,
         k_quantiles=settings.BENCHMARK_MIN_GROUP_QUANTILES,
+        roadmap=roadmap_structure(snapshot.edition_id),
     )
 
 

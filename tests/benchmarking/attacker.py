@@ -25,6 +25,9 @@ What the reader knows (``issue13-contract.md``):
   ``adopting`` and together at least ``adopting``;
 - what a withheld population's reason says: ``small_group`` means fewer than ``k``
   organisations, any other reason at least ``k``;
+- with ``roadmap`` (as :func:`attack_population` always does), the roadmap's structure:
+  in every bundle, each action's count <= its goal's (or dimension's) <= the sum of its
+  actions' counts (:func:`roadmap_rows`);
 - every figure published in an earlier snapshot whose true value has not changed since
   (the strongest reader guesses "unchanged", and the test knows the truth). Such a figure,
   withheld now, is public already: its own interval is not checked (nothing new is
@@ -992,8 +995,9 @@ def attack_population(
     client: Any, orgs: Sequence[Org], *, views: dict[str, View] | None = None
 ) -> dict[str, list[Finding]]:
     """Build the population, compile both periods in turn (the joiners verified in between)
-    and attack each as a reader who has every public snapshot so far. ``views``, if given,
-    receives what the reader saw of each period."""
+    and attack each as a reader who has every public snapshot so far and knows the test
+    edition's roadmap (:func:`roadmap_rows`). ``views``, if given, receives what the reader
+    saw of each period."""
     created = build_population(orgs)
     metrics = list(Metric.objects.values_list("slug", flat=True))
     barriers = list(BarrierCategory.objects.values_list("slug", flat=True))
@@ -1007,7 +1011,7 @@ def attack_population(
         if views is not None:
             views[label] = view
         truth = true_figures(orgs, period, metrics=metrics, barriers=barriers)
-        results[label] = attack(view, truth, label=label, earlier=earlier)
+        results[label] = attack(view, truth, label=label, earlier=earlier, roadmap=subjects())
         if public:
             earlier.append(Earlier(label, view, truth))
     return results

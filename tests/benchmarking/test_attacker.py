@@ -653,8 +653,9 @@ def test_the_attacker_flags_counts_of_all_and_quartiles_from_few() -> None:
 
 def test_the_attacker_can_read_the_roadmap_structure_too() -> None:
     """Beyond the contract's reader: a goal's published count bounds its actions' withheld
-    counts (an organisation adopting an action adopts its goal). Off in the tests above;
-    this shows the attacker has it for when the protection takes the roadmap in."""
+    counts (an organisation adopting an action adopts its goal). The population tests
+    above read it too (:func:`attack_population`); this shows what it adds on a view made
+    by hand, and the next test that the protection closes it."""
     bundle = ("level", "local")
     pop = population_key(bundle)
     goal = ("intermediate_goal", "IG1.1", *bundle, "adopting")
@@ -671,6 +672,32 @@ def test_the_attacker_can_read_the_roadmap_structure_too() -> None:
     narrow = {(f.key[1], f.interval) for f in findings if f.kind == "too_narrow"}
     assert ("A1.1.2", (0, 2)) in narrow, explain(findings)
     assert "roadmap: action A1.1.2 adopting [level=local] <=" in explain(findings)
+
+
+def test_a_goal_of_all_is_not_pinned_by_an_action_of_all_but_two(
+    edition: None, client: Any
+) -> None:
+    """Regression (the roadmap's structure, at 1,000 organisations ~870 such intervals):
+    every organisation adopts IG1.1, all but two of each country A1.1.1, the other two
+    A1.1.2. The goal, N of N, is withheld (attribute); A1.1.1, N - 2, was published, and
+    since an organisation adopting an action adopts its goal, it pinned the goal to
+    [N - 2, N]. Now what pins it is withheld too, and the reader who knows the roadmap
+    learns nothing."""
+    adopts = {"A1.1.1": ("in_progress", 50)}
+    others = {"A1.1.2": ("planned", 0)}
+    orgs = [
+        org(country, adopts if i < size - 2 else others, group=GROUPS[i % 2])
+        for country, size in (("BE", 10), ("PL", 9), ("CZ", 8))
+        for i in range(size)
+    ]
+    views: dict[str, View] = {}
+    results = attack_population(client, orgs, views=views)
+    view = views[PERIODS[0]]
+    goal = ("intermediate_goal", "IG1.1", "country", "BE", "adopting")
+    action = _key("adopting", "country", "BE")
+    assert _published(view, population_key(("country", "BE")), goal) == [10, None]
+    assert view[action].withheld  # 8 of 10: published on its own, it would pin the goal
+    assert not any(results.values()), explain_all(results)
 
 
 def test_a_figure_known_from_last_quarter_still_protects_its_complement() -> None:

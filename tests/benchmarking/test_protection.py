@@ -274,3 +274,99 @@ def test_a_metric_reported_by_fewer_than_k_withholds_its_count_and_total() -> No
         if c.measure == "metric_total" and c.suppressed:
             assert cell(cells, "reporting", *c.bundle).suppressed, c
     assert too_narrow([c for c in cells if c.measure != "metric_total"], P, "reporting") == []
+
+
+# --- The roadmap's structure ------------------------------------------------------------------
+
+GOAL = ("intermediate_goal", "IG1")
+ROADMAP = {GOAL: frozenset({"A1", "A2"})}
+
+
+def goal_table(organisations: list[tuple[str, str, str, str]]) -> list[Cell]:
+    """The population, two actions' and their goal's adopting cells: each organisation is
+    (country, group, level, the actions it adopts: "", "A1", "A2" or "A1A2")."""
+    population: Counter = Counter()
+    adopting: Counter = Counter()
+    for country, group, level, actions in organisations:
+        for bundle in _bundles(country, group, level):
+            population[bundle] += 1
+            for action in ("A1", "A2"):
+                adopting[(action, bundle)] += int(action in actions)
+            adopting[("IG1", bundle)] += int(bool(actions))
+    cells = []
+    for bundle, n in sorted(population.items()):
+        cells.append(Cell("population", "", *bundle, "organisations", n, n))
+        for subject, code in (("action", "A1"), ("action", "A2"), GOAL):
+            cells.append(Cell(subject, code, *bundle, "adopting", n, adopting[(code, bundle)]))
+    return cells
+
+
+def _goal_of_all_with_an_action_at_n_minus_2() -> list[tuple[str, str, str, str]]:
+    """Every organisation adopts the goal; in each country all but two adopt A1, the other
+    two A2: A1 is N - 2 in each country, the goal N."""
+    found = []
+    for country, size in (("PL", 12), ("CZ", 10), ("FR", 11), ("DE", 13)):
+        group = "po" if country in ("PL", "FR") else "industry"
+        for i in range(size):
+            found.append((country, group, "national", "A1" if i < size - 2 else "A2"))
+    return found
+
+
+def _adopting(cells: list[Cell], code: str, country: str) -> Cell:
+    return next(
+        c
+        for c in cells
+        if (c.subject_code, c.measure, c.breakdown_value) == (code, "adopting", country)
+    )
+
+
+def test_the_roadmap_relates_a_goal_to_its_actions(settings: Any) -> None:
+    """An organisation adopts a goal when it adopts one of its actions: a reader knows
+    action <= goal <= the sum of its actions in every bundle. The goal is N of N in every
+    country (withheld), A1 is N - 2 (published on its own): the goal lies in [N - 2, N],
+    narrower than p. With the roadmap, the engine withholds what pins it, and the audit
+    that reads the roadmap finds nothing; without it, the audit cannot see the leak."""
+    settings.BENCHMARK_MIN_GROUP_COUNTRY = 0
+    organisations = _goal_of_all_with_an_action_at_n_minus_2()
+    plain = anonymise(goal_table(organisations), k=K, p=P, k_quantiles=KQ)
+    assert _adopting(plain, "IG1", "CZ").reason == "attribute"
+    assert _adopting(plain, "A1", "CZ").value == 8  # 10 - 2: published on its own
+    assert audit_cells(plain, k=K, p=P, k_quantiles=KQ) == []
+    leaks = audit_cells(plain, k=K, p=P, k_quantiles=KQ, roadmap=ROADMAP)
+    narrow = {(f.key[1], f.key[3]) for f in leaks if f.kind == "too_narrow"}
+    assert ("IG1", "CZ") in narrow, leaks
+
+    cells = anonymise(goal_table(organisations), k=K, p=P, k_quantiles=KQ, roadmap=ROADMAP)
+    assert audit_cells(cells, k=K, p=P, k_quantiles=KQ, roadmap=ROADMAP) == []
+    for country in ("PL", "CZ", "FR", "DE"):
+        assert _adopting(cells, "IG1", country).suppressed
+        assert _adopting(cells, "A1", country).suppressed, country  # what pinned the goal
+    withheld = {c.key for c in cells if c.suppressed} - {c.key for c in plain if c.suppressed}
+    assert withheld, "the roadmap withholds something more"
+    assert all(key[0] == "action" for key in withheld), withheld  # the actions that pin it
+
+
+def test_the_joint_family_holds_each_family_and_the_relations() -> None:
+    from apps.benchmarking.protection import Relation, families_of, joint_family
+
+    cells = goal_table(_goal_of_all_with_an_action_at_n_minus_2())
+    _population, families = families_of(cells)
+    joint = joint_family(families, {**ROADMAP, ("dimension", "none"): frozenset({"A9"})})
+    assert joint is not None
+    assert joint.roadmap == [
+        Relation(
+            "intermediate_goal:IG1:adopting", ("action:A1:adopting", "action:A2:adopting"), True
+        )
+    ]
+    assert joint.key("action:A2:adopting", ("country", "CZ")) == (
+        "action",
+        "A2",
+        "country",
+        "CZ",
+        "adopting",
+    )
+    assert joint.values["intermediate_goal:IG1:adopting"] == families[GOAL].values["adopting"]
+    # A goal with an action missing from the table: action <= goal still holds, the sum not.
+    partial = joint_family(families, {GOAL: frozenset({"A1", "A2", "A3"})})
+    assert partial is not None
+    assert [r.complete for r in partial.roadmap] == [False]
