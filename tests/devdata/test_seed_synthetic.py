@@ -30,12 +30,8 @@ from apps.adoption.models import (
 from apps.benchmarking.compile import compile_snapshot
 from apps.benchmarking.models import BenchmarkCell
 from apps.benchmarking.periods import bounds_for, period_get_or_create
-from apps.devdata.synthetic import (
-    EMAIL_DOMAIN,
-    european_countries,
-    seed_synthetic,
-    synthetic_organisations,
-)
+from apps.devdata.synthetic import seed_synthetic, synthetic_organisations
+from apps.devdata.synthetic_population import EMAIL_DOMAIN, european_countries
 from apps.organisations.models import Level, Membership, Organisation
 from apps.organisations.permissions import Role
 from apps.organisations.querysets import name_key
