@@ -542,13 +542,72 @@ class Infeasible(Exception):
     """The published figures contradict each other (a wrong guess about an earlier period)."""
 
 
+def floor_family(family: Family, earlier: Mapping[Key, float]) -> Family | None:
+    """What a reader knows of the family from earlier periods alone: the counts published
+    before and unchanged since (and the structure), every figure of this period unknown.
+    None when nothing earlier is known."""
+    if not earlier:
+        return None
+
+    def before(measure: str, bundle: Bundle, value: float | None) -> float | None:
+        known = value is not None and earlier.get(family.key(measure, bundle)) == value
+        return value if known else None
+
+    return Family(
+        family.subject_type,
+        family.subject_code,
+        family.bundles,
+        {b: before(ORGANISATIONS, b, v) for b, v in family.population.items()},
+        {m: {b: before(m, b, v) for b, v in vs.items()} for m, vs in family.values.items()},
+        # What the withheld populations' reasons say holds whatever the period (a published
+        # population is at least k, as one withheld for another reason than its size).
+        population_reasons=dict(family.population_reasons),
+        members=family.members,
+        roadmap=family.roadmap,
+    )
+
+
+def _unavoidable(found: list[Narrow], floor: Family, k: int) -> list[Narrow]:
+    """Of the narrow figures, those that earlier periods alone narrow down as far (if their
+    figures are unchanged): no choice in this period can widen them, and the figures that
+    pin them were protected when they were published. The rest."""
+    programme = _Programme(floor, k=k)
+    kept = []
+    for item in found:
+        at = programme.index.get((item.measure, item.bundle))
+        objective = {at: 1.0} if at is not None else None
+        if objective is not None and item.complement:  # N - x: N unknown before -> wide
+            population_at = programme.index.get((ORGANISATIONS, item.bundle))
+            objective = None if population_at is None else {population_at: 1.0, at: -1.0}
+        bounds = programme.solve(objective) if objective is not None else None
+        if bounds is not None:
+            lo, hi = _inward(bounds)
+            if hi - lo <= item.interval[1] - item.interval[0]:
+                continue
+        kept.append(item)
+    return kept
+
+
 def narrow_intervals(
-    family: Family, *, k: int, p: int, only: set[tuple[str, Bundle]] | None = None
+    family: Family,
+    *,
+    k: int,
+    p: int,
+    only: set[tuple[str, Bundle]] | None = None,
+    floor: Family | None = None,
 ) -> list[Narrow]:
     """Every withheld figure of the family whose interval (or its complement's) a reader
     can narrow below ``min(p, population)``; if ``only`` is given, of those figures, every
     withheld population and the counts of its bundle (the rest are wide enough still). A joint
-    family's findings name the published counts that pin them (``binding``)."""
+    family's findings name the published counts that pin them (``binding``). With ``floor``
+    (:func:`floor_family`), a figure earlier periods alone narrow down as far is left out."""
+    found = _narrow(family, k=k, p=p, only=only)
+    return _unavoidable(found, floor, k) if found and floor is not None else found
+
+
+def _narrow(
+    family: Family, *, k: int, p: int, only: set[tuple[str, Bundle]] | None
+) -> list[Narrow]:
     programme = _Programme(family, k=k)
     if not programme.size:
         return []
@@ -656,7 +715,8 @@ def protect_family(
     # unknown): after the first round, only what was narrow and what is new is checked
     # (and the bundles of withheld populations, whose min(p, N) may grow with N's bounds).
     only: set[tuple[str, Bundle]] | None = None
-    while narrow := narrow_intervals(family, k=k, p=p, only=only):
+    floor = floor_family(family, earlier)
+    while narrow := narrow_intervals(family, k=k, p=p, only=only, floor=floor):
         picks: set[tuple[str, Bundle]] = set()
         stuck: set[Bundle] = set()
         for target in narrow:
@@ -887,7 +947,7 @@ def audit_cells(
     ]
     for family, without_guesses in pairs:
         try:
-            narrow = narrow_intervals(family, k=k, p=p)
+            narrow = narrow_intervals(family, k=k, p=p, floor=floor_family(family, earlier or {}))
         except Infeasible:
             family = without_guesses
             narrow = narrow_intervals(family, k=k, p=p)

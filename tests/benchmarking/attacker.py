@@ -634,9 +634,8 @@ def attack(
     k = min_group() if k is None else k
     p = protection_level() if p is None else p
     quantiles = min_group_quantiles() if quantiles is None else quantiles
-    rows = [*structure_rows(view, k), *fact_rows(view, f"{label}:")]
-    if roadmap:
-        rows.extend(roadmap_rows(view, roadmap))
+    structure = structure_rows(view, k) + (roadmap_rows(view, roadmap) if roadmap else [])
+    rows = [*structure, *fact_rows(view, f"{label}:")]
     variables = {key for row in rows for key in row.unknowns()}
     truth = dict(truth)
     listed = listed_bundles(view)
@@ -648,11 +647,22 @@ def attack(
                 if kind == "country" and COUNTRY_REGION.get(code.upper(), "outside") == region:
                     value -= truth.get((*key[:2], kind, code, key[4]), 0)
             truth[key] = value
-    for before in earlier:
-        rows.extend(carried_over(before, variables, truth))
+    earlier_rows = [row for before in earlier for row in carried_over(before, variables, truth)]
+    rows.extend(earlier_rows)
     solver = Solver(rows)
     solver.check_truth(truth)
     findings: list[Finding] = []
+    # What earlier periods alone tell (their unchanged figures and the structure, nothing of
+    # this period): a figure they narrow down as far is not this period's disclosure, as
+    # nothing this period could withhold would widen it (lead decision, issue 13).
+    floor = Solver([*structure, *earlier_rows]) if earlier_rows else None
+
+    def unavoidable(objective: dict[Key, float], width: float) -> bool:
+        """Earlier periods alone pin the figure (or its complement) as narrowly."""
+        if floor is None or not all(key in floor.index for key in objective):
+            return False
+        lo, hi = floor.interval(objective)
+        return hi - lo <= width
 
     def check(target: Key, objective: dict[Key, float], what: str, group: int) -> None:
         need = min(p, group)
@@ -662,7 +672,7 @@ def attack(
         true = sum(coef * truth[key] for key, coef in objective.items())
         if not lo <= true <= hi:
             raise AttackerError(f"{what} of {describe(target)}: true {true} outside [{lo}, {hi}]")
-        if hi - lo < need:
+        if hi - lo < need and not unavoidable(objective, hi - lo):
             pinned = "; ".join(solver.binding(objective)[:12]) or "bounds only"
             findings.append(
                 Finding(

@@ -89,7 +89,8 @@ def test_counts_as_things_stood_at_the_end_of_the_period(population, period, fig
     assert _value(snapshot, "median_percent").value == Decimal("35.00")  # 10..60
 
 
-def test_small_groups_are_suppressed_with_their_reason(population, period) -> None:
+def test_small_groups_are_suppressed_with_their_reason(population, period, settings) -> None:
+    settings.BENCHMARK_MIN_GROUP_COUNTRY = 0  # Poland (2 organisations) is listed
     snapshot = compile_snapshot(period=period)
     poland = _value(snapshot, "adopting", breakdown="country", value="PL")
     assert poland.suppressed
