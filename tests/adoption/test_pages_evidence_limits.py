@@ -4,13 +4,10 @@ of the organisation's admins."""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings as django_settings
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.template.defaultfilters import filesizeformat
 from django.test import Client
@@ -232,17 +229,3 @@ def test_usage_is_one_query_over_every_version_of_the_organisations_entries(
         used = evidence_bytes_used(organisation=org)
 
     assert used == 3 * len(PDF)
-
-
-def test_the_migration_gives_stored_files_their_size(adoption) -> None:
-    entry = _log(adoption, [])
-    evidence = Evidence(entry=entry, original_name="old.pdf", content_type="application/pdf")
-    evidence.file.save("old.pdf", ContentFile(PDF * 3), save=True)
-    link = Evidence.objects.create(entry=entry, url="https://example.org")
-    missing = Evidence.objects.create(entry=entry, file="evidence/gone.pdf")
-    migration = importlib.import_module("apps.adoption.migrations.0003_evidence_sizes")
-
-    migration.fill_sizes(apps, None)
-
-    sizes = dict(Evidence.objects.values_list("pk", "size"))
-    assert sizes == {evidence.pk: 3 * len(PDF), link.pk: 0, missing.pk: 0}

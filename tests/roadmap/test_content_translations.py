@@ -5,7 +5,6 @@ from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 from django.utils import translation
 
@@ -333,58 +332,6 @@ def test_load_roadmap_refuses_translations_it_cannot_place(db, tmp_path):
         with pytest.raises(ValueError, match=message):
             load_roadmap(path=fixture)
         assert not Edition.objects.exists(), "nothing is loaded"
-
-
-# --- Migration ---------------------------------------------------------------------------------
-
-
-def test_the_migration_copies_existing_texts_into_the_english_columns(small_roadmap):
-    from importlib import import_module
-
-    migration = import_module("apps.roadmap.migrations.0003_content_translations_english")
-    # The upgrade path: the migrations as they run on a database created before 0002
-    # (a new database is built from the squashed migration instead).
-    loader = MigrationLoader(connection, replace_migrations=False)
-    state = loader.project_state(("roadmap", "0003_content_translations_english"))
-    action = Action.objects.get(edition=small_roadmap, code="A1.1.1")
-    # As a database upgraded from 0001 has it: the text in its one column, none in title_en.
-    with connection.cursor() as cursor:
-        for table in ("roadmap_action", "roadmap_historicalaction"):
-            cursor.execute(
-                f"UPDATE {table} SET title = %s, description = '', "
-                "title_en = NULL, description_en = NULL WHERE id = %s",
-                ["Existing title", action.pk],
-            )
-
-    migration.copy_to_english(state.apps, None)
-
-    action.refresh_from_db()
-    assert action.title_en == "Existing title"
-    assert action.description_en is None, "an empty text stays NULL"
-    assert {h.title_en for h in action.history.all()} == {"Existing title"}
-
-
-def test_the_squashed_migration_builds_what_the_upgrade_path_builds(db):
-    def roadmap_models(loader: MigrationLoader, node: tuple[str, str]) -> dict:
-        state = loader.project_state(node)
-        return {
-            name: sorted(
-                (field, field_state.deconstruct()[1:]) for field, field_state in m.fields.items()
-            )
-            for (app, name), m in state.models.items()
-            if app == "roadmap"
-        }
-
-    upgrade = roadmap_models(
-        MigrationLoader(connection, replace_migrations=False),
-        ("roadmap", "0003_content_translations_english"),
-    )
-    squashed = roadmap_models(
-        MigrationLoader(connection), ("roadmap", "0001_squashed_0003_content_translations")
-    )
-
-    assert "title_pl" in dict(upgrade["historicalaction"])
-    assert upgrade == squashed
 
 
 @pytest.mark.parametrize(
