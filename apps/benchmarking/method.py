@@ -120,11 +120,23 @@ def _withheld(k: int, p: int, quantiles: int, countries: int) -> list[Point]:
             % {"p": p},
         ),
         Point(
+            _("The roadmap's structure"),
+            _(
+                "We also assume the reader knows the roadmap: an organisation that adopts an "
+                "action adopts its intermediate goal, end goal and dimension, so a goal's or "
+                "dimension's count is never below any of its actions' counts nor above their "
+                "sum. Where these relations would let a withheld figure be narrowed down, the "
+                "action counts that would give it away are withheld too."
+            ),
+        ),
+        Point(
             _("Earlier periods"),
             _(
                 "Earlier periods' benchmarks stay public. A figure published in an earlier "
                 "period and unchanged is known anyway: only what it would let a reader work "
-                "out anew is protected."
+                "out anew is protected. Where earlier figures alone, if unchanged, already "
+                "narrow a withheld figure down, withholding more now cannot widen it; such a "
+                "figure is protected no further."
             ),
         ),
         Point(
