@@ -8,17 +8,20 @@ job's admin page, by staff only.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.requests import signed_in_user
 
 from . import services
 from .exports import services as export_services
@@ -29,6 +32,11 @@ from .exports.selectors import (
     export_waits_for_queue,
 )
 from .models import BenchmarkCell, BenchmarkSnapshot, ExportJob, ReportingPeriod
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from .models import BenchmarkSnapshotQuerySet
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -61,14 +69,15 @@ class PublishedFilter(admin.SimpleListFilter):
     title = _("publication")
     parameter_name = "published"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
         return [
             ("yes", _("Published")),
             ("held", _("Held back by its audit")),
             ("unaudited", _("Not audited yet")),
         ]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        queryset = cast("BenchmarkSnapshotQuerySet", queryset)  # the model's manager's
         if self.value() == "yes":
             return queryset.published()
         if self.value() == "held":
@@ -170,6 +179,7 @@ class BenchmarkSnapshotAdmin(ReadOnlyAdmin):
         self._export(request, queryset, ExportJob.Format.CSV)
 
     def _export(self, request: HttpRequest, queryset: QuerySet, file_format: str) -> None:
+        queryset = cast("BenchmarkSnapshotQuerySet", queryset)  # the model's manager's
         held = queryset.held()
         for snapshot in held.select_related("period"):
             self.message_user(
@@ -180,7 +190,10 @@ class BenchmarkSnapshotAdmin(ReadOnlyAdmin):
             )
         for snapshot in queryset.published().select_related("period"):
             job = export_services.export_request(
-                requested_by=request.user, organisation=None, snapshot=snapshot, format=file_format
+                requested_by=signed_in_user(request),
+                organisation=None,
+                snapshot=snapshot,
+                format=file_format,
             )
             url = reverse("admin:benchmarking_exportjob_change", args=[job.pk])
             self.message_user(
@@ -241,10 +254,10 @@ class ExportJobAdmin(ReadOnlyAdmin):
         "finished_at",
         "expires_at",
     ]
-    fields = readonly_fields
+    fields = [*readonly_fields]
 
     @admin.display(description=_("scope"))
-    def scope(self, obj: ExportJob) -> str:
+    def scope(self, obj: ExportJob) -> StrOrPromise:
         return obj.organisation.name if obj.organisation else _("Full aggregate")
 
     @admin.display(description=_("state"))
@@ -252,7 +265,7 @@ class ExportJobAdmin(ReadOnlyAdmin):
         return export_message(obj)
 
     @admin.display(description=_("file"))
-    def download(self, obj: ExportJob) -> str:
+    def download(self, obj: ExportJob) -> StrOrPromise:
         if obj.organisation is not None:
             return _("Downloaded by the organisation's PE leads and admins, from its pages.")
         if export_state(obj) != ExportJob.Status.DONE:
@@ -268,7 +281,7 @@ class ExportJobAdmin(ReadOnlyAdmin):
         )
         return [download, *super().get_urls()]
 
-    def download_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def download_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         """The full aggregate's file, for staff who may view export jobs."""
         job = get_object_or_404(ExportJob, pk=pk, organisation__isnull=True)
         if not self.has_view_permission(request, job):

@@ -122,7 +122,7 @@ class Cell:
     breakdown: str
     breakdown_value: str
     measure: str
-    n: int
+    n: int | None  # None: hidden (rule 3's exception)
     value: float | None
     additive: bool = True
     suppressed: bool = False
@@ -178,7 +178,8 @@ class _Table:
         return self.earlier.get(cell.key) == cell.true_value
 
     def reader_value(self, cell: Cell) -> float | None:
-        return float(cell.true_value) if self.known(cell) else None
+        value = cell.true_value
+        return float(value) if self.known(cell) and value is not None else None
 
     def withheld_basis(self, cell: Cell) -> Cell | None:
         """A withheld count the cell would give away by its ``n`` or its value."""
@@ -197,6 +198,7 @@ class _Table:
         total withheld for ``small_group`` says fewer than k report it)."""
         for cell in cells:
             group = self.population.get(cell.bundle)
+            source: Cell | None
             if group is not None and group.suppressed and cell is not group:
                 source = group
             else:
@@ -222,6 +224,7 @@ class _Table:
         return (
             group is not None
             and not group.suppressed
+            and group.value is not None
             and group.value >= self.k_quantiles + self.p
             and source.true_value is not None
             and source.true_value >= self.k_quantiles
@@ -276,15 +279,20 @@ def _primary(table: _Table, cells: list[Cell], *, k: int, k_quantiles: int, coun
         if cell.suppressed or cell.subject_type == POPULATION or (cell.measure in COUNTS) != counts:
             continue
         if cell.measure in COUNTS:
-            if (cell.subject_type, cell.measure) in protection.OWN_N and cell.value < k:
+            value = cell.value  # a count's: there until it is withheld
+            if value is None:
+                continue
+            if (cell.subject_type, cell.measure) in protection.OWN_N and value < k:
                 cell.suppress(SMALL_GROUP)  # its total and median: from fewer than k
                 continue
             group = table.population.get(cell.bundle)
             size = group.value if group is not None and not group.suppressed else None
             if cell.measure in PARTICIPATION or size is None:
                 continue
-            if not 2 <= cell.value <= size - 2:
+            if not 2 <= value <= size - 2:
                 cell.suppress(ATTRIBUTE)
+        elif cell.n is None:  # (hidden only once the rules are applied: see anonymise)
+            continue
         elif cell.n < k:
             cell.suppress(SMALL_GROUP)
         elif protection.is_quantile(cell.measure) and cell.n < k_quantiles:
@@ -312,7 +320,7 @@ def anonymise(
     table.hidden_n_on = protection.hidden_n_enabled()
     table.k_quantiles, table.p = k_quantiles, p
     for group in table.population.values():
-        if group.value < k:
+        if group.value is not None and group.value < k:
             group.suppress(SMALL_GROUP)
     while True:
         try:

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from itertools import groupby
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -65,7 +65,7 @@ BREAKDOWNS = {
 }
 BREAKDOWN_COLUMNS = [c for c in BREAKDOWNS.values() if c]
 # The adoption subjects: the column of the state table each adoption counts under.
-ADOPTION_SUBJECTS = {
+ADOPTION_SUBJECTS: dict[str, str] = {
     Subject.ACTION: "action",
     Subject.INTERMEDIATE_GOAL: "ig",
     Subject.END_GOAL: "eg",
@@ -310,8 +310,8 @@ class _Tables:
                 f"SELECT {', '.join(group)}, {value} FROM {source} src ORDER BY {order}", params
             )
             found = {}
-            for key, rows in groupby(self.cursor.fetchall(), key=lambda r: r[: len(group)]):
-                values = [float(r[-1]) for r in rows]
+            for key, ranked in groupby(self.cursor.fetchall(), key=lambda r: r[: len(group)]):
+                values = [float(r[-1]) for r in ranked]
                 label = _text(key[width]) if column else ""
                 found[(*key[:width], label)] = (
                     len(values),
@@ -336,21 +336,33 @@ def _text(value: Any) -> str:
 
 # --- Cells ----------------------------------------------------------------------------------
 
+# Verified organisations per bundle (breakdown, value).
+Population = dict[tuple[str, str], int]
 
-def _population(tables: _Tables) -> dict[tuple[str, str], int]:
+
+class _Where(TypedDict):
+    """What a cell is of: its subject and bundle (the rest of a :class:`Cell`)."""
+
+    subject_type: str
+    subject_code: str
+    breakdown: str
+    breakdown_value: str
+
+
+def _population(tables: _Tables) -> Population:
     """Verified organisations per breakdown value."""
     rows = tables.grouped("benchmark_orgs", [], ["COUNT(*)"])
     return {(b, value): n for b, found in rows.items() for (value,), (n,) in found.items()}
 
 
-def _bundles(population: dict[tuple[str, str], int], breakdown: str) -> Iterator[tuple[str, int]]:
+def _bundles(population: Population, breakdown: str) -> Iterator[tuple[str, int]]:
     for (b, value), n in population.items():
         if b == breakdown:
             yield value, n
 
 
-def _adoption_cells(tables: _Tables, edition: Edition, population) -> Iterator[Cell]:
-    codes = {
+def _adoption_cells(tables: _Tables, edition: Edition, population: Population) -> Iterator[Cell]:
+    codes: dict[str, list[str]] = {
         Subject.ACTION: list(edition.actions.values_list("code", flat=True)),
         Subject.INTERMEDIATE_GOAL: list(edition.intermediate_goals.values_list("code", flat=True)),
         Subject.END_GOAL: list(edition.end_goals.values_list("code", flat=True)),
@@ -370,7 +382,7 @@ def _adoption_cells(tables: _Tables, edition: Edition, population) -> Iterator[C
                     found = counts[breakdown].get((subject, code, value))
                     row = dict(zip(measures, found, strict=True)) if found else {}
                     adopting = int(row.get("adopting") or 0)
-                    base = {
+                    base: _Where = {
                         "subject_type": subject,
                         "subject_code": code,
                         "breakdown": breakdown,
@@ -395,7 +407,7 @@ def _adoption_cells(tables: _Tables, edition: Edition, population) -> Iterator[C
 
 
 def _quartile_cells(
-    base: dict[str, str], prefix: str, n: int, quartiles: dict[float, float]
+    base: _Where, prefix: str, n: int, quartiles: dict[float, float]
 ) -> Iterator[Cell]:
     for p, name in zip(QUARTILES, ("q1", "median", "q3"), strict=True):
         yield Cell(
@@ -427,7 +439,7 @@ def _coverage_cells(tables: _Tables, edition: Edition) -> Iterator[Cell]:
                 for (s, c, value), (n, found) in quartiles[breakdown].items():
                     if (s, c) != (subject, code):
                         continue
-                    base = {
+                    base: _Where = {
                         "subject_type": subject,
                         "subject_code": code,
                         "breakdown": breakdown,
@@ -436,7 +448,7 @@ def _coverage_cells(tables: _Tables, edition: Edition) -> Iterator[Cell]:
                     yield from _quartile_cells(base, "coverage", n, found)
 
 
-def _maturity_cells(tables: _Tables, edition: Edition, population) -> Iterator[Cell]:
+def _maturity_cells(tables: _Tables, edition: Edition, population: Population) -> Iterator[Cell]:
     """Quartiles of the levels of each organisation's latest assessment up to the period's
     end, per end goal and per dimension, and how many organisations rated it (``rated``,
     a count like any other: the quartiles' ``n``)."""
@@ -473,7 +485,7 @@ def _maturity_cells(tables: _Tables, edition: Edition, population) -> Iterator[C
         for code in codes:
             for breakdown in BREAKDOWNS:
                 for value, pop in sorted(_bundles(population, breakdown)):
-                    base = {
+                    base: _Where = {
                         "subject_type": subject,
                         "subject_code": code,
                         "breakdown": breakdown,
@@ -485,7 +497,7 @@ def _maturity_cells(tables: _Tables, edition: Edition, population) -> Iterator[C
                         yield from _quartile_cells(base, "maturity", n, found)
 
 
-def _metric_cells(tables: _Tables, population) -> Iterator[Cell]:
+def _metric_cells(tables: _Tables, population: Population) -> Iterator[Cell]:
     """Per metric: how many organisations reported it in the period, their total, and the
     median of their own totals."""
     tables.execute(
@@ -510,7 +522,7 @@ def _metric_cells(tables: _Tables, population) -> Iterator[Cell]:
         for breakdown in BREAKDOWNS:
             for value, pop in _bundles(population, breakdown):
                 total, reporting = sums[breakdown].get((metric_id, value), (None, 0))
-                base = {
+                base: _Where = {
                     "subject_type": Subject.METRIC,
                     "subject_code": slug,
                     "breakdown": breakdown,
@@ -528,7 +540,7 @@ def _metric_cells(tables: _Tables, population) -> Iterator[Cell]:
                 )
 
 
-def _barrier_cells(tables: _Tables, population) -> Iterator[Cell]:
+def _barrier_cells(tables: _Tables, population: Population) -> Iterator[Cell]:
     """Per barrier category: how many organisations reported it in the period."""
     source = (
         "(SELECT c.slug AS category, a.organisation_id AS org, o.grp, o.region, o.country, "
@@ -549,7 +561,7 @@ def _barrier_cells(tables: _Tables, population) -> Iterator[Cell]:
         for value, pop in _bundles(population, breakdown):
             for slug in categories:
                 (count,) = counts[breakdown].get((slug, value), (0,))
-                base = {
+                base: _Where = {
                     "subject_type": Subject.BARRIER,
                     "subject_code": slug,
                     "breakdown": breakdown,
@@ -565,7 +577,7 @@ def _barrier_cells(tables: _Tables, population) -> Iterator[Cell]:
                 )
 
 
-def _population_cells(population) -> Iterator[Cell]:
+def _population_cells(population: Population) -> Iterator[Cell]:
     for (breakdown, value), n in population.items():
         yield Cell(Subject.POPULATION, "", breakdown, value, "organisations", n, n)
 
@@ -610,10 +622,12 @@ def compile_snapshot(*, period: ReportingPeriod, k: int | None = None) -> Benchm
         if existing is not None:
             return existing
         edition = Edition.objects.current()
+        assert edition is not None, "a snapshot is of the published edition"
         cells = build_cells(period, edition, k=k)
         population = next(
             c.n for c in cells if c.subject_type == Subject.POPULATION and c.breakdown == "all"
         )
+        assert population is not None, "a population's n is never hidden"
         snapshot = BenchmarkSnapshot.objects.create(
             period=period, edition=edition, min_group_size=k, organisation_count=population
         )
@@ -626,8 +640,9 @@ def compile_snapshot(*, period: ReportingPeriod, k: int | None = None) -> Benchm
 
 def _to_row(snapshot: BenchmarkSnapshot, cell: Cell, small: set[tuple[str, str]]) -> BenchmarkCell:
     # Positional: the model's fields in their order (id first), as Django's from_db does;
-    # twice as fast as keywords for a snapshot's tens of thousands of cells.
-    return BenchmarkCell(
+    # twice as fast as keywords for a snapshot's tens of thousands of cells. (The stubs'
+    # plugin checks positional arguments against other fields than Django's order: ignored.)
+    return BenchmarkCell(  # type: ignore[misc]
         None,
         snapshot.pk,
         cell.subject_type,

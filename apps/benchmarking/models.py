@@ -10,8 +10,7 @@ A suppressed cell keeps no value, only the reason: see ``anonymisation.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Collection, Iterable
 
 from django.conf import settings
 from django.db import connections, models
@@ -41,7 +40,7 @@ class ReportingPeriod(TimeStampedModel):
         return self.label
 
 
-class BenchmarkSnapshotQuerySet(models.QuerySet):
+class BenchmarkSnapshotQuerySet(models.QuerySet["BenchmarkSnapshot"]):
     def published(self) -> BenchmarkSnapshotQuerySet:
         """Snapshots whose audit found nothing: the only ones any page, the API or an
         export shows. A held snapshot (audited with findings, or not audited yet) is seen
@@ -123,26 +122,43 @@ class Breakdown(models.TextChoices):
     LEVEL = "level", _("Level of operation")
 
 
-class BenchmarkCellQuerySet(models.QuerySet):
+class BenchmarkCellQuerySet(models.QuerySet["BenchmarkCell"]):
     def published(self) -> BenchmarkCellQuerySet:
         """Cells of published snapshots (see :meth:`BenchmarkSnapshotQuerySet.published`)."""
         return self.filter(snapshot__in=BenchmarkSnapshot.objects.published())
 
-    def bulk_create(
-        self, objs: Iterable[BenchmarkCell], batch_size: int | None = None, **kwargs: Any
+    # QuerySet's signature plus ``copy``; mypy compares it with the stubs' QuerySet whose
+    # (covariant) model type it leaves unbound, hence the ignore and the explicit call below.
+    def bulk_create(  # type: ignore[override]
+        self,
+        objs: Iterable[BenchmarkCell],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_conflicts: bool = False,
+        update_fields: Collection[str] | None = None,
+        unique_fields: Collection[str] | None = None,
+        *,
+        copy: bool = False,
     ) -> list[BenchmarkCell]:
         """``copy=True`` writes the cells with one ``COPY`` on PostgreSQL: a snapshot's tens
         of thousands of cells in about a second instead of several. The objects get no id,
         and their values are written as they are (no field conversion: the compile makes
         them ready). Elsewhere, or without it, Django's ``bulk_create``."""
-        copy = kwargs.pop("copy", False)
         if not copy or connections[self.db].vendor != "postgresql":
-            return super().bulk_create(objs, batch_size=batch_size, **kwargs)
+            return models.QuerySet.bulk_create(
+                self,
+                objs,
+                batch_size=batch_size,
+                ignore_conflicts=ignore_conflicts,
+                update_conflicts=update_conflicts,
+                update_fields=update_fields,
+                unique_fields=unique_fields,
+            )
         objs = list(objs)
         fields = [f for f in self.model._meta.concrete_fields if not f.primary_key]
         copy_rows(
             self.model,
-            [f.column for f in fields],
+            [f.column for f in fields if f.column],  # a concrete field always has one
             ([getattr(obj, f.attname) for f in fields] for obj in objs),
             using=self.db,
         )

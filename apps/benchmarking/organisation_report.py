@@ -101,9 +101,9 @@ def _position_summary(positions: list[Position], show_code: bool) -> str:
     def name(p: Position) -> str:
         return p.code if show_code else p.title
 
-    published = [p for p in positions if not p.group_median.suppressed]
-    ahead = [name(p) for p in published if p.adopted > p.group_median.value]
-    behind = [name(p) for p in published if p.adopted < p.group_median.value]
+    medians = [(p, p.group_median.value) for p in positions if p.group_median.value is not None]
+    ahead = [name(p) for p, median in medians if p.adopted > median]
+    behind = [name(p) for p, median in medians if p.adopted < median]
     unknown = [name(p) for p in positions if p.group_median.suppressed]
     parts = [
         _("You are ahead of your stakeholder group's median in %(list)s")

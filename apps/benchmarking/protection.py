@@ -37,6 +37,8 @@ import numpy as np
 from apps.organisations.regions import COUNTRY_REGION
 
 if TYPE_CHECKING:
+    from apps.roadmap.models import Edition
+
     from .anonymisation import Cell
     from .models import BenchmarkSnapshot
 
@@ -167,7 +169,7 @@ class Relation:
     complete: bool
 
 
-def roadmap_structure(edition: object) -> dict[tuple[str, str], frozenset[str]]:
+def roadmap_structure(edition: Edition | int) -> dict[tuple[str, str], frozenset[str]]:
     """Each intermediate goal, end goal and dimension of the edition and its actions, as
     the compile counts them (an adoption counts under its action's goal, end goal and
     dimension)."""
@@ -378,11 +380,11 @@ class _Programme:
         # quarter of the size; what set each bound is kept for :meth:`binding`.
         self.bound_knowns: dict[tuple[int, int], set[tuple[str, Bundle]]] = {}
         kept = []
-        for i, (terms, lo, hi) in enumerate(rows):
-            if len(terms) > 1:
+        for i, (row, lo, hi) in enumerate(rows):
+            if len(row) > 1:
                 kept.append(i)
-            elif terms:
-                ((at, coefficient),) = terms.items()
+            elif row:
+                ((at, coefficient),) = row.items()
                 if coefficient:
                     ends = sorted((lo / coefficient, hi / coefficient))
                     self._tighten(at, ends, self.knowns[i], lower, upper)
@@ -395,11 +397,13 @@ class _Programme:
         self._lower = np.array(lower)
         self.highs.addVars(self.size, self._lower, np.array(upper))
         if self.rows:
-            starts, indices, coefficients = [], [], []
-            for terms, _lo, _hi in self.rows:
+            starts: list[int] = []
+            indices: list[int] = []
+            coefficients: list[float] = []
+            for row, _lo, _hi in self.rows:
                 starts.append(len(indices))
-                indices.extend(terms)
-                coefficients.extend(terms.values())
+                indices.extend(row)
+                coefficients.extend(row.values())
             inf = highspy.kHighsInf
             self.highs.addRows(
                 len(self.rows),
@@ -529,7 +533,7 @@ class _Programme:
                 found |= self.knowns[at]
             for at in np.flatnonzero(np.abs(columns) > _EPS):  # a bound folded from a row
                 side = int(abs(point[at] - self._lower[at]) > _EPS)
-                found |= self.bound_knowns.get((at, side), set())
+                found |= self.bound_knowns.get((int(at), side), set())
         return frozenset(found)
 
 
@@ -575,10 +579,12 @@ def _unavoidable(found: list[Narrow], floor: Family, k: int) -> list[Narrow]:
     kept = []
     for item in found:
         at = programme.index.get((item.measure, item.bundle))
-        objective = {at: 1.0} if at is not None else None
-        if objective is not None and item.complement:  # N - x: N unknown before -> wide
-            population_at = programme.index.get((ORGANISATIONS, item.bundle))
-            objective = None if population_at is None else {population_at: 1.0, at: -1.0}
+        objective: dict[int, float] | None = None
+        if at is not None:
+            objective = {at: 1.0}
+            if item.complement:  # N - x: N unknown before -> wide
+                population_at = programme.index.get((ORGANISATIONS, item.bundle))
+                objective = None if population_at is None else {population_at: 1.0, at: -1.0}
         bounds = programme.solve(objective) if objective is not None else None
         if bounds is not None:
             lo, hi = _inward(bounds)
@@ -838,7 +844,7 @@ def families_of(
                 count_reasons[cell.family][cell.measure][cell.bundle] = cell.reason
     bundles = sorted(population)
     base = Family(POPULATION, "", bundles, population, population_reasons=reasons)
-    hidden: dict[tuple[str, str], list] = defaultdict(list)
+    hidden: dict[tuple[str, str], list[tuple[str, Bundle, bool]]] = defaultdict(list)
     shown_now = {
         c.bundle: (None if c.suppressed else c.value)
         for c in cells_seen
@@ -859,7 +865,7 @@ def families_of(
             dict(reasons),
             {m: dict(r) for m, r in count_reasons[family].items()},
             quantile_bounds(hidden[family], shown_now, k_quantiles=k_quantiles)
-            if hidden[family]
+            if hidden[family] and k_quantiles is not None  # (hidden only with k_quantiles)
             else {},
         )
         for family, measures in counts.items()
@@ -877,7 +883,9 @@ def _rule_findings(cells: list[Cell], *, k: int, k_quantiles: int) -> list[Findi
             continue
         key = (cell.subject_type, cell.subject_code, *cell.bundle, cell.measure)
         group = population.get(cell.bundle)
-        size = None if group is None or group.suppressed else int(group.value)
+        size = (
+            None if group is None or group.suppressed or group.value is None else int(group.value)
+        )
         source = n_basis(cell.measure)
         if cell.n is None:  # rule 3's exception: a quantile shown without its n
             if not (hidden_n_enabled() and is_quantile(cell.measure) and source != ORGANISATIONS):
@@ -890,7 +898,11 @@ def _rule_findings(cells: list[Cell], *, k: int, k_quantiles: int) -> list[Findi
             shown = size
         else:
             other = by_bundle.get((cell.subject_type, cell.subject_code, cell.bundle, source))
-            shown = None if other is None or other.suppressed else int(other.value)
+            shown = (
+                None
+                if other is None or other.suppressed or other.value is None
+                else int(other.value)
+            )
         if shown is None or shown != cell.n:
             found.append(
                 Finding(key, N_LEAK, None, f"n = {cell.n} is not a published {source} figure")
@@ -907,7 +919,11 @@ def _rule_findings(cells: list[Cell], *, k: int, k_quantiles: int) -> list[Findi
                 found.append(Finding(key, N_LEAK, None, "published count of a withheld group"))
             elif size < k:
                 found.append(Finding(key, SMALL_GROUP_FINDING, None, f"group of {size} < {k}"))
-            elif cell.measure not in PARTICIPATION and not 2 <= cell.value <= size - 2:
+            elif (
+                cell.measure not in PARTICIPATION
+                and cell.value is not None  # (published: it has one)
+                and not 2 <= cell.value <= size - 2
+            ):
                 found.append(Finding(key, ATTRIBUTE_FINDING, None, f"{cell.value:g} of {size}"))
         elif is_quantile(cell.measure) and cell.n < k_quantiles:
             found.append(
@@ -936,9 +952,9 @@ def audit_cells(
     found = _rule_findings(cells, k=k, k_quantiles=k_quantiles)
     guessed_population, guessed = families_of(cells, earlier, k_quantiles=k_quantiles, p=p)
     plain_population, plain = families_of(cells, k_quantiles=k_quantiles, p=p)
-    pairs = [(guessed_population, plain_population)]
+    pairs: list[tuple[Family, Family | None]] = [(guessed_population, plain_population)]
     joint = joint_family(guessed, roadmap) if roadmap else None
-    if joint is not None:  # the joint programme holds each of these families whole
+    if joint is not None and roadmap:  # the joint programme holds each of these families whole
         pairs.append((joint, joint_family(plain, roadmap)))
     pairs += [
         (family, plain[name])
@@ -949,6 +965,7 @@ def audit_cells(
         try:
             narrow = narrow_intervals(family, k=k, p=p, floor=floor_family(family, earlier or {}))
         except Infeasible:
+            assert without_guesses is not None, "plain has the families guessed has"
             family = without_guesses
             narrow = narrow_intervals(family, k=k, p=p)
         found += _narrow_findings(family, narrow)
@@ -1017,7 +1034,13 @@ def earlier_published(
             "subject_type", "subject_code", "breakdown", "breakdown_value", "measure", "value"
         )
     )
-    return {tuple(key): float(value) for *key, value in rows.iterator(chunk_size=20000)}
+    return {
+        (subject, code, breakdown, breakdown_value, measure): float(value)
+        for subject, code, breakdown, breakdown_value, measure, value in rows.iterator(
+            chunk_size=20000
+        )
+        if value is not None  # (published: it has one)
+    }
 
 
 def hidden_n_enabled() -> bool:

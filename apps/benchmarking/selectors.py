@@ -8,6 +8,7 @@ own adoptions, for its own members, and compared with those cells.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
@@ -28,7 +29,10 @@ from .figures import MISSING, Figure
 from .models import BenchmarkCell, BenchmarkSnapshot, Breakdown, Subject
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from apps.organisations.models import Organisation
+    from apps.roadmap.models import Action
 
 
 def snapshot_key(snapshot: BenchmarkSnapshot) -> str:
@@ -55,11 +59,12 @@ SNAPSHOT_INDEX_SECONDS = 5 * 60
 def snapshot_index() -> list[tuple[str, str]]:
     """``(period label, snapshot_key)`` of every snapshot, newest first: what a cached page
     is keyed on. Kept in the cache; forgotten whenever a snapshot is saved or deleted."""
-    return remember(
+    index: list[tuple[str, str]] = remember(
         SNAPSHOT_INDEX_KEY,
         lambda: [(s.period.label, snapshot_key(s)) for s in snapshots()],
         SNAPSHOT_INDEX_SECONDS,
     )
+    return index
 
 
 def forget_snapshot_index(**kwargs: Any) -> None:
@@ -81,6 +86,10 @@ def snapshot_for(label: str) -> BenchmarkSnapshot | None:
     return published_snapshots().filter(period__label=label).first()
 
 
+# A cell's key: subject type and code, breakdown and its value, measure.
+CellKey = tuple[str, str, str, str, str]
+
+
 class CellTable:
     """A snapshot's cells for some subject types, indexed for lookup. One query.
 
@@ -90,15 +99,15 @@ class CellTable:
     def __init__(
         self,
         snapshot: BenchmarkSnapshot,
-        subject_types: list[str],
+        subject_types: Sequence[str],
         *,
-        measures: list[str] | None = None,
-        bundles: list[tuple[str, str]] | None = None,
-        cells: dict[tuple, Figure] | None = None,
+        measures: Sequence[str] | None = None,
+        bundles: Sequence[tuple[str, str]] | None = None,
+        cells: dict[CellKey, Figure] | None = None,
     ) -> None:
         """``cells``: the figures read before (see :attr:`cells`); no query then."""
         self.snapshot = snapshot
-        self.cells: dict[tuple, Figure] = {}
+        self.cells: dict[CellKey, Figure] = {}
         if cells is not None:
             self.cells = cells
             return
@@ -109,7 +118,7 @@ class CellTable:
             rows = rows.filter(breakdown__in={b for b, _v in bundles}).filter(
                 reduce(or_, [Q(breakdown=b, breakdown_value=v) for b, v in bundles])
             )
-        rows = rows.values_list(
+        values = rows.values_list(
             "subject_type",
             "subject_code",
             "breakdown",
@@ -119,7 +128,7 @@ class CellTable:
             "n",
             "reason",
         )
-        for subject, code, breakdown, value, measure, figure, n, reason in rows:
+        for subject, code, breakdown, value, measure, figure, n, reason in values:
             key = (subject, code, breakdown, value, measure)
             self.cells[key] = Figure.of_cell(figure, n, reason)
 
@@ -217,8 +226,8 @@ class Position:
     total: int
     group_median: Figure = MISSING
     everyone_median: Figure = MISSING
-    band: str = ""
-    band_basis: str = ""
+    band: StrOrPromise = ""
+    band_basis: StrOrPromise = ""
 
     @property
     def percent(self) -> int:
@@ -233,9 +242,9 @@ BANDS = [
 ]
 
 
-def percentile_band(value: float, q1: Figure, median: Figure, q3: Figure) -> str:
+def percentile_band(value: float, q1: Figure, median: Figure, q3: Figure) -> StrOrPromise:
     """Which quarter of the distribution ``value`` falls in; "" when it is withheld."""
-    if q1.suppressed or median.suppressed or q3.suppressed:
+    if q1.value is None or median.value is None or q3.value is None:  # withheld
         return ""
     if value < q1.value:
         return BANDS[0][1]
@@ -262,7 +271,8 @@ def _own_counts(organisation: Organisation, snapshot: BenchmarkSnapshot) -> dict
     mine = list(
         adoptions_at_end(snapshot.period, snapshot.edition, verified_only=False)
         .filter(organisation=organisation)
-        .exclude(status_at=AdoptionStatus.DISCONTINUED)
+        # A Q: status_at is the queryset's annotation, which the model's fields do not list.
+        .exclude(Q(status_at=AdoptionStatus.DISCONTINUED))
         .values_list(
             "action__code",
             "action__intermediate_goal__end_goal__code",
@@ -301,7 +311,9 @@ def peer_table(snapshot: BenchmarkSnapshot, group: str) -> CellTable:
     return CellTable(snapshot, POSITION_SUBJECTS, cells=cells)
 
 
-def _position(table, subject, code, title, adopted, total, group) -> Position:
+def _position(
+    table: CellTable, subject: str, code: str, title: str, adopted: int, total: int, group: str
+) -> Position:
     row = Position(code=code, title=title, adopted=adopted, total=total)
     row.group_median = table.get(subject, code, "coverage_median", "stakeholder_group", group)
     row.everyone_median = table.get(subject, code, "coverage_median")
@@ -366,26 +378,30 @@ def organisation_position(
     return result
 
 
-def _peer_actions(table, actions, group, mine) -> list[dict[str, Any]]:
+def _peer_actions(
+    table: CellTable, actions: list[Action], group: str, mine: set[str]
+) -> list[dict[str, Any]]:
     """The ten actions the group's organisations adopt most (published shares only)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for action in actions:
         share = table.get(Subject.ACTION, action.code, "share_adopting", "stakeholder_group", group)
-        if not share.suppressed and share.value > 0:
+        if share.value is not None and share.value > 0:
             rows.append({"action": action, "share": share, "adopted": action.code in mine})
     rows.sort(key=lambda r: (-r["share"].value, r["action"].code))
     return rows[:10]
 
 
-def _trailing_goals(table, actions, group, mine) -> list[dict[str, Any]]:
+def _trailing_goals(
+    table: CellTable, actions: list[Action], group: str, mine: Counter[str]
+) -> list[dict[str, Any]]:
     """Intermediate goals where most of the group adopts something and the organisation nothing.
     (A goal with no action has no one adopting it: only the actions' goals are read.)"""
     goals = {a.intermediate_goal.pk: a.intermediate_goal for a in actions}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for goal in sorted(goals.values(), key=lambda g: (g.order, g.code)):
         share = table.get(
             Subject.INTERMEDIATE_GOAL, goal.code, "share_adopting", "stakeholder_group", group
         )
-        if not share.suppressed and share.value >= 50 and not mine.get(goal.code):
+        if share.value is not None and share.value >= 50 and not mine.get(goal.code):
             rows.append({"goal": goal, "share": share})
     return rows

@@ -70,7 +70,8 @@ def snapshot_compile_and_publish(
 def finding_as_dict(finding: Any) -> dict[str, Any]:
     """A finding of the audit as stored in ``audit_findings`` (JSON): its cell key, kind,
     inferred interval and detail."""
-    data = dataclasses.asdict(finding) if dataclasses.is_dataclass(finding) else vars(finding)
+    is_instance = dataclasses.is_dataclass(finding) and not isinstance(finding, type)
+    data = dataclasses.asdict(finding) if is_instance else vars(finding)
     return {
         "key": list(data.get("key") or ()),
         "kind": str(data.get("kind", "")),

@@ -9,9 +9,9 @@ is the only place an organisation's own figures appear, and only for its members
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.generic import TemplateView, View
 
 from apps.organisations.mixins import OrganisationPermissionMixin
@@ -50,18 +50,20 @@ class PublicBenchmarkView(TemplateView):
 
     template_name = "benchmarking/public.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         index = snapshot_index()
         label = request.GET.get("period", "").strip()
         if label and label not in dict(index):
             raise Http404("No benchmark for this period.")
         compiled = ",".join(key for _label, key in index)
-        return cached_page(
+        page = cached_page(
             request,
             lambda: super(PublicBenchmarkView, self).get(request, *args, **kwargs),
             params=("period",),
             variant=f"benchmarks:{compiled}",
         )
+        # A TemplateView's page, rendered or from the cache: an HttpResponse either way.
+        return cast("HttpResponse", page)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -111,7 +113,7 @@ class OrganisationBenchmarkView(OrganisationPermissionMixin, TemplateView):
         if snapshot and context["can_export"]:
             context.update(
                 export_panel_context(
-                    user=self.request.user,
+                    user=self.user,
                     organisation=self.organisation,
                     period=snapshot.period.label,
                     snapshots=every,

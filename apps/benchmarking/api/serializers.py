@@ -34,7 +34,10 @@ def _value_field(**kwargs: Any) -> serializers.DecimalField:
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(source="period.label", help_text="The period, e.g. 2026-Q2.")
+    # The API's field "label" shadows Field.label (a label of this serializer, which is unused).
+    label = serializers.CharField(  # type: ignore[assignment]
+        source="period.label", help_text="The period, e.g. 2026-Q2."
+    )
     starts_on = serializers.DateField(source="period.starts_on")
     ends_on = serializers.DateField(source="period.ends_on")
     edition = serializers.CharField(

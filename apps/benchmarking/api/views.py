@@ -66,6 +66,7 @@ class CellPagination(PageNumberPagination):
 
     page_size = 500
     max_page_size = 1000
+    snapshot: BenchmarkSnapshot  # set by the view before it paginates
 
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
@@ -115,6 +116,7 @@ class BenchmarkDetailView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):  # Building the schema: no period.
             return BenchmarkCell.objects.none()
         self.snapshot = snapshot_or_404(self.kwargs["period"])
+        assert isinstance(self.paginator, CellPagination)
         self.paginator.snapshot = self.snapshot
         # The order of the unique constraint's index: pages are stable and cheap.
         return BenchmarkCell.objects.filter(snapshot=self.snapshot).order_by(

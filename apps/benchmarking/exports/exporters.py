@@ -498,8 +498,8 @@ class OrganisationReportExporter(TabularExporter):
         goals = self.position.end_goals
         adopted = sum(p.adopted for p in goals)
         total = sum(p.total for p in goals)
-        compared = [p for p in goals if not p.group_median.suppressed]
-        at_or_above = [p for p in compared if p.adopted >= p.group_median.value]
+        compared = [(p, p.group_median.value) for p in goals if p.group_median.value is not None]
+        at_or_above = [p for p, median in compared if p.adopted >= median]
         sentences = [
             _(
                 "At the end of %(period)s, %(org)s had adopted %(adopted)s of the roadmap's "

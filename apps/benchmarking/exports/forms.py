@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -34,15 +34,20 @@ class ExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         every = export_snapshots() if snapshots is None else snapshots
         self.snapshots = {s.period.label: s for s in every}
-        self.fields["period"].choices = [(label, label) for label in self.snapshots]
+        cast("forms.ChoiceField", self.fields["period"]).choices = [
+            (label, label) for label in self.snapshots
+        ]
         formats = AGGREGATE_FORMATS if aggregate else ORG_FORMATS
-        self.fields["format"].choices = [(f, FORMAT_LABELS[f]) for f in formats]
+        cast("forms.ChoiceField", self.fields["format"]).choices = [
+            (f, FORMAT_LABELS[f]) for f in formats
+        ]
         if not self.is_bound:
             self.initial.setdefault("period", next(iter(self.snapshots), None))
             self.initial.setdefault("format", formats[0])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("period"):
             data["snapshot"] = self.snapshots[data["period"]]
         return data

@@ -41,7 +41,7 @@ def display(value: Any) -> str:
 
 
 def _percent(figure: Figure, total: int) -> float | None:
-    if figure.suppressed:
+    if figure.value is None:  # withheld
         return None
     return round(100 * float(figure.value) / total, 1) if total else 0.0
 

@@ -104,15 +104,17 @@ def export_request(
             )
             .first()
         )
-        created = job is None
-        if created:
+        if job is None:
             job = ExportJob.objects.create(
                 requested_by=requested_by,
                 organisation=organisation,
                 snapshot=snapshot,
                 format=format,
             )
-        if created or export_waits_for_queue(job):
+            enqueue = True
+        else:
+            enqueue = export_waits_for_queue(job)
+        if enqueue:
             job_id = job.pk
             # Robust: whatever happens while sending, the request that asked does not fail.
             transaction.on_commit(lambda: export_enqueue(job_id=job_id), robust=True)
@@ -169,6 +171,7 @@ def export_render(job: ExportJob, progress: Progress = _no_progress) -> Rendered
     if job.format == ExportJob.Format.PDF:
         from .pdf import render_pdf
 
+        assert isinstance(exporter, OrganisationReportExporter), "an aggregate has no PDF"
         rendered = render_pdf(exporter)
     else:
         rendered = exporter.render(job.format)
@@ -241,6 +244,7 @@ def _store(job: ExportJob, rendered: Rendered) -> bool:
         "updated_at": now,
     }
     if not ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(**done):
+        assert job.file.name, "saved above"
         job.file.storage.delete(job.file.name)  # a redelivered run got there first
         job.refresh_from_db()
         return False
@@ -301,6 +305,7 @@ def export_cleanup(*, now: dt.datetime | None = None) -> int:
         file=""
     )
     for job in expired.iterator():
+        assert job.file.name, "the query excludes jobs without a file"
         job.file.storage.delete(job.file.name)
         ExportJob.objects.filter(pk=job.pk).update(file="", updated_at=now)
         removed += 1

@@ -14,10 +14,11 @@ The organisation's benchmark page shows the export panel with
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -46,8 +47,15 @@ from .selectors import (
 GONE_TEMPLATE = "benchmarking/exports/gone.html"
 
 
-def job_urls(job: ExportJob) -> dict[str, str | None]:
+class JobUrls(TypedDict):
+    detail_url: str
+    status_url: str
+    download_url: str | None
+
+
+def job_urls(job: ExportJob) -> JobUrls:
     """The job's page, JSON status and (when ready) download addresses."""
+    assert job.organisation is not None, "an organisation's job: its pages are the org's"
     args = [job.organisation.slug, job.pk]
     ready = export_state(job) == ExportJob.Status.DONE
     return {
@@ -96,7 +104,7 @@ def export_panel_context(
     }
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _private[R: HttpResponseBase](response: R) -> R:
     patch_cache_control(response, private=True, no_store=True)
     return response
 
@@ -112,7 +120,7 @@ class ExportCreateView(OrganisationPermissionMixin, FormView):
         context = super().get_context_data(**kwargs)
         context.update(
             export_panel_context(
-                user=self.request.user, organisation=self.organisation, form=context["form"]
+                user=self.user, organisation=self.organisation, form=context["form"]
             )
         )
         return context
@@ -127,7 +135,7 @@ class ExportCreateView(OrganisationPermissionMixin, FormView):
 
     def form_valid(self, form: ExportForm) -> HttpResponse:
         job = services.export_request(
-            requested_by=self.request.user,
+            requested_by=self.user,
             organisation=self.organisation,
             snapshot=form.snapshot,
             format=form.cleaned_data["format"],
@@ -188,7 +196,7 @@ class ExportStatusView(ExportJobMixin, View):
 class ExportDownloadView(ExportJobMixin, View):
     """The file, as an attachment; 410 once it has expired or if the export failed."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         job = self.get_job()
         state = export_state(job)
         if state in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING):
@@ -206,5 +214,4 @@ class ExportDownloadView(ExportJobMixin, View):
             else:
                 response = FileResponse(handle, as_attachment=True, filename=job.file_name)
                 return _private(response)
-        response = TemplateResponse(request, GONE_TEMPLATE, context, status=410)
-        return _private(response)
+        return _private(TemplateResponse(request, GONE_TEMPLATE, context, status=410))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -46,7 +46,7 @@ FILE_TYPES = {
 }
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _private[R: HttpResponseBase](response: R) -> R:
     patch_cache_control(response, private=True, no_store=True)
     return response
 
@@ -79,7 +79,7 @@ class ExportCreateView(OrganisationScopedMixin, generics.GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         job = services.export_request(
-            requested_by=request.user,
+            requested_by=self.user,
             organisation=self.organisation,
             snapshot=serializer.validated_data["snapshot"],
             format=serializer.validated_data["format"],
@@ -133,7 +133,7 @@ class ExportStatusView(OrganisationScopedMixin, generics.GenericAPIView):
             return ExportJob.objects.none()
         return export_jobs_of(self.organisation)
 
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
         job = get_object_or_404(self.get_queryset(), pk=kwargs["id"])
         state = export_state(job)
         if state in UNFINISHED:
