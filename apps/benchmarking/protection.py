@@ -277,6 +277,8 @@ class Family:
     # (subject type, code, measure), and the roadmap's relations between them.
     members: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     roadmap: list[Relation] = field(default_factory=list)
+    # A floor family's programme and its figures' widths, made once (:func:`_unavoidable`).
+    memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_population(self) -> bool:
@@ -314,6 +316,10 @@ class Narrow:
     complement: bool
     required: int
     binding: frozenset[tuple[str, Bundle]] = frozenset()
+
+    @property
+    def width(self) -> int:
+        return self.interval[1] - self.interval[0]
 
 
 class _Programme:
@@ -575,23 +581,37 @@ def _unavoidable(found: list[Narrow], floor: Family, k: int) -> list[Narrow]:
     """Of the narrow figures, those that earlier periods alone narrow down as far (if their
     figures are unchanged): no choice in this period can widen them, and the figures that
     pin them were protected when they were published. The rest."""
-    programme = _Programme(floor, k=k)
     kept = []
     for item in found:
-        at = programme.index.get((item.measure, item.bundle))
-        objective: dict[int, float] | None = None
-        if at is not None:
-            objective = {at: 1.0}
-            if item.complement:  # N - x: N unknown before -> wide
-                population_at = programme.index.get((ORGANISATIONS, item.bundle))
-                objective = None if population_at is None else {population_at: 1.0, at: -1.0}
-        bounds = programme.solve(objective) if objective is not None else None
-        if bounds is not None:
-            lo, hi = _inward(bounds)
-            if hi - lo <= item.interval[1] - item.interval[0]:
-                continue
-        kept.append(item)
+        width = floor.memo.get((k, item.measure, item.bundle, item.complement), False)
+        if width is False:
+            width = _floor_width(floor, item, k)
+            floor.memo[(k, item.measure, item.bundle, item.complement)] = width
+        if not isinstance(width, int) or width > item.width:
+            kept.append(item)
     return kept
+
+
+def _floor_width(floor: Family, item: Narrow, k: int) -> int | None:
+    """How wide earlier periods alone leave the figure (None: unbounded or unknown). The
+    floor's programme is made once: the floor does not change while a family is protected."""
+    programme = floor.memo.get(("programme", k))
+    if not isinstance(programme, _Programme):
+        programme = floor.memo[("programme", k)] = _Programme(floor, k=k)
+    at = programme.index.get((item.measure, item.bundle))
+    if at is None:
+        return None
+    objective = {at: 1.0}
+    if item.complement:  # N - x: N unknown before -> wide
+        population_at = programme.index.get((ORGANISATIONS, item.bundle))
+        if population_at is None:
+            return None
+        objective = {population_at: 1.0, at: -1.0}
+    bounds = programme.solve(objective)
+    if bounds is None:
+        return None
+    lo, hi = _inward(bounds)
+    return hi - lo
 
 
 def narrow_intervals(
@@ -721,10 +741,13 @@ def protect_family(
     # unknown): after the first round, only what was narrow and what is new is checked
     # (and the bundles of withheld populations, whose min(p, N) may grow with N's bounds).
     only: set[tuple[str, Bundle]] | None = None
+    # What earlier periods alone pin is asked only of a figure nothing else can widen (a
+    # large programme: asked of every narrow figure, it made a compile many times slower).
     floor = floor_family(family, earlier)
-    while narrow := narrow_intervals(family, k=k, p=p, only=only, floor=floor):
+    while narrow := narrow_intervals(family, k=k, p=p, only=only):
         picks: set[tuple[str, Bundle]] = set()
         stuck: set[Bundle] = set()
+        unavoidable: list[Narrow] = []
         for target in narrow:
             peers = _peers(family, target, sums)
             if peers & picks:  # a peer is withheld in this round already: see what it does
@@ -734,11 +757,15 @@ def protect_family(
                 candidates = {c for c in peers if not _known_before(family, c, earlier)}
             if candidates:
                 picks.add(_cheapest(family, candidates, k=k, p=p))
+            elif floor is not None and not _unavoidable([target], floor, k):
+                unavoidable.append(target)
             elif family.population.get(target.bundle) is not None and not _known_before(
                 family, (ORGANISATIONS, target.bundle), earlier
             ):  # withholding a population known from before would protect nothing
                 stuck.add(target.bundle)
         if not picks:
+            if len(unavoidable) == len(narrow):  # earlier periods alone pin them: done
+                return chosen
             if family.is_population or not stuck:
                 logger.warning("Cannot protect %s: %s", family.subject_code or "population", narrow)
                 return chosen
