@@ -251,6 +251,10 @@ else:
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Inline, a long task (a PDF export: ~10 s) would hold the request that started it: run
+# inline, exports are made in a thread after the response instead, and the export's page
+# follows the job row (apps/benchmarking/exports/services.py). Off in the tests.
+TASKS_INLINE_IN_THREAD = env.bool("TASKS_INLINE_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None

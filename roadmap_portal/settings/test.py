@@ -19,6 +19,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 # Tests run tasks inline unless a test starts a real worker itself.
 CELERY_TASK_ALWAYS_EAGER = True
+# ... and in the request that starts them, so that a test sees their result at once.
+TASKS_INLINE_IN_THREAD = False
 # A broken email template fails the test instead of being logged and skipped.
 EMAIL_RENDER_ERRORS_RAISE = True
 

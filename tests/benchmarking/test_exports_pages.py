@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.benchmarking.exports import services
 from apps.benchmarking.exports.selectors import QUEUE_DOWN_NOTE
 from apps.benchmarking.exports.tasks import export_report_task
 from apps.benchmarking.models import ExportJob
@@ -355,3 +357,70 @@ def test_job_pages_only_read(client_as, lead, org, done_job, name) -> None:
     for method in ("post", "put", "delete"):
         assert getattr(client, method)(_url(name, org, done_job)).status_code == 405, method
     assert ExportJob.objects.get(pk=done_job.pk).status == ExportJob.Status.DONE
+
+
+# --- With no broker (`make run`) -------------------------------------------------------------
+# Issue 15: run inline in the request, a PDF held the page ~10 s, and the page then read
+# "Export started, you will get an email" above "The export is ready".
+
+STARTED = "Export started"
+READY = "The export is ready."
+
+
+def _status_messages(html: str) -> list[str]:
+    """Every sentence on the page that says where an export is."""
+    sentences = (STARTED, READY, "The export is waiting to start.", "The export is being made")
+    return [sentence for sentence in sentences if sentence in html]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_the_request_is_answered_before_the_file_is_made(
+    client_as, lead, org, snapshot, settings, monkeypatch, mailoutbox
+) -> None:
+    settings.TASKS_INLINE_IN_THREAD = True
+    gate = threading.Event()
+    real = services.export_render
+
+    def slow(job: ExportJob, progress: Any) -> Any:
+        assert gate.wait(timeout=30), "the test never let the export finish"
+        return real(job, progress)
+
+    monkeypatch.setattr(services, "export_render", slow)
+    client = client_as(lead)
+
+    response = client.post(_url("create", org), {"period": "2026-Q2", "format": "csv"})
+
+    # Answered while the export is still held at the gate: the request did not wait for it.
+    job = ExportJob.objects.get()
+    assert response.status_code == 302
+    assert job.status in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
+    page = client.get(response["Location"]).content.decode()
+    assert len(_status_messages(page)) == 1, _status_messages(page)
+    assert READY not in page
+    assert "You will get an email when it is ready." in page
+
+    gate.set()
+    (thread,) = [t for t in threading.enumerate() if t.name == f"export-job-{job.pk}"]
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE
+    page = client.get(response["Location"]).content.decode()
+    assert _status_messages(page) == [READY]
+    assert "You will get an email" not in page
+    assert _url("download", org, job) in page
+    assert len(mailoutbox) == 1
+
+
+def test_run_in_the_request_the_page_says_only_that_it_is_ready(
+    client_as, lead, org, snapshot, django_capture_on_commit_callbacks
+) -> None:
+    client = client_as(lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_url("create", org), {"period": "2026-Q2", "format": "csv"})
+
+    page = client.get(response["Location"]).content.decode()
+
+    assert ExportJob.objects.get().status == ExportJob.Status.DONE
+    assert _status_messages(page) == [READY]

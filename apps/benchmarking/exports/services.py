@@ -9,9 +9,11 @@ retry) renders once.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 import secrets
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -20,7 +22,7 @@ import redis.exceptions
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,8 +86,10 @@ def export_request(
     (portal admins only: the caller checks), which has no PDF. The same export already
     waiting or running for the same person is returned instead of a second one. If the
     task queue cannot be reached, the job stays queued with :data:`QUEUE_DOWN_NOTE` and
-    ``export_cleanup`` sends it later; with no broker configured (tasks run eagerly) it
-    is made before this returns.
+    ``export_cleanup`` sends it later. With no broker configured (tasks run eagerly), it is
+    made in a thread of this process once the transaction commits
+    (``TASKS_INLINE_IN_THREAD``, :func:`export_in_background`), or, with that setting
+    off (the tests), before this returns.
     """
     if not snapshot.is_published:
         raise ValidationError({"period": _("This period's benchmark is not published.")})
@@ -125,9 +129,45 @@ def export_request(
 def export_enqueue(*, job_id: int) -> bool:
     """Send the job's task to the queue. False, and a note on the job, if the queue is down.
 
-    With tasks running eagerly (no broker), the task runs here; its failure is already
-    recorded on the job row, so it is logged rather than raised into the request.
+    With tasks running eagerly (no broker), the task runs in a background thread when
+    ``TASKS_INLINE_IN_THREAD`` is on, otherwise here; its failure is already recorded on
+    the job row, so it is logged rather than raised into the request.
     """
+    from .tasks import export_report_task
+
+    if export_report_task.app.conf.task_always_eager and getattr(
+        settings, "TASKS_INLINE_IN_THREAD", False
+    ):
+        export_in_background(job_id=job_id)
+        return True
+    return _send(job_id)
+
+
+def export_in_background(*, job_id: int) -> threading.Thread:
+    """Run the job's task in a daemon thread of this process, and return the thread.
+
+    Without a broker there is no worker: run in the request, a PDF held the page for
+    ~10 s and the page then read "ready" under a message saying it had just started.
+    The thread runs with a copy of the caller's context (its language, and the address
+    the request came to, which the email's link uses). The job row stays the only
+    record: the page and ``status.json`` read its state as the thread moves it on. A
+    thread lost with its process (runserver reloading) leaves the job unfinished, and
+    ``export_cleanup`` fails it once its link would have expired.
+    """
+    context = contextvars.copy_context()
+
+    def run() -> None:
+        try:
+            context.run(_send, job_id)
+        finally:
+            connections.close_all()  # the thread's own connections
+
+    thread = threading.Thread(target=run, name=f"export-job-{job_id}", daemon=True)
+    thread.start()
+    return thread
+
+
+def _send(job_id: int) -> bool:
     from .tasks import export_report_task
 
     try:

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypedDict
 
-from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
@@ -140,14 +139,8 @@ class ExportCreateView(OrganisationPermissionMixin, FormView):
             snapshot=form.snapshot,
             format=form.cleaned_data["format"],
         )
-        if export_waits_for_queue(job):
-            messages.warning(self.request, export_message(job))
-        elif job.status == ExportJob.Status.FAILED:
-            messages.error(self.request, export_message(job))
-        else:
-            messages.success(
-                self.request, _("Export started. You will get an email when it is ready.")
-            )
+        # No message of its own: the job's page says where the export is, from the job row
+        # (``job_view``), so it cannot contradict itself once the export has moved on.
         return redirect(job_urls(job)["detail_url"])
 
 
