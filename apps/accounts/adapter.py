@@ -1,14 +1,17 @@
-"""Our allauth adapter: client addresses and the sign-in lockout (``ACCOUNT_ADAPTER``)."""
+"""Our allauth adapter (``ACCOUNT_ADAPTER``): client addresses, the sign-in lockout, and
+links in allauth's emails built like every other email's (``apps/core/emails.py``)."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 
 from apps.core.client_ip import client_ip
+from apps.core.emails import absolute_url
 
 from .lockout import lockout_key, sign_in_failures_clear
 
@@ -30,3 +33,20 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is not None:
             sign_in_failures_clear(request, email=credentials.get("email", ""))
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's email, its links (``activate_url``, ``password_reset_url``, …) moved to
+        the address every email of the portal links to: allauth builds them from the
+        request alone, which ignores ``SITE_URL``."""
+        super().send_mail(template_prefix, email, {**context, **_rebased_links(context)})
+
+
+def _rebased_links(context: dict[str, Any]) -> dict[str, str]:
+    links = {}
+    for name, value in context.items():
+        if not isinstance(value, str):
+            continue
+        parts = urlsplit(value)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            links[name] = absolute_url(urlunsplit(parts._replace(scheme="", netloc="")))
+    return links

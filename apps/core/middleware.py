@@ -3,6 +3,9 @@
 ``ClientIPMiddleware``: every request knows its client's address, and so do the logs and the
 audit log written while it is handled (``apps/core/client_ip.py``).
 
+``SiteURLMiddleware``: links in emails sent while a request is handled point to the address
+the request came to, unless ``SITE_URL`` says otherwise (``apps/core/emails.py``).
+
 ``DatabaseUnavailableMiddleware``: a database that cannot be reached answers 503 with
 Retry-After, not 500.
 
@@ -23,6 +26,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .client_ip import bind_client_ip
+from .emails import bind_request_origin, unbind_request_origin
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +44,20 @@ class ClientIPMiddleware:
         # 4xx and 5xx responses after the middleware, and those lines need the address too.
         bind_client_ip(request)
         return self.get_response(request)
+
+
+class SiteURLMiddleware:
+    """Binds the request's origin for :func:`apps.core.emails.site_url` while it is handled."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = bind_request_origin(request)
+        try:
+            return self.get_response(request)
+        finally:
+            unbind_request_origin(token)
 
 
 class DatabaseUnavailableMiddleware:

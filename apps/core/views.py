@@ -5,10 +5,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import defaults, i18n
 from django.views.decorators.csrf import csrf_exempt
+
+from .emails import absolute_url
 
 # Django's set_language, without a CSRF token. The chooser is a form on every page, the
 # cached public pages included: with a token, every new reader would need one drawn and
@@ -68,6 +71,6 @@ def security_txt(request: HttpRequest) -> HttpResponse:
         f"Contact: {settings.SECURITY_CONTACT}",
         f"Expires: {expires.isoformat().replace('+00:00', 'Z')}",
         "Preferred-Languages: " + ", ".join(code for code, _name in settings.LANGUAGES),
-        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+        f"Canonical: {absolute_url(reverse('security-txt'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

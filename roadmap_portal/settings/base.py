@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "log_request_id.middleware.RequestIDMiddleware",
     "apps.core.middleware.ClientIPMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.middleware.SiteURLMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -404,8 +405,10 @@ BENCHMARK_QUANTILE_HIDDEN_N = env.bool("BENCHMARK_QUANTILE_HIDDEN_N", default=Tr
 BENCHMARK_PERIOD_MONTHS = env.int("BENCHMARK_PERIOD_MONTHS", default=3)
 # Finished exports can be downloaded for this many hours.
 BENCHMARK_EXPORT_TTL_HOURS = env.int("BENCHMARK_EXPORT_TTL_HOURS", default=24)
-# The portal's public address, for links in emails.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The portal's public address, for links in emails (https://portal.example.org). Unset,
+# links go to the address the portal is asked at: the request's, or outside a request the
+# last one served (apps/core/emails.py). Set it in production.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 # Where to report a vulnerability: /.well-known/security.txt (RFC 9116) and SECURITY.md.
 # A mailto: or https: URI.
 SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="mailto:security@pe-roadmap.example")

@@ -65,6 +65,25 @@ def test_it_sends_a_verification_email_and_the_link_verifies_and_signs_in(
     assert get_user(client).pk == user.pk
 
 
+@pytest.mark.parametrize(
+    ("site_url", "link"),
+    [("", "http://localhost:8123/"), ("https://portal.example.org", "https://portal.example.org/")],
+    ids=["unset: where the page was asked", "set"],
+)
+def test_the_verification_link_goes_where_every_email_links(
+    client, mailoutbox, settings, site_url, link
+) -> None:
+    settings.SITE_URL = site_url
+    client.post(
+        SIGNUP,
+        {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        HTTP_HOST="localhost:8123",
+    )
+
+    (url,) = re.findall(r"https?://\S+/account/confirm-email/\S+", mailoutbox[0].body)
+    assert url.startswith(link + "account/confirm-email/")
+
+
 def test_it_shows_the_verification_sent_page(client) -> None:
     response = _sign_up(client, email="new@example.org")
 

@@ -411,6 +411,8 @@ def test_without_a_broker_the_request_is_answered_before_the_file_is_made(
     assert "You will get an email" not in page
     assert _url("download", org, job) in page
     assert len(mailoutbox) == 1
+    # The thread ran with the request's context: the link is to where the request came.
+    assert f"http://testserver{_url('detail', org, job)}" in mailoutbox[0].body
 
 
 def test_run_in_the_request_the_page_says_only_that_it_is_ready(

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.emails import send_templated_email
+from apps.core.emails import absolute_url, send_templated_email
 from apps.core.exporters import Rendered
 
 from ..models import BenchmarkSnapshot, ExportJob
@@ -326,7 +326,7 @@ def _notify(job: ExportJob) -> None:
             "job": job,
             "organisation": job.organisation,
             "period": job.snapshot.period,
-            "url": settings.SITE_URL + export_job_url(job),
+            "url": absolute_url(export_job_url(job)),
             "expires_at": job.expires_at,
         },
     )
