@@ -223,6 +223,10 @@ STORAGES = {
 # Console by default; set EMAIL_URL (for example smtp+tls://user:pass@host:587) for SMTP.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The console, readable: headers and text decoded, so that links can be copied (Django's
+# prints quoted-printable, which breaks them across lines).
+if EMAIL_CONFIG.get("EMAIL_BACKEND") == "django.core.mail.backends.console.EmailBackend":
+    EMAIL_BACKEND = "apps.core.console_email.ConsoleEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PE Roadmap Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
