@@ -14,6 +14,7 @@ from apps.audit.models import AuditEvent
 from apps.core.emails import send_templated_email
 from apps.organisations.models import Membership
 from apps.organisations.permissions import Perm
+from apps.roadmap.changes import edition_changes, edition_published_before
 from apps.roadmap.models import Edition
 
 from .models import Adoption, ProgressEntry
@@ -69,25 +70,35 @@ def send_reminders(now: datetime | None = None) -> int:
 
 
 def notify_edition_change(*, edition_id: int) -> int:
+    """Tell each organisation whose adoptions moved what changed in the actions it adopted
+    (their wording, old and new), which of them were removed, and the new actions for its
+    stakeholder group (``apps/roadmap/changes.py``)."""
     edition = Edition.objects.get(pk=edition_id)
-    events = AuditEvent.objects.filter(
-        verb="adoptions.carried_over", object_id=str(edition_id)
-    ).select_related("organisation")
+    events = list(
+        AuditEvent.objects.filter(
+            verb="adoptions.carried_over", object_id=str(edition_id)
+        ).select_related("organisation")
+    )
+    moved = {old: new for event in events for old, new in event.after.get("moved", {}).items()}
+    changes = edition_changes(
+        edition=edition, previous=edition_published_before(edition), mapping=moved
+    )
     sent = 0
     for event in events:
+        organisation = event.organisation
         recipients = (
-            Membership.objects.filter(organisation=event.organisation)
+            Membership.objects.filter(organisation=organisation)
             .with_permission(EDITION_NEWS_PERMISSION)
             .values_list("user__email", flat=True)
+        )
+        news = changes.for_organisation(
+            moved=event.after.get("moved", {}),
+            removed=event.after.get("removed", []),
+            group_id=organisation.stakeholder_group_id if organisation else None,
         )
         sent += send_templated_email(
             to=list(recipients),
             template="edition_changed",
-            context={
-                "edition": edition,
-                "organisation": event.organisation,
-                "moved": sorted(event.after.get("moved", {}).items()),
-                "removed": event.after.get("removed", []),
-            },
+            context={"edition": edition, "organisation": organisation, "news": news},
         )
     return sent

@@ -34,7 +34,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from apps.accounts.requests import signed_in_user
 
 from . import services
-from .forms import PublishForm, mapping_to_text
+from .changes import edition_changes
+from .forms import PublishForm
 from .models import (
     Action,
     BarrierCategory,
@@ -159,6 +160,21 @@ class DraftOnlyMixin(RoadmapContentAdmin):
             for name in names
             if name not in translated and name not in editable and name not in readonly
         ]
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Model | None = None,
+    ) -> HttpResponse:
+        if not _editable(obj):
+            # A published or archived edition is a record: nothing is added or copied from
+            # its pages (a published one keeps "Save", for its translations only).
+            context.update(show_save_and_add_another=False, show_save_as_new=False)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> _FieldsetSpec:
         fieldsets = list(super().get_fieldsets(request, obj))
@@ -330,21 +346,29 @@ class EditionAdmin(DraftOnlyMixin):
         return TemplateResponse(request, "admin/roadmap/edition/start_draft.html", context)
 
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Publish a draft, after showing what it changes for each action of the current
+        edition: its wording side by side, word by word, and the adoptions that move.
+
+        "Preview" shows the changes with the mapping typed in the form; "Publish" publishes.
+        """
         edition = get_object_or_404(Edition, pk=pk)
         if not (edition.is_editable and self.has_change_permission(request, edition)):
             self.message_user(request, _("Only a draft can be published."), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:roadmap_edition_change", args=[pk]))
         current = Edition.objects.current()
         problems = services.edition_validate_for_publishing(edition=edition)
-        default = services.edition_default_mapping(edition=edition, previous=current)
-        data = request.POST if request.method == "POST" else None
-        form = PublishForm(data, initial={"mapping": mapping_to_text(default)})
-        if request.method == "POST" and not problems and form.is_valid():
+        form = PublishForm(request.POST if request.method == "POST" else None)
+        mapping: services.ActionMapping = {}
+        if form.is_bound and form.is_valid():
+            mapping = form.cleaned_data["mapping"]
+            for problem in services.edition_validate_mapping(
+                edition=edition, previous=current, mapping=mapping
+            ):
+                form.add_error("mapping", problem)
+        if form.is_bound and "_preview" not in request.POST and not problems and form.is_valid():
             try:
                 services.edition_publish(
-                    edition=edition,
-                    by=signed_in_user(request),
-                    mapping=form.cleaned_data["mapping"],
+                    edition=edition, by=signed_in_user(request), mapping=mapping
                 )
             except ValidationError as exc:
                 form.add_error("mapping", exc.messages)
@@ -364,7 +388,9 @@ class EditionAdmin(DraftOnlyMixin):
             "current": current,
             "problems": problems,
             "form": form,
-            "removed": sorted(code for code, new in default.items() if new is None),
+            "changes": edition_changes(
+                edition=edition, previous=current, mapping=mapping if form.is_valid() else None
+            ),
         }
         return TemplateResponse(request, "admin/roadmap/edition/publish.html", context)
 

@@ -12,18 +12,17 @@ from .services import ActionMapping
 LINE = re.compile(r"^\s*(?P<old>[A-Za-z0-9.]+)\s*(?:->|→|=>|=)\s*(?P<new>[A-Za-z0-9.]+|-)?\s*$")
 
 
-def mapping_to_text(mapping: ActionMapping) -> str:
-    return "\n".join(f"{old} -> {new or '-'}" for old, new in sorted(mapping.items()))
-
-
 class PublishForm(forms.Form):
+    """Publishing a draft; ``mapping`` changes only what differs from the proposal shown."""
+
     mapping = forms.CharField(
-        label=_("Where adoptions of each old action go"),
+        label=_("Send adoptions elsewhere"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 16, "cols": 40}),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 40}),
         help_text=_(
-            "One line per old action: OLD -> NEW, or OLD -> - when the action is removed "
-            "(its adoptions are kept read-only). Lines left out keep the default."
+            "Leave empty to follow the proposal above. To change it, write one line per old "
+            "action: OLD -> NEW, or OLD -> - when its adoptions should be kept read-only. "
+            "Preview the changes before publishing."
         ),
     )
 

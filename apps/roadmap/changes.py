@@ -1,0 +1,242 @@
+"""What a new edition changes in the actions, for the people it concerns.
+
+The publish screen shows each action of the published edition next to the action its
+adoptions will move to, with the wording compared word by word and the number of
+adoptions that move; the organisations' email (``apps/adoption/reminders.py``) tells each
+organisation what changed in the actions it adopted. Both read :func:`edition_changes`.
+
+Texts are compared in English, the canonical text every translation follows.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
+
+from django.db.models import Count
+
+from .models import Action, Edition
+from .services import ActionMapping, edition_default_mapping
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+# Words, runs of white space and punctuation: a change to one word marks that word only.
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a word-level comparison: text both versions share, or one of them only."""
+
+    kind: Literal["same", "removed", "added"]
+    text: str
+
+
+def word_diff(old: str, new: str) -> list[Segment]:
+    """``old`` and ``new`` as a list of shared, removed and added pieces, word by word."""
+    before, after = _TOKEN.findall(old), _TOKEN.findall(new)
+    segments: list[Segment] = []
+
+    def add(kind: Literal["same", "removed", "added"], tokens: list[str]) -> None:
+        if not tokens:
+            return
+        if segments and segments[-1].kind == kind:
+            segments[-1] = Segment(kind, segments[-1].text + "".join(tokens))
+        else:
+            segments.append(Segment(kind, "".join(tokens)))
+
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            add("same", before[i1:i2])
+        else:
+            add("removed", before[i1:i2])
+            add("added", after[j1:j2])
+    return segments
+
+
+@dataclass(frozen=True)
+class ActionText:
+    """What readers see of one action, and whom it addresses."""
+
+    code: str
+    title: str
+    description: str
+    group_ids: frozenset[int] = frozenset()
+
+
+@dataclass
+class ActionChange:
+    """One action of the previous edition and the action its adoptions move to (or none)."""
+
+    old: ActionText
+    new: ActionText | None
+    adoptions: int = 0
+
+    @property
+    def removed(self) -> bool:
+        return self.new is None
+
+    @property
+    def code_changed(self) -> bool:
+        return self.new is not None and self.new.code != self.old.code
+
+    @property
+    def title_changed(self) -> bool:
+        return self.new is not None and self.new.title != self.old.title
+
+    @property
+    def description_changed(self) -> bool:
+        return self.new is not None and self.new.description != self.old.description
+
+    @property
+    def wording_changed(self) -> bool:
+        return self.title_changed or self.description_changed
+
+    @property
+    def changed(self) -> bool:
+        """Whether an organisation that adopted the action has anything to read about it."""
+        return self.removed or self.code_changed or self.wording_changed
+
+    @cached_property
+    def title_diff(self) -> list[Segment]:
+        return word_diff(self.old.title, self.new.title if self.new else "")
+
+    @cached_property
+    def description_diff(self) -> list[Segment]:
+        return word_diff(self.old.description, self.new.description if self.new else "")
+
+
+@dataclass
+class EditionChanges:
+    """Every action of the previous edition, where it goes, and the new actions."""
+
+    changes: list[ActionChange] = field(default_factory=list)
+    added: list[ActionText] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[ActionChange]:
+        """Actions kept with another code or other wording."""
+        return [c for c in self.changes if not c.removed and c.changed]
+
+    @property
+    def unchanged(self) -> list[ActionChange]:
+        return [c for c in self.changes if not c.changed]
+
+    @property
+    def removed(self) -> list[ActionChange]:
+        return [c for c in self.changes if c.removed]
+
+    @property
+    def adoptions_moving(self) -> int:
+        return sum(c.adoptions for c in self.changes if not c.removed)
+
+    @property
+    def adoptions_kept_read_only(self) -> int:
+        return sum(c.adoptions for c in self.removed)
+
+    def for_organisation(
+        self, *, moved: dict[str, str], removed: Iterable[str], group_id: int | None
+    ) -> OrganisationNews:
+        """What one organisation needs to read: its adopted actions that changed (as they
+        actually moved, ``moved``), those kept read-only (``removed``), and the new actions
+        addressed to its stakeholder group."""
+        old = {c.old.code: c.old for c in self.changes}
+        new = {c.new.code: c.new for c in self.changes if c.new is not None}
+        new |= {a.code: a for a in self.added}
+        adopted = [
+            ActionChange(old=old[code], new=new.get(target))
+            for code, target in sorted(moved.items())
+            if code in old
+        ]
+        removed_codes = sorted(set(removed))
+        return OrganisationNews(
+            changed=[c for c in adopted if c.changed],
+            unchanged=len([c for c in adopted if not c.changed]),
+            removed=[old.get(code, ActionText(code, "", "")) for code in removed_codes],
+            added=[a for a in self.added if group_id in a.group_ids],
+        )
+
+
+@dataclass
+class OrganisationNews:
+    """What a new edition changes for one organisation (its email's content)."""
+
+    changed: list[ActionChange]
+    unchanged: int
+    removed: list[ActionText]
+    added: list[ActionText]
+
+
+def _action_texts(edition: Edition) -> dict[str, ActionText]:
+    """The edition's actions by code, with the stakeholder groups each addresses (2 queries)."""
+    through = Action.stakeholder_groups.through
+    groups: dict[int, set[int]] = {}
+    for action_id, group_id in through.objects.filter(action__edition=edition).values_list(
+        "action_id", "stakeholdergroup_id"
+    ):
+        groups.setdefault(action_id, set()).add(group_id)
+    return {
+        code: ActionText(code, title or "", description or "", frozenset(groups.get(pk, ())))
+        for pk, code, title, description in edition.actions.values_list(
+            "pk", "code", "title_en", "description_en"
+        )
+    }
+
+
+def adoption_counts(edition: Edition) -> dict[str, int]:
+    """How many adoptions each action of ``edition`` has, by code: one query."""
+    return dict(edition.actions.annotate(n=Count("adoptions")).order_by().values_list("code", "n"))
+
+
+def edition_changes(
+    *, edition: Edition, previous: Edition | None, mapping: ActionMapping | None = None
+) -> EditionChanges:
+    """What publishing ``edition`` changes for the actions of ``previous``.
+
+    ``mapping`` (old code → new code, or None when the action is removed) completes the
+    default mapping of :func:`edition_default_mapping`, as publishing does. An action of
+    ``edition`` that no old action maps to is new.
+    """
+    if previous is None:
+        return EditionChanges(added=sorted(_action_texts(edition).values(), key=_code_key))
+    mapping = {**edition_default_mapping(edition=edition, previous=previous), **(mapping or {})}
+    old_texts = _action_texts(previous)
+    new_texts = _action_texts(edition)
+    counts = adoption_counts(previous)
+    changes = [
+        ActionChange(
+            old=old_texts[code],
+            new=new_texts.get(mapping.get(code) or ""),
+            adoptions=counts.get(code, 0),
+        )
+        for code in sorted(old_texts, key=_code_sort)
+    ]
+    targets = {c.new.code for c in changes if c.new is not None}
+    added = [text for code, text in new_texts.items() if code not in targets]
+    return EditionChanges(changes=changes, added=sorted(added, key=_code_key))
+
+
+def edition_published_before(edition: Edition) -> Edition | None:
+    """The edition that was published before ``edition`` (archived when it was published)."""
+    if edition.published_at is None:
+        return None
+    return (
+        Edition.objects.exclude(pk=edition.pk)
+        .filter(published_at__lt=edition.published_at)
+        .order_by("-published_at")
+        .first()
+    )
+
+
+def _code_sort(code: str) -> tuple[int, ...]:
+    """A1.2.10 after A1.2.9: codes sort by their numbers."""
+    return tuple(int(n) for n in re.findall(r"\d+", code))
+
+
+def _code_key(text: ActionText) -> tuple[int, ...]:
+    return _code_sort(text.code)
