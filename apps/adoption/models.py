@@ -9,11 +9,14 @@ rates the organisation's PE maturity per end goal and dimension at checkpoints.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
@@ -258,6 +261,12 @@ class Metric(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The name and description are translated (``translation.py``): saved in English,
+        # the untranslated column keeps the English text whatever language is active.
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            super().save(*args, **kwargs)
 
 
 class MetricValue(models.Model):

@@ -6,13 +6,17 @@ The format is documented in ``fixtures/roadmap/README.md``.
 
 The fixture is English, and it is written to the English columns only
 (``title_en``): translations made by the editors are never touched. Translations
-of the content can come with the fixture, in ``<name>.translations.yaml`` next to
-it; they are loaded by the same rules as the content they translate.
+of the content can come with the fixture, next to it: in ``<name>.translations.yaml``
+(any language) and in one file per language, ``<name>.translations.<lang>.yaml``. They
+are merged (a text given twice is an error) and loaded by the same rules as the content
+they translate; the ``metrics`` section translates the metric catalogue (adoption).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import glob
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +25,10 @@ import yaml
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
+
+from apps.adoption.models import Metric
 
 from .models import (
     Action,
@@ -188,39 +195,153 @@ def _load_goal_tree(report: LoadReport, edition: Edition, data: dict[str, Any]) 
 
 # --- Translations ----------------------------------------------------------------------------
 
-TAXONOMY_SECTIONS: dict[str, type[models.Model]] = {
+# Shared by every edition, like the taxonomies: their translations are loaded on every load.
+SHARED_SECTIONS: dict[str, type[models.Model]] = {
     "stakeholder_groups": StakeholderGroup,
     "dimensions": Dimension,
     "barrier_categories": BarrierCategory,
     "resources": Resource,
+    "metrics": Metric,
 }
+# The edition's goal tree, by code: loaded when the edition is created or synced.
 TREE_SECTIONS: dict[str, type[models.Model]] = {
     "end_goals": EndGoal,
     "intermediate_goals": IntermediateGoal,
     "actions": Action,
 }
+EDITION_SECTION = "edition"
+SECTIONS = (EDITION_SECTION, *SHARED_SECTIONS, *TREE_SECTIONS)
 
 
 def translations_path(path: Path) -> Path:
-    """Where the translations of a fixture are: ``paradigm-2021.translations.yaml``."""
+    """The combined translations of a fixture, in every language: ``<name>.translations.yaml``."""
     return path.with_name(f"{path.stem}.translations.yaml")
 
 
-def _translate(report: LoadReport, obj: models.Model, texts: dict[str, dict[str, str]]) -> None:
+def translations_paths(path: Path) -> list[Path]:
+    """Every translations file of a fixture: the combined one and one per language
+    (``paradigm-2021.translations.pl.yaml``), in the order of their names."""
+    return sorted(path.parent.glob(f"{glob.escape(path.stem)}.translations*.yaml"))
+
+
+def _translation_languages() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES} - {canonical_language()}
+
+
+def _file_language(file: Path, fixture: Path) -> str | None:
+    """The language a per-language file is for (``….translations.pl.yaml``); None if combined."""
+    middle = file.name.removeprefix(f"{fixture.stem}.translations").removesuffix(".yaml")
+    if not middle:
+        return None
+    language = middle.removeprefix(".")
+    if language not in _translation_languages():
+        raise ValueError(f"{file.name}: {language!r} is not a language to translate into.")
+    return language
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                mark = key_node.start_mark
+                raise ValueError(f"{mark.name}, line {mark.line + 1}: {key!r} is given twice.")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read_translations_file(file: Path) -> dict[str, Any]:
+    with open(file, encoding="utf-8") as handle:
+        data = yaml.load(handle, Loader=_UniqueKeyLoader)  # a SafeLoader: no arbitrary objects
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{file.name}: expected sections ({', '.join(SECTIONS)}).")
+    return data
+
+
+def _texts(file: Path, section: str, items: Any) -> Iterator[tuple[tuple[str, ...], str, Any]]:
+    """``(path, language, text)`` of each text of a section; the path leads to the language.
+
+    The edition's section is ``{field: {language: text}}``; every other one is
+    ``{code or slug: {field: {language: text}}}``.
+    """
+
+    def mapping(value: Any, where: tuple[str, ...]) -> dict[Any, Any]:
+        if not isinstance(value, dict):
+            raise ValueError(f"{file.name}: {'.'.join(where)} should be a mapping.")
+        return value
+
+    fields: dict[tuple[str, ...], Any]
+    if section == EDITION_SECTION:
+        fields = {(): mapping(items, (section,))}
+    else:
+        fields = {(str(key),): value for key, value in mapping(items, (section,)).items()}
+    for key, by_field in fields.items():
+        for name, by_language in mapping(by_field, (section, *key)).items():
+            where = (section, *key, str(name))
+            for code, text in mapping(by_language, where).items():
+                yield where, str(code), text
+
+
+def read_translations(path: Path = DEFAULT_FIXTURE) -> dict[str, Any]:
+    """The translations of the fixture at ``path``, from all its files, merged.
+
+    A text given twice for the same item, field and language (in two files, or twice in
+    one) is an error, as is a text in another language than its file's.
+    """
+    merged: dict[str, Any] = {}
+    origin: dict[tuple[str, ...], str] = {}
+    for file in translations_paths(path):
+        language = _file_language(file, path)
+        for section, items in _read_translations_file(file).items():
+            if section not in SECTIONS:
+                raise ValueError(
+                    f"{file.name}: unknown section {section!r} (known: {', '.join(SECTIONS)})."
+                )
+            for where, code, text in _texts(file, section, items):
+                label = f"{'.'.join(where)}.{code}"
+                if language is not None and code != language:
+                    raise ValueError(f"{file.name}: {label} is not in {language!r}, the file's.")
+                if (*where, code) in origin:
+                    raise ValueError(
+                        f"{label} is translated twice: in {origin[(*where, code)]} and in "
+                        f"{file.name}. Keep one of them."
+                    )
+                origin[(*where, code)] = file.name
+                node = merged
+                for step in where:
+                    node = node.setdefault(step, {})
+                node[code] = text
+    return merged
+
+
+def translated_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """The fields of ``model`` that modeltranslation translates (``translation.py``)."""
+    return tuple(translator.get_options_for_model(model).get_field_names())
+
+
+def _translate(report: LoadReport, obj: models.Model, texts: dict[str, dict[str, Any]]) -> None:
     """Write ``{field: {language: text}}`` into the object's translation columns.
 
     Only the languages and fields given are written; English (the fixture's own
     text) and every other translation are left as they are.
     """
     model = type(obj)
-    languages = {code for code, _name in settings.LANGUAGES} - {canonical_language()}
+    languages = _translation_languages()
+    fields = translated_fields(model)
     changed = False
     for name_in_fixture, by_language in texts.items():
-        if name_in_fixture not in TRANSLATED_FIELDS[model]:
+        if name_in_fixture not in fields:
             raise ValueError(f"{model.__name__}.{name_in_fixture} is not a translated field.")
         for code, text in by_language.items():
             if code not in languages:
                 raise ValueError(f"{obj}: {code!r} is not a language to translate into.")
+            if text is not None and not isinstance(text, str):
+                raise ValueError(f"{obj}: the {code} {name_in_fixture} is not a text: {text!r}.")
             name = build_localized_fieldname(name_in_fixture, code)
             if _differs(getattr(obj, name), text):
                 setattr(obj, name, text or None)
@@ -242,13 +363,13 @@ def _translate_section(
 
 
 def _load_translations(report: LoadReport, data: dict[str, Any], edition: Edition | None) -> None:
-    """The taxonomies' translations, and the edition's when ``edition`` is given."""
-    for section, model in TAXONOMY_SECTIONS.items():
+    """The shared items' translations, and the edition's when ``edition`` is given."""
+    for section, model in SHARED_SECTIONS.items():
         _translate_section(report, data.get(section) or {}, model._default_manager.all(), "slug")
     if edition is None:
         return
-    if data.get("edition"):
-        _translate(report, edition, data["edition"])
+    if data.get(EDITION_SECTION):
+        _translate(report, edition, data[EDITION_SECTION])
     for section, model in TREE_SECTIONS.items():
         queryset = model._default_manager.filter(edition=edition)
         _translate_section(report, data.get(section) or {}, queryset, "code")
@@ -271,12 +392,11 @@ def load_roadmap(*, path: Path = DEFAULT_FIXTURE, sync: bool = False) -> LoadRep
     an existing edition is left alone (admins may have curated it) unless
     ``sync`` is set. The loaded edition is published only when no edition is
     published yet, so a newer edition published by admins stays current.
-    Translations (``translations_path``) follow the same rules: the taxonomies'
-    always, the edition's when it is created or synced.
+    Translations (``read_translations``) follow the same rules: the shared items'
+    (taxonomies, resources, metrics) always, the edition's when it is created or synced.
     """
     data = read_fixture(path)
-    extra = translations_path(path)
-    translations = read_fixture(extra) if extra.exists() else {}
+    translations = read_translations(path)
     report = LoadReport()
     _load_taxonomies(report, data)
     edition = _load_edition(report, data, sync=sync)

@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from apps.roadmap.loader import DEFAULT_FIXTURE, load_roadmap, read_fixture, translations_path
+from apps.roadmap.loader import DEFAULT_FIXTURE, load_roadmap, read_translations, translations_path
 from apps.roadmap.models import Action, Edition, EndGoal, IntermediateGoal, StakeholderGroup
 from apps.roadmap.services import edition_publish, edition_start_draft
 from apps.roadmap.signals import roadmap_content_changed
@@ -276,7 +276,7 @@ def loaded(db) -> Edition:
 
 
 def test_load_roadmap_loads_the_fixtures_translations(loaded, client):
-    translations = read_fixture(translations_path(DEFAULT_FIXTURE))
+    translations = read_translations(DEFAULT_FIXTURE)
     assert {"fr", "pl"} <= set(translations["edition"]["vision"])
 
     eg2 = loaded.end_goals.get(code="EG2")
@@ -288,8 +288,23 @@ def test_load_roadmap_loads_the_fixtures_translations(loaded, client):
     assert translations["stakeholder_groups"]["payers"]["name"]["pl"] in home
 
 
-def test_load_roadmap_twice_changes_nothing_and_keeps_the_editors_translations(loaded):
-    action = loaded.actions.get(code="A1.1.1")
+@pytest.fixture
+def polish_only(tmp_path):
+    """A copy of the fixture whose only translations are two Polish texts."""
+    fixture = tmp_path / "roadmap.yaml"
+    fixture.write_text(DEFAULT_FIXTURE.read_text(encoding="utf-8"), encoding="utf-8")
+    translations_path(fixture).write_text(
+        "end_goals: {EG1: {title: {pl: Cel pierwszy}}}\n"
+        "stakeholder_groups: {payers: {name: {pl: Płatnicy}}}\n",
+        encoding="utf-8",
+    )
+    load_roadmap(path=fixture)
+    return fixture
+
+
+def test_load_roadmap_twice_changes_nothing_and_keeps_the_editors_translations(polish_only):
+    edition = Edition.objects.get(version_label="2021")
+    action = edition.actions.get(code="A1.1.1")
     action.title_de = "Von den Redakteuren übersetzt"
     action.save()
     group = StakeholderGroup.objects.get(slug="payers")
@@ -297,7 +312,7 @@ def test_load_roadmap_twice_changes_nothing_and_keeps_the_editors_translations(l
     group.save()
 
     for sync in (False, True):
-        report = load_roadmap(sync=sync)
+        report = load_roadmap(path=polish_only, sync=sync)
         assert (report.created, report.updated) == (0, 0)
 
     action.refresh_from_db()
@@ -306,16 +321,15 @@ def test_load_roadmap_twice_changes_nothing_and_keeps_the_editors_translations(l
     assert group.description_es == "Traducido por los editores"
 
 
-def test_load_roadmap_sync_restores_the_fixtures_translations_only(loaded):
-    eg1 = loaded.end_goals.get(code="EG1")
-    fixture_pl = eg1.title_pl
+def test_load_roadmap_sync_restores_the_fixtures_translations_only(polish_only):
+    eg1 = EndGoal.objects.get(edition__version_label="2021", code="EG1")
     EndGoal.objects.filter(pk=eg1.pk).update(title_pl="Zmienione", title_es="Cambiado")
 
-    report = load_roadmap(sync=True)
+    report = load_roadmap(path=polish_only, sync=True)
 
     eg1.refresh_from_db()
     assert report.updated == 1
-    assert (eg1.title_pl, eg1.title_es) == (fixture_pl, "Cambiado")
+    assert (eg1.title_pl, eg1.title_es) == ("Cel pierwszy", "Cambiado")
 
 
 def test_load_roadmap_refuses_translations_it_cannot_place(db, tmp_path):
