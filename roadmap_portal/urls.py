@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from apps.core.views import healthz, security_txt, set_language
+from apps.core.views import favicon, healthz, security_txt, set_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("account/", include("allauth.urls")),

@@ -322,9 +322,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Swagger UI and ReDoc are served from static/ (drf-spectacular-sidecar), never a CDN.
+    # Swagger UI and ReDoc are served from static/ (drf-spectacular-sidecar), never a CDN;
+    # the docs page (templates/api/swagger_ui.html) has the portal's icon.
     "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }

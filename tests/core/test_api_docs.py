@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 
-from tests.core.csp import blocked_by_csp, icons
+from tests.core.csp import blocked_by_csp
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +40,6 @@ def test_the_start_up_script_is_a_script_file(client) -> None:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")
     assert "SwaggerUIBundle(" in response.content.decode()
-
-
-def test_the_docs_page_has_the_portal_favicon(client) -> None:
-    assert icons(client.get("/api/docs/").content.decode()) == ["/static/img/favicon.svg"]
 
 
 def test_the_checker_sees_what_the_csp_blocks() -> None:
