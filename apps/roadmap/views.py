@@ -46,6 +46,10 @@ class HomeView(CachedForAnonymousMixin, TemplateView):
         # None before any edition is published: the template says so instead of failing.
         context["edition"] = Edition.objects.published().prefetch_related("end_goals").first()
         context["stakeholder_groups"] = StakeholderGroup.objects.all()
+        # The changelog: what each published edition changed, newest first (drafts are not
+        # news yet). Editions are few; one with no changelog (in any language) has no entry.
+        released = Edition.objects.exclude(status=Edition.Status.DRAFT).order_by("-published_at")
+        context["releases"] = [release for release in released if release.changelog]
         return context
 
 
