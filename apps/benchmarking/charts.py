@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.exporters import Sheet, TabularExporter, cell_text
+from apps.core.exporters import Cell, Sheet, TabularExporter
 from apps.organisations.regions import Region
 
 from .anonymisation import SMALL_GROUP
@@ -267,7 +267,7 @@ class ChartCSV(TabularExporter):
             lead = ["period", f"{c.row_field}_code", c.row_field]
         return [*lead, f"{c.column_field}_code", c.column_field, c.measure, "suppressed_reason"]
 
-    def rows(self) -> Iterator[list[str]]:
+    def rows(self) -> Iterator[list[Cell]]:
         c = self.chart
         for row in c.rows:
             lead = (
@@ -280,7 +280,7 @@ class ChartCSV(TabularExporter):
                     *lead,
                     column.code,
                     column.label,
-                    cell_text(cell.value),
+                    cell.value,
                     cell.explanation if cell.suppressed else "",
                 ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -19,7 +20,7 @@ from apps.adoption.transfer.exporters import (
     ENTRY_BASE_HEADER,
     AdoptionExporter,
 )
-from apps.core.exporters import escape_cell, unescape_cell
+from apps.core.exporters import cell_text, escape_cell, unescape_cell
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
 from tests.organisations.factories import OrganisationFactory
 from tests.roadmap.factories import ActionFactory, BarrierCategoryFactory, IntermediateGoalFactory
@@ -28,8 +29,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _sheets(org) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """Each sheet's header and rows, numbers, dates and yes/no as the CSV writes them."""
     exporter = AdoptionExporter(organisation=org)
-    return {sheet.name: (sheet.header, list(sheet.rows)) for sheet in exporter.sheets()}
+    return {
+        sheet.name: (sheet.header, [[cell_text(value) for value in row] for row in sheet.rows])
+        for sheet in exporter.sheets()
+    }
 
 
 def _metric_columns() -> list[str]:
@@ -116,7 +121,7 @@ def test_uploaded_files_are_not_exported_but_links_are(history) -> None:
     row = next(dict(zip(header, r, strict=True)) for r in rows if r[0] == str(entry.pk))
 
     assert row["evidence_links"] == "https://example.org/report"
-    notes = " ".join(AdoptionExporter(organisation=entry.adoption.organisation).notes())
+    notes = " ".join(map(str, AdoptionExporter(organisation=entry.adoption.organisation).notes()))
     assert "evidence files are not exported" in notes
 
 
@@ -133,6 +138,16 @@ def test_the_csv_is_one_file_with_a_record_type_column(history) -> None:
     assert kinds == ["adoptions"] * 4 + ["entries"] * 8 + ["barriers"] * 2
     barrier = dict(zip(header, lines[-1], strict=True))
     assert barrier["category"] == "lack-of-trust"
+    # Numbers, percentages and dates stay plain, locale-independent text.
+    entry = next(
+        dict(zip(header, line, strict=True))
+        for line in lines
+        if line[0] == "entries" and line[header.index("metric:pe-budget")]
+    )
+    assert entry["metric:pe-budget"] == "1500.50"
+    assert entry["percent_complete"] == "30"
+    assert entry["entry_ref"].isdigit()
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", entry["entry_date"])
     assert barrier["narrative"] == ""  # other record types' columns stay empty
 
 
@@ -146,8 +161,42 @@ def test_the_xlsx_has_a_readme_and_one_sheet_per_record_type(history) -> None:
     assert [c.value for c in workbook["barriers"][1]] == BARRIER_HEADER
     assert workbook["adoptions"].max_row == 5
     assert workbook["entries"].max_row == 9
-    readme = " ".join(str(row[0].value) for row in workbook["README"].iter_rows())
+    readme = " ".join(str(cell.value) for row in workbook["README"].iter_rows() for cell in row)
     assert "Patients Together" in readme
+
+
+def test_the_xlsx_holds_numbers_percentages_and_dates_as_such(history) -> None:
+    first = history["first"]
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(AdoptionExporter(organisation=first.organisation).render_xlsx())
+    )
+    adoptions = workbook["adoptions"]
+    header = [c.value for c in adoptions[1]]
+    row = next(
+        r for r in adoptions.iter_rows(min_row=2) if (r[0].value, r[1].value) == ("A1.1.1", "2021")
+    )
+    cells = dict(zip(header, row, strict=True))
+
+    assert cells["percent_complete"].value == 0.35  # 35 %, a number in a percent format
+    assert cells["percent_complete"].number_format == "0%"
+    assert cells["start_date"].is_date
+    assert cells["start_date"].value.date() == first.start_date
+    assert cells["urgent"].value == "yes"
+    assert cells["edition"].value == "2021"  # a label, kept as text
+    entries = workbook["entries"]
+    header = [c.value for c in entries[1]]
+    rows = [dict(zip(header, r, strict=True)) for r in entries.iter_rows(min_row=2)]
+    budget = next(r["metric:pe-budget"] for r in rows if r["metric:pe-budget"].value is not None)
+    assert budget.data_type == "n"
+    assert budget.value == 1500.5
+    assert all(isinstance(r["entry_ref"].value, int) for r in rows)
+    for sheet in workbook.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet["A1"].font.bold, sheet.title
+    assert workbook["adoptions"].column_dimensions["A"].width >= len("action_code")
+    readme = {row[0].value: row[1].value for row in workbook["README"].iter_rows(min_row=2)}
+    assert readme["adoptions: percent_complete"] == "A whole number from 0 to 100."
+    assert "entries: metric:<code>" in readme
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from typing import Any
 
 import pypdf
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from apps.benchmarking.anonymisation import COMPLEMENTARY, REASONS, SMALL_GROUP
@@ -173,13 +173,56 @@ def test_the_xlsx_has_a_sheet_per_section_and_empty_suppressed_cells(snapshot, o
     rendered = OrganisationReportExporter(org, snapshot).render("xlsx")
 
     workbook = load_workbook(io.BytesIO(rendered.content), read_only=True)
-    assert workbook.sheetnames == ["README", *SECTIONS]
+    assert workbook.sheetnames == ["Method", *SECTIONS[:-1]]  # the method first
     rows = list(workbook["End goals by stakeholder group"].iter_rows(values_only=True))
     assert rows[0][0] == "Code"
     hta = next(r for r in rows if r[:3] == ("EG1", "End goal 1", "HTA bodies"))
-    assert hta[5] == "66.7"
+    assert hta[5] == pytest.approx(0.667)  # 66.7 %
     assert hta[6] is None  # the suppressed median: an empty cell, not 0
     assert rendered.filename == "patients-together-benchmark-2026-Q2.xlsx"
+
+
+def test_the_xlsx_figures_are_numbers_and_shares_are_percentages(snapshot, org) -> None:
+    """A board sums and charts them: numbers are numeric cells, shares are fractions in a
+    percent format, each header is frozen and the columns fit their content."""
+    content = OrganisationReportExporter(org, snapshot).render("xlsx").content
+
+    workbook = load_workbook(io.BytesIO(content))
+    groups = workbook["End goals by stakeholder group"]
+    header = [c.value for c in groups[1]]
+    everyone = next(r for r in groups.iter_rows(min_row=2) if r[2].value == "Everyone")
+    cells = dict(zip(header, everyone, strict=True))
+    assert (cells["Organisations"].value, cells["Adopting"].value) == (12, 10)
+    assert cells["Organisations"].data_type == "n"
+    assert cells["Share adopting (%)"].value == pytest.approx(0.833)
+    assert cells["Share adopting (%)"].number_format == "0.0%"
+    assert cells["Median percent complete"].number_format == "0.0%"
+    position = workbook["Your position"]
+    eg1 = next(r for r in position.iter_rows(min_row=2) if r[1].value == "EG1")
+    assert [c.value for c in eg1[3:7]] == [2, 4, 2, 1]
+    for sheet in workbook.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet["A1"].font.bold, sheet.title
+    assert groups.column_dimensions["B"].width >= len("End goal 1")
+    assert groups.column_dimensions["F"].width >= len("Share adopting (%)")
+
+
+def test_the_xlsx_opens_with_the_method_and_the_citation(snapshot, org) -> None:
+    content = OrganisationReportExporter(org, snapshot).render("xlsx").content
+
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert workbook.sheetnames[0] == "Method"
+    assert rows[0] == ("Topic", "Text")
+    topics: dict[Any, Any] = {}
+    for topic, text in rows[1:]:
+        topics.setdefault(topic, text)  # the first line of each topic
+    assert "Patients Together" in topics["About this file"]
+    assert topics["Summary"].startswith("At the end of 2026-Q2, Patients Together had adopted")
+    assert "Cavaller-Bellaubi M" in topics["Citation"]
+    assert topics["Smallest group published (k)"] == "5"
+    compiled = topics["Compiled"]
+    assert compiled.date() == timezone.localtime(snapshot.compiled_at).date()  # a date cell
 
 
 def test_the_csv_is_one_file_whose_first_column_names_the_section(snapshot, org) -> None:
@@ -214,7 +257,7 @@ def test_the_aggregate_marks_every_suppressed_cell(mixed) -> None:
 
     workbook = load_workbook(io.BytesIO(rendered.content), read_only=True)
     labels = [str(label) for _value, label in Subject.choices]
-    assert workbook.sheetnames == ["README", *labels, "Method"]
+    assert workbook.sheetnames == ["Method", *labels]
     rows = list(workbook["End goal"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     assert header[:7] == (
@@ -235,7 +278,10 @@ def test_the_aggregate_marks_every_suppressed_cell(mixed) -> None:
         assert row[8] == SMALL
     published = [r for r in body if r[7] == "no"]
     assert published
-    assert all(int(r[6]) >= 5 for r in published)
+    assert all(isinstance(r[6], int) and r[6] >= 5 for r in published)
+    shares = [r[5] for r in published if r[4] == "share_adopting"]
+    assert shares
+    assert all(0 <= share <= 1 for share in shares)  # percentages, as fractions
     assert snapshot.cells.filter(subject_type=Subject.END_GOAL).count() == len(body)
 
 

@@ -27,7 +27,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.exporters import Sheet, TabularExporter, cell_text
+from apps.core.exporters import Cell, Note, Percent, Sheet, TabularExporter
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import Perm
 
@@ -152,7 +152,16 @@ class AdoptionExporter(TabularExporter):
         yield Sheet(ENTRIES, entry_header([s for _pk, s in metrics]), self.entry_rows(metrics))
         yield Sheet(BARRIERS, BARRIER_HEADER, self.barrier_rows())
 
-    def notes(self) -> list[str]:
+    def notes(self) -> list[Note]:
+        columns = [
+            (f"{sheet}: {name}", str(meaning))
+            for sheet, described in (
+                (ADOPTIONS, ADOPTION_COLUMNS),
+                (ENTRIES, ENTRY_COLUMNS),
+                (BARRIERS, BARRIER_COLUMNS),
+            )
+            for name, meaning in described
+        ]
         return [
             _("Adoptions and progress of %(name)s, exported on %(date)s.")
             % {"name": self.organisation.name, "date": timezone.localdate().isoformat()},
@@ -174,9 +183,15 @@ class AdoptionExporter(TabularExporter):
                 "portal from its Import page; a file with any invalid row changes nothing."
             )
             % {"codes": ", ".join(AdoptionStatus.values)},
+            _(
+                "In this workbook numbers, percentages and dates are cells of their kind (a "
+                "percentage is a fraction in a percent format); the import reads them back "
+                "as written. The columns of each sheet follow."
+            ),
+            *columns,
         ]
 
-    def adoption_rows(self) -> Iterator[list[str]]:
+    def adoption_rows(self) -> Iterator[list[Cell]]:
         adoptions = (
             Adoption.objects.for_organisation(self.organisation)
             .select_related("action__edition", "owner")
@@ -190,18 +205,18 @@ class AdoptionExporter(TabularExporter):
                 adoption.action.code,
                 adoption.action.edition.version_label,
                 adoption.status,
-                cell_text(adoption.is_urgent),
-                cell_text(adoption.is_important),
+                adoption.is_urgent,
+                adoption.is_important,
                 adoption.owner.email if adoption.owner else "",
-                cell_text(adoption.start_date),
-                cell_text(adoption.target_date),
+                adoption.start_date,
+                adoption.target_date,
                 adoption.notes,
                 _lines(sorted(p.slug for p in adoption.partners.all())),
-                cell_text(adoption.percent_complete),
-                cell_text(adoption.action_removed),
+                Percent(adoption.percent_complete, places=0),
+                adoption.action_removed,
             ]
 
-    def entry_rows(self, metrics: list[tuple[int, str]]) -> Iterator[list[str]]:
+    def entry_rows(self, metrics: list[tuple[int, str]]) -> Iterator[list[Cell]]:
         entries = (
             ProgressEntry.objects.filter(adoption__organisation=self.organisation)
             .select_related("adoption__action__edition", "author")
@@ -214,21 +229,23 @@ class AdoptionExporter(TabularExporter):
         for entry in entries.iterator(chunk_size=CHUNK_SIZE):
             values = {value.metric_id: value.value for value in entry.metrics.all()}
             yield [
-                str(entry.pk),
-                cell_text(entry.supersedes_id),
+                entry.pk,
+                entry.supersedes_id,
                 entry.adoption.action.code,
                 entry.adoption.action.edition.version_label,
-                cell_text(entry.entry_date),
+                entry.entry_date,
                 entry.narrative,
                 entry.status_from,
                 entry.status_to,
-                cell_text(entry.percent_complete),
+                None
+                if entry.percent_complete is None
+                else Percent(entry.percent_complete, places=0),
                 entry.author.email if entry.author else "",
                 _lines([evidence.url for evidence in entry.evidence.all()]),
-                *(cell_text(values.get(pk)) for pk, _slug in metrics),
+                *(values.get(pk) for pk, _slug in metrics),
             ]
 
-    def barrier_rows(self) -> Iterator[list[str]]:
+    def barrier_rows(self) -> Iterator[list[Cell]]:
         barriers = (
             BarrierReport.objects.filter(entry__adoption__organisation=self.organisation)
             .select_related("category")
@@ -240,4 +257,4 @@ class AdoptionExporter(TabularExporter):
             )
         )
         for barrier in barriers.iterator(chunk_size=CHUNK_SIZE):
-            yield [str(barrier.entry_id), barrier.category.slug, barrier.note]
+            yield [barrier.entry_id, barrier.category.slug, barrier.note]

@@ -10,20 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.adoption.models import Metric
-from apps.core.exporters import Sheet, TabularExporter, cell_text
+from apps.core.exporters import SHEET_NAME_MAX, Cell, Note, Percent, Sheet, TabularExporter
 from apps.roadmap.models import BarrierCategory, Dimension
 
 from ..figures import number, reason_text
 from ..models import BenchmarkCell, BenchmarkSnapshot, Subject
 from ..selectors import CellTable
-from .exporters import (
-    CHUNK_SIZE,
-    SHEET_NAME_MAX,
-    Section,
-    method_rows,
-    section_sheets,
-    sheet_notes,
-)
+from .exporters import CHUNK_SIZE, PERCENT_MEASURES, method_section, section_sheets, sheet_notes
 
 
 class AggregateExporter(TabularExporter):
@@ -45,7 +38,7 @@ class AggregateExporter(TabularExporter):
     def filename_stem(self) -> str:
         return f"benchmark-aggregate-{self.snapshot.period.label}"
 
-    def notes(self) -> list[str]:
+    def notes(self) -> list[Note]:
         return [
             _("Every figure of the %(period)s benchmark, exported on %(date)s.")
             % {"period": self.snapshot.period.label, "date": timezone.localdate().isoformat()},
@@ -71,16 +64,7 @@ class AggregateExporter(TabularExporter):
         population = CellTable(self.snapshot, [Subject.POPULATION]).get(
             Subject.POPULATION, "", "organisations"
         )
-        yield from section_sheets(
-            [
-                Section(
-                    "method",
-                    _("Method"),
-                    [_("Topic"), _("Text")],
-                    method_rows(self.snapshot, population),
-                )
-            ]
-        )
+        yield from section_sheets([method_section(self.snapshot, population)])
 
     def _titles(self) -> dict[str, dict[str, str]]:
         edition = self.snapshot.edition
@@ -99,7 +83,7 @@ class AggregateExporter(TabularExporter):
             Subject.BARRIER: dict(BarrierCategory.objects.values_list("slug", "name")),
         }
 
-    def _rows(self, subject: str, titles: dict[str, str]) -> Iterator[list[str]]:
+    def _rows(self, subject: str, titles: dict[str, str]) -> Iterator[list[Cell]]:
         cells = (
             BenchmarkCell.objects.filter(snapshot=self.snapshot, subject_type=subject)
             .order_by("subject_code", "breakdown", "breakdown_value", "measure")
@@ -117,14 +101,15 @@ class AggregateExporter(TabularExporter):
         for code, breakdown, group, measure, value, n, suppressed, reason in cells.iterator(
             chunk_size=CHUNK_SIZE
         ):
+            shown = None if suppressed else number(value)
             yield [
                 code,
                 titles.get(code, ""),
                 breakdown,
                 group,
                 measure,
-                "" if suppressed else cell_text(number(value)),
-                "" if suppressed or n is None else str(n),
-                cell_text(suppressed),
+                Percent(shown) if shown is not None and measure in PERCENT_MEASURES else shown,
+                None if suppressed else n,
+                suppressed,
                 (reason_text(reason, self.k) or reason) if suppressed else "",
             ]

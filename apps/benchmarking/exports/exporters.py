@@ -9,11 +9,15 @@ a snapshot, one sheet per subject type.
 Rows hold raw values; ``None`` means a figure suppressed by the anonymisation rules
 (or with no data), and every row that has one says why in its last column,
 "Suppressed because". XLSX and CSV write ``None`` as an empty cell; the PDF writes
-"suppressed". Nothing here reads another organisation's own data: figures about
-others come only from snapshot cells, which ``anonymisation.py`` has protected,
-and a suppressed cell's ``n`` (a group size under *k*) is never written.
+"suppressed". A section names its columns of shares (``percent``): XLSX writes them as
+percentages (numbers in a percent format), CSV as numbers from 0 to 100.
 
-File layouts (``apps.core.exporters``): XLSX has a README sheet, then one sheet per
+Nothing here reads another organisation's own data: figures about others come only
+from snapshot cells, which ``anonymisation.py`` has protected, and a suppressed cell's
+``n`` (a group size under *k*) is never written.
+
+File layouts (``apps.core.exporters``): XLSX opens with the Method sheet (what the file
+holds, the summary, then the method, the citation and the licence), then one sheet per
 section. CSV is one file holding every section; its first column, ``record_type``,
 names the section (the house's merged-CSV layout, which ``read_tabular`` reads
 back, rather than a ``section`` column of our own); the other columns are the union
@@ -33,7 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.adoption.models import Metric
-from apps.core.exporters import Sheet, TabularExporter, cell_text
+from apps.core.exporters import SHEET_NAME_MAX, Cell, Note, Percent, Sheet, TabularExporter
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import Perm
 from apps.organisations.regions import Region
@@ -44,8 +48,10 @@ from ..method import benchmark_method
 from ..models import BenchmarkSnapshot, Breakdown, Subject
 from ..selectors import CellTable, OrganisationPosition, organisation_position
 
-SHEET_NAME_MAX = 31  # Excel's limit
 CHUNK_SIZE = 2000
+METHOD = "method"
+# Measures that are shares on the 0-100 scale: percentages in the XLSX.
+PERCENT_MEASURES = frozenset({"share_adopting", "share_reporting", "median_percent"})
 
 
 @dataclass
@@ -58,6 +64,14 @@ class Section:
     rows: list[list[Any]] = field(default_factory=list)
     intro: str = ""
     empty: str = ""
+    percent: tuple[int, ...] = ()  # the columns that hold shares (0-100)
+
+    def cells(self, row: Sequence[Any]) -> list[Cell]:
+        """A row as the spreadsheets hold it: its shares as :class:`Percent`."""
+        return [
+            Percent(value) if i in self.percent and value is not None else value
+            for i, value in enumerate(row)
+        ]
 
 
 def suppression_reasons(figures: Sequence[tuple[str, Figure]], k: int) -> str:
@@ -77,13 +91,17 @@ def value_of(figure: Figure) -> Decimal | int | None:
     return None if figure.suppressed else number(figure.value)
 
 
-def sheet_notes() -> list[str]:
+def sheet_notes() -> list[Note]:
     return [
         _(
             "One sheet per section. A figure suppressed by the anonymisation rules is an "
             "empty cell, and the row's last column, “Suppressed because”, says why."
         ),
-        _("The Method sheet explains the rules, the source and the licence."),
+        _(
+            "Counts and medians are numbers and shares are percentages, so they can be "
+            "summed and charted. In the CSV file, shares are numbers from 0 to 100."
+        ),
+        _("Below: the method, the source, the citation and the licence."),
         _(
             "Text that a spreadsheet would take for a formula (starting with =, +, -, @) "
             "begins with an apostrophe."
@@ -93,8 +111,16 @@ def sheet_notes() -> list[str]:
 
 def section_sheets(sections: Sequence[Section]) -> Iterator[Sheet]:
     for section in sections:
-        rows = ([cell_text(value) for value in row] for row in section.rows)
-        yield Sheet(section.title[:SHEET_NAME_MAX], section.header, rows)
+        yield Sheet(
+            section.title[:SHEET_NAME_MAX],
+            section.header,
+            map(section.cells, section.rows),  # bound now, read when rendered
+            method=section.key == METHOD,
+        )
+
+
+def method_section(snapshot: BenchmarkSnapshot, population: Figure) -> Section:
+    return Section(METHOD, _("Method"), [_("Topic"), _("Text")], method_rows(snapshot, population))
 
 
 def method_rows(snapshot: BenchmarkSnapshot, population: Figure) -> list[list[Any]]:
@@ -111,7 +137,7 @@ def method_rows(snapshot: BenchmarkSnapshot, population: Figure) -> list[list[An
             _("%(label)s, from %(start)s to %(end)s.")
             % {"label": period.label, "start": period.starts_on, "end": period.ends_on},
         ],
-        [_("Compiled"), timezone.localtime(snapshot.compiled_at).date().isoformat()],
+        [_("Compiled"), timezone.localtime(snapshot.compiled_at).date()],
         [
             _("Organisations included"),
             _("%(n)s verified organisations, as their records stood on the period's last day.")
@@ -161,7 +187,7 @@ class OrganisationReportExporter(TabularExporter):
     def sheets(self) -> Iterator[Sheet]:
         yield from section_sheets(self.sections)
 
-    def notes(self) -> list[str]:
+    def notes(self) -> list[Note]:
         return [
             _("Benchmark report of %(org)s for %(period)s, exported on %(date)s.")
             % {
@@ -170,6 +196,7 @@ class OrganisationReportExporter(TabularExporter):
                 "date": timezone.localdate().isoformat(),
             },
             *sheet_notes(),
+            *((_("Summary"), sentence) for sentence in self.summary()),
         ]
 
     # --- Data, read once ------------------------------------------------------------------
@@ -207,12 +234,7 @@ class OrganisationReportExporter(TabularExporter):
             self._maturity_section(),
             self._metric_section(),
             self._barrier_section(),
-            Section(
-                "method",
-                _("Method"),
-                [_("Topic"), _("Text")],
-                method_rows(self.snapshot, self.population),
-            ),
+            method_section(self.snapshot, self.population),
         ]
 
     # --- Sections -------------------------------------------------------------------------
@@ -281,6 +303,7 @@ class OrganisationReportExporter(TabularExporter):
             rows,
             _("The ten actions most adopted in your stakeholder group, where that is published."),
             _("No share of your group is published for any action."),
+            percent=(2,),
         )
 
     def _trailing_section(self) -> Section:
@@ -299,6 +322,7 @@ class OrganisationReportExporter(TabularExporter):
                 "and your organisation none."
             ),
             _("None: you do not trail your group on any intermediate goal that is published."),
+            percent=(3,),
         )
 
     def _goals_by(self, breakdown: str) -> Section:
@@ -330,7 +354,7 @@ class OrganisationReportExporter(TabularExporter):
             "How many organisations adopt at least one action of each end goal, and their "
             "median percent complete."
         )
-        return Section(key, title, header, rows, intro)
+        return Section(key, title, header, rows, intro, percent=(5, 6))
 
     def _adoption_figures(self, goal: Any, breakdown: str, value: str) -> list[Any]:
         figures = [
@@ -489,6 +513,7 @@ class OrganisationReportExporter(TabularExporter):
             header,
             rows,
             _("How many organisations met each kind of barrier in the period."),
+            percent=(4,),
         )
 
     # --- Text -----------------------------------------------------------------------------
