@@ -1,17 +1,20 @@
-"""Template helpers for the roadmap pages: provenance labels, anchors, the current edition."""
+"""Template helpers for the roadmap pages: provenance labels, anchors, the current edition,
+and the marks of translated texts (``lang_attr``, ``translation_note``)."""
 
 from __future__ import annotations
 
 from django import template
 from django.db.models import Model
 from django.template.context import Context
+from django.template.defaultfilters import linebreaks_filter
 from django.utils.functional import Promise
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.utils import get_language
+from modeltranslation.utils import build_localized_fieldname, get_language
 
 from ..models import Edition, Provenance
-from ..translation import shown_language
+from ..translation import canonical_language, shown_language
 
 register = template.Library()
 
@@ -45,6 +48,54 @@ def lang_attr(obj: Model, field: str) -> str:
     """
     shown = shown_language(obj, field)
     return format_html(' lang="{}"', shown) if shown != get_language() else ""
+
+
+def translated_fields(obj: Model, fields: tuple[str, ...]) -> list[str]:
+    """Those of ``fields`` that ``obj`` shows translated: in the page's language, not English."""
+    language = get_language()
+    if language == canonical_language():
+        return []
+    return [field for field in fields if shown_language(obj, field) == language]
+
+
+@register.simple_tag
+def translation_note(
+    obj: Model, *fields: str, label: object = "", block: bool = True
+) -> SafeString:
+    """A "Translated from English" mark, with the English texts of ``fields`` in a disclosure.
+
+    Nothing when the page is in English or none of the fields is shown translated (a text
+    with no translation is shown in English and marked ``lang="en"`` by ``lang_attr``).
+    ``label`` names the item for screen readers (its code), where a page lists several;
+    ``block=False`` gives a compact mark for a list. Keyboard use and state come from
+    ``<details>``; the English texts carry ``lang="en"``.
+    """
+    shown = translated_fields(obj, fields)
+    if not shown:
+        return SafeString()
+    english = [
+        text
+        for field in shown
+        if (text := getattr(obj, build_localized_fieldname(field, canonical_language())))
+    ]
+    if block:
+        body = format_html_join(
+            "",
+            '<div class="translation-original" lang="en">{}</div>',
+            ((linebreaks_filter(text),) for text in english),
+        )
+    else:
+        body = format_html_join(
+            "", '<span class="translation-original" lang="en">{}</span>', ((t,) for t in english)
+        )
+    hidden = format_html('<span class="visually-hidden">: {}</span>', label) if label else ""
+    return format_html(
+        '<details class="translation-note{}"><summary>{}{}</summary>{}</details>',
+        "" if block else " translation-note-inline",
+        _("Translated from English"),
+        hidden,
+        body,
+    )
 
 
 @register.filter
