@@ -17,10 +17,12 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db.models import Model
 from django.utils.functional import Promise
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_language
 
 from .models import Dimension, StakeholderGroup
+from .terms import TERM_LISTS
 from .translation import shown_language
 
 
@@ -409,3 +411,45 @@ def glossary_sections() -> list[Section]:
             entries += extra[anchor]()
         sections.append(Section(anchor=anchor, title=str(title), entries=entries))
     return sections
+
+
+# --- The term list of each language (terms.py) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermRow:
+    english: str  # the term, in the reader's language
+    use: str
+    avoid: list[str]
+    anchor: str  # the term's entry on this page, if it has one
+
+
+@dataclass(frozen=True)
+class TermList:
+    language: str
+    name: str  # the language's name in that language
+    rows: list[TermRow]
+    is_current: bool
+
+
+def term_lists() -> list[TermList]:
+    """Each language's term list, the reader's language first."""
+    current = get_language()
+    lists = [
+        TermList(
+            language=code,
+            name=get_language_info(code)["name_local"],
+            rows=[
+                TermRow(
+                    english=str(term.english),
+                    use=term.use,
+                    avoid=[variant.text for variant in term.avoid],
+                    anchor=term.slug if term.slug in TERMS_BY_SLUG else "",
+                )
+                for term in terms
+            ],
+            is_current=code == current,
+        )
+        for code, terms in TERM_LISTS.items()
+    ]
+    return sorted(lists, key=lambda term_list: not term_list.is_current)

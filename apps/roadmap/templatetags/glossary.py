@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from ..glossary import TERMS_BY_SLUG, dimension_anchor, group_anchor
+from ..glossary import TERMS_BY_SLUG, TermList, dimension_anchor, group_anchor, term_lists
 from ..models import Dimension, StakeholderGroup
 
 register = template.Library()
@@ -51,3 +51,9 @@ def glossary_link(slug: str, label: object = None) -> SafeString:
         label,
         _("glossary"),
     )
+
+
+@register.simple_tag
+def glossary_term_lists() -> list[TermList]:
+    """Each language's term list, the reader's first: ``{% glossary_term_lists as lists %}``."""
+    return term_lists()
