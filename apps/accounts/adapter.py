@@ -9,14 +9,42 @@ from urllib.parse import urlsplit, urlunsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.client_ip import client_ip
 from apps.core.emails import absolute_url
 
 from .lockout import lockout_key, sign_in_failures_clear
 
+# The same link-no-longer-works sentence as the pages in templates/account/.
+LINK_GONE = _("This link no longer works: it has expired, or it was used already.")
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    # allauth's form errors, in plain words (its pages, messages and emails are in
+    # templates/account/). The codes are allauth's.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "account_inactive": _("This account is switched off."),
+        "cannot_remove_primary_email": _(
+            "This is the address you sign in with, so it cannot be removed."
+        ),
+        "duplicate_email": _("This address is on your account already."),
+        "email_password_mismatch": _("This email address and password do not match an account."),
+        "email_taken": _("An account uses this email address already."),
+        "enter_current_password": _("Type your current password."),
+        "incorrect_password": _("This is not your password."),
+        "invalid_or_expired_key": LINK_GONE,
+        "invalid_password_reset": LINK_GONE,
+        "too_many_login_attempts": _(
+            "Too many failed sign-ins. Wait a few minutes, then try again."
+        ),
+        "unknown_email": _("No account uses this email address."),
+        "unverified_primary_email": _(
+            "Confirm this address first: open the link we emailed to it."
+        ),
+    }
+
     def get_client_ip(self, request: HttpRequest) -> str:
         """The address allauth's rate limits count per: the one the whole portal uses."""
         return client_ip(request)

@@ -166,6 +166,18 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Our adapter: allauth's rate limits count per client address as apps/core/client_ip.py
 # resolves it, and the sign-in form and the API token share one lockout per account.
 ACCOUNT_ADAPTER = "apps.accounts.adapter.AccountAdapter"
+# allauth's forms with plain labels; its pages, messages and emails in plain words are in
+# templates/account/ (issue 15).
+ACCOUNT_FORMS = {
+    name: f"apps.accounts.allauth_forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+    }.items()
+}
 # Failed passwords, on the sign-in form and the API token endpoint together: an account
 # is locked after LOGIN_LOCKOUT_ATTEMPTS within LOGIN_LOCKOUT_SECONDS (until the oldest of
 # them is that old; a successful sign-in clears its count), and an address after

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 LOGIN = reverse("account_login")
 TOKEN_URL = reverse("api-auth:token")
-TOO_MANY = "Too many failed login attempts"
+TOO_MANY = "Too many failed sign-ins"
 PROXY = "10.0.0.2"
 NEW_PASSWORD = "a brand new long passphrase"
 

@@ -12,7 +12,7 @@ from tests.accounts.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("account_login")
-TOO_MANY = "Too many failed login attempts"
+TOO_MANY = "Too many failed sign-ins"
 
 
 def _sign_in(client: Client, email: str, password: str = PASSWORD) -> HttpResponse:
