@@ -388,6 +388,7 @@ class EditionAdmin(DraftOnlyMixin):
             "current": current,
             "problems": problems,
             "form": form,
+            "previewing": form.is_bound and "_preview" in request.POST,
             "changes": edition_changes(
                 edition=edition, previous=current, mapping=mapping if form.is_valid() else None
             ),

@@ -1,8 +1,9 @@
 """A portal admin curates a new roadmap edition, and the portal follows it.
 
 In the Django admin, the admin starts a new edition from the published one, renumbers and
-retitles an action of the draft, says in the publishing form where the old action's
-adoptions go, and publishes. The public roadmap then shows the new title, and an
+retitles an action of the draft, reads on the publishing screen what changes (the old action
+beside the new one, word by word), says where the old action's adoptions go, previews, and
+publishes. The public roadmap then shows the new title, and an
 organisation that had adopted the old action finds its adoption on the new one.
 """
 
@@ -108,9 +109,17 @@ def test_an_admin_publishes_a_new_edition_and_the_portal_follows(
     drive.click(page.get_by_role("link", name="Publish", exact=True))
     expect(page).to_have_url(base + reverse("admin:roadmap_edition_publish", args=[draft.pk]))
     journey.check("publish")
-    mapping = page.get_by_label("Where adoptions of each old action go")
-    expect(mapping).to_have_value(re.compile(rf"^{re.escape(OLD_CODE)} -> {NEW_CODE}$", re.M))
+    # The proposal: the old action beside its renumbered, retitled copy, with its adoption.
+    changed = page.get_by_role("table", name=re.compile("Actions that change"))
+    expect(changed).to_contain_text(OLD_CODE)
+    expect(changed).to_contain_text(NEW_CODE)
+    expect(changed.get_by_role("cell", name="1", exact=True)).to_be_visible()
+    mapping = page.get_by_label("Send adoptions elsewhere")
+    expect(mapping).to_have_value("")
     drive.fill(mapping, f"{OLD_CODE} -> {NEW_CODE}")
+    drive.click(page.get_by_role("button", name="Preview the changes"))
+    expect(page.get_by_text("Nothing is published yet.")).to_be_visible()
+    journey.check("publish preview")
     drive.click(page.get_by_role("button", name="Publish"))
     expect(page).to_have_url(base + reverse("admin:roadmap_edition_changelist"))
     expect(page.get_by_text("Edition 2026.1 is published")).to_be_visible()

@@ -96,6 +96,7 @@ def test_a_preview_shows_the_typed_mapping_and_publishes_nothing(
     page = _text(response.content.decode())
     assert response.status_code == 200
     assert 'id="removed-actions"' not in page
+    assert "Nothing is published yet." in page
     changed = page[
         page.index('id="changed-actions"') : page.index(
             "</table>", page.index('id="changed-actions"')
