@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -56,7 +57,7 @@ class Row:
 
     @property
     def label(self) -> str:
-        return f"{self.code} {self.title}" if self.show_code else self.title
+        return subject_label(self.code, self.title, show_code=self.show_code)
 
     @property
     def short(self) -> str:
@@ -109,6 +110,24 @@ class Chart:
                 for i, c in enumerate(self.columns)
             },
         }
+
+
+def subject_label(code: str, title: str, *, show_code: bool = True, limit: int = 0) -> str:
+    """How a chart or a table names a subject: "EG1 Establish …" for a roadmap code, the
+    title alone for a taxonomy's slug (a dimension coded "culture" must not read "culture
+    Culture"), and at most ``limit`` characters of the title, cut at a word (0: all)."""
+    short = clip_words(title, limit) if limit else title
+    if not show_code or not code or code.casefold() in (title.casefold(), slugify(title)):
+        return short
+    return f"{code} {short}"
+
+
+def clip_words(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word's end, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:.-") + "…"
 
 
 def as_float(value: Decimal | None) -> float | None:

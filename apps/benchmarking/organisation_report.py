@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.organisations.models import Organisation
 
-from .charts import Shown, as_float, mark_withheld, shown
+from .charts import Shown, as_float, mark_withheld, shown, subject_label
 from .models import BenchmarkSnapshot
 from .selectors import OrganisationPosition, Position, organisation_position
 
@@ -82,7 +82,7 @@ def _position_table(positions: list[Position], k: int, *, show_code: bool) -> Po
 
 def _position_chart(positions: list[Position], show_code: bool) -> dict[str, Any]:
     return {
-        "categories": [f"{p.code} {p.title}" if show_code else p.title for p in positions],
+        "categories": [subject_label(p.code, p.title, show_code=show_code) for p in positions],
         "series": {
             _("You"): [float(p.adopted) for p in positions],
             _("Your stakeholder group (median)"): [

@@ -314,15 +314,15 @@ def mixed_pdf(mixed: tuple[Organisation, BenchmarkSnapshot]) -> tuple[bytes, int
     return (content, *_pdf_text(content))
 
 
-def test_the_pdf_has_a_title_page_headings_citation_and_page_numbers(mixed_pdf) -> None:
+def test_the_pdf_has_a_title_headings_citation_and_page_numbers(mixed_pdf) -> None:
     content, pages, text = mixed_pdf
 
     assert content.startswith(b"%PDF")
     assert pages >= 2
     first = text.split(f"1 / {pages}")[0]
-    for text_on_title_page in ("Benchmark report", "Patients Together", "2026-Q2"):
-        assert text_on_title_page in first
-    for heading in ["Summary", "Charts", *SECTIONS]:
+    for text_on_first_page in ("Benchmark report", "Patients Together", "2026-Q2", "Summary"):
+        assert text_on_first_page in first
+    for heading in ["Summary", "How to cite", "Trend", *SECTIONS]:
         assert heading in text, heading
     assert "Cavaller-Bellaubi M" in text
     assert "CC BY 4.0" in text
@@ -341,18 +341,21 @@ def test_the_pdf_names_no_other_organisation(mixed_pdf, mixed) -> None:
 def test_the_pdf_shows_a_small_group_as_suppressed_never_as_a_figure(mixed, mixed_pdf) -> None:
     org, snapshot = mixed
     context = pdf_context(OrganisationReportExporter(org, snapshot))
-    rows = next(i["rows"] for i in context["sections"] if i["section"].key == "goals-by-group")
-    tiny = [row for row in rows if row[2] == "Tiny industry"]
+    table = next(t for t in context["tables"] if t.key == "goals-by-group")
+    tiny = [row for row in table.rows if row.cells[0] == "Tiny industry"]
     assert len(tiny) == 2  # EG1 and EG2
+    notes = dict(table.notes)
     for row in tiny:
-        assert row[3:7] == ["suppressed"] * 4, row
-    # On the page: the group's name (which wraps after "Tiny"), four times "suppressed",
-    # then the reason; no number in between.
+        assert row.cells[1:5] == ["suppressed"] * 4, row
+        assert notes[int(row.note)] == SMALL
+    # On the page: the group's name, four times "suppressed", then the number of the note
+    # that gives the reason; no figure in between.
     _content, _pages, text = mixed_pdf
     lines = [line for line in text.splitlines() if re.search(r"\bTiny\b", line)]
     assert len(lines) == 2
     for line in lines:
-        assert re.search(r"Tiny\s+(suppressed\s+){4}Fewer than\b", line), line
+        assert re.search(r"Tiny( industry)?\s+(suppressed\s+){4}\d+\s*$", line), line
+    assert SMALL in text
 
 
 @pytest.mark.parametrize("language", ["fr", "de", "es", "pl"])

@@ -123,14 +123,15 @@ def method_section(snapshot: BenchmarkSnapshot, population: Figure) -> Section:
     return Section(METHOD, _("Method"), [_("Topic"), _("Text")], method_rows(snapshot, population))
 
 
-def method_rows(snapshot: BenchmarkSnapshot, population: Figure) -> list[list[Any]]:
+def method_rows(
+    snapshot: BenchmarkSnapshot, population: Figure, *, citation: bool = True
+) -> list[list[Any]]:
     """The method and anonymisation note, shared by both reports (the words of the pages'
-    method section, ``method.py``)."""
+    method section, ``method.py``), ending with :func:`citation_rows` unless told not to."""
     k = snapshot.min_group_size
     method = benchmark_method(snapshot)
     edition = snapshot.edition
     period = snapshot.period
-    citation = edition.citation + (f" https://doi.org/{edition.doi}" if edition.doi else "")
     return [
         [
             _("Period"),
@@ -159,6 +160,15 @@ def method_rows(snapshot: BenchmarkSnapshot, population: Figure) -> list[list[An
             _("Edition %(label)s of the PE Sustainability Roadmap.")
             % {"label": edition.version_label},
         ],
+        *(citation_rows(snapshot) if citation else []),
+    ]
+
+
+def citation_rows(snapshot: BenchmarkSnapshot) -> list[list[Any]]:
+    """How to cite the roadmap, and its licence: the method's last rows, the PDF's first."""
+    edition = snapshot.edition
+    citation = edition.citation + (f" https://doi.org/{edition.doi}" if edition.doi else "")
+    return [
         [_("Citation"), citation],
         [_("Licence"), f"{edition.licence} {edition.licence_url}"],
     ]
