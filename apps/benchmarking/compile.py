@@ -3,7 +3,8 @@
 Each adoption's state at the end of the period (its status and percent complete from the
 latest current entries dated up to the period's last day) is computed **once**, into a
 temporary table, with the verified organisations' breakdown values beside it; every
-aggregate then reads that table (or the few other temporary tables built from it). On
+aggregate then reads that table (or the few other temporary tables built from it:
+:mod:`.compile_tables`). On
 PostgreSQL each aggregate is one statement that groups by every breakdown at once
 (``GROUPING SETS``) and takes its percentiles with ``percentile_cont``; on other databases
 (SQLite: ``make run`` and part of CI) the same figures come from one ``GROUP BY`` per
@@ -17,10 +18,9 @@ the compile's transaction, and go with it).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from decimal import Decimal
-from itertools import groupby
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -38,52 +38,21 @@ from apps.adoption.models import (
     ProgressEntry,
 )
 from apps.organisations.models import Organisation
-from apps.organisations.querysets import verified_before
 from apps.roadmap.models import (
-    Action,
     BarrierCategory,
     Dimension,
     Edition,
     EndGoal,
-    IntermediateGoal,
-    StakeholderGroup,
 )
 
-from .aggregates import as_decimal, percentile_cont
+from .aggregates import as_decimal
 from .anonymisation import Cell, anonymise, public_reason, small_bundles
-from .models import BenchmarkCell, BenchmarkSnapshot, Breakdown, ReportingPeriod, Subject
+from .compile_tables import ADOPTION_SUBJECTS, BREAKDOWNS, Tables, table_name, unpivot
+from .models import BenchmarkCell, BenchmarkSnapshot, ReportingPeriod, Subject
 from .protection import earlier_published, roadmap_structure
 
-# The column of each breakdown in the temporary tables (every one of them names the
-# organisation's breakdown values so).
-BREAKDOWNS = {
-    Breakdown.ALL: None,
-    Breakdown.STAKEHOLDER_GROUP: "grp",
-    Breakdown.REGION: "region",
-    Breakdown.COUNTRY: "country",
-    Breakdown.LEVEL: "level",
-}
-BREAKDOWN_COLUMNS = [c for c in BREAKDOWNS.values() if c]
-# The adoption subjects: the column of the state table each adoption counts under.
-ADOPTION_SUBJECTS: dict[str, str] = {
-    Subject.ACTION: "action",
-    Subject.INTERMEDIATE_GOAL: "ig",
-    Subject.END_GOAL: "eg",
-    Subject.DIMENSION: "dim",
-}
-# No count per status: with six status counts nearly every bundle has a 0, 1 or "all of
-# them" among them, and the attribute rule (anonymisation.py) withheld most of the table;
-# even one "implementing" count withheld a quarter of its cells, and no page, export or API
 # reader shows either (measurements in bench/README.md, "Protection").
 QUARTILES = (0.25, 0.5, 0.75)
-TEMP_TABLES = (
-    "benchmark_orgs",
-    "benchmark_state",
-    "benchmark_per_org",
-    "benchmark_codes",
-    "benchmark_latest",
-    "benchmark_metric_totals",
-)
 
 
 def adoptions_at_end(
@@ -93,7 +62,7 @@ def adoptions_at_end(
     ``percent_at`` from the latest entries dated up to then. Benchmarks count
     verified organisations only; an organisation's own view of itself passes
     ``verified_only=False``. (The compile computes the same state for every
-    adoption at once: see :class:`_Tables`.)"""
+    adoption at once: see :class:`Tables`.)"""
     entries = ProgressEntry.objects.filter(
         adoption=OuterRef("pk"), is_current=True, entry_date__lte=period.ends_on
     ).order_by("-entry_date", "-created_at", "-pk")
@@ -107,231 +76,6 @@ def adoptions_at_end(
     return adoptions.annotate(
         status_at=Subquery(status), percent_at=Coalesce(Subquery(percent), 0)
     ).filter(status_at__isnull=False)
-
-
-# --- SQL ------------------------------------------------------------------------------------
-
-
-def _t(model: Any) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _unpivot(subjects: Sequence[str]) -> str:
-    """The state table, one row per adoption and subject: (subject, code, org, status,
-    percent and the breakdown columns)."""
-    rest = "org, status, percent, grp, region, country, level"
-    return " UNION ALL ".join(
-        f"SELECT '{subject}' AS subject, {ADOPTION_SUBJECTS[subject]} AS code, {rest} "
-        "FROM benchmark_state"
-        for subject in subjects
-    )
-
-
-class _Tables:
-    """The temporary tables every aggregate reads, and the grouped reads of them.
-
-    ``grouped`` and ``percentiles`` answer ``{breakdown: {(*keys, breakdown value): …}}``
-    (the breakdown value is "" for everyone), one statement with ``GROUPING SETS`` on
-    PostgreSQL, one per breakdown elsewhere."""
-
-    def __init__(self, cursor: Any, period: ReportingPeriod, edition: Edition) -> None:
-        self.cursor = cursor
-        self.period = period
-        self.edition = edition
-        self.postgres = connection.vendor == "postgresql"
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.cursor.execute(sql, params)
-
-    def drop(self) -> None:
-        for table in TEMP_TABLES:
-            self.execute(f"DROP TABLE IF EXISTS {table}")
-
-    def analyse(self, table: str) -> None:
-        # Temporary tables get no statistics by themselves: without them PostgreSQL plans
-        # the joins on them blind (the tables only grouped need none).
-        if self.postgres:
-            self.execute(f"ANALYZE {table}")
-
-    def create(self) -> None:
-        self.drop()
-        if self.postgres:
-            # For the compile's transaction only: compiling these few statements to machine
-            # code (JIT) takes longer than running them, and their sorts (hundreds of
-            # thousands of rows) fit in memory rather than on disk.
-            self.execute("SET LOCAL jit = off")
-            self.execute("SET LOCAL work_mem = '64MB'")
-        org_columns = "grp text, region text, country text, level text"
-        self.execute(f"CREATE TEMPORARY TABLE benchmark_orgs (id bigint, {org_columns})")
-        self.execute(
-            "INSERT INTO benchmark_orgs (id, grp, region, country, level) "
-            f"SELECT o.id, g.slug, o.region, o.country, o.level FROM {_t(Organisation)} o "
-            f"JOIN {_t(StakeholderGroup)} g ON g.id = o.stakeholder_group_id "
-            "WHERE o.status = %s AND (o.decided_at IS NULL OR o.decided_at < %s)",
-            [Organisation.Status.VERIFIED, verified_before(self.period.ends_on)],
-        )
-        self.analyse("benchmark_orgs")
-        self._create_state()
-        self._create_per_org()
-        self._create_codes()
-
-    def _create_state(self) -> None:
-        """Each adoption of a verified organisation, of an action of the edition that is not
-        removed, with its status and percent complete at the period's end: once."""
-        self.execute(
-            "CREATE TEMPORARY TABLE benchmark_state (org bigint, action text, "
-            "ig text, eg text, dim text, status text, "
-            "percent integer, grp text, region text, country text, "
-            "level text)"
-        )
-        latest = (
-            f"FROM {_t(ProgressEntry)} e WHERE e.adoption_id = a.id AND e.is_current "
-            "AND e.entry_date <= %s AND {} "
-            "ORDER BY e.entry_date DESC, e.created_at DESC, e.id DESC LIMIT 1"
-        )
-        status = "SELECT e.status_to " + latest.format("e.status_to <> ''")
-        percent = "SELECT e.percent_complete " + latest.format("e.percent_complete IS NOT NULL")
-        self.execute(
-            "INSERT INTO benchmark_state "
-            "SELECT org, action, ig, eg, dim, status, COALESCE(percent, 0), "
-            "grp, region, country, level FROM ("
-            "SELECT a.organisation_id AS org, ac.code AS action, ig.code AS ig, "
-            "eg.code AS eg, d.slug AS dim, o.grp, o.region, o.country, o.level, "
-            f"({status}) AS status, ({percent}) AS percent "
-            f"FROM {_t(Adoption)} a JOIN benchmark_orgs o ON o.id = a.organisation_id "
-            f"JOIN {_t(Action)} ac ON ac.id = a.action_id "
-            f"JOIN {_t(IntermediateGoal)} ig ON ig.id = ac.intermediate_goal_id "
-            f"JOIN {_t(EndGoal)} eg ON eg.id = ig.end_goal_id "
-            f"JOIN {_t(Dimension)} d ON d.id = ac.dimension_id "
-            "WHERE ac.edition_id = %s AND NOT a.action_removed"
-            ") adoptions WHERE status IS NOT NULL",
-            [self.period.ends_on, self.period.ends_on, self.edition.pk],
-        )
-        self.analyse("benchmark_state")
-
-    def _create_per_org(self) -> None:
-        """Per subject code and organisation: whether it adopts it (anything but
-        discontinued). Organisations count once per code whatever their number of adoptions
-        under it."""
-        self.execute(
-            "CREATE TEMPORARY TABLE benchmark_per_org (subject text, code text, "
-            "org bigint, grp text, region text, country text, level text, adopting smallint)"
-        )
-        self.execute(
-            "INSERT INTO benchmark_per_org "
-            "SELECT subject, code, org, grp, region, country, level, "
-            "MAX(CASE WHEN status <> %s THEN 1 ELSE 0 END) "
-            f"FROM ({_unpivot(list(ADOPTION_SUBJECTS))}) u "
-            "GROUP BY subject, code, org, grp, region, country, level",
-            [AdoptionStatus.DISCONTINUED],
-        )
-
-    def _create_codes(self) -> None:
-        """The end goals and dimensions coverage is read for."""
-        self.execute("CREATE TEMPORARY TABLE benchmark_codes (subject text, code text)")
-        self.execute(
-            "INSERT INTO benchmark_codes (subject, code) "
-            f"SELECT %s, code FROM {_t(EndGoal)} WHERE edition_id = %s "
-            f"UNION ALL SELECT %s, slug FROM {_t(Dimension)}",
-            [Subject.END_GOAL, self.edition.pk, Subject.DIMENSION],
-        )
-
-    # --- Grouped reads ------------------------------------------------------------------
-
-    def grouped(
-        self, source: str, keys: Sequence[str], aggregates: Sequence[str], params: Sequence = ()
-    ) -> dict[str, dict[tuple, tuple]]:
-        """``aggregates`` (SQL) of ``source`` (a table or a parenthesised query with the
-        breakdown columns), grouped by ``keys`` and each breakdown."""
-        result: dict[str, dict[tuple, tuple]] = {b: {} for b in BREAKDOWNS}
-        width = len(keys)
-        if self.postgres:
-            sets = ", ".join(
-                "(" + ", ".join([*keys, *([column] if column else [])]) + ")"
-                for column in BREAKDOWNS.values()
-            )
-            columns = ", ".join(BREAKDOWN_COLUMNS)
-            self.execute(
-                f"SELECT {', '.join([*keys, columns])}, GROUPING({columns}), "
-                f"{', '.join(aggregates)} FROM {source} src GROUP BY GROUPING SETS ({sets})",
-                params,
-            )
-            masks = {_mask(column): b for b, column in BREAKDOWNS.items()}
-            for row in self.cursor.fetchall():
-                breakdown = masks[row[width + 4]]
-                column = BREAKDOWNS[breakdown]
-                value = row[width + BREAKDOWN_COLUMNS.index(column)] if column else ""
-                result[breakdown][(*row[:width], _text(value))] = tuple(row[width + 5 :])
-            return result
-        for breakdown, column in BREAKDOWNS.items():
-            group = [*keys, *([column] if column else [])]
-            by = f" GROUP BY {', '.join(group)}" if group else ""
-            selected = ", ".join([*group, *aggregates])
-            self.execute(f"SELECT {selected} FROM {source} src{by}", params)
-            for row in self.cursor.fetchall():
-                value = row[width] if column else ""
-                result[breakdown][(*row[:width], _text(value))] = tuple(row[len(group) :])
-        return result
-
-    def percentiles(
-        self,
-        source: str,
-        keys: Sequence[str],
-        value: str,
-        percentiles: Sequence[float],
-        params: Sequence = (),
-    ) -> dict[str, dict[tuple, tuple[int, dict[float, float]]]]:
-        """``(n, {p: value})`` of ``value`` per group, interpolated linearly between the
-        closest ranks (``percentile_cont``)."""
-        if self.postgres:
-            fractions = ", ".join(str(p) for p in percentiles)
-            rows = self.grouped(
-                source,
-                keys,
-                [
-                    "COUNT(*)",
-                    f"percentile_cont(ARRAY[{fractions}]) WITHIN GROUP (ORDER BY {value})",
-                ],
-                params,
-            )
-            return {
-                b: {
-                    k: (n, dict(zip(percentiles, found, strict=True)))
-                    for k, (n, found) in g.items()
-                }
-                for b, g in rows.items()
-            }
-        result: dict[str, dict[tuple, tuple[int, dict[float, float]]]] = {}
-        width = len(keys)
-        for breakdown, column in BREAKDOWNS.items():
-            group = [*keys, *([column] if column else [])]
-            order = ", ".join([*group, value])
-            self.execute(
-                f"SELECT {', '.join(group)}, {value} FROM {source} src ORDER BY {order}", params
-            )
-            found = {}
-            for key, ranked in groupby(self.cursor.fetchall(), key=lambda r: r[: len(group)]):
-                values = [float(r[-1]) for r in ranked]
-                label = _text(key[width]) if column else ""
-                found[(*key[:width], label)] = (
-                    len(values),
-                    {p: percentile_cont(values, p) for p in percentiles},
-                )
-            result[breakdown] = found
-        return result
-
-
-def _mask(column: str | None) -> int:
-    """``GROUPING(grp, region, country, level)`` of the grouping set with ``column``: a bit
-    per column, set when the column is not grouped by."""
-    full = (1 << len(BREAKDOWN_COLUMNS)) - 1
-    if column is None:
-        return full
-    return full ^ (1 << (len(BREAKDOWN_COLUMNS) - 1 - BREAKDOWN_COLUMNS.index(column)))
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 # --- Cells ----------------------------------------------------------------------------------
@@ -349,7 +93,7 @@ class _Where(TypedDict):
     breakdown_value: str
 
 
-def _population(tables: _Tables) -> Population:
+def _population(tables: Tables) -> Population:
     """Verified organisations per breakdown value."""
     rows = tables.grouped("benchmark_orgs", [], ["COUNT(*)"])
     return {(b, value): n for b, found in rows.items() for (value,), (n,) in found.items()}
@@ -361,7 +105,7 @@ def _bundles(population: Population, breakdown: str) -> Iterator[tuple[str, int]
             yield value, n
 
 
-def _adoption_cells(tables: _Tables, edition: Edition, population: Population) -> Iterator[Cell]:
+def _adoption_cells(tables: Tables, edition: Edition, population: Population) -> Iterator[Cell]:
     codes: dict[str, list[str]] = {
         Subject.ACTION: list(edition.actions.values_list("code", flat=True)),
         Subject.INTERMEDIATE_GOAL: list(edition.intermediate_goals.values_list("code", flat=True)),
@@ -373,7 +117,7 @@ def _adoption_cells(tables: _Tables, edition: Edition, population: Population) -
         "benchmark_per_org", ["subject", "code"], [f"SUM({m})" for m in measures]
     )
     medians = tables.percentiles(
-        f"({_unpivot(list(ADOPTION_SUBJECTS))})", ["subject", "code"], "percent", (0.5,)
+        f"({unpivot(list(ADOPTION_SUBJECTS))})", ["subject", "code"], "percent", (0.5,)
     )
     for subject in ADOPTION_SUBJECTS:
         for breakdown in BREAKDOWNS:
@@ -415,12 +159,12 @@ def _quartile_cells(
         )
 
 
-def _coverage_cells(tables: _Tables, edition: Edition) -> Iterator[Cell]:
+def _coverage_cells(tables: Tables, edition: Edition) -> Iterator[Cell]:
     """Quartiles of how many of an end goal's (or dimension's) actions each organisation
     has adopted, zeros included: what an organisation's percentile band is read against."""
     adopted = (
         "SELECT subject, code, org, COUNT(*) AS adopted "
-        f"FROM ({_unpivot([Subject.END_GOAL, Subject.DIMENSION])}) u "
+        f"FROM ({unpivot([Subject.END_GOAL, Subject.DIMENSION])}) u "
         f"WHERE status <> '{AdoptionStatus.DISCONTINUED}' GROUP BY subject, code, org"
     )
     source = (
@@ -448,11 +192,11 @@ def _coverage_cells(tables: _Tables, edition: Edition) -> Iterator[Cell]:
                     yield from _quartile_cells(base, "coverage", n, found)
 
 
-def _maturity_cells(tables: _Tables, edition: Edition, population: Population) -> Iterator[Cell]:
+def _maturity_cells(tables: Tables, edition: Edition, population: Population) -> Iterator[Cell]:
     """Quartiles of the levels of each organisation's latest assessment up to the period's
     end, per end goal and per dimension, and how many organisations rated it (``rated``,
     a count like any other: the quartiles' ``n``)."""
-    assessment = _t(MaturityAssessment)
+    assessment = table_name(MaturityAssessment)
     tables.execute("CREATE TEMPORARY TABLE benchmark_latest (id bigint, org bigint)")
     tables.execute(
         "INSERT INTO benchmark_latest (id, org) SELECT m.id, m.organisation_id "
@@ -466,11 +210,12 @@ def _maturity_cells(tables: _Tables, edition: Edition, population: Population) -
     rated = (
         "SELECT '{subject}' AS subject, x.{code} AS code, r.level AS value, "
         "o.grp, o.region, o.country, o.level "
-        f"FROM {_t(MaturityRating)} r JOIN benchmark_latest l ON l.id = r.assessment_id "
+        f"FROM {table_name(MaturityRating)} r "
+        "JOIN benchmark_latest l ON l.id = r.assessment_id "
         "JOIN benchmark_orgs o ON o.id = l.org JOIN {table} x ON x.id = r.{column}"
     )
     source = " UNION ALL ".join(
-        rated.format(subject=subject, code=code, table=_t(model), column=column)
+        rated.format(subject=subject, code=code, table=table_name(model), column=column)
         for subject, code, model, column in (
             (Subject.MATURITY_GOAL, "code", EndGoal, "end_goal_id"),
             (Subject.MATURITY_DIMENSION, "slug", Dimension, "dimension_id"),
@@ -497,7 +242,7 @@ def _maturity_cells(tables: _Tables, edition: Edition, population: Population) -
                         yield from _quartile_cells(base, "maturity", n, found)
 
 
-def _metric_cells(tables: _Tables, population: Population) -> Iterator[Cell]:
+def _metric_cells(tables: Tables, population: Population) -> Iterator[Cell]:
     """Per metric: how many organisations reported it in the period, their total, and the
     median of their own totals."""
     tables.execute(
@@ -509,8 +254,9 @@ def _metric_cells(tables: _Tables, population: Population) -> Iterator[Cell]:
         "INSERT INTO benchmark_metric_totals "
         "SELECT t.metric_id, t.total, o.grp, o.region, o.country, o.level FROM ("
         "SELECT v.metric_id, a.organisation_id AS org, ROUND(SUM(v.value), 2) AS total "
-        f"FROM {_t(MetricValue)} v JOIN {_t(ProgressEntry)} e ON e.id = v.entry_id "
-        f"JOIN {_t(Adoption)} a ON a.id = e.adoption_id "
+        f"FROM {table_name(MetricValue)} v "
+        f"JOIN {table_name(ProgressEntry)} e ON e.id = v.entry_id "
+        f"JOIN {table_name(Adoption)} a ON a.id = e.adoption_id "
         "WHERE e.is_current AND e.entry_date >= %s AND e.entry_date <= %s "
         "GROUP BY v.metric_id, a.organisation_id"
         ") t JOIN benchmark_orgs o ON o.id = t.org",
@@ -540,14 +286,15 @@ def _metric_cells(tables: _Tables, population: Population) -> Iterator[Cell]:
                 )
 
 
-def _barrier_cells(tables: _Tables, population: Population) -> Iterator[Cell]:
+def _barrier_cells(tables: Tables, population: Population) -> Iterator[Cell]:
     """Per barrier category: how many organisations reported it in the period."""
     source = (
         "(SELECT c.slug AS category, a.organisation_id AS org, o.grp, o.region, o.country, "
-        f"o.level FROM {_t(BarrierReport)} b JOIN {_t(ProgressEntry)} e ON e.id = b.entry_id "
-        f"JOIN {_t(Adoption)} a ON a.id = e.adoption_id "
+        f"o.level FROM {table_name(BarrierReport)} b "
+        f"JOIN {table_name(ProgressEntry)} e ON e.id = b.entry_id "
+        f"JOIN {table_name(Adoption)} a ON a.id = e.adoption_id "
         "JOIN benchmark_orgs o ON o.id = a.organisation_id "
-        f"JOIN {_t(BarrierCategory)} c ON c.id = b.category_id "
+        f"JOIN {table_name(BarrierCategory)} c ON c.id = b.category_id "
         "WHERE e.is_current AND e.entry_date >= %s AND e.entry_date <= %s)"
     )
     counts = tables.grouped(
@@ -587,7 +334,7 @@ def build_cells(period: ReportingPeriod, edition: Edition, *, k: int) -> list[Ce
     periods. Run it in a transaction (as :func:`compile_snapshot` does): the temporary
     tables it reads are made in it."""
     with connection.cursor() as cursor:
-        tables = _Tables(cursor, period, edition)
+        tables = Tables(cursor, period, edition)
         tables.create()
         population = _population(tables)
         cells = [

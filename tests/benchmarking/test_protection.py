@@ -14,13 +14,12 @@ import pytest
 
 from apps.benchmarking.anonymisation import Cell, anonymise
 from apps.benchmarking.protection import (
-    COUNTRY_REGION,
     REST,
     audit_cells,
     equations,
     open_regions,
 )
-from apps.organisations.regions import region_for_country
+from apps.organisations.regions import COUNTRY_REGION, region_for_country
 from tests.benchmarking.reader import intervals, too_narrow
 
 K, P, KQ = 5, 3, 10

@@ -1,7 +1,6 @@
 """The OpenAPI schema documents every endpoint of the accounts and organisations API."""
 
 import pytest
-from django.urls import include, path
 from drf_spectacular.drainage import GENERATOR_STATS, reset_generator_stats
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
@@ -65,16 +64,13 @@ def test_it_documents_the_list_filters(client: object) -> None:
     assert {"stakeholder_group", "country", "region", "page"} <= {p["name"] for p in parameters}
 
 
-def test_it_generates_the_schema_without_warnings() -> None:
+def test_it_generates_the_schema_of_every_api_without_warnings() -> None:
+    """Every app's API, as the project serves it: one generation over the root URLconf."""
     reset_generator_stats()
-    generator = SchemaGenerator(
-        patterns=[
-            path("api/v1/", include("apps.accounts.api.urls")),
-            path("api/v1/", include("apps.organisations.api.urls")),
-        ]
-    )
+    generator = SchemaGenerator(urlconf="roadmap_portal.urls")
 
-    generator.get_schema(request=None, public=True)
+    schema = generator.get_schema(request=None, public=True)
 
     messages = [*GENERATOR_STATS._warn_cache, *GENERATOR_STATS._error_cache]
     assert not messages, "\n".join(messages)
+    assert {"/api/v1/metrics/", "/api/v1/organisations/"} <= set(schema["paths"])
