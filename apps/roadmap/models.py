@@ -34,6 +34,7 @@ from .querysets import (
     EditionQuerySet,
     EndGoalQuerySet,
     IntermediateGoalQuerySet,
+    ResourceQuerySet,
     TaxonomyQuerySet,
 )
 
@@ -50,6 +51,7 @@ EditionManager = models.Manager.from_queryset(EditionQuerySet)
 EndGoalManager = models.Manager.from_queryset(EndGoalQuerySet)
 IntermediateGoalManager = models.Manager.from_queryset(IntermediateGoalQuerySet)
 ActionManager = models.Manager.from_queryset(ActionQuerySet)
+ResourceManager = models.Manager.from_queryset(ResourceQuerySet)
 
 
 class Provenance(models.TextChoices):
@@ -189,7 +191,8 @@ class Resource(TranslatedContent):
     url = models.URLField(_("link"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects: ClassVar["MultilingualManager[Resource]"]
+    objects: ClassVar["ResourceManager[Resource]"] = ResourceManager()
+    _default_manager: ClassVar["ResourceManager[Resource]"]
 
     class Meta:
         ordering = ["order", "pk"]

@@ -10,7 +10,15 @@ from django.db.models import Prefetch, Q
 from modeltranslation.utils import build_localized_fieldname, get_language
 
 if TYPE_CHECKING:
-    from .models import Action, Dimension, Edition, EndGoal, IntermediateGoal, StakeholderGroup
+    from .models import (
+        Action,
+        Dimension,
+        Edition,
+        EndGoal,
+        IntermediateGoal,
+        Resource,
+        StakeholderGroup,
+    )
 
 _Taxonomy = TypeVar("_Taxonomy", "StakeholderGroup", "Dimension")
 
@@ -122,3 +130,17 @@ class TaxonomyQuerySet(models.QuerySet[_Taxonomy]):
             "actions", filter=Q(actions__edition__status="published"), distinct=True
         )
         return self.annotate(action_count=count).order_by("order", "pk")
+
+
+class ResourceQuerySet(models.QuerySet["Resource"]):
+    """The toolbox items and guidance, shared by every edition."""
+
+    def with_published_actions(self) -> ResourceQuerySet:
+        """Each resource with the actions of the published edition it serves
+        (``published_actions``, in roadmap order): two queries for the whole list."""
+        from .models import Action as Actions
+
+        actions = Actions.objects.published().order_by("order", "code")
+        return self.prefetch_related(
+            Prefetch("actions", queryset=actions, to_attr="published_actions")
+        )

@@ -17,5 +17,6 @@ urlpatterns = [
     ),
     path("roadmap/actions/", views.ActionListView.as_view(), name="actions"),
     path("roadmap/actions/<str:code>/", views.ActionDetailView.as_view(), name="action"),
+    path("roadmap/resources/", views.ResourceListView.as_view(), name="resources"),
     path("glossary/", views.GlossaryView.as_view(), name="glossary"),
 ]

@@ -16,7 +16,7 @@ from django_filters.views import FilterView
 from .cache import cached_page
 from .filters import ActionFilter
 from .glossary import glossary_sections
-from .models import Action, Edition, EndGoal, IntermediateGoal, StakeholderGroup
+from .models import Action, Edition, EndGoal, IntermediateGoal, Resource, StakeholderGroup
 
 # --- Pages ----------------------------------------------------------------------------
 
@@ -128,6 +128,23 @@ class ActionListView(CachedForAnonymousMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["filter_is_active"] = any(self.request.GET.get(f) for f in ActionFilter.Meta.fields)
         context["filter_has_errors"] = self.filterset.is_bound and not self.filterset.is_valid()
+        return context
+
+
+class ResourceListView(CachedForAnonymousMixin, TemplateView):
+    """The PARADIGM tools and the guidance the roadmap points to, by kind, each with the
+    actions of the published edition it serves."""
+
+    template_name = "roadmap/resources.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        resources = list(Resource.objects.with_published_actions())
+        context["kinds"] = [
+            (value, label, [r for r in resources if r.kind == value])
+            for value, label in Resource.Kind.choices
+            if any(r.kind == value for r in resources)
+        ]
         return context
 
 

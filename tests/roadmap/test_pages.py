@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 HOME = reverse("roadmap:home")
 MAP = reverse("roadmap:map")
 ACTIONS = reverse("roadmap:actions")
+RESOURCES = reverse("roadmap:resources")
 
 
 def _action_codes(html: str) -> set[str]:
@@ -398,6 +399,43 @@ def test_it_shows_a_filtered_catalogue_in_a_fixed_number_of_queries(client, smal
     assert after == before
 
 
+# --- Resources -----------------------------------------------------------------------
+
+
+def test_the_resources_page_lists_each_tool_by_kind_with_the_published_actions_it_serves(
+    client, small_roadmap
+):
+    tool = ResourceFactory(
+        title="Plan your engagement", kind="tool", publisher="PARADIGM", phase="planning"
+    )
+    small_roadmap.actions.get(code="A1.1.1").resources.add(tool)
+    draft = EditionFactory(status=Edition.Status.DRAFT, version_label="next")
+    draft_action = ActionFactory(
+        intermediate_goal=IntermediateGoalFactory(end_goal=EndGoalFactory(edition=draft)),
+        code="A7.7.7",
+    )
+    draft_action.resources.add(tool)
+    unused = ResourceFactory(title="Unlinked guidance")
+
+    html = client.get(RESOURCES).content.decode()
+
+    assert 'id="kind-tool"' in html
+    assert "Plan your engagement" in html
+    assert "PARADIGM" in html
+    assert 'href="/roadmap/actions/A1.1.1/"' in html
+    assert "A7.7.7" not in html  # a draft's action is not offered
+    assert unused.title in html
+    assert "Not linked to an action of the current roadmap." in html
+
+
+def test_the_resources_page_takes_a_fixed_number_of_queries(client, small_roadmap):
+    ResourceFactory()
+    before = _count_queries(client, RESOURCES)
+    _add_end_goal_with_actions(small_roadmap, 3, actions=20)
+
+    assert _count_queries(client, RESOURCES) == before
+
+
 # --- Escaping and markup -------------------------------------------------------------
 
 XSS = '<script>alert("x")</script>'
@@ -437,6 +475,7 @@ PAGES = [
     "/roadmap/intermediate-goals/IG1.1/",
     "/roadmap/actions/A1.1.1/",
     "/roadmap/actions/A9.9.9/",  # the 404 page
+    RESOURCES,
 ]
 
 
