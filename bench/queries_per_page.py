@@ -59,7 +59,7 @@ def member_urls() -> list[str]:
     """Addresses for the organisation's admin."""
     org, api = "/o/{slug}/", "/api/v1/organisations/{slug}/"
     return [
-        "/o/",
+        "/o/?all=1",  # ?all=1: the list itself, not the redirect to a sole organisation
         org,
         f"{org}adoptions/",
         f"{org}adoptions/catalogue/",

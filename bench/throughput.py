@@ -52,7 +52,7 @@ def pages(slug: str) -> list[tuple[str, str, bool, float | None]]:
         ("public benchmarks", "/benchmarks/", False, MEMBER_BUDGET),
         ("organisation dashboard", f"/o/{slug}/", True, MEMBER_BUDGET),
         ("organisation benchmark", f"/o/{slug}/benchmark/", True, MEMBER_BUDGET),
-        ("signed-in reference", "/o/", True, None),
+        ("signed-in reference", "/o/?all=1", True, None),
     ]
 
 

@@ -28,6 +28,7 @@ from django_filters.views import FilterView
 
 from apps.accounts.requests import signed_in_user
 from apps.adoption.dashboard import dashboard_for
+from apps.adoption.next_steps import next_steps_for
 from apps.audit.models import AuditEvent
 
 from . import services
@@ -58,9 +59,22 @@ def _flash_errors(request: HttpRequest, error: ValidationError) -> None:
 
 
 class MyOrganisationsView(LoginRequiredMixin, TemplateView):
-    """The user's organisations with their role, and invitations waiting for them."""
+    """The user's organisations with their role, and invitations waiting for them.
+
+    Where sign-in lands (LOGIN_REDIRECT_URL). A member of exactly one organisation with no
+    invitation waiting goes straight on to that organisation's dashboard; ``?all=1`` shows
+    the list anyway (with its links to register an organisation and to the directory).
+    """
 
     template_name = "organisations/mine.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        context = self.get_context_data(**kwargs)
+        memberships = list(context["memberships"])
+        if len(memberships) == 1 and not request.GET.get("all") and not context["invitations"]:
+            return redirect(memberships[0].organisation)
+        context["memberships"] = memberships
+        return self.render_to_response(context)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -70,7 +84,7 @@ class MyOrganisationsView(LoginRequiredMixin, TemplateView):
             .select_related("organisation__stakeholder_group")
             .order_by("organisation__name")
         )
-        context["invitations"] = (
+        context["invitations"] = list(
             Invitation.objects.filter(
                 PENDING_INVITATION, email__iexact=user.email, expires_at__gt=timezone.now()
             )
@@ -121,6 +135,13 @@ class OrganisationHomeView(OrganisationPermissionMixin, TemplateView):
         if self.can(Perm.ADOPTION_VIEW):
             context["dashboard"] = dashboard_for(organisation=self.organisation)
             context["can_adopt"] = self.can(Perm.ADOPTION_WRITE)
+            if context["can_adopt"] or self.can(Perm.ASSESSMENT_WRITE):
+                context["next_steps"] = next_steps_for(
+                    organisation=self.organisation,
+                    dashboard=context["dashboard"],
+                    can_write=context["can_adopt"],
+                    can_assess=self.can(Perm.ASSESSMENT_WRITE),
+                )
         return context
 
 
