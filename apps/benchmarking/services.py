@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from apps.adoption.models import ProgressEntry
 from apps.core.emails import send_templated_email
+from apps.roadmap.signals import announce_content_changed
 
 from .compile import compile_snapshot
 from .models import BenchmarkSnapshot, ReportingPeriod
@@ -118,6 +119,8 @@ def snapshot_audit(
         if not snapshot.is_published and not findings:
             snapshot.published_at = now
             fields.append("published_at")
+            # The public action pages show each action's uptake from the latest snapshot.
+            announce_content_changed(sender=BenchmarkSnapshot, edition=None)
         snapshot.save(update_fields=fields)
         if findings and not snapshot.is_published:
             pk = snapshot.pk
