@@ -4,7 +4,8 @@ first, readable chart labels and compact tables.
 
 The typical population: 48 verified organisations in the eight stakeholder groups and
 six countries of the real roadmap, each adopting a handful of actions, reporting every
-metric and meeting several barriers, with the benchmark compiled for two periods.
+metric of the catalogue and meeting several barriers, with the benchmark compiled for two
+periods.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from apps.organisations.models import Organisation
 from apps.roadmap.loader import load_roadmap
 from apps.roadmap.models import BarrierCategory, Edition
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
-from tests.benchmarking.conftest import IN_Q1, build_population, compile_published
+from tests.benchmarking.conftest import IN_Q1, IN_Q2, build_population, compile_published
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def typical() -> tuple[Organisation, BenchmarkSnapshot]:
             adopted.add(action.code)
             entry = ProgressEntryFactory(
                 adoption=AdoptionFactory(organisation=org, action=action),
-                entry_date=IN_Q1,
+                entry_date=IN_Q2,
                 status_to="in_progress",
                 percent_complete=(i * 13 + j * 7) % 100,
             )

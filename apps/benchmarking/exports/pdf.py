@@ -45,7 +45,7 @@ from .exporters import METHOD, OrganisationReportExporter, Section, citation_row
 CONTENT_TYPE = "application/pdf"
 TEMPLATE = "benchmarking/exports/report_pdf.html"
 PDF_VARIANT = "pdf/ua-1"  # tagged, with its language and title: readable by screen readers
-SHORT_TITLE = 48  # characters of a title in the compact tables
+SHORT_TITLE = 40  # characters of a title in the compact tables and the chart
 POSITION = "position"
 UNCODED = ("metrics", "barriers")  # their codes are slugs of their names
 
