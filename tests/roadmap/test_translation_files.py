@@ -1,8 +1,10 @@
 """load_roadmap reads the combined translations file and one file per language, merged."""
 
+import re
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -14,6 +16,7 @@ from apps.roadmap.loader import (
     translations_path,
 )
 from apps.roadmap.models import Action, Edition, EndGoal, IntermediateGoal
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +160,34 @@ def test_translations_that_cannot_be_placed_are_refused(fixture, suffix, text, m
 
 def test_the_combined_file_keeps_its_name(fixture):
     assert translations_path(fixture).name == "roadmap.translations.yaml"
+
+
+def test_an_admin_translates_a_metric_and_cannot_delete_it(client):
+    client.force_login(UserFactory(staff=True))
+    metric = Metric.objects.get(slug="pe-budget")
+    url = reverse("admin:adoption_metric_change", args=[metric.pk])
+    page = client.get(url).content.decode()
+    assert re.search(r"<details><summary>\s*<h2[^>]*>Polish</h2>", page), "collapsed per language"
+    assert "modeltranslation" not in page, "no tabs: their script breaks the CSP"
+    form = {
+        "slug": "pe-budget",
+        "name_en": "PE budget",
+        "description_en": metric.description_en,
+        "kind": metric.kind,
+        "unit": metric.unit,
+        "component": metric.component,
+        "order": metric.order,
+        "is_active": "on",
+        "name_pl": "Budżet PE",
+    }
+
+    response = client.post(url, form, HTTP_ACCEPT_LANGUAGE="pl")
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    metric.refresh_from_db()
+    assert (metric.name_pl, metric.name_en, metric.name_fr) == ("Budżet PE", "PE budget", None)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM adoption_metric WHERE id = %s", [metric.pk])
+        assert cursor.fetchone()[0] == "PE budget", "the untranslated column stays English"
+    delete = reverse("admin:adoption_metric_delete", args=[metric.pk])
+    assert client.get(delete).status_code == 403
