@@ -134,9 +134,10 @@ def test_the_pdf_of_a_typical_organisation_is_tagged_and_fits_a_board_pack(typic
     tags = set(_structure(catalog["/StructTreeRoot"]))
     assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/Figure", "/L"} <= tags
     # Each chart is a figure whose alternative text is its title.
-    figures = set(_figures(catalog["/StructTreeRoot"]))
+    figures = list(_figures(catalog["/StructTreeRoot"]))
     assert "Share of each end goal's and dimension's actions adopted" in figures
     assert "Share of all organisations adopting each end goal (%)" in figures
+    assert all(figures), figures  # PDF/UA: every figure has its alternative text
     # Short enough for a board, with the summary, the citation and the method first.
     pages = _pages(typical_pdf)
     assert 2 <= len(pages) <= MAX_PAGES

@@ -200,10 +200,13 @@ def _legend(labels: Sequence[str]) -> SafeString:
     items = []
     for index, label in enumerate(labels):
         style = series_style(index)
+        # Hidden from pages' readers (the label follows); its title is the alternative
+        # text a tagged PDF requires of every figure.
         sample = format_html(
             '<svg class="chart-key" viewBox="0 0 36 14" width="36" height="14" '
-            'aria-hidden="true" focusable="false">'
+            'aria-hidden="true" focusable="false"><title>{}</title>'
             '<line x1="0" y1="7" x2="36" y2="7" stroke="{}" stroke-width="2.5"{}/>{}</svg>',
+            label,
             style.colour,
             format_html(' stroke-dasharray="{}"', style.dash) if style.dash else "",
             _marker(style.marker, 18, 7, style.colour),
