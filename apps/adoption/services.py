@@ -100,12 +100,22 @@ def adoption_create(
 
 @transaction.atomic
 def adoption_bulk_create(
-    *, organisation: Organisation, actions: Iterable[Action], by: User
+    *,
+    organisation: Organisation,
+    actions: Iterable[Action],
+    by: User,
+    owner: User | None = None,
+    target_date: dt.date | None = None,
 ) -> list[Adoption]:
-    """Adopt several actions at once; those already adopted are left as they are."""
+    """Adopt several actions at once, each with the same ``owner`` and ``target_date``
+    (checked as for one adoption: the owner must be a member); those already adopted are
+    left as they are. All or nothing: one invalid adoption creates none."""
+    _check_owner(organisation, owner)
     adopted = set(organisation.adoptions.values_list("action_id", flat=True))
     return [
-        adoption_create(organisation=organisation, action=action, by=by)
+        adoption_create(
+            organisation=organisation, action=action, by=by, owner=owner, target_date=target_date
+        )
         for action in actions
         if action.pk not in adopted
     ]
