@@ -26,10 +26,13 @@ if TYPE_CHECKING:
 
 
 class CarriedOver(TypedDict):
-    """What changed for one organisation: ``{"moved": {old: new}, "removed": [old, ...]}``."""
+    """What changed for one organisation: ``{"moved": {old: new}, "removed": [old, ...],
+    "merged": {old: new}}``; ``merged`` names the removed (read-only) adoptions whose action
+    went into one the organisation had already adopted."""
 
     moved: dict[str, str]
     removed: list[str]
+    merged: dict[str, str]
 
 
 def adoptions_carry_over(
@@ -43,7 +46,9 @@ def adoptions_carry_over(
     """
     old_actions = {a.code: a for a in previous.actions.all()}
     new_actions = {a.code: a for a in edition.actions.all()}
-    changes: dict[int, CarriedOver] = defaultdict(lambda: {"moved": {}, "removed": []})
+    changes: dict[int, CarriedOver] = defaultdict(
+        lambda: {"moved": {}, "removed": [], "merged": {}}
+    )
     notes: list[ProgressEntry] = []
     today = timezone.localdate()
 
@@ -65,8 +70,16 @@ def adoptions_carry_over(
         adoptions.update(action_removed=True, updated_at=timezone.now())
         for pk, org_id in removed:
             changes[org_id]["removed"].append(old_code)
-            text = _("%(old)s is not in edition %(label)s: this adoption is kept read-only.")
-            notes.append(_note(pk, today, by, text, edition, old_code, ""))
+            if target is None:
+                text = _("%(old)s is not in edition %(label)s: this adoption is kept read-only.")
+                notes.append(_note(pk, today, by, text, edition, old_code, ""))
+                continue
+            changes[org_id]["merged"][old_code] = new_code
+            text = _(
+                "%(old)s went into %(new)s in edition %(label)s, which the organisation had "
+                "already adopted: this adoption is kept read-only."
+            )
+            notes.append(_note(pk, today, by, text, edition, old_code, new_code))
 
     ProgressEntry.objects.bulk_create(notes, batch_size=1000)
     AuditEvent.objects.bulk_create(

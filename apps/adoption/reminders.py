@@ -79,7 +79,13 @@ def notify_edition_change(*, edition_id: int) -> int:
             verb="adoptions.carried_over", object_id=str(edition_id)
         ).select_related("organisation")
     )
-    moved = {old: new for event in events for old, new in event.after.get("moved", {}).items()}
+    # Where the old actions went, as publishing mapped them (merges included).
+    moved = {
+        old: new
+        for event in events
+        for kind in ("moved", "merged")
+        for old, new in event.after.get(kind, {}).items()
+    }
     changes = edition_changes(
         edition=edition, previous=edition_published_before(edition), mapping=moved
     )
@@ -94,6 +100,7 @@ def notify_edition_change(*, edition_id: int) -> int:
         news = changes.for_organisation(
             moved=event.after.get("moved", {}),
             removed=event.after.get("removed", []),
+            merged=event.after.get("merged", {}),
             group_id=organisation.stakeholder_group_id if organisation else None,
         )
         sent += send_templated_email(

@@ -140,24 +140,36 @@ class EditionChanges:
         return sum(c.adoptions for c in self.removed)
 
     def for_organisation(
-        self, *, moved: dict[str, str], removed: Iterable[str], group_id: int | None
+        self,
+        *,
+        moved: dict[str, str],
+        removed: Iterable[str],
+        merged: dict[str, str] | None = None,
+        group_id: int | None,
     ) -> OrganisationNews:
-        """What one organisation needs to read: its adopted actions that changed (as they
-        actually moved, ``moved``), those kept read-only (``removed``), and the new actions
-        addressed to its stakeholder group."""
+        """What one organisation needs to read, from what its adoptions did (the audit
+        event of ``adoptions_carry_over``): its adopted actions that changed (``moved``: old
+        code → new code), those kept read-only because the action left the roadmap
+        (``removed``) or went into one it had already adopted (``merged``: old → new), and
+        the new actions addressed to its stakeholder group."""
+        merged = merged or {}
         old = {c.old.code: c.old for c in self.changes}
         new = {c.new.code: c.new for c in self.changes if c.new is not None}
         new |= {a.code: a for a in self.added}
-        adopted = [
-            ActionChange(old=old[code], new=new.get(target))
-            for code, target in sorted(moved.items())
-            if code in old
-        ]
-        removed_codes = sorted(set(removed))
+
+        def pairs(codes: dict[str, str]) -> list[ActionChange]:
+            return [
+                ActionChange(old=old.get(code) or ActionText(code, "", ""), new=new.get(target))
+                for code, target in sorted(codes.items(), key=lambda pair: _code_sort(pair[0]))
+            ]
+
+        adopted = pairs(moved)
+        gone = sorted(set(removed) - set(merged), key=_code_sort)
         return OrganisationNews(
             changed=[c for c in adopted if c.changed],
             unchanged=len([c for c in adopted if not c.changed]),
-            removed=[old.get(code, ActionText(code, "", "")) for code in removed_codes],
+            removed=[old.get(code) or ActionText(code, "", "") for code in gone],
+            merged=pairs(merged),
             added=[a for a in self.added if group_id in a.group_ids],
         )
 
@@ -169,6 +181,8 @@ class OrganisationNews:
     changed: list[ActionChange]
     unchanged: int
     removed: list[ActionText]
+    # Adopted actions that went into an action the organisation had adopted already.
+    merged: list[ActionChange]
     added: list[ActionText]
 
 

@@ -171,3 +171,22 @@ def test_an_organisation_of_another_group_is_not_told_of_its_new_actions(
     [email] = [m for m in mailoutbox if m.to == [lead.user.email]]
     assert "A1.1.3" not in email.body
     assert "1 other action you adopted did not change" in email.body
+
+
+def test_an_adoption_merged_into_another_is_not_called_removed(
+    portal_admin, draft, hta_org, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    url = reverse("admin:roadmap_edition_publish", args=[draft.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        portal_admin.post(url, {"mapping": "A2.2.2 -> A1.1.1"})
+
+    [email] = [m for m in mailoutbox if m.to == [hta_org.user.email]]
+    merged, _, rest = email.body.partition("went into an action you had already adopted")
+    assert "- A2.2.2 → A1.1.1 Action 1.1.1 in writing" in rest
+    removed = merged[merged.index("no longer in the roadmap") :]
+    assert "A2.2.2" not in removed
+    kept = Adoption.objects.get(organisation=hta_org.organisation, action__code="A2.2.2")
+    assert kept.action_removed
+    note = kept.entries.values_list("narrative", flat=True).get()
+    assert note.startswith("A2.2.2 went into A1.1.1 in edition 2026.1")

@@ -102,14 +102,19 @@ def test_an_organisation_hears_about_its_own_actions(small_roadmap, reworded) ->
     patients = StakeholderGroup.objects.get(slug="patient-organisations")
     moved = {"A1.1.1": "A1.1.1", "A2.2.2": "A2.2.2"}
 
-    news = changes.for_organisation(moved=moved, removed=["A1.1.2"], group_id=hta.pk)
+    # A2.1.1 was kept read-only although it has a copy: the organisation had adopted the
+    # action its adoptions went to (a merge), so it is not "removed from the roadmap".
+    news = changes.for_organisation(
+        moved=moved, removed=["A2.1.1", "A1.1.2"], merged={"A2.1.1": "A2.1.1"}, group_id=hta.pk
+    )
 
     assert [c.old.code for c in news.changed] == ["A1.1.1"]
     assert news.unchanged == 1
     assert [a.code for a in news.removed] == ["A1.1.2"]
+    assert [(c.old.code, c.new.code) for c in news.merged] == [("A2.1.1", "A2.1.1")]
     assert [a.code for a in news.added] == ["A1.1.3"]
     other = changes.for_organisation(moved={}, removed=[], group_id=patients.pk)
-    assert other.changed == other.added == other.removed == []
+    assert other.changed == other.added == other.removed == other.merged == []
 
 
 def test_the_first_edition_is_all_new(db) -> None:
