@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView, View
 from django_filters.views import FilterView
 
@@ -17,6 +18,7 @@ from .cache import cached_page
 from .filters import ActionFilter
 from .glossary import glossary_sections
 from .models import Action, Edition, EndGoal, IntermediateGoal, Resource, StakeholderGroup
+from .tocmap import theory_of_change
 
 # --- Pages ----------------------------------------------------------------------------
 
@@ -57,10 +59,24 @@ class RoadmapMapView(CachedForAnonymousMixin, TemplateView):
     """The whole roadmap on one page, in a fixed number of queries."""
 
     template_name = "roadmap/map.html"
+    cache_params = ("group",)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["edition"] = Edition.objects.published().with_goal_tree().first()
+        edition = Edition.objects.published().with_goal_tree().first()
+        context["edition"] = edition
+        if edition is None:
+            return context
+        groups = list(StakeholderGroup.objects.all())
+        asked = self.request.GET.get("group", "").strip()
+        group = next((g for g in groups if g.slug == asked), None)
+        if asked and group is None:
+            context["group_error"] = _(
+                "There is no stakeholder group “%(group)s”: choose one from the list."
+            ) % {"group": asked[:60]}
+        context["groups"] = groups
+        context["group"] = group
+        context["toc"] = theory_of_change(edition, group=group.slug if group else "")
         return context
 
 

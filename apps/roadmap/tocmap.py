@@ -1,0 +1,202 @@
+"""The roadmap drawn as its theory of change: actions lead to intermediate goals, which lead to
+end goals and the vision.
+
+:func:`theory_of_change` lays the published edition out as one picture, in columns from left
+to right (actions, intermediate goals, end goals, the vision), and the template
+``roadmap/_toc_map.html`` draws it as SVG on the server: no script, printable, every node a
+link. Dimensions are told apart by a pattern and a letter as well as by colour; a
+stakeholder group's actions are highlighted by a thick outline and a marker, never by colour
+alone. The layout reads only what :meth:`EditionQuerySet.with_goal_tree` prefetched.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Action, Edition
+
+# Columns: x and width of each kind of node.
+ACTION_X, ACTION_W = 8, 360
+GOAL_X, GOAL_W = 430, 270
+END_X, END_W = 760, 230
+VISION_X, VISION_W = 1050, 150
+WIDTH = VISION_X + VISION_W + 8
+
+ROW = 30  # an action's row
+ACTION_H = 24
+GOAL_GAP = 12  # between the actions of two intermediate goals
+END_GAP = 28  # between two end goals
+TOP = 36  # room for the column headings
+
+# Characters of a line that fit a node (the full title is the node's accessible name).
+ACTION_CHARS, GOAL_CHARS, END_CHARS, VISION_CHARS = 41, 36, 30, 19
+LINE = 15  # between two lines of a node's text
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _lines(code: str, text: str, width: int, height: int) -> tuple[str, ...]:
+    """The code and the text, wrapped to the node's width and cut to its height."""
+    room = max(1, (height - 8) // LINE)
+    words = " ".join(filter(None, [code, " ".join(text.split())]))
+    wrapped = textwrap.wrap(words, width) or [""]
+    if len(wrapped) > room:
+        wrapped = [*wrapped[: room - 1], _short(" ".join(wrapped[room - 1 :]), width)]
+    return tuple(wrapped)
+
+
+@dataclass(frozen=True)
+class Node:
+    """A box of the picture: where it is, what it says and where it leads."""
+
+    kind: str  # action, goal, end-goal or vision
+    code: str
+    lines: tuple[str, ...]  # the text drawn in the box
+    name: str  # its accessible name: code and full title
+    url: str
+    x: int
+    y: int
+    w: int
+    h: int
+    dimension: str = ""  # an action's dimension slug, for its pattern
+    dimension_letter: str = ""
+    highlighted: bool = False
+
+    @property
+    def mid_y(self) -> float:
+        return self.y + self.h / 2
+
+    @property
+    def text_x(self) -> int:
+        return self.x + 8
+
+    @property
+    def placed_lines(self) -> list[tuple[float, str]]:
+        """Each line of text with its baseline, the block centred in the box."""
+        first = self.mid_y + 5 - (len(self.lines) - 1) * LINE / 2
+        return [(first + i * LINE, line) for i, line in enumerate(self.lines)]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A "leads to" arrow from one node's right side to another's left side."""
+
+    path: str
+
+
+@dataclass
+class Map:
+    width: int
+    height: int
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    dimensions: list[tuple[str, str, str]] = field(default_factory=list)  # slug, name, letter
+    highlighted: int = 0
+
+
+def _edge(source: Node, target: Node) -> Edge:
+    x1, y1 = source.x + source.w, source.mid_y
+    x2, y2 = target.x, target.mid_y
+    bend = (x2 - x1) / 2
+    return Edge(f"M{x1},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2},{y2:.1f}")
+
+
+def _is_for(action: Action, group: str) -> bool:
+    return bool(group) and any(g.slug == group for g in action.stakeholder_groups.all())
+
+
+def theory_of_change(edition: Edition, *, group: str = "") -> Map:
+    """The edition as a picture; ``group``: a stakeholder group's slug whose actions are
+    highlighted ("" for none)."""
+    found = Map(width=WIDTH, height=0)
+    letters: dict[str, tuple[str, str, str]] = {}
+    end_nodes: list[Node] = []
+    y = TOP
+    for end_goal in edition.end_goals.all():
+        goal_nodes: list[Node] = []
+        for goal in end_goal.intermediate_goals.all():
+            action_nodes = []
+            for action in goal.actions.all():
+                dimension = action.dimension
+                letter = dimension.name[:1].upper() if dimension else ""
+                if dimension is not None:
+                    letters.setdefault(dimension.slug, (dimension.slug, dimension.name, letter))
+                node = Node(
+                    "action",
+                    action.code,
+                    (_short(f"{action.code} {action.title}", ACTION_CHARS),),
+                    f"{action.code} {action.title}",
+                    action.get_absolute_url(),
+                    ACTION_X,
+                    y,
+                    ACTION_W,
+                    ACTION_H,
+                    dimension.slug if dimension else "",
+                    letter,
+                    _is_for(action, group),
+                )
+                action_nodes.append(node)
+                found.highlighted += node.highlighted
+                y += ROW
+            top = action_nodes[0].y if action_nodes else y
+            bottom = action_nodes[-1].y + ACTION_H if action_nodes else y + ACTION_H
+            if not action_nodes:
+                y += ROW
+            height = max(bottom - top, ACTION_H)
+            goal_node = Node(
+                "goal",
+                goal.code,
+                _lines(goal.code, goal.title, GOAL_CHARS, height),
+                f"{goal.code} {goal.title}",
+                goal.get_absolute_url(),
+                GOAL_X,
+                top,
+                GOAL_W,
+                height,
+            )
+            found.edges += [_edge(a, goal_node) for a in action_nodes]
+            found.nodes += action_nodes
+            goal_nodes.append(goal_node)
+            y += GOAL_GAP
+        top = goal_nodes[0].y if goal_nodes else y
+        bottom = goal_nodes[-1].y + goal_nodes[-1].h if goal_nodes else y + ACTION_H
+        height = max(bottom - top, ACTION_H)
+        end_node = Node(
+            "end-goal",
+            end_goal.code,
+            _lines(end_goal.code, end_goal.title, END_CHARS, height),
+            f"{end_goal.code} {end_goal.title}",
+            end_goal.get_absolute_url(),
+            END_X,
+            top,
+            END_W,
+            height,
+        )
+        found.edges += [_edge(g, end_node) for g in goal_nodes]
+        found.nodes += goal_nodes
+        end_nodes.append(end_node)
+        y += END_GAP - GOAL_GAP
+    height = max(y, TOP + 4 * ROW)
+    box = height - TOP - END_GAP
+    vision = Node(
+        "vision",
+        "",
+        _lines("", edition.vision, VISION_CHARS, box),
+        edition.vision,
+        "#vision",
+        VISION_X,
+        TOP,
+        VISION_W,
+        box,
+    )
+    found.edges += [_edge(e, vision) for e in end_nodes]
+    found.nodes += [*end_nodes, vision]
+    found.height = height
+    found.dimensions = sorted(letters.values())
+    return found
