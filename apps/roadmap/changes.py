@@ -132,6 +132,16 @@ class EditionChanges:
         return [c for c in self.changes if c.removed]
 
     @property
+    def merges(self) -> dict[str, list[str]]:
+        """New actions that several old actions go to: {new code: [old codes]}. An
+        organisation that adopted more than one of them keeps one adoption live."""
+        sources: dict[str, list[str]] = {}
+        for change in self.changes:
+            if change.new is not None:
+                sources.setdefault(change.new.code, []).append(change.old.code)
+        return {new: olds for new, olds in sources.items() if len(olds) > 1}
+
+    @property
     def adoptions_moving(self) -> int:
         return sum(c.adoptions for c in self.changes if not c.removed)
 

@@ -103,6 +103,9 @@ def test_a_preview_shows_the_typed_mapping_and_publishes_nothing(
         )
     ]
     assert "A1.1.3" in changed
+    assert "Several old actions go to one new action" not in page
+    merging = portal_admin.post(url, {"mapping": "A1.1.2 -> A1.1.1", "_preview": "1"})
+    assert "A1.1.1, A1.1.2 → A1.1.1." in _text(merging.content.decode())
     draft.refresh_from_db()
     assert draft.status == Edition.Status.DRAFT
 
