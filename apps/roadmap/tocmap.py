@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .models import Action, Edition
+    from .models import Action, Edition, EndGoal, IntermediateGoal
 
 # Columns: x and width of each kind of node.
 ACTION_X, ACTION_W = 8, 360
@@ -107,6 +107,33 @@ def _edge(source: Node, target: Node) -> Edge:
     return Edge(f"M{x1},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2},{y2:.1f}")
 
 
+def _parent(
+    kind: str,
+    item: EndGoal | IntermediateGoal,
+    children: list[Node],
+    y: int,
+    x: int,
+    w: int,
+    chars: int,
+) -> Node:
+    """The box of a goal, beside its children's boxes (one row high when it has none, at
+    ``y``)."""
+    top = children[0].y if children else y - ROW
+    bottom = children[-1].y + children[-1].h if children else top + ACTION_H
+    height = max(bottom - top, ACTION_H)
+    return Node(
+        kind,
+        item.code,
+        _lines(item.code, item.title, chars, height),
+        f"{item.code} {item.title}",
+        item.get_absolute_url(),
+        x,
+        top,
+        w,
+        height,
+    )
+
+
 def _is_for(action: Action, group: str) -> bool:
     return bool(group) and any(g.slug == group for g in action.stakeholder_groups.all())
 
@@ -144,40 +171,16 @@ def theory_of_change(edition: Edition, *, group: str = "") -> Map:
                 action_nodes.append(node)
                 found.highlighted += node.highlighted
                 y += ROW
-            top = action_nodes[0].y if action_nodes else y
-            bottom = action_nodes[-1].y + ACTION_H if action_nodes else y + ACTION_H
             if not action_nodes:
                 y += ROW
-            height = max(bottom - top, ACTION_H)
-            goal_node = Node(
-                "goal",
-                goal.code,
-                _lines(goal.code, goal.title, GOAL_CHARS, height),
-                f"{goal.code} {goal.title}",
-                goal.get_absolute_url(),
-                GOAL_X,
-                top,
-                GOAL_W,
-                height,
-            )
+            goal_node = _parent("goal", goal, action_nodes, y, GOAL_X, GOAL_W, GOAL_CHARS)
             found.edges += [_edge(a, goal_node) for a in action_nodes]
             found.nodes += action_nodes
             goal_nodes.append(goal_node)
             y += GOAL_GAP
-        top = goal_nodes[0].y if goal_nodes else y
-        bottom = goal_nodes[-1].y + goal_nodes[-1].h if goal_nodes else y + ACTION_H
-        height = max(bottom - top, ACTION_H)
-        end_node = Node(
-            "end-goal",
-            end_goal.code,
-            _lines(end_goal.code, end_goal.title, END_CHARS, height),
-            f"{end_goal.code} {end_goal.title}",
-            end_goal.get_absolute_url(),
-            END_X,
-            top,
-            END_W,
-            height,
-        )
+        if not goal_nodes:
+            y += ROW
+        end_node = _parent("end-goal", end_goal, goal_nodes, y, END_X, END_W, END_CHARS)
         found.edges += [_edge(g, end_node) for g in goal_nodes]
         found.nodes += goal_nodes
         end_nodes.append(end_node)
