@@ -9,6 +9,7 @@ import pytest
 from django.core.mail import EmailMultiAlternatives
 
 from apps.core.console_email import ConsoleEmailBackend
+from apps.core.emails import send_templated_email
 
 LINK = "http://127.0.0.1:8001/account/confirm-email/MQ:1vXqvZ:" + "abcdef0123456789" * 4 + "/"
 
@@ -48,3 +49,26 @@ def test_the_default_console_is_the_readable_one() -> None:
     from roadmap_portal.settings import base
 
     assert base.EMAIL_BACKEND == "apps.core.console_email.ConsoleEmailBackend"
+
+
+class _Organisation:
+    name = "Patients' Alliance & Co <PL>"
+
+    def get_absolute_url(self) -> str:
+        return "/o/patients-alliance/?tab=a&b=c"
+
+
+def test_templated_emails_are_text_not_html_escaped(mailoutbox, settings) -> None:
+    settings.SITE_URL = "https://portal.example.org"
+
+    send_templated_email(
+        to=["zoe@example.org"],
+        template="organisation_verified",
+        context={"organisation": _Organisation()},
+    )
+
+    (message,) = mailoutbox
+    assert message.subject == "Patients' Alliance & Co <PL> is verified"
+    assert "https://portal.example.org/o/patients-alliance/?tab=a&b=c" in message.body
+    assert "&#x27;" not in message.body
+    assert "&amp;" not in message.body
