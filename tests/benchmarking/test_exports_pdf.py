@@ -157,18 +157,16 @@ def test_the_pdf_is_tagged_in_the_readers_language(snapshot, org) -> None:
     assert "Patients Together" in str(reader.metadata.title)
 
 
-def test_chart_labels_name_a_dimension_once(typical) -> None:
+def test_charts_and_tables_name_each_subject_once_and_briefly(typical) -> None:
     org, snapshot = typical
-    chart = str(pdf_context(OrganisationReportExporter(org, snapshot))["position_chart"])
+    exporter = OrganisationReportExporter(org, snapshot)
+    chart = str(pdf_context(exporter)["position_chart"])
 
+    # A dimension's code is a slug of its name: the label is the name alone.
     assert ">Culture<" in chart
     assert "culture Culture" not in chart
     assert ">EG1 Establish an ethical, trust-based…<" in chart
 
-
-def test_tables_name_an_end_goal_by_its_code_and_a_short_title_once(typical) -> None:
-    org, snapshot = typical
-    exporter = OrganisationReportExporter(org, snapshot)
     section = next(s for s in exporter.sections if s.key == "goals-by-group")
     table = compact_table(section)
 
