@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import roadmap_views, views
 
 app_name = "adoption"
 
@@ -10,6 +10,11 @@ ADOPTION = "o/<slug:slug>/adoptions/<int:pk>/"
 
 urlpatterns = [
     path("o/<slug:slug>/adoptions/", views.AdoptionListView.as_view(), name="list"),
+    path(
+        "o/<slug:slug>/roadmap/",
+        roadmap_views.OrganisationRoadmapView.as_view(),
+        name="roadmap",
+    ),
     path("o/<slug:slug>/adoptions/catalogue/", views.CatalogueView.as_view(), name="catalogue"),
     path("o/<slug:slug>/adoptions/new/", views.AdoptionCreateView.as_view(), name="create"),
     path(ADOPTION, views.AdoptionDetailView.as_view(), name="detail"),

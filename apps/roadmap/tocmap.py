@@ -12,7 +12,8 @@ alone. The layout reads only what :meth:`EditionQuerySet.with_goal_tree` prefetc
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ class Node:
     dimension: str = ""  # an action's dimension slug, for its pattern
     dimension_letter: str = ""
     highlighted: bool = False
+    note: str = ""  # an overlay's short text for the node (an action's is drawn at its right)
 
     @property
     def mid_y(self) -> float:
@@ -75,6 +77,11 @@ class Node:
     @property
     def text_x(self) -> int:
         return self.x + 8
+
+    @property
+    def note_x(self) -> int:
+        """Where an action's note ends (right-aligned, before its dimension's letter)."""
+        return self.x + self.w - 44
 
     @property
     def placed_lines(self) -> list[tuple[float, str]]:
@@ -138,9 +145,26 @@ def _is_for(action: Action, group: str) -> bool:
     return bool(group) and any(g.slug == group for g in action.stakeholder_groups.all())
 
 
-def theory_of_change(edition: Edition, *, group: str = "") -> Map:
+def _noted(node: Node, notes: Mapping[str, str]) -> Node:
+    """The node with its overlay note: an action's drawn at its right (its title shortened
+    to make room), a goal's as its first line; the note is part of its accessible name."""
+    note = notes.get(node.code, "")
+    if not note:
+        return node
+    lines = (
+        (_short(node.lines[0], ACTION_CHARS - len(note) - 2),)
+        if node.kind == "action"
+        else (note, *node.lines[: max(1, len(node.lines) - 1)])
+    )
+    return replace(node, lines=lines, note=note, name=f"{node.name}: {note}")
+
+
+def theory_of_change(
+    edition: Edition, *, group: str = "", notes: Mapping[str, str] | None = None
+) -> Map:
     """The edition as a picture; ``group``: a stakeholder group's slug whose actions are
-    highlighted ("" for none)."""
+    highlighted ("" for none); ``notes``: an overlay's short text per code (an action's or a
+    goal's)."""
     found = Map(width=WIDTH, height=0)
     letters: dict[str, tuple[str, str, str]] = {}
     end_nodes: list[Node] = []
@@ -200,6 +224,8 @@ def theory_of_change(edition: Edition, *, group: str = "") -> Map:
     )
     found.edges += [_edge(e, vision) for e in end_nodes]
     found.nodes += [*end_nodes, vision]
+    if notes:
+        found.nodes = [_noted(node, notes) for node in found.nodes]
     found.height = height
     found.dimensions = sorted(letters.values())
     return found

@@ -60,6 +60,7 @@ def _adoption_urls(org: Organisation) -> dict[str, str]:
     slug, pk = org.slug, adoption.pk
     return {
         "adoption:list": reverse("adoption:list", args=[slug]),
+        "adoption:roadmap": reverse("adoption:roadmap", args=[slug]),
         "adoption:catalogue": reverse("adoption:catalogue", args=[slug]),
         "adoption:create": reverse("adoption:create", args=[slug]),
         "adoption:detail": reverse("adoption:detail", args=[slug, pk]),
@@ -109,6 +110,7 @@ MATRIX = [
     ("invitation-revoke", "post", ADMIN),
     ("leave", "post", ALL),
     ("adoption:list", "get", ALL),
+    ("adoption:roadmap", "get", ALL),
     ("adoption:catalogue", "get", ALL),
     ("adoption:catalogue", "post", WRITERS),
     ("adoption:create", "get", WRITERS),
@@ -139,6 +141,7 @@ WRONG_METHODS = [
     ("invitation-revoke", "get"),
     ("leave", "get"),
     ("adoption:list", "post"),
+    ("adoption:roadmap", "post"),
     ("adoption:catalogue", "delete"),
     ("adoption:create", "delete"),
     ("adoption:detail", "post"),

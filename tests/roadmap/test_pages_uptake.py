@@ -3,41 +3,14 @@ benchmark, withheld where the rules withhold it), and a way to adopt it for ever
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from apps.benchmarking.models import BenchmarkCell, BenchmarkSnapshot
-from apps.benchmarking.periods import period_get_or_create
 from apps.benchmarking.services import snapshot_audit
 from tests.benchmarking.conftest import clean_audit
+from tests.benchmarking.uptake_data import share, snapshot
 
 pytestmark = pytest.mark.django_db
 
 PAGE = reverse("roadmap:action", kwargs={"code": "A1.1.1"})
-
-
-def _snapshot(edition, label: str, *, published: bool = True) -> BenchmarkSnapshot:
-    return BenchmarkSnapshot.objects.create(
-        period=period_get_or_create(label),
-        edition=edition,
-        min_group_size=5,
-        organisation_count=40,
-        published_at=timezone.now() if published else None,
-    )
-
-
-def _share(snapshot: BenchmarkSnapshot, value: str | None, reason: str = "") -> None:
-    BenchmarkCell.objects.create(
-        snapshot=snapshot,
-        subject_type="action",
-        subject_code="A1.1.1",
-        breakdown="all",
-        breakdown_value="",
-        measure="share_adopting",
-        n=None if value is None else 40,
-        value=value,
-        suppressed=value is None,
-        reason=reason,
-    )
 
 
 def test_before_any_benchmark_the_page_says_none_counts_it(client, small_roadmap):
@@ -47,8 +20,9 @@ def test_before_any_benchmark_the_page_says_none_counts_it(client, small_roadmap
 
 
 def test_the_page_shows_the_latest_published_share(client, small_roadmap):
-    _share(_snapshot(small_roadmap, "2026-Q1"), "42.5")
-    _share(_snapshot(small_roadmap, "2026-Q2", published=False), "99.0")  # held: not shown
+    share(snapshot(small_roadmap, "2026-Q1"), "A1.1.1", "42.5")
+    held = snapshot(small_roadmap, "2026-Q2", published=False)
+    share(held, "A1.1.1", "99.0")  # held: not shown
 
     html = client.get(PAGE).content.decode()
 
@@ -57,7 +31,7 @@ def test_the_page_shows_the_latest_published_share(client, small_roadmap):
 
 
 def test_a_withheld_share_is_withheld_with_its_reason(client, small_roadmap):
-    _share(_snapshot(small_roadmap, "2026-Q1"), None, reason="small_group")
+    share(snapshot(small_roadmap, "2026-Q1"), "A1.1.1", None, reason="small_group")
 
     html = client.get(PAGE).content.decode()
 
@@ -69,8 +43,8 @@ def test_publishing_a_snapshot_refreshes_the_cached_page(
     client, small_roadmap, django_capture_on_commit_callbacks
 ):
     assert "No benchmark has been published" in client.get(PAGE).content.decode()  # cached
-    held = _snapshot(small_roadmap, "2026-Q1", published=False)
-    _share(held, "30.0")
+    held = snapshot(small_roadmap, "2026-Q1", published=False)
+    share(held, "A1.1.1", "30.0")
 
     with django_capture_on_commit_callbacks(execute=True):
         snapshot_audit(snapshot=held, audit=clean_audit)

@@ -1,0 +1,132 @@
+"""An organisation's own roadmap: where it stands on every action of the published edition,
+rolled up to the intermediate and end goals, and the actions its peers adopt most that it
+has not adopted ("next").
+
+A goal's progress is the mean of its actions' percent complete, every action counting once
+(an action not adopted, or discontinued, counts as 0), so that adopting more actions and
+completing them both move it. Peer uptake comes from the latest published benchmark (its
+withheld figures stay withheld and are never suggested). Reads: the goal tree (prefetched
+by the caller), one query for the adoptions, one for the dormant ones; uptake is passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from .models import Adoption, AdoptionStatus
+
+if TYPE_CHECKING:
+    from apps.benchmarking.uptake import Uptake
+    from apps.organisations.models import Organisation
+    from apps.roadmap.models import Action, Edition
+
+# How many "next" actions the overlay suggests.
+NEXT_COUNT = 5
+# Statuses whose percent complete counts towards a goal (a discontinued one counts as 0).
+COUNTED = frozenset(AdoptionStatus.values) - {AdoptionStatus.DISCONTINUED}
+
+
+@dataclass(frozen=True)
+class ActionState:
+    code: str
+    title: str
+    url: str
+    goal: str  # its intermediate goal's code
+    end_goal: str
+    status: str  # "" when not adopted
+    status_label: str
+    percent: int  # what counts towards the goals
+    dormant: bool
+    adoption_id: int | None
+    peer_share: Decimal | None  # published share of organisations adopting it, or None
+
+    @property
+    def adopted(self) -> bool:
+        return bool(self.status)
+
+
+@dataclass(frozen=True)
+class GoalState:
+    code: str
+    title: str
+    url: str
+    percent: int
+    adopted: int
+    actions: int
+    parent: str = ""  # an intermediate goal's end goal
+
+
+@dataclass(frozen=True)
+class Overlay:
+    actions: list[ActionState]
+    goals: list[GoalState]
+    end_goals: list[GoalState]
+    next: list[ActionState]
+
+    def by_code(self) -> dict[str, ActionState | GoalState]:
+        found: dict[str, ActionState | GoalState] = {a.code: a for a in self.actions}
+        found |= {g.code: g for g in [*self.goals, *self.end_goals]}
+        return found
+
+
+def _state(
+    action: Action, adoption: Adoption | None, dormant: set[int], uptake: Mapping[str, Uptake]
+) -> ActionState:
+    goal = action.intermediate_goal
+    peer = uptake.get(action.code)
+    counted = adoption is not None and adoption.status in COUNTED
+    return ActionState(
+        code=action.code,
+        title=action.title,
+        url=action.get_absolute_url(),
+        goal=goal.code,
+        end_goal=goal.end_goal.code,
+        status=adoption.status if adoption else "",
+        status_label=adoption.get_status_display() if adoption else "",
+        percent=adoption.percent_complete if adoption is not None and counted else 0,
+        dormant=adoption is not None and adoption.pk in dormant,
+        adoption_id=adoption.pk if adoption else None,
+        peer_share=None if peer is None or peer.withheld else peer.share,
+    )
+
+
+def _roll_up(
+    code: str, title: str, url: str, states: list[ActionState], parent: str = ""
+) -> GoalState:
+    percent = round(sum(s.percent for s in states) / len(states)) if states else 0
+    adopted = sum(1 for s in states if s.adopted and s.status in COUNTED)
+    return GoalState(code, title, url, percent, adopted, len(states), parent)
+
+
+def organisation_overlay(
+    organisation: Organisation, edition: Edition, *, uptake: Mapping[str, Uptake]
+) -> Overlay:
+    """The overlay of ``edition`` (its goal tree prefetched: ``with_goal_tree``) for
+    ``organisation``; ``uptake``: ``apps.benchmarking.uptake.action_uptake()``."""
+    mine = Adoption.objects.for_organisation(organisation).filter(action__edition=edition)
+    adoptions = {a.action_id: a for a in mine}
+    dormant = set(mine.dormant().values_list("pk", flat=True))
+    actions: list[ActionState] = []
+    goals: list[GoalState] = []
+    end_goals: list[GoalState] = []
+    for end_goal in edition.end_goals.all():
+        in_end_goal: list[ActionState] = []
+        for goal in end_goal.intermediate_goals.all():
+            states = [_state(a, adoptions.get(a.pk), dormant, uptake) for a in goal.actions.all()]
+            url = goal.get_absolute_url()
+            goals.append(_roll_up(goal.code, goal.title, url, states, end_goal.code))
+            in_end_goal += states
+        end_goals.append(
+            _roll_up(end_goal.code, end_goal.title, end_goal.get_absolute_url(), in_end_goal)
+        )
+        actions += in_end_goal
+    candidates = [
+        a
+        for a in actions
+        if a.peer_share is not None and (not a.adopted or a.status not in COUNTED)
+    ]
+    candidates.sort(key=lambda a: (-a.peer_share if a.peer_share else 0, a.code))
+    return Overlay(actions, goals, end_goals, candidates[:NEXT_COUNT])

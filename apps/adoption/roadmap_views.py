@@ -1,0 +1,47 @@
+"""An organisation's own roadmap: the theory of change with where it stands on each action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.views.generic import TemplateView
+
+from apps.benchmarking.uptake import action_uptake
+from apps.organisations.mixins import OrganisationPermissionMixin
+from apps.organisations.permissions import Perm
+from apps.roadmap.models import Edition
+from apps.roadmap.tocmap import theory_of_change
+
+from .roadmap_overlay import Overlay, organisation_overlay
+
+
+def overlay_notes(overlay: Overlay) -> dict[str, str]:
+    """The short text each box of the picture carries: an action's status and percent
+    complete ("not adopted" as a dash), a goal's progress."""
+    notes = {
+        a.code: (f"{a.percent}%{' ⏸' if a.dormant else ''}" if a.adopted else "–")
+        for a in overlay.actions
+    }
+    notes |= {g.code: f"{g.percent}% · {g.adopted}/{g.actions}" for g in overlay.goals}
+    notes |= {g.code: f"{g.percent}% · {g.adopted}/{g.actions}" for g in overlay.end_goals}
+    return notes
+
+
+class OrganisationRoadmapView(OrganisationPermissionMixin, TemplateView):
+    """The published edition as a picture, with the organisation's own status on every
+    action rolled up to the goals, a table of the same, and the actions to consider next."""
+
+    permission = Perm.ADOPTION_VIEW
+    template_name = "adoption/roadmap.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        edition = Edition.objects.published().with_goal_tree().first()
+        context["edition"] = edition
+        if edition is None:
+            return context
+        overlay = organisation_overlay(self.organisation, edition, uptake=action_uptake())
+        context["overlay"] = overlay
+        context["toc"] = theory_of_change(edition, notes=overlay_notes(overlay))
+        context["can_write"] = self.can(Perm.ADOPTION_WRITE)
+        return context
