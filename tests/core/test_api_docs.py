@@ -1,4 +1,5 @@
-"""/api/docs/ under the Content-Security-Policy (issue 15: its inline <style> was blocked)."""
+"""/api/docs/ and the browsable API under the Content-Security-Policy (issue 15: the docs' inline
+<style> was blocked)."""
 
 from pathlib import Path
 
@@ -50,3 +51,14 @@ def test_the_checker_sees_what_the_csp_blocks() -> None:
     )
 
     assert len(blocked_by_csp(html)) == 5
+
+
+def test_the_browsable_api_has_nothing_the_csp_would_block(client) -> None:
+    """DRF's page had an inline <style> and style attributes (its Filters button)."""
+    response = client.get("/api/v1/actions/", HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert blocked_by_csp(html) == []
+    assert 'class="btn btn-default drf-aside"' in html  # the Filters button, still there
+    assert finders.find("css/api-browsable.css")
