@@ -49,13 +49,27 @@ def word_diff(old: str, new: str) -> list[Segment]:
         else:
             segments.append(Segment(kind, "".join(tokens)))
 
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            add("same", before[i1:i2])
-        else:
-            add("removed", before[i1:i2])
-            add("added", after[j1:j2])
+    # A change of several words reads as one: the spaces between changed words join them,
+    # so each side shows one struck-out or underlined run, not a word at a time.
+    removed: list[str] = []
+    added: list[str] = []
+    opcodes = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag != "equal":
+            removed += before[i1:i2]
+            added += after[j1:j2]
+            continue
+        spaces = "".join(before[i1:i2]).isspace()
+        if spaces and (removed or added) and index + 1 < len(opcodes):
+            removed += before[i1:i2]
+            added += after[j1:j2]
+            continue
+        add("removed", removed)
+        add("added", added)
+        removed, added = [], []
+        add("same", before[i1:i2])
+    add("removed", removed)
+    add("added", added)
     return segments
 
 

@@ -20,6 +20,14 @@ def test_word_diff_marks_only_the_words_that_changed() -> None:
     ]
 
 
+def test_changed_words_next_to_each_other_read_as_one_change() -> None:
+    assert word_diff("The group plays its role here", "A new text plays its role here") == [
+        Segment("removed", "The group"),
+        Segment("added", "A new text"),
+        Segment("same", " plays its role here"),
+    ]
+
+
 def test_word_diff_of_equal_texts_is_one_shared_piece() -> None:
     assert word_diff("Same words", "Same words") == [Segment("same", "Same words")]
     assert word_diff("", "") == []
