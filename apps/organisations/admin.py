@@ -102,6 +102,9 @@ class OrganisationAdmin(admin.ModelAdmin):
     def member_count(self, obj: WithAnnotations[Organisation, _MemberCount]) -> int:
         return obj._member_count
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # Organisations register on the portal (organisation_register).
+
     def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return False  # Organisations are rejected, not deleted: their history stays.
 
@@ -266,8 +269,17 @@ class VerificationQueueAdmin(OrganisationAdmin):
     ordering = ["created_at"]
     list_filter = ["stakeholder_group", "region", "level"]
     return_to = QUEUE
-
-    list_display = [*OrganisationAdmin.list_display, "decide"]
+    # What a decision needs, and the decision itself (every row is pending: no status).
+    list_display = [
+        "name",
+        "stakeholder_group",
+        "country",
+        "level",
+        "website",
+        "possible_duplicate_of",
+        "created_at",
+        "decide",
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
         return super().get_queryset(request).filter(status=Organisation.Status.PENDING)

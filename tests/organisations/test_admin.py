@@ -62,6 +62,9 @@ def test_the_queue_offers_reject_on_every_row(client, portal_admin, pending) -> 
     assert f'href="{_reject_url(pending)}?return_to=queue"' in html
     assert 'value="reject_selected"' in html
     assert 'value="verify_selected"' in html
+    # Organisations register on the portal, not in the admin.
+    assert reverse("admin:organisations_pendingorganisation_add") not in html
+    assert reverse("admin:organisations_organisation_add") not in html
 
 
 def test_rejecting_from_the_queue_emails_the_reason_and_audits_it(
