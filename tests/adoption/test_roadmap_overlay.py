@@ -104,3 +104,34 @@ def test_the_page_takes_the_same_queries_with_more_adoptions(client_as, org, vie
         client.get(_url(org))
 
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_the_api_gives_the_same_overlay_as_json(api_as, org, viewer, small_roadmap):
+    _adopt(org, small_roadmap, "A1.1.1", AdoptionStatus.IMPLEMENTED, 80)
+    _published_shares(small_roadmap, {"A1.1.2": "40.0", "A2.1.1": None})
+
+    response = api_as(viewer).get(f"/api/v1/organisations/{org.slug}/roadmap/")
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["edition"] == small_roadmap.version_label
+    actions = {a["code"]: a for a in data["actions"]}
+    assert actions["A1.1.1"] | {"title": ""} == {
+        "code": "A1.1.1",
+        "title": "",
+        "goal": "IG1.1",
+        "status": "implemented",
+        "percent": 80,
+        "dormant": False,
+        "peer_share": None,
+    }
+    assert actions["A1.1.2"]["peer_share"] == "40.0"
+    assert actions["A2.1.1"]["peer_share"] is None  # withheld
+    goal = next(g for g in data["intermediate_goals"] if g["code"] == "IG1.1")
+    assert (goal["percent"], goal["adopted"], goal["actions"], goal["end_goal"]) == (
+        40,
+        1,
+        2,
+        "EG1",
+    )
+    assert data["next"] == ["A1.1.2"]

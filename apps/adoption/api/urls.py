@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import roadmap, views
 
 app_name = "api-adoption"
 
@@ -23,4 +23,5 @@ urlpatterns = [
         name="progress-correct",
     ),
     path(f"{ORG}assessments/", views.AssessmentListView.as_view(), name="assessment-list"),
+    path(f"{ORG}roadmap/", roadmap.OrganisationRoadmapView.as_view(), name="roadmap"),
 ]

@@ -48,6 +48,7 @@ ENDPOINTS = [
     ("post", f"{ADOPTION}progress/{{entry}}/correct/", ENTRY, Perm.ADOPTION_WRITE, 201),
     ("get", f"{ORG}assessments/", None, Perm.ADOPTION_VIEW, 200),
     ("post", f"{ORG}assessments/", ASSESSMENT, Perm.ASSESSMENT_WRITE, 201),
+    ("get", f"{ORG}roadmap/", None, Perm.ADOPTION_VIEW, 200),
     # No snapshot is compiled here, so callers who may see benchmarks reach the period
     # lookup (404); the 200 case is tested in tests/benchmarking/test_api_organisation_*.py.
     ("get", f"{ORG}benchmarks/2026-Q2/", None, Perm.BENCHMARK_VIEW, 404),
@@ -69,6 +70,7 @@ WRONG_METHODS = [
     ("delete", ADOPTION),
     ("get", f"{ADOPTION}progress/{{entry}}/correct/"),
     ("put", f"{ORG}assessments/"),
+    ("post", f"{ORG}roadmap/"),
 ]
 
 
