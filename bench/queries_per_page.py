@@ -39,6 +39,8 @@ def public_urls() -> list[str]:
     return [
         "/",
         "/roadmap/",
+        "/roadmap/?group=patient-organisations",
+        "/roadmap/resources/",
         "/roadmap/actions/",
         "/roadmap/actions/{action}/",
         "/roadmap/end-goals/{end_goal}/",
@@ -67,6 +69,7 @@ def member_urls() -> list[str]:
         f"{org}members/",
         f"{org}audit/",
         f"{org}assessments/",
+        f"{org}roadmap/",
         f"{org}benchmark/",
         f"{org}benchmark/exports/",
         "/api/v1/me/",
@@ -76,6 +79,7 @@ def member_urls() -> list[str]:
         f"{api}members/",
         f"{api}invitations/",
         f"{api}assessments/",
+        f"{api}roadmap/",
         f"{api}benchmarks/{{period}}/",
     ]
 
