@@ -171,11 +171,13 @@ def test_charts_and_tables_name_each_subject_once_and_briefly(typical) -> None:
     table = compact_table(section)
 
     title = snapshot.edition.end_goals.get(code="EG1").title
-    eg1 = [row for row in table.rows if row.span and row.label.startswith("EG1")]
-    assert len(eg1) == 1  # one row header for all of EG1's rows
-    assert eg1[0].span == 9  # everyone and the eight groups
-    assert len(eg1[0].label) <= 52
+    eg1 = [row for row in table.rows if row.label.startswith("EG1")]
+    assert len(eg1) == 9  # everyone and the eight groups, each row with its row header
+    assert eg1[0].label.startswith("EG1 Establish")  # the code and a short title, once
+    assert len(eg1[0].label) <= 44
     assert eg1[0].label != f"EG1 {title}"
+    assert [row.label for row in eg1[1:]] == ["EG1"] * 8
+    assert [row.continues for row in eg1] == [False] + [True] * 8
     assert "Suppressed because" not in table.header
     assert len(table.rows) == len(section.rows)
     # Each withheld figure's reason is a numbered note, listed once under the table.

@@ -63,13 +63,15 @@ def display(value: Any) -> str:
 
 @dataclass
 class TableRow:
-    """One row of a compact table: its subject (a row header spanning ``span`` rows; 0 when
-    the row above holds it), its cells and the numbers of its notes."""
+    """One row of a compact table: its subject (its row header), its cells and the numbers
+    of its notes. A row that ``continues`` its subject's rows names it briefly (its code,
+    or its short name), so that each row's figures keep their header for screen readers
+    without the title repeated on every line."""
 
     label: str
-    span: int
     cells: list[str]
     note: str = ""
+    continues: bool = False
 
 
 @dataclass
@@ -115,7 +117,7 @@ def _label_header(key: str) -> str:
 
 def compact_table(section: Section) -> Table:
     """The section as the PDF shows it: "Kind", "Code" and "Title" become one row header
-    (the code and a short title, once for the subject's consecutive rows), and the
+    (the code and a short title on the subject's first row, then the code alone), and the
     "Suppressed because" column becomes numbered notes under the table."""
     header = section.header
     code_at = header.index(_("Code"))
@@ -132,22 +134,22 @@ def compact_table(section: Section) -> Table:
         [header[i] for i in kept],
     )
     notes = Notes()
-    previous, first = None, None
+    previous: tuple[Any, str] | None = None
     for row in section.rows:
         code, title = str(row[code_at]), str(row[code_at + 1])
         show_code = section.key not in UNCODED and (
             kind_at is None or row[kind_at] == _("End goal")
         )
-        label = subject_label(code, title, show_code=show_code, limit=SHORT_TITLE)
-        line = TableRow(label, 1, [display(row[i]) for i in kept])
+        subject = (row[kind_at] if kind_at is not None else "", code)
+        continues = subject == previous
+        if continues:
+            label = code if show_code else subject_label(code, title, limit=SHORT_TITLE // 2)
+        else:
+            label = subject_label(code, title, show_code=show_code, limit=SHORT_TITLE)
+        line = TableRow(label, [display(row[i]) for i in kept], continues=continues)
         if reason_at is not None:
             line.note = notes.mark(str(row[reason_at]))
-        if first is not None and (row[kind_at] if kind_at is not None else "", code) == previous:
-            first.span += 1
-            line.span = 0
-        else:
-            first = line
-        previous = (row[kind_at] if kind_at is not None else "", code)
+        previous = subject
         table.rows.append(line)
     table.notes = notes.listed()
     return table
@@ -196,7 +198,7 @@ def position_table(exporter: OrganisationReportExporter, section: Section) -> Ta
             band or display(None),
         ]
         label = subject_label(p.code, p.title, show_code=i < goals)
-        table.rows.append(TableRow(label, 1, cells, notes.mark(row[-1])))
+        table.rows.append(TableRow(label, cells, notes.mark(row[-1])))
     table.notes = notes.listed()
     return table
 
