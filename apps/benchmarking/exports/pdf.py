@@ -6,8 +6,8 @@ it can never hold a figure the XLSX does not), in the order a board reads it: th
 title, the summary, how to cite the roadmap, and the method first; then the position
 chart (drawn by the chart template tags) with its table, the trend, and each section
 as a compact table. A table names a subject by its code and a short title (the full
-titles of the end goals are in the position table, once), a subject's rows share one
-row header, and the reasons a figure is withheld are numbered notes under the table
+titles of the end goals are in the position table, once), a subject's later rows name
+it by its code alone, and the reasons a figure is withheld are numbered notes under the table
 rather than a long column repeated on every row. A suppressed figure reads
 "suppressed".
 
