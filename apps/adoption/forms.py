@@ -165,14 +165,30 @@ class AdoptionCreateForm(AdoptionFieldsForm):
         return action
 
 
+OWNER_NOT_MEMBER = _("The owner must be a member of the organisation.")
+
+
 class AdoptSelectedForm(forms.Form):
-    """The catalogue's checkboxes: codes of published actions."""
+    """The catalogue's checkboxes (codes of published actions), and an owner and a target
+    date given to every adoption the batch creates."""
 
     actions = forms.ModelMultipleChoiceField(
         queryset=Action.objects.published(),
         to_field_name="code",
         error_messages={"required": _("Select at least one action to adopt.")},
     )
+    owner = OwnerChoiceField(
+        label=_("Owner"),
+        queryset=None,
+        required=False,
+        empty_label=_("No owner yet"),
+        error_messages={"invalid_choice": OWNER_NOT_MEMBER},
+    )
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(OwnerChoiceField, self.fields["owner"]).queryset = member_users(organisation)
 
 
 # --- Progress entries ----------------------------------------------------------------------
@@ -196,6 +212,15 @@ class MultipleFileField(forms.FileField):
         return [single_file_clean(data, initial)] if data else []
 
 
+def _filled(value: Any) -> bool:
+    # Not ``value not in (None, "", False)``: a figure of 0 equals False.
+    return value is not None and value is not False and value != "" and value != []
+
+
+def _any_filled(fields: Iterable[forms.BoundField]) -> bool:
+    return any(field.errors or _filled(field.value()) for field in fields)
+
+
 def _status_change_choices() -> list[tuple[str, StrOrPromise]]:
     return [("", _("No change")), *AdoptionStatus.choices]
 
@@ -203,14 +228,16 @@ def _status_change_choices() -> list[tuple[str, StrOrPromise]]:
 class ProgressEntryForm(forms.Form):
     """One progress entry: what was done, evidence, metric values and barriers.
 
-    Metric fields are ``metric_<slug>``, one per active metric; barrier fields are
-    ``barrier_<slug>`` (ticked when met) and ``barrier_<slug>_note``. A note given
-    without the tick counts as the barrier met.
+    Metric fields are ``metric_<slug>``, one per active metric (a yes/no metric is a
+    choice of yes, no or not reported, stored as 1 or 0); barrier fields are
+    ``barrier_<slug>`` (ticked when met) and ``barrier_<slug>_note``. A note on a barrier
+    that is not ticked is an error on the note (the page shows a barrier's note once it is
+    ticked): nothing typed is dropped without the writer knowing.
     """
 
     entry_date = forms.DateField(label=_("Date"), widget=DateInput())
     narrative = forms.CharField(
-        label=_("What was done"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("What was done"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
     )
     status_to = forms.ChoiceField(
         label=_("Status change"), choices=_status_change_choices, required=False
@@ -286,6 +313,16 @@ class ProgressEntryForm(forms.Form):
     def barrier_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[name], self[f"{name}_note"]) for name in self.barriers]
 
+    # The optional parts start folded (<details>), unless one holds a value or an error.
+    def evidence_open(self) -> bool:
+        return _any_filled(self.evidence_fields())
+
+    def metrics_open(self) -> bool:
+        return _any_filled(self.metric_fields())
+
+    def barriers_open(self) -> bool:
+        return _any_filled([field for pair in self.barrier_fields() for field in pair])
+
     def clean_links(self) -> list[str]:
         links = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
         if len(links) > MAX_LINKS:
@@ -301,6 +338,13 @@ class ProgressEntryForm(forms.Form):
             value = cleaned.get(name)
             if value is not None and value < 0:
                 self.add_error(name, _("%(metric)s cannot be negative.") % {"metric": metric.name})
+        for name, category in self.barriers.items():
+            if cleaned.get(f"{name}_note", "").strip() and not cleaned.get(name):
+                self.add_error(
+                    f"{name}_note",
+                    _("Tick “%(barrier)s” if you met this barrier, or clear its note.")
+                    % {"barrier": category.name},
+                )
         return cleaned
 
     def entry_input(self) -> EntryInput:
@@ -321,16 +365,29 @@ class ProgressEntryForm(forms.Form):
         return {metric: value for metric, value in values.items() if value is not None}
 
     def _barriers(self) -> dict[BarrierCategory, str]:
-        met = {}
-        for name, category in self.barriers.items():
-            note = self.cleaned_data.get(f"{name}_note", "").strip()
-            if self.cleaned_data.get(name) or note:
-                met[category] = note
-        return met
+        return {
+            category: self.cleaned_data.get(f"{name}_note", "").strip()
+            for name, category in self.barriers.items()
+            if self.cleaned_data.get(name)
+        }
 
 
-def _metric_field(metric: Metric) -> forms.DecimalField:
+def _yes_no_field(metric: Metric) -> forms.TypedChoiceField:
+    """Yes or no (stored as 1 or 0), or not reported (no value stored)."""
+    return forms.TypedChoiceField(
+        label=metric.name,
+        required=False,
+        choices=[("", _("Not reported")), ("1", _("Yes")), ("0", _("No"))],
+        coerce=Decimal,
+        empty_value=None,
+        help_text=metric.description,
+    )
+
+
+def _metric_field(metric: Metric) -> forms.DecimalField | forms.TypedChoiceField:
     label = f"{metric.name} ({metric.unit})" if metric.unit else metric.name
+    if metric.kind == Metric.Kind.YES_NO:
+        return _yes_no_field(metric)
     return forms.DecimalField(
         label=label,
         required=False,
@@ -352,7 +409,10 @@ def entry_initial(entry: ProgressEntry) -> dict[str, Any]:
         "links": "\n".join(e.url for e in entry.evidence.all() if e.url),
     }
     for value in entry.metrics.all():
-        initial[f"metric_{value.metric.slug}"] = value.value
+        if value.metric.kind == Metric.Kind.YES_NO:
+            initial[f"metric_{value.metric.slug}"] = "1" if value.value else "0"
+        else:
+            initial[f"metric_{value.metric.slug}"] = value.value
     for report in entry.barriers.all():
         initial[f"barrier_{report.category.slug}"] = True
         initial[f"barrier_{report.category.slug}_note"] = report.note

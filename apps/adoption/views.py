@@ -26,6 +26,7 @@ from django.views.generic import FormView, TemplateView, View
 from django.views.generic.edit import FormMixin
 from django_filters.views import FilterView
 
+from apps.benchmarking.uptake import action_uptake
 from apps.organisations.mixins import OrganisationPermissionMixin
 from apps.organisations.permissions import Perm
 from apps.roadmap.filters import ActionFilter
@@ -129,7 +130,9 @@ class AdoptionListView(_OrganisationAdoptionsMixin, FilterView):
 class CatalogueView(_OrganisationAdoptionsMixin, FilterView):
     """The published actions, those for the organisation's stakeholder group first.
 
-    GET needs ADOPTION_VIEW; POST ("Adopt selected") needs ADOPTION_WRITE.
+    GET needs ADOPTION_VIEW; POST ("Adopt selected", with an owner and a target date for
+    every adoption of the batch) needs ADOPTION_WRITE. Each action shows its peer uptake
+    from the latest published benchmark (``apps.benchmarking.uptake``).
     """
 
     permission = Perm.ADOPTION_VIEW
@@ -166,27 +169,38 @@ class CatalogueView(_OrganisationAdoptionsMixin, FilterView):
         context = super().get_context_data(**kwargs)
         adopted = set(self.adoptions().values_list("action_id", flat=True))
         actions = list(context["actions"])
+        # Peer uptake, everyone, from the latest published benchmark: one query.
+        uptake = action_uptake()
         for action in actions:
             action.is_adopted = action.pk in adopted
+            action.uptake = uptake.get(action.code)
         context["recommended"] = [a for a in actions if a.recommended]
         context["others"] = [a for a in actions if not a.recommended]
         context["adoptable"] = any(not a.is_adopted for a in actions)
-        context["adopt_form"] = self.adopt_form
+        context["uptake_period"] = next(iter(uptake.values())).period if uptake else ""
+        if context["can_write"]:
+            context["adopt_form"] = self.adopt_form or AdoptSelectedForm(
+                organisation=self.organisation, initial={"owner": self.user.pk}
+            )
         context["selected"] = self.request.POST.getlist("actions")
         context["filter_is_active"] = any(self.request.GET.get(f) for f in ActionFilter.Meta.fields)
         context["filter_has_errors"] = self.filterset.is_bound and not self.filterset.is_valid()
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = AdoptSelectedForm(request.POST)
+        form = AdoptSelectedForm(request.POST, organisation=self.organisation)
         if form.is_valid():
             actions = list(form.cleaned_data["actions"])
             try:
                 created = adoption_bulk_create(
-                    organisation=self.organisation, actions=actions, by=self.user
+                    organisation=self.organisation,
+                    actions=actions,
+                    by=self.user,
+                    owner=form.cleaned_data["owner"],
+                    target_date=form.cleaned_data["target_date"],
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _bulk_message(len(created), len(actions) - len(created)))
                 return redirect("adoption:list", slug=self.organisation.slug)

@@ -114,6 +114,7 @@ def test_a_contributor_logs_progress_with_everything(
                 "metric_patients-involved": "14",
                 "barrier_time": "on",
                 "barrier_time_note": "Staff stretched thin.",
+                "barrier_funding": "on",
                 "barrier_funding_note": "No budget line yet.",
             },
         ),

@@ -121,7 +121,8 @@ def test_a_new_stakeholder_adopts_actions_and_sees_the_dashboard_change(
     codes = [boxes.nth(i).get_attribute("value") for i in range(3)]
     for i in range(3):
         drive.check(boxes.nth(i))
-    drive.click(page.get_by_role("button", name="Adopt selected"))
+    # The sticky bar's button counts what is ticked (a script; without it, "Adopt selected").
+    drive.click(page.get_by_role("button", name="Adopt 3 selected"))
     expect(page.get_by_role("status").filter(has_text="3 actions adopted.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Adoptions of {ORGANISATION}")
     for code in codes:
@@ -149,7 +150,10 @@ def test_a_new_stakeholder_adopts_actions_and_sees_the_dashboard_change(
     drive.fill(page.get_by_label("What was done"), "Held our first patient advisory board.")
     drive.select(page.get_by_label("Status change"), "In progress")
     drive.fill(page.get_by_label("Percent complete"), "40")
+    # Evidence and metrics are folded at first: open them.
+    drive.click(page.locator("summary").filter(has_text="Evidence"))
     drive.upload(page.get_by_label("Evidence files"), tiny_png(tmp_path / "minutes.png"))
+    drive.click(page.locator("summary").filter(has_text="Metrics"))
     drive.fill(page.get_by_label("PE activities held (activities)"), "2")
     drive.click(page.get_by_role("button", name="Record progress"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(codes[0])
