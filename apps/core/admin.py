@@ -4,5 +4,5 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 admin.site.site_header = _("PE Roadmap Portal administration")
-admin.site.site_title = _("PE Roadmap Portal administration")
-admin.site.index_title = _("PE Roadmap Portal administration")
+admin.site.site_title = _("PE Roadmap Portal")
+admin.site.index_title = _("Administration")

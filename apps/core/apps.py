@@ -16,5 +16,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deployment checks)
+
         # After migrate, once django-celery-beat's tables exist.
         post_migrate.connect(_install_schedules, sender=self)

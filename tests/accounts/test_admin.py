@@ -25,10 +25,11 @@ def test_every_admin_page_bears_the_portals_name(client, portal_admin) -> None:
     for url in (reverse("admin:index"), reverse("admin:accounts_user_changelist")):
         html = client.get(url).content.decode()
         assert "Django administration" not in html
-        assert re.search(rf"<title>[^<]*{NAME}</title>", html)
+        assert re.search(r"<title>[^<]*\| PE Roadmap Portal</title>", html)
+        assert f"{NAME} | {NAME}" not in html  # the tab does not say it twice
         assert f'<div id="site-name"><a href="/admin/">{NAME}</a></div>' in html
     index = client.get(reverse("admin:index")).content.decode()
-    assert f"<h1>{NAME}</h1>" in index
+    assert "<h1>Administration</h1>" in index
 
 
 def test_the_admin_index_has_one_accounts_section(client, portal_admin) -> None:
