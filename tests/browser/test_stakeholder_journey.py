@@ -96,7 +96,7 @@ def test_a_new_stakeholder_adopts_actions_and_sees_the_dashboard_change(
     journey.check("admin index")
     drive.click(page.get_by_role("link", name="Verification queue"))
     journey.check("verification queue")
-    drive.click(page.get_by_role("link", name=ORGANISATION))
+    drive.click(page.get_by_role("link", name=ORGANISATION, exact=True))
     journey.check("pending organisation")
     drive.click(page.get_by_role("button", name="Verify"))
     expect(page.get_by_text(f"{ORGANISATION} is verified.")).to_be_visible()
