@@ -37,7 +37,7 @@ def test_members_see_their_organisations_account_and_sign_out(client, person, ot
 
     assert person.email in header
     assert person.full_name in header
-    assert f'href="{reverse("organisations:mine")}"' in header
+    assert f'href="{reverse("organisations:mine")}?all=1"' in header  # the list itself
     for membership in (first, second):
         organisation = membership.organisation
         assert f'href="{organisation.get_absolute_url()}"' in header

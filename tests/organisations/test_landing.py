@@ -74,3 +74,16 @@ def test_all_shows_the_list_to_a_member_of_one_organisation(client_as, outsider)
     assert redirected.status_code == 302
     assert listed.status_code == 200
     assert "Only One" in listed.content.decode()
+
+
+def test_the_header_and_breadcrumb_lead_a_member_of_one_organisation_to_the_list(
+    client_as, outsider
+) -> None:
+    membership = MembershipFactory(user=outsider, organisation__name="Only One")
+    client = client_as(outsider)
+
+    html = client.get(reverse("organisations:home", args=[membership.organisation.slug]))
+
+    links = html.content.decode().count(f'href="{MINE}?all=1"')
+    assert links == 2  # "All my organisations" in the header, "My organisations" in the crumb
+    assert client.get(MINE + "?all=1").status_code == 200
