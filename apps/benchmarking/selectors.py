@@ -220,45 +220,70 @@ def trends(*, subject: str, codes: list[str], measure: str) -> dict[str, Any]:
 
 @dataclass
 class Position:
+    """An organisation's coverage of an end goal or a dimension, against its peers.
+
+    ``band_key`` is a key of :data:`BANDS`: where the coverage falls in the distribution of
+    its stakeholder group (or of everyone), never a rank; :data:`NO_DATA` when the
+    organisation had recorded nothing by the period's end (it is not placed at all); ""
+    when the quartiles are withheld. Pages, the API and the exports all read it from here.
+    """
+
     code: str
     title: str
     adopted: int
     total: int
     group_median: Figure = MISSING
     everyone_median: Figure = MISSING
-    band: StrOrPromise = ""
+    band_key: str = ""
     band_basis: StrOrPromise = ""
 
     @property
     def percent(self) -> int:
         return round(100 * self.adopted / self.total) if self.total else 0
 
+    @property
+    def has_data(self) -> bool:
+        return self.band_key != NO_DATA
 
-BANDS = [
-    ("bottom", _("in the bottom quarter")),
-    ("lower", _("in the second quarter")),
-    ("upper", _("in the third quarter")),
-    ("top", _("in the top quarter")),
-]
+    @property
+    def band(self) -> StrOrPromise:
+        """The band in words ("around the median"); "" when the quartiles are withheld."""
+        return BANDS.get(self.band_key, "")
 
 
-def percentile_band(value: float, q1: Figure, median: Figure, q3: Figure) -> StrOrPromise:
-    """Which quarter of the distribution ``value`` falls in; "" when it is withheld."""
+NO_DATA = "no_data"
+# Bands, from the bottom up. A value equal to a quartile belongs to the band nearer the
+# median: at the first quartile it is in the second quarter, at the third quartile in the
+# third, and at the median (whatever the ties around it) "around the median".
+BANDS: dict[str, StrOrPromise] = {
+    "bottom": _("in the bottom quarter"),
+    "lower": _("in the second quarter"),
+    "median": _("around the median"),
+    "upper": _("in the third quarter"),
+    "top": _("in the top quarter"),
+    NO_DATA: _("no data for this period"),
+}
+
+
+def percentile_band(value: float, q1: Figure, median: Figure, q3: Figure) -> str:
+    """The key of the band (:data:`BANDS`) ``value`` falls in; "" when a quartile is
+    withheld. The one place the band rule is written."""
     if q1.value is None or median.value is None or q3.value is None:  # withheld
         return ""
-    if value < q1.value:
-        return BANDS[0][1]
+    if value == median.value:
+        return "median"
     if value < median.value:
-        return BANDS[1][1]
-    if value <= q3.value:
-        return BANDS[2][1]
-    return BANDS[3][1]
+        return "bottom" if value < q1.value else "lower"
+    return "top" if value > q3.value else "upper"
 
 
 @dataclass
 class OrganisationPosition:
     snapshot: BenchmarkSnapshot
     organisation: Organisation
+    # Whether the organisation had recorded any adoption by the period's end: when not, its
+    # positions say "no data for this period" and place it in no band.
+    recorded: bool = True
     end_goals: list[Position] = field(default_factory=list)
     dimensions: list[Position] = field(default_factory=list)
     peer_actions: list[dict[str, Any]] = field(default_factory=list)
@@ -267,20 +292,22 @@ class OrganisationPosition:
 
 def _own_counts(organisation: Organisation, snapshot: BenchmarkSnapshot) -> dict[str, Any]:
     """The organisation's adoptions (not discontinued) at the period's end: the actions,
-    and how many per end goal, dimension and intermediate goal. One query."""
-    mine = list(
+    and how many per end goal, dimension and intermediate goal; ``recorded``: whether it
+    had recorded any adoption by then (discontinued ones too). One query."""
+    rows = list(
         adoptions_at_end(snapshot.period, snapshot.edition, verified_only=False)
         .filter(organisation=organisation)
-        # A Q: status_at is the queryset's annotation, which the model's fields do not list.
-        .exclude(Q(status_at=AdoptionStatus.DISCONTINUED))
         .values_list(
+            "status_at",
             "action__code",
             "action__intermediate_goal__end_goal__code",
             "action__dimension__slug",
             "action__intermediate_goal__code",
         )
     )
+    mine = [row[1:] for row in rows if row[0] != AdoptionStatus.DISCONTINUED]
     return {
+        "recorded": bool(rows),
         "actions": {action for action, _goal, _dimension, _intermediate in mine},
         "goals": Counter(goal for _action, goal, _dimension, _intermediate in mine),
         "dimensions": Counter(dimension for _action, _goal, dimension, _intermediate in mine),
@@ -312,11 +339,24 @@ def peer_table(snapshot: BenchmarkSnapshot, group: str) -> CellTable:
 
 
 def _position(
-    table: CellTable, subject: str, code: str, title: str, adopted: int, total: int, group: str
+    table: CellTable,
+    subject: str,
+    code: str,
+    title: str,
+    adopted: int,
+    total: int,
+    group: str,
+    *,
+    recorded: bool = True,
 ) -> Position:
+    """``recorded``: whether the organisation had recorded anything by the period's end.
+    When it had not, it is told so and placed in no band (its zeros are no data)."""
     row = Position(code=code, title=title, adopted=adopted, total=total)
     row.group_median = table.get(subject, code, "coverage_median", "stakeholder_group", group)
     row.everyone_median = table.get(subject, code, "coverage_median")
+    if not recorded:
+        row.band_key = NO_DATA
+        return row
     for basis, breakdown, value in (
         (_("your stakeholder group"), "stakeholder_group", group),
         (_("all organisations"), "all", ""),
@@ -325,8 +365,8 @@ def _position(
             table.get(subject, code, m, breakdown, value)
             for m in ("coverage_q1", "coverage_median", "coverage_q3")
         ]
-        row.band = percentile_band(adopted, *quartiles)
-        if row.band:
+        row.band_key = percentile_band(adopted, *quartiles)
+        if row.band_key:
             row.band_basis = basis
             break
     return row
@@ -343,7 +383,9 @@ def organisation_position(
     table = peer_table(snapshot, group)
     own = _own_counts(organisation, snapshot)
     edition = snapshot.edition
-    result = OrganisationPosition(snapshot=snapshot, organisation=organisation)
+    result = OrganisationPosition(
+        snapshot=snapshot, organisation=organisation, recorded=own["recorded"]
+    )
     # The edition's actions, once: the totals per end goal and dimension, the peers' most
     # adopted actions, and the intermediate goals (every one that has an action).
     actions = list(edition.actions.select_related("intermediate_goal__end_goal", "dimension"))
@@ -358,6 +400,7 @@ def organisation_position(
                 own["goals"].get(goal.code, 0),
                 goal_totals.get(goal.code, 0),
                 group,
+                recorded=own["recorded"],
             )
         )
     dimension_totals = Counter(a.dimension.slug for a in actions)
@@ -371,6 +414,7 @@ def organisation_position(
                 own["dimensions"].get(dimension.slug, 0),
                 dimension_totals.get(dimension.slug, 0),
                 group,
+                recorded=own["recorded"],
             )
         )
     result.peer_actions = _peer_actions(table, actions, group, own["actions"])

@@ -78,7 +78,7 @@ def test_you_your_group_and_everyone_for_each_end_goal(client_as, org, personas,
         "2 of 4 actions (50%)",
         "2",
         "1",
-        "In the third quarter of your stakeholder group",
+        "Around the median of your stakeholder group",
     ]
     assert eg2 == [
         "EG2 End goal 2",

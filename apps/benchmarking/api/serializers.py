@@ -137,18 +137,19 @@ class PositionSerializer(serializers.Serializer):
     group_median = FigureSerializer(read_only=True, help_text="Your stakeholder group's median.")
     everyone_median = FigureSerializer(read_only=True, help_text="All organisations' median.")
     band = serializers.SerializerMethodField(
-        help_text="The quarter of the distribution you fall in (a band, never a rank); "
-        "null when the quartiles are withheld."
+        help_text="Where your coverage falls in the distribution (a band, never a rank): "
+        "bottom, lower (second quarter), median (equal to the median), upper (third "
+        "quarter) or top; a value equal to the first or third quartile is in the band "
+        "nearer the median. no_data when your organisation had recorded no adoption by "
+        "the period's end (it is not placed); null when the quartiles are withheld."
     )
     band_text = serializers.SerializerMethodField()
     band_basis = serializers.SerializerMethodField(help_text="Whose distribution the band uses.")
     band_basis_text = serializers.SerializerMethodField()
 
-    @extend_schema_field(
-        serializers.ChoiceField(choices=[key for key, _label in BANDS], allow_null=True)
-    )
+    @extend_schema_field(serializers.ChoiceField(choices=list(BANDS), allow_null=True))
     def get_band(self, position: Position) -> str | None:
-        return next((key for key, label in BANDS if position.band and label == position.band), None)
+        return position.band_key or None
 
     def get_band_text(self, position: Position) -> str:
         return str(position.band)
