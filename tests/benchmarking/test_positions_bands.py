@@ -96,7 +96,7 @@ def test_an_organisation_with_no_data_is_not_ranked(snapshot, personas) -> None:
 
 
 def test_the_page_and_the_api_say_no_data_for_this_period(client_as, snapshot, personas) -> None:
-    newcomer, lead = _newcomer(personas)
+    _newcomer_org, lead = _newcomer(personas)
 
     page = client_as(lead).get("/o/newcomer/benchmark/")
     tables = page_tables(page.content)
