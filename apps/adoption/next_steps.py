@@ -3,7 +3,8 @@
 Four kinds of step, for members who may do them:
 
 - overdue adoptions to update (log progress, or move the target date),
-- dormant adoptions to revive (no progress entry for ``DORMANT_DAYS``),
+- dormant adoptions to revive (no progress entry for ``settings.ADOPTION_DORMANT_DAYS``, the
+  dashboard's own rule: ``AdoptionQuerySet.dormant``),
 - open adoptions with no owner (give them one),
 - the next maturity checkpoint (due ``CHECKPOINT_INTERVAL_DAYS`` after the latest one).
 
@@ -31,9 +32,6 @@ if TYPE_CHECKING:
 
 # How many adoptions each step names; the rest are counted, with a link to the list.
 STEP_LIMIT = 3
-# No progress entry for this many days: the adoption is dormant (the dashboard's own rule,
-# ``AdoptionQuerySet.dormant``, reads the same setting).
-DORMANT_DAYS: int = settings.ADOPTION_DORMANT_DAYS
 # A maturity checkpoint every six months or so: the next one is due this long after the last.
 CHECKPOINT_INTERVAL_DAYS = 182
 
@@ -65,7 +63,8 @@ class NextSteps:
     dormant: Step = field(default_factory=lambda: Step([], 0))
     unowned: Step = field(default_factory=lambda: Step([], 0))
     checkpoint: Checkpoint | None = None
-    dormant_days: int = DORMANT_DAYS
+    # No progress entry for this many days: dormant (read when the steps are made).
+    dormant_days: int = field(default_factory=lambda: settings.ADOPTION_DORMANT_DAYS)
 
     @property
     def is_empty(self) -> bool:

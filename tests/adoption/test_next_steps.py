@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,12 +16,7 @@ from django.utils import timezone
 from apps.adoption import services
 from apps.adoption.dashboard import dashboard_for
 from apps.adoption.models import Adoption, AdoptionStatus
-from apps.adoption.next_steps import (
-    CHECKPOINT_INTERVAL_DAYS,
-    DORMANT_DAYS,
-    next_checkpoint,
-    next_steps_for,
-)
+from apps.adoption.next_steps import CHECKPOINT_INTERVAL_DAYS, next_checkpoint, next_steps_for
 from apps.roadmap.models import Action, Dimension, EndGoal
 from tests.adoption.factories import AdoptionFactory
 from tests.roadmap.factories import ActionFactory
@@ -28,6 +24,7 @@ from tests.roadmap.factories import ActionFactory
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
+DORMANT_DAYS = settings.ADOPTION_DORMANT_DAYS
 
 
 def _home(org) -> str:
@@ -155,6 +152,14 @@ def test_the_checkpoint_is_due_an_interval_after_the_latest() -> None:
     assert next_checkpoint([dt.date(2025, 1, 1), last], due - dt.timedelta(days=1)).due == due
     assert not next_checkpoint([last], due - dt.timedelta(days=1)).is_due
     assert next_checkpoint([last], due).is_due
+
+
+def test_the_dormant_days_follow_the_setting(client_as, org, contributor, settings, steps_world):
+    settings.ADOPTION_DORMANT_DAYS = 30
+
+    html = _section(client_as(contributor).get(_home(org)).content.decode())
+
+    assert "No progress logged for 30 days or more." in html
 
 
 def test_a_viewer_gets_no_next_steps(client_as, org, viewer, steps_world) -> None:
