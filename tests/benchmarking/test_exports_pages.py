@@ -373,7 +373,7 @@ def _status_messages(html: str) -> list[str]:
     return [sentence for sentence in sentences if sentence in html]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_without_a_broker_the_request_is_answered_before_the_file_is_made(
     client_as, lead, org, snapshot, settings, monkeypatch, mailoutbox
 ) -> None:
