@@ -148,16 +148,13 @@ class CatalogueView(_OrganisationAdoptionsMixin, FilterView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Action]:
-        through = Action.stakeholder_groups.through
-        recommended = through.objects.filter(
-            action=OuterRef("pk"), stakeholdergroup=self.organisation.stakeholder_group_id
-        )
         return (
             Action.objects.published()
             .for_listing()
-            .annotate(recommended=Exists(recommended))
+            .with_recommendation(self.organisation.stakeholder_group_id)
             .order_by(
                 "-recommended",
+                "-for_every_group",
                 "intermediate_goal__end_goal__order",
                 "intermediate_goal__order",
                 "order",
@@ -175,7 +172,8 @@ class CatalogueView(_OrganisationAdoptionsMixin, FilterView):
             action.is_adopted = action.pk in adopted
             action.uptake = uptake.get(action.code)
         context["recommended"] = [a for a in actions if a.recommended]
-        context["others"] = [a for a in actions if not a.recommended]
+        context["for_every_group"] = [a for a in actions if a.for_every_group]
+        context["others"] = [a for a in actions if not (a.recommended or a.for_every_group)]
         context["adoptable"] = any(not a.is_adopted for a in actions)
         context["uptake_period"] = next(iter(uptake.values())).period if uptake else ""
         if context["can_write"]:

@@ -6,7 +6,19 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from modeltranslation.utils import build_localized_fieldname, get_language
 
 if TYPE_CHECKING:
@@ -115,6 +127,43 @@ class ActionQuerySet(models.QuerySet["Action"]):
 
     def for_stakeholder_group(self, slug: str) -> ActionQuerySet:
         return self.filter(stakeholder_groups__slug=slug)
+
+    def with_recommendation(self, group_id: int) -> ActionQuerySet:
+        """Annotate ``for_every_group`` (the action is addressed to every stakeholder group)
+        and ``recommended`` (addressed to the group ``group_id`` specifically: to it and not
+        to every group). No join: the rows stay one per action.
+        """
+        from .models import Action, StakeholderGroup
+
+        through = Action.stakeholder_groups.through
+        addressed = (
+            through.objects.filter(action=OuterRef("pk"))
+            .order_by()
+            .values("action")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        every = (
+            StakeholderGroup.objects.order_by()
+            .annotate(one=Value(1))
+            .values("one")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        to_group = through.objects.filter(action=OuterRef("pk"), stakeholdergroup=group_id)
+        return self.annotate(
+            addressed_groups=Coalesce(Subquery(addressed), 0),
+            all_groups=Coalesce(Subquery(every), 0),
+        ).annotate(
+            for_every_group=ExpressionWrapper(
+                Q(addressed_groups__gte=F("all_groups"), all_groups__gt=0),
+                output_field=BooleanField(),
+            ),
+            recommended=ExpressionWrapper(
+                Q(Exists(to_group)) & ~Q(addressed_groups__gte=F("all_groups")),
+                output_field=BooleanField(),
+            ),
+        )
 
 
 class TaxonomyQuerySet(models.QuerySet[_Taxonomy]):
