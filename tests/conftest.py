@@ -185,6 +185,24 @@ def _is_transactional(item) -> bool:
     return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
 
 
+def pytest_collection_modifyitems(config, items):
+    """A transactional test flushes the database; unless it restores what migrations loaded
+    (``serialized_rollback=True``), a later test in the same process can find the content
+    types recreated under it (duplicate keys). Refuse such a test at collection."""
+    careless = [
+        item.nodeid
+        for item in items
+        if (marker := item.get_closest_marker("django_db"))
+        and marker.kwargs.get("transaction")
+        and not marker.kwargs.get("serialized_rollback")
+    ]
+    if careless:
+        raise pytest.UsageError(
+            "Mark transactional tests django_db(transaction=True, serialized_rollback=True): "
+            + ", ".join(careless)
+        )
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     _restore_serialized_contents()
