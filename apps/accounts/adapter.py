@@ -7,8 +7,10 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.client_ip import client_ip
@@ -44,6 +46,13 @@ class AccountAdapter(DefaultAccountAdapter):
             "Confirm this address first: open the link we emailed to it."
         ),
     }
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        """A new account's emails are in the language its person signed up in."""
+        language = translation.get_language()
+        if language in dict(settings.LANGUAGES):
+            user.language = language
+        return super().save_user(request, user, form, commit=commit)
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """The address allauth's rate limits count per: the one the whole portal uses."""

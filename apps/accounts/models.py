@@ -2,6 +2,7 @@
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,15 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     reminders_enabled = models.BooleanField(
         _("email me reminders about adoptions I own"), default=True
+    )
+    # The language of the emails the person gets ("": the language the portal is used in
+    # when an email is sent). Set at sign-up to the language they signed up in.
+    language = models.CharField(
+        _("language of my emails"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
     )
 
     USERNAME_FIELD = "email"

@@ -31,11 +31,14 @@ from contextvars import ContextVar, Token
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.mail import send_mail
 from django.http import HttpRequest
 from django.template import Context, Engine
+from django.utils import translation
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
@@ -93,14 +96,35 @@ def render_text(name: str, context: dict[str, Any]) -> str:
     return Engine.get_default().get_template(name).render(Context(context, autoescape=False))
 
 
+def recipient_languages(addresses: list[str]) -> dict[str, str]:
+    """Each address's language for emails (``language`` of the user with that address); an
+    address without a user, or a user without a choice, is left out. One query."""
+    users = get_user_model().objects.filter(email__in=addresses).exclude(language="")
+    return dict(users.values_list("email", "language"))
+
+
 def send_templated_email(*, to: Iterable[str], template: str, context: dict[str, Any]) -> int:
-    """Send one email to each address. Returns how many were sent.
+    """Send one email to each address, in that person's language (the user's ``language``;
+    else the language active where the email is sent). Returns how many were sent.
 
     Failures are logged, not raised: the change that triggered the email has
     already been committed and must not be reported to the user as failed.
     """
     recipients = [address for address in to if address]
     context = {"site_name": settings.SITE_NAME, "site_url": site_url(), **context}
+    chosen = recipient_languages(recipients) if recipients else {}
+    by_language: dict[str, list[str]] = {}
+    for address in recipients:
+        language = chosen.get(address) or get_language() or settings.LANGUAGE_CODE
+        by_language.setdefault(language, []).append(address)
+    sent = 0
+    for language, addresses in by_language.items():
+        with translation.override(language):
+            sent += _send(addresses, template, context)
+    return sent
+
+
+def _send(addresses: list[str], template: str, context: dict[str, Any]) -> int:
     try:
         subject = render_text(f"emails/{template}_subject.txt", context).strip()
         body = render_text(f"emails/{template}_body.txt", context)
@@ -110,7 +134,7 @@ def send_templated_email(*, to: Iterable[str], template: str, context: dict[str,
         logger.exception("Could not render the %s email", template)
         return 0
     sent = 0
-    for address in recipients:
+    for address in addresses:
         try:
             sent += send_mail(subject, body, None, [address])
         except Exception:

@@ -36,3 +36,16 @@ def test_anonymous_visitors_are_sent_to_sign_in(client) -> None:
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"].startswith("/account/login/")
+
+
+def test_a_person_chooses_the_language_of_their_emails(client) -> None:
+    user = UserFactory(language="")
+    client.force_login(user)
+
+    client.post(URL, {"full_name": "Ana", "language": "pl", "reminders_enabled": "on"})
+
+    user.refresh_from_db()
+    assert user.language == "pl"
+    assert client.post(URL, {"language": "xx"}).status_code == 200  # not a language: an error
+    user.refresh_from_db()
+    assert user.language == "pl"

@@ -116,3 +116,15 @@ def test_it_does_not_create_a_second_user_for_a_taken_email(client, person) -> N
     assert response.status_code == 302
     # ...but no second account exists.
     assert User.objects.filter(email__iexact=person.email).count() == 1
+
+
+def test_a_new_account_writes_to_its_person_in_the_language_they_signed_up_in(
+    client, mailoutbox
+) -> None:
+    client.post(
+        SIGNUP,
+        {"email": "nowa@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="pl",
+    )
+
+    assert User.objects.get(email="nowa@example.org").language == "pl"

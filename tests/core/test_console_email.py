@@ -58,7 +58,7 @@ class _Organisation:
         return "/o/patients-alliance/?tab=a&b=c"
 
 
-def test_templated_emails_are_text_not_html_escaped(mailoutbox, settings) -> None:
+def test_templated_emails_are_text_not_html_escaped(db, mailoutbox, settings) -> None:
     settings.SITE_URL = "https://portal.example.org"
 
     send_templated_email(

@@ -41,6 +41,7 @@ def test_check_deploy_is_clean_under_production_settings() -> None:
         "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings.production",
         "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789abcdef",
         "ALLOWED_HOSTS": "portal.example.org",
+        "SITE_URL": "https://portal.example.org",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

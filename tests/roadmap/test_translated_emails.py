@@ -1,10 +1,6 @@
-"""Emails that name actions name them in the language they are rendered in.
-
-There is no preferred language on a user yet: emails are rendered in the language active
-where they are sent (the default language in the task worker). Once a user has one, the
-sender wraps the rendering in ``translation.override(user.language)``; these tests hold the
-templates to reading the translated title (``action.title``), never the English column.
-"""
+"""Emails are written in each recipient's language (``User.language``, chosen on the profile
+page and set at sign-up), else in the language active where they are sent; those that name
+actions name them in that language (``action.title``, never the English column)."""
 
 from datetime import timedelta
 
@@ -37,3 +33,30 @@ def test_a_reminder_names_the_action_in_the_language_it_is_rendered_in(
     body = mailoutbox[0].body
     assert f"{adoption.action.code} {titles[shown]}" in body
     assert titles[not_shown] not in body
+
+
+def test_each_recipient_gets_the_reminder_in_their_own_language(mailoutbox):
+    polish = UserFactory(language="pl")
+    english = UserFactory(language="en")
+    for owner in (polish, english):
+        AdoptionFactory(owner=owner, target_date=timezone.localdate() + timedelta(days=3))
+    Action.objects.update(title_pl=POLISH_TITLE)
+
+    with translation.override("fr"):  # where it is sent: a worker in another language
+        assert send_reminders() == 2
+
+    body = {m.to[0]: m.body for m in mailoutbox}
+    assert POLISH_TITLE in body[polish.email]
+    assert POLISH_TITLE not in body[english.email]
+    assert translation.get_language() == "en"  # the sender's language is left as it was
+
+
+def test_a_person_without_a_choice_gets_the_language_of_the_sender(mailoutbox):
+    owner = UserFactory(language="")
+    AdoptionFactory(owner=owner, target_date=timezone.localdate() + timedelta(days=3))
+    Action.objects.update(title_pl=POLISH_TITLE)
+
+    with translation.override("pl"):
+        send_reminders()
+
+    assert POLISH_TITLE in mailoutbox[0].body
