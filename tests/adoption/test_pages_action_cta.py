@@ -37,9 +37,10 @@ def test_users_without_an_organisation_are_told_how_to_get_one(
     assert "Join or register an organisation to adopt this action." in html
 
 
-def test_visitors_see_no_invitation_and_no_extra_query(client, small_roadmap) -> None:
+def test_visitors_are_asked_to_sign_in_to_adopt_at_no_extra_query(client, small_roadmap) -> None:
     with CaptureQueriesContext(connection) as queries:
         html = client.get(_url()).content.decode()
 
-    assert "Adopt this action" not in html
+    assert "Sign in to adopt this action for your organisation." in html
+    assert "Adopt A1.2.1 for" not in html  # no organisation's link
     assert not any("organisations_organisation" in q["sql"] for q in queries.captured_queries)
