@@ -71,8 +71,9 @@ def test_a_pe_lead_exports_the_benchmark_as_pdf_and_xlsx(
 
     pdf = _export(drive, journey, live_server.url, org.slug, "PDF", tmp_path)
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
-    for heading in ("Benchmark report", "Patients Together", "Summary", "Charts", *sections):
+    for heading in ("Benchmark report", "Patients Together", "Summary", "How to cite", *sections):
         assert heading in text, heading
+    assert text.index("How to cite") < text.index("Your position")  # the citation comes first
 
     # Back to the benchmark, by its breadcrumb, for the spreadsheet.
     drive.click(
@@ -81,7 +82,8 @@ def test_a_pe_lead_exports_the_benchmark_as_pdf_and_xlsx(
     journey.check("benchmark again")
     xlsx = _export(drive, journey, live_server.url, org.slug, "XLSX", tmp_path)
     book = openpyxl.load_workbook(xlsx, read_only=True)
-    assert book.sheetnames == ["README", *(title[:31] for title in sections)]
+    assert book.sheetnames[0] == "Method"  # the method first, then a sheet per section
+    assert {title[:31] for title in sections} <= set(book.sheetnames)
     header = next(book["Your position"].iter_rows(max_row=1, values_only=True))
     assert header[:3] == ("Kind", "Code", "Title")
     assert header[-1] == "Suppressed because"
@@ -215,3 +217,39 @@ def _assert_charts_have_tables_and_summaries(page: Page) -> None:
         expect(chart).to_have_accessible_description(re.compile(r"\d"))
         expect(section.locator(".chart-summary")).not_to_be_empty()
         expect(section.get_by_role("table")).to_be_visible()
+
+
+def test_a_pe_lead_follows_next_on_the_organisation_s_roadmap_to_adopt_it(
+    live_server, roadmap, journey, drive
+):
+    """Issue 16: the organisation's roadmap shows its progress on the theory of change and
+    what its peers adopt most; the lead follows a "next" action to adopt it."""
+    from apps.adoption.models import Adoption
+    from apps.benchmarking.models import BenchmarkCell
+
+    data = benchmark_for_pe_lead(LEAD)
+    org = data["organisation"]
+    adopted = Adoption.objects.filter(organisation=org).values_list("action__code", flat=True)
+    code = data["snapshot"].edition.actions.exclude(code__in=list(adopted)).first().code
+    BenchmarkCell.objects.update_or_create(
+        snapshot=data["snapshot"],
+        subject_type="action",
+        subject_code=code,
+        breakdown="all",
+        breakdown_value="",
+        measure="share_adopting",
+        defaults={"value": 99, "n": 12, "suppressed": False, "reason": ""},
+    )
+    page = drive.page
+
+    sign_in(drive, journey, live_server.url, LEAD, PASSWORD)
+    page.goto(live_server.url + org.get_absolute_url())
+    journey.check("dashboard")
+    drive.click(page.get_by_role("link", name="Our roadmap: progress on every action"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Patients Together on the roadmap")
+    expect(page.get_by_role("table", name="Your status on every action, by goal")).to_be_visible()
+    journey.check("organisation roadmap")
+
+    drive.click(page.get_by_role("link", name=f"Adopt {code}"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Adopt")
+    journey.check("adopt from next")
