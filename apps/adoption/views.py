@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -153,8 +153,8 @@ class CatalogueView(_OrganisationAdoptionsMixin, FilterView):
             .for_listing()
             .with_recommendation(self.organisation.stakeholder_group_id)
             .order_by(
-                "-recommended",
-                "-for_every_group",
+                F("recommended").desc(),
+                F("for_every_group").desc(),
                 "intermediate_goal__end_goal__order",
                 "intermediate_goal__order",
                 "order",

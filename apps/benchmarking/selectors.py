@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from apps.adoption.models import AdoptionStatus
@@ -298,7 +298,7 @@ def _own_counts(organisation: Organisation, snapshot: BenchmarkSnapshot) -> dict
         adoptions_at_end(snapshot.period, snapshot.edition, verified_only=False)
         .filter(organisation=organisation)
         .values_list(
-            "status_at",
+            F("status_at"),  # the queryset's annotation, which the model's fields do not list
             "action__code",
             "action__intermediate_goal__end_goal__code",
             "action__dimension__slug",

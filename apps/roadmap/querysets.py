@@ -137,9 +137,10 @@ class ActionQuerySet(models.QuerySet["Action"]):
 
         through = Action.stakeholder_groups.through
         addressed = (
-            through.objects.filter(action=OuterRef("pk"))
+            StakeholderGroup.objects.filter(actions=OuterRef("pk"))
             .order_by()
-            .values("action")
+            .annotate(one=Value(1))
+            .values("one")
             .annotate(n=Count("pk"))
             .values("n")
         )
