@@ -251,6 +251,9 @@ class ExportJob(TimeStampedModel):
     )
     snapshot = models.ForeignKey(BenchmarkSnapshot, on_delete=models.CASCADE, related_name="+")
     format = models.CharField(max_length=4, choices=Format.choices)
+    # The language the file is written in: the requester's, when they asked (the worker
+    # that makes it has its own).
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to="exports/%Y/%m/", blank=True, max_length=300)

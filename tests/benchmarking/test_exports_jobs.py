@@ -17,7 +17,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import OperationalError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from apps.benchmarking.exports import services
 from apps.benchmarking.exports.selectors import (
@@ -107,6 +108,36 @@ def test_a_requested_export_is_made_stored_and_emailed(
     assert email.to == [lead.email]
     assert "2026-Q2" in email.subject
     assert f"{settings.SITE_URL}/o/{org.slug}/benchmark/exports/{job.pk}/" in email.body
+
+
+def test_the_file_is_written_in_the_language_it_was_asked_in(request_export) -> None:
+    """A worker has its own language (English): the job carries the requester's."""
+    with translation.override("pl"):
+        job = request_export("csv")
+
+    assert job.language == "pl"
+    with translation.override("en"):  # where a worker makes it again
+        polish = services.export_render(job).content.decode()
+    job.language = "en"
+    english = services.export_render(job).content.decode()
+    assert polish != english
+    with translation.override("pl"):
+        assert _("Your position") in polish
+
+
+def test_the_same_export_in_another_language_is_another_job(lead, org, snapshot) -> None:
+    jobs = []
+    for language in ("fr", "fr", "de"):
+        with translation.override(language):
+            jobs.append(
+                services.export_request(
+                    requested_by=lead, organisation=org, snapshot=snapshot, format="csv"
+                )
+            )
+
+    assert jobs[0] == jobs[1]
+    assert jobs[2] != jobs[0]
+    assert jobs[2].language == "de"
 
 
 def test_the_link_lasts_as_long_as_the_setting_says(request_export, settings) -> None:

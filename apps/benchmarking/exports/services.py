@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, connections, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.core.emails import absolute_url, send_templated_email
@@ -96,6 +96,7 @@ def export_request(
     allowed = ORG_FORMATS if organisation is not None else AGGREGATE_FORMATS
     if format not in allowed:
         raise ValidationError({"format": _("Choose one of: %s.") % ", ".join(allowed)})
+    language = export_language()
     with transaction.atomic():
         job = (
             ExportJob.objects.select_for_update()
@@ -104,6 +105,7 @@ def export_request(
                 organisation=organisation,
                 snapshot=snapshot,
                 format=format,
+                language=language,
                 status__in=UNFINISHED,
             )
             .first()
@@ -114,6 +116,7 @@ def export_request(
                 organisation=organisation,
                 snapshot=snapshot,
                 format=format,
+                language=language,
             )
             enqueue = True
         else:
@@ -202,8 +205,21 @@ def exporter_for(job: ExportJob) -> OrganisationReportExporter | AggregateExport
     return OrganisationReportExporter(job.organisation, job.snapshot)
 
 
+def export_language() -> str:
+    """The language an export asked for now is written in: the active one (the page's or
+    the API call's), if the portal speaks it."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def export_render(job: ExportJob, progress: Progress = _no_progress) -> Rendered:
-    """The job's file. Reports 40% once the data is read and 80% once it is rendered."""
+    """The job's file, in the job's language. Reports 40% once the data is read and 80%
+    once it is rendered."""
+    with translation.override(job.language):
+        return _render(job, progress)
+
+
+def _render(job: ExportJob, progress: Progress) -> Rendered:
     exporter = exporter_for(job)
     if isinstance(exporter, OrganisationReportExporter):
         exporter.sections  # noqa: B018 - read the data now, so that progress means something
