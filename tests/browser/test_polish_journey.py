@@ -112,7 +112,9 @@ def test_a_visitor_works_in_polish(live_server, roadmap, journey, drive):
     drive.select(page.get_by_label(pl("Status change")), pl("In progress"))
     drive.fill(page.get_by_label(pl("Percent complete")), "30")
     drive.click(page.locator("summary").filter(has_text=pl("Metrics")))  # folded at first
-    drive.fill(page.get_by_label(re.compile(r"^\s*PE staff time")), "2.5")
+    # The metric's name is the roadmap's Polish translation (the metrics section of the
+    # content translations), not the English one.
+    drive.fill(page.get_by_label(re.compile(r"^\s*Czas pracy personelu")), "2.5")
     drive.click(page.get_by_role("button", name=pl("Record progress")))
     entry = page.locator("#log-heading ~ ol > li").first
     expect(entry).to_contain_text("Pierwsze spotkanie rady pacjentów.")
@@ -123,7 +125,7 @@ def test_a_visitor_works_in_polish(live_server, roadmap, journey, drive):
     with translation.override("en"):
         assert today != date_format(timezone.localdate(), "DATE_FORMAT")
     expect(entry.get_by_role("heading", level=3)).to_have_text(today)
-    expect(entry.get_by_role("row", name=re.compile("PE staff time"))).to_contain_text("2,5")
+    expect(entry.get_by_role("row", name=re.compile("Czas pracy personelu"))).to_contain_text("2,5")
     in_polish(page)
     journey.check("progress logged")
     page.reload()

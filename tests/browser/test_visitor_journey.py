@@ -1,0 +1,48 @@
+"""A visitor explores the theory of change: filters it by a stakeholder group, follows a box to
+its action (how many adopted it, how to adopt it), and finds the tools that serve it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from apps.roadmap.models import Action, StakeholderGroup
+
+# Committed data (the live server reads it from another thread); the rollback restores
+# what migrations load, such as the metric catalogue (see tests/conftest.py).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_a_visitor_explores_the_map_and_the_tools(live_server, roadmap, journey, drive):
+    group = StakeholderGroup.objects.get(slug="hta-bodies")
+    addressed = Action.objects.published().filter(stakeholder_groups=group).count()
+    page = drive.page
+
+    page.goto(live_server.url + reverse("roadmap:map"))
+    expect(page.get_by_role("heading", name="The theory of change")).to_be_visible()
+    journey.check("map")
+
+    drive.select(page.get_by_label("Highlight the actions for"), group.name)
+    drive.click(page.get_by_role("button", name="Highlight"))
+    expect(page).to_have_url(re.compile(r"\?group=hta-bodies$"))
+    expect(page.get_by_role("status").filter(has_text="are addressed to")).to_contain_text(
+        f"{addressed} actions are addressed to {group.name}"
+    )
+    expect(page.locator("a.toc-highlighted")).to_have_count(addressed)
+    journey.check("map, one group highlighted")
+
+    action = Action.objects.published().filter(stakeholder_groups=group).first()
+    drive.click(page.locator(f'a.toc-node[href="{action.get_absolute_url()}"]'))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(action.code)
+    expect(page.get_by_role("heading", name="Who has adopted it")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Sign in to adopt this action for your organisation.")
+    ).to_be_visible()
+    journey.check("action")
+
+    drive.click(page.get_by_role("link", name="Resources", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Resources")
+    journey.check("resources")
