@@ -1,13 +1,23 @@
-"""Demo adoptions for ``seed_demo``: a believable 18 months of work per organisation.
+"""Demo adoptions for ``seed_demo``: one story of 18 months of work per organisation.
 
-Deterministic (seeded by the organisation's slug) and written through the services,
-so the demo data obeys the same rules as real data.
+Each adoption starts on a day of the past 18 months (the first one 18 months ago) and moves
+through its statuses, planned → in progress → implemented → embedded, the older ones
+further, with a progress entry on each step and some between. Every date the portal shows
+is the story's: the entries' dates, when they were recorded (``created_at``), the
+adoption's creation and last activity, the maturity checkpoints. So the dashboard's recent
+activity, the benchmark snapshots compiled afterwards (which read the entries' dates) and
+the exports tell the same story.
+
+Deterministic (seeded by the organisation's slug) and written through the services, so the
+demo data obeys the same rules as real data; only the timestamps the services set to "now"
+are moved back to the story's days afterwards.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
@@ -15,7 +25,13 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.adoption import services
-from apps.adoption.models import Adoption, AdoptionStatus, Metric
+from apps.adoption.models import (
+    Adoption,
+    AdoptionStatus,
+    MaturityAssessment,
+    Metric,
+    ProgressEntry,
+)
 from apps.adoption.services import EntryInput
 from apps.organisations.models import Organisation
 from apps.roadmap.models import Action, BarrierCategory, Dimension, Edition
@@ -30,16 +46,69 @@ NARRATIVES = [
     "Slow month: recruitment of patients from rural areas is taking longer than planned.",
     "Published a lay summary of what changed because of patients' input.",
 ]
-PATH = [AdoptionStatus.PLANNED, AdoptionStatus.IN_PROGRESS, AdoptionStatus.IMPLEMENTED]
+STAGES = [
+    AdoptionStatus.PLANNED,
+    AdoptionStatus.IN_PROGRESS,
+    AdoptionStatus.IMPLEMENTED,
+    AdoptionStatus.EMBEDDED,
+]
+HISTORY_MONTHS = 18
+DAYS_PER_MONTH = 30.4
 
 
 def _months_ago(today: dt.date, months: float) -> dt.date:
-    return today - dt.timedelta(days=int(months * 30.4))
+    return today - dt.timedelta(days=int(months * DAYS_PER_MONTH))
 
 
-def seed_adoptions(*, organisation: Organisation) -> int:
-    """Adopt 8-14 actions (most recommended for the organisation's group), log 2-6
-    entries on each over the past 18 months, and three maturity checkpoints."""
+def _moment(day: dt.date, rng: random.Random, *, hour: int | None = None) -> dt.datetime:
+    """A moment in working hours on ``day`` (at ``hour`` o'clock when given)."""
+    minutes = hour * 60 if hour is not None else 9 * 60 + rng.randint(0, 8 * 60)
+    naive = dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60))
+    return timezone.make_aware(naive)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One progress entry of an adoption's story: its day, the stage reached (index into
+    STAGES) and the percent complete then."""
+
+    day: dt.date
+    stage: int
+    percent: int
+
+
+def story(start: dt.date, today: dt.date, rng: random.Random) -> list[Step]:
+    """The entries after the adoption itself (which is planned, on ``start``): one for each
+    step up to the stage reached (older adoptions got further), and a few updates between.
+    Statuses only move forward; the percent complete only grows."""
+    months = (today - start).days / DAYS_PER_MONTH
+    final = min(len(STAGES) - 1, int(months / 5 + rng.random()))
+    stages: list[int] = []
+    for stage in range(final + 1):
+        # The first entry of a stage changes the status; one or two updates may follow.
+        stages += [stage] * (rng.randint(0, 1) if stage == 0 else rng.randint(1, 2))
+    if not stages:
+        stages = [0]
+    first, last = start + dt.timedelta(days=10), today - dt.timedelta(days=3)
+    span = max(1, (last - first).days)
+    days = sorted(
+        first + dt.timedelta(days=int(span * (i + rng.uniform(0.1, 0.9)) / len(stages)))
+        for i in range(len(stages))
+    )
+    steps: list[Step] = []
+    percent = 0
+    for i, (day, stage) in enumerate(zip(days, stages, strict=True)):
+        within = stages[: i + 1].count(stage) / stages.count(stage)  # how far into the stage
+        floor = (0, 10, 85, 100)[stage]
+        ceiling = (5, 80, 99, 100)[stage]
+        percent = max(percent, floor + round((ceiling - floor) * within))
+        steps.append(Step(day=day, stage=stage, percent=percent))
+    return steps
+
+
+def seed_adoptions(*, organisation: Organisation, today: dt.date | None = None) -> int:
+    """Adopt 10-14 actions (most addressed to the organisation's group), each with its
+    story of progress entries, and three maturity checkpoints over the 18 months."""
     if organisation.adoptions.exists():
         return 0
     rng = random.Random(organisation.slug)
@@ -48,20 +117,19 @@ def seed_adoptions(*, organisation: Organisation) -> int:
     if not owners:
         return 0
     lead = next((m.user for m in owners if m.role == "pe_lead"), owners[0].user)
-    actions = list(
-        Action.objects.published().filter(stakeholder_groups=organisation.stakeholder_group)
-    )
-    others = list(
-        Action.objects.published().filter(~Q(stakeholder_groups=organisation.stakeholder_group))
-    )
+    today = today or timezone.localdate()
+    group = organisation.stakeholder_group
+    actions = list(Action.objects.published().filter(stakeholder_groups=group).order_by("code"))
+    others = list(Action.objects.published().filter(~Q(stakeholder_groups=group)).order_by("code"))
     chosen = rng.sample(actions, min(len(actions), rng.randint(7, 11)))
     chosen += rng.sample(others, min(len(others), 3))
-    metrics = list(Metric.objects.filter(is_active=True))
-    barriers = list(BarrierCategory.objects.all())
-    today = timezone.localdate()
-    for action in chosen:
+    metrics = list(Metric.objects.filter(is_active=True).order_by("slug"))
+    barriers = list(BarrierCategory.objects.order_by("slug"))
+    for index, action in enumerate(chosen):
         owner = rng.choice(owners).user
-        start = _months_ago(today, rng.uniform(6, 18))
+        # The first adoption opens the story 18 months ago; the others start since then.
+        months = HISTORY_MONTHS if index == 0 else rng.uniform(3, HISTORY_MONTHS - 0.5)
+        start = _months_ago(today, months)
         adoption = services.adoption_create(
             organisation=organisation,
             action=action,
@@ -72,7 +140,8 @@ def seed_adoptions(*, organisation: Organisation) -> int:
             start_date=start,
             target_date=start + dt.timedelta(days=rng.choice([180, 270, 365, 540])),
         )
-        _log_progress(adoption, owner, rng, start, today, metrics, barriers)
+        _log_progress(adoption, owner, rng, story(start, today, rng), metrics, barriers)
+        _backdate(adoption, start, rng)
     assert edition is not None, "the roadmap is loaded before the demo data"
     _assess(organisation, lead, rng, edition, today)
     return len(chosen)
@@ -82,35 +151,45 @@ def _log_progress(
     adoption: Adoption,
     owner: User,
     rng: random.Random,
-    start: dt.date,
-    today: dt.date,
+    steps: list[Step],
     metrics: list[Metric],
     barriers: list[BarrierCategory],
 ) -> None:
-    steps = rng.randint(2, 6)
-    final = rng.choice([0, 1, 1, 2, 2, 3])  # index into PATH, or embedded
-    span = (today - start).days
-    for step in range(steps):
-        date = start + dt.timedelta(days=int(span * (step + 1) / (steps + 1)))
-        stage = final if step == steps - 1 else min(final, step * len(PATH) // steps)
-        status = AdoptionStatus.EMBEDDED if stage >= len(PATH) else PATH[stage]
+    for step in steps:
+        reached = STAGES[step.stage]
         data = EntryInput(
-            entry_date=date,
+            entry_date=step.day,
             narrative=rng.choice(NARRATIVES),
-            status_to=status if status != adoption.status else "",
-            percent_complete=min(100, round(100 * (step + 1) / steps * (final + 1) / 4)),
+            status_to=reached if reached != adoption.status else "",
+            percent_complete=step.percent,
             metric_values={
                 m: Decimal(rng.randint(1, 40)) if m.kind != "yes_no" else Decimal(1)
-                for m in rng.sample(metrics, 2)
+                for m in rng.sample(metrics, min(2, len(metrics)))
             },
             barriers=(
                 {rng.choice(barriers): "Noted at the quarterly review."}
-                if rng.random() < 0.25
+                if barriers and rng.random() < 0.25
                 else {}
             ),
         )
         services.progress_entry_create(adoption=adoption, by=owner, data=data)
-        adoption.refresh_from_db()
+        adoption.status = reached
+
+
+def _backdate(adoption: Adoption, start: dt.date, rng: random.Random) -> None:
+    """Move the timestamps the services set to "now" to the story's days: the adoption's
+    first entry ("Adopted the action.") to its start, each entry's ``created_at`` to its
+    date, the adoption's creation to its start and its last activity to its last entry."""
+    entries = list(ProgressEntry.objects.filter(adoption=adoption).order_by("pk"))
+    entries[0].entry_date = start
+    for entry in entries:
+        hour = 9 if entry is entries[0] else None  # adopted first thing on its day
+        entry.created_at = _moment(entry.entry_date, rng, hour=hour)
+    ProgressEntry.objects.bulk_update(entries, ["entry_date", "created_at"])
+    last = max(entry.created_at for entry in entries)
+    Adoption.objects.filter(pk=adoption.pk).update(
+        created_at=_moment(start, rng, hour=8), updated_at=last, last_activity_at=last
+    )
 
 
 def _assess(
@@ -119,11 +198,16 @@ def _assess(
     goals = list(edition.end_goals.all())
     dimensions = list(Dimension.objects.all())
     base = {item: rng.randint(1, 2) for item in [*goals, *dimensions]}
-    for months, gain in ((18, 0), (9, 1), (1, 2)):
-        services.assessment_create(
+    for months, gain in ((HISTORY_MONTHS, 0), (9, 1), (1, 2)):
+        assessed_on = _months_ago(today, months)
+        assessment = services.assessment_create(
             organisation=organisation,
             by=lead,
-            assessed_on=_months_ago(today, months),
+            assessed_on=assessed_on,
             goal_levels={g: min(5, base[g] + rng.randint(0, gain)) for g in goals},
             dimension_levels={d: min(5, base[d] + rng.randint(0, gain)) for d in dimensions},
+        )
+        moment = _moment(assessed_on, rng)
+        MaturityAssessment.objects.filter(pk=assessment.pk).update(
+            created_at=moment, updated_at=moment
         )

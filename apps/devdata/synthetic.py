@@ -50,7 +50,13 @@ from apps.benchmarking.models import ExportJob
 from apps.organisations.models import Invitation, Membership, Organisation
 
 from .synthetic_generation import GenerationContext, add_organisation
-from .synthetic_population import EMAIL_DOMAIN, SLUG_PREFIX, SyntheticDataError, load_catalogue
+from .synthetic_population import (
+    EMAIL_DOMAIN,
+    HISTORY_DAYS,
+    SLUG_PREFIX,
+    SyntheticDataError,
+    load_catalogue,
+)
 from .synthetic_writes import IdAllocator, SeedReport, analyze_tables, given_timestamps, write_rows
 
 
@@ -65,19 +71,30 @@ def seed_synthetic(
     chunk_size: int = 200,
     today: dt.date | None = None,
     progress: Callable[[int, SeedReport], None] | None = None,
+    joined_days: tuple[int, int] = (90, HISTORY_DAYS),
+    adoptions_scale: float = 1.0,
 ) -> SeedReport:
     """Write ``organisations`` synthetic organisations and everything they own.
 
     Reproducible: organisation ``n`` of seed ``s`` is the same whatever the chunk size
     (its random generator is seeded with both). One transaction per chunk; a failure leaves
-    the chunks before it, which :func:`synthetic_clear` removes.
+    the chunks before it, which :func:`synthetic_clear` removes. ``joined_days``: between
+    how many days ago the organisations join (the newest, the oldest; the history reaches
+    back to the oldest); ``adoptions_scale``: how many adoptions, against the community's
+    usual (``GROUP_ADOPTIONS``).
     """
     if synthetic_organisations().exists():
         raise SyntheticDataError("Synthetic data exists already: clear it first (--clear).")
     started = time.perf_counter()
     report = SeedReport()
     ctx = GenerationContext(
-        seed, load_catalogue(), IdAllocator(), today or timezone.localdate(), {}
+        seed,
+        load_catalogue(),
+        IdAllocator(),
+        today or timezone.localdate(),
+        {},
+        joined_days,
+        adoptions_scale,
     )
     with given_timestamps():
         for start in range(0, organisations, chunk_size):

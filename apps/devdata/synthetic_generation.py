@@ -73,6 +73,11 @@ class GenerationContext:
     ids: IdAllocator
     today: dt.date
     rows: Rows
+    # Organisations join between these many days ago (the newest, the oldest); the oldest
+    # is also how far back the history reaches.
+    joined_days: tuple[int, int] = (90, HISTORY_DAYS)
+    # The mean adoptions per organisation are GROUP_ADOPTIONS times this.
+    adoptions_scale: float = 1.0
 
 
 def _at(day: dt.date, rng: random.Random) -> dt.datetime:
@@ -96,7 +101,7 @@ def add_organisation(index: int, ctx: GenerationContext) -> None:
     group_pk, group_slug, group_name = _pick(index, cat.groups, rng, weights)
     country = _pick(index, cat.countries, rng, cat.country_weights)
     level = _pick(index, [lv.value for lv in LEVEL_WEIGHTS], rng, list(LEVEL_WEIGHTS.values()))
-    joined = ctx.today - dt.timedelta(days=rng.randint(90, HISTORY_DAYS))
+    joined = ctx.today - dt.timedelta(days=rng.randint(*ctx.joined_days))
     org = _Org(
         ctx.ids.take(Organisation), index + 1, group_pk, group_slug,
         region_for_country(country), joined,
@@ -129,7 +134,7 @@ def _members(org: _Org, rng: random.Random, ctx: GenerationContext) -> None:
         email = f"{role.value}.{org.number}.{j}@{EMAIL_DOMAIN}"
         ctx.rows[User].append((
             user, "!synthetic", None, False, "", "", False, True, joined, email,
-            f"Synthetic member {org.number}.{j}", True,
+            f"Synthetic member {org.number}.{j}", True, "",
         ))  # fmt: skip
         ctx.rows[EmailAddress].append((first_email + j, user, email, True, True))
         membership = (first_membership + j, joined, joined, org.pk, user, role.value)
@@ -156,8 +161,8 @@ def _adoptions(org: _Org, rng: random.Random, ctx: GenerationContext) -> None:
     """About 40 actions, most of them recommended for the organisation's group."""
     actions = ctx.catalogue.actions
     recommended = ctx.catalogue.recommended.get(org.group_pk, frozenset())
-    mean = GROUP_ADOPTIONS.get(org.group_slug, 38)
-    count = max(10, min(len(actions), round(rng.gauss(mean, 4))))
+    mean = GROUP_ADOPTIONS.get(org.group_slug, 38) * ctx.adoptions_scale
+    count = max(min(10, round(mean)), min(len(actions), round(rng.gauss(mean, 4))))
     # Weighted sampling without replacement (Efraimidis-Spirakis keys).
     keys = {a: rng.random() ** (1 / RECOMMENDED_WEIGHT if a in recommended else 1) for a in actions}
     for action in sorted(actions, key=keys.__getitem__, reverse=True)[:count]:
@@ -178,9 +183,9 @@ def _adoption(org: _Org, action: int, rng: random.Random, ctx: GenerationContext
     ))  # fmt: skip
 
 
-def _final_stage(span: int, rng: random.Random) -> int:
+def _final_stage(span: int, history_days: int, rng: random.Random) -> int:
     """How far an adoption got (index into STAGES): older ones got further."""
-    return min(3, int(span / HISTORY_DAYS * 3.2 + rng.random() * 1.5))
+    return min(3, int(span / history_days * 3.2 + rng.random() * 1.5))
 
 
 def _percent(stage: int, fraction: float, rng: random.Random) -> int:
@@ -207,7 +212,7 @@ def _progress(
     span = (ctx.today - start).days
     updates = min(span, rng.choices(UPDATE_COUNTS, UPDATE_WEIGHTS)[0])
     days = sorted(rng.sample(range(1, span + 1), updates))
-    final = _final_stage(span, rng)
+    final = _final_stage(span, ctx.joined_days[1], rng)
     ending, pace = rng.random(), 0.2 + 0.8 * rng.random()  # how far within its last stage
     first = ctx.ids.take(ProgressEntry, updates + 1)
     created = _at(start, rng)

@@ -1,11 +1,19 @@
 """seed_demo: the demo data that `make run` loads. Slow (it writes 18 months of
-history through the services), so one test checks everything on one seeding."""
+history through the services and compiles six quarters), so one test checks everything on
+one seeding."""
+
+import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from apps.adoption.models import Adoption, MaturityAssessment
+from apps.adoption.dashboard import dashboard_for
+from apps.adoption.models import Adoption, MaturityAssessment, ProgressEntry
+from apps.benchmarking.compile import adoptions_at_end
 from apps.benchmarking.models import BenchmarkCell, BenchmarkSnapshot
+from apps.benchmarking.selectors import NO_DATA, latest_snapshot, organisation_position
+from apps.devdata.demo import STAGES
 from apps.devdata.management.commands.seed_demo import DEMO_ORGANISATIONS
 from apps.organisations.models import Membership, Organisation
 from apps.organisations.permissions import Role
@@ -37,12 +45,15 @@ def test_the_demo(settings, client) -> None:
         assert roles == set(Role.values)
         assert organisation.adoptions.count() >= 8
         assert MaturityAssessment.objects.filter(organisation=organisation).count() == 3
-    # Peers make groups large enough for benchmarks to publish figures.
-    assert Organisation.objects.verified().count() >= 30
-    assert BenchmarkSnapshot.objects.count() >= 4
+    # Synthetic peers make groups large enough for benchmarks to publish figures.
+    assert Organisation.objects.verified().count() >= 90
+    # One snapshot per past quarter of the 18 months' story.
+    assert BenchmarkSnapshot.objects.count() == 6
     # Every demo snapshot passed its audit (apps/benchmarking/services.py): published.
     assert not BenchmarkSnapshot.objects.held().exists()
     assert BenchmarkCell.objects.filter(suppressed=False, breakdown="region").exists()
+
+    _check_the_story(demo.get(name="Demo Patients' Alliance Poland"))
 
     response = client.post(
         "/account/login/",
@@ -58,6 +69,59 @@ def test_the_demo(settings, client) -> None:
         Membership.objects.count(),
         Adoption.objects.count(),
     ) == counts
+
+
+def _check_the_story(lead_org: Organisation) -> None:
+    """The PE lead's organisation: 18 months of entries, statuses moving forward, dated in
+    the past everywhere the portal shows a date; the dashboard, the latest snapshot's state
+    of each adoption and the benchmark position agree."""
+    today = timezone.localdate()
+    entries = list(ProgressEntry.objects.filter(adoption__organisation=lead_org))
+    dates = [e.entry_date for e in entries]
+    assert min(dates) <= today - dt.timedelta(days=500)
+    assert max(dates) >= today - dt.timedelta(days=120)
+    assert all(timezone.localtime(e.created_at).date() == e.entry_date for e in entries)
+    order = [stage.value for stage in STAGES]
+    for adoption in lead_org.adoptions.select_related("action"):
+        moves = [e.status_to for e in adoption.entries.order_by("entry_date", "pk") if e.status_to]
+        assert moves == order[: len(moves)], adoption.action.code  # forward, one step at a time
+        assert adoption.status == moves[-1]
+        assert timezone.localtime(adoption.created_at).date() == adoption.start_date
+        assert adoption.last_activity_at == max(e.created_at for e in adoption.entries.all())
+    assert {s for a in lead_org.adoptions.all() for s in [a.status]} - {"planned"}
+
+    # The dashboard's recent activity: the latest entries, from the story's days.
+    activity = dashboard_for(organisation=lead_org)["activity"]
+    assert len({item.entry.entry_date for item in activity}) > 1
+    assert all(item.entry.entry_date < today for item in activity)
+
+    snapshot = latest_snapshot()
+    assert snapshot is not None
+    end = snapshot.period.ends_on
+    assert end < today <= end + dt.timedelta(days=92)  # the last quarter closed
+    at_end = {
+        a.action.code: a.status_at
+        for a in adoptions_at_end(snapshot.period, snapshot.edition)
+        .filter(organisation=lead_org)
+        .select_related("action")
+    }
+    agreeing = 0
+    for adoption in lead_org.adoptions.select_related("action"):
+        if adoption.start_date > end:
+            assert adoption.action.code not in at_end
+        elif not adoption.entries.filter(entry_date__gt=end).exclude(status_to="").exists():
+            assert at_end[adoption.action.code] == adoption.status  # dashboard = snapshot
+            agreeing += 1
+    assert agreeing
+    position = organisation_position(organisation=lead_org, snapshot=snapshot)
+    assert position.recorded
+    adopting = [s for s in at_end.values() if s != "discontinued"]
+    assert sum(p.adopted for p in position.end_goals) == len(adopting)
+    # Enough peers: the group's medians are published and every end goal has a band.
+    assert all(p.group_median.value is not None for p in position.end_goals)
+    assert all(p.band_key and p.band_key != NO_DATA for p in position.end_goals)
+    cells = BenchmarkCell.objects.filter(snapshot=snapshot, breakdown="stakeholder_group")
+    assert cells.filter(suppressed=False).count() >= cells.count() / 4
 
 
 def test_seed_demo_refuses_without_debug(settings) -> None:

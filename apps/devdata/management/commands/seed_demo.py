@@ -6,20 +6,25 @@ logs read like real ones. Emails are kept in memory, not printed.
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.test import override_settings
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.audit.models import AuditEvent
 from apps.benchmarking.services import compile_closed_periods
-from apps.devdata.demo import seed_adoptions
+from apps.devdata.demo import DAYS_PER_MONTH, HISTORY_MONTHS, seed_adoptions
+from apps.devdata.synthetic import seed_synthetic, synthetic_organisations
 from apps.organisations import services
-from apps.organisations.models import Level, Organisation
+from apps.organisations.models import Level, Membership, Organisation
 from apps.organisations.permissions import Role
 from apps.roadmap.models import StakeholderGroup
 
@@ -27,7 +32,7 @@ DEMO_DOMAIN = "demo.pe-roadmap.test"
 DEMO_ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
 DEMO_PASSWORD = "demo-portal-2026"
 # Benchmarks count an organisation from the period it was verified in; the demo history
-# reaches 18 months back, so the demo organisations count as verified two years ago.
+# reaches 18 months back, so the demo organisations were registered and verified two years ago.
 DEMO_VERIFIED_DAYS_AGO = 730
 ROLE_PREFIX: dict[str, str] = {
     Role.ADMIN: "admin",
@@ -100,28 +105,31 @@ DEMO_ORGANISATIONS = [
 ]
 
 
-# Peers without demo sign-ins, so that benchmarks have groups of five or more to publish.
-PEER_GROUPS = ["patient-organisations", "medicines-developers", "hta-bodies"]
-PEER_COUNTRIES = ["DE", "FR", "NL", "IE", "PL", "HU", "CZ", "RO"]
-
-
-def _peer_specs() -> list[DemoOrganisation]:
-    return [
-        DemoOrganisation(
-            f"peer-{group}-{country.lower()}",
-            f"Demo peer: {group.replace('-', ' ')} ({country})",
-            group,
-            country,
-            Level.NATIONAL,
-            "A fictional peer organisation, so that the demo benchmarks have something to show.",
-        )
-        for group in PEER_GROUPS
-        for country in PEER_COUNTRIES
-    ]
+# Peers without demo sign-ins, so that benchmarks have groups large enough to publish: the
+# synthetic community (apps.devdata.synthetic, slugs syn-…), written in bulk in seconds. They
+# join in the first quarter of the demo's 18 months (its history reaches no further back, so
+# that the quarters compiled are the story's six), all verified by its second quarter's end.
+# A fixed seed: every demo has the same peers.
+DEMO_PEERS = 90
+DEMO_PEER_SEED = 2026
+# About 16 adoptions each, as many as the demo organisations have, in 18 months (the
+# community's usual 40 take three years): the demo organisations land in every band.
+DEMO_PEERS_ADOPTIONS_SCALE = 0.4
+DEMO_PEERS_JOINED_DAYS = (
+    int(HISTORY_MONTHS * DAYS_PER_MONTH) - 90,
+    int(HISTORY_MONTHS * DAYS_PER_MONTH),
+)
 
 
 def demo_email(role: str, key: str) -> str:
     return f"{ROLE_PREFIX[role]}.{key}@{DEMO_DOMAIN}"
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    """Every demo account has the same password: hashed once (a hash takes a third of a
+    second, on purpose)."""
+    return make_password(DEMO_PASSWORD)
 
 
 def _user(email: str, full_name: str, **extra: object) -> User:
@@ -129,31 +137,12 @@ def _user(email: str, full_name: str, **extra: object) -> User:
         email=email, defaults={"full_name": full_name, **extra}
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.save(update_fields=["password"])
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return user
-
-
-def _peer(spec: DemoOrganisation, portal_admin: User) -> Organisation | None:
-    if Organisation.objects.filter(name=spec.name).exists():
-        return None
-    owner, _ = User.objects.get_or_create(
-        email=f"{spec.key}@{DEMO_DOMAIN}", defaults={"full_name": f"{spec.name} admin"}
-    )
-    organisation = services.organisation_register(
-        user=owner,
-        name=spec.name,
-        stakeholder_group=StakeholderGroup.objects.get(slug=spec.group),
-        country=spec.country,
-        level=spec.level,
-        description=spec.description,
-        in_directory=False,
-    )
-    services.organisation_verify(organisation=organisation, by=portal_admin)
-    return organisation
 
 
 def _organisation(spec: DemoOrganisation, portal_admin: User) -> Organisation | None:
@@ -181,6 +170,21 @@ def _organisation(spec: DemoOrganisation, portal_admin: User) -> Organisation | 
     return organisation
 
 
+def _backdate_organisations(organisations: QuerySet[Organisation]) -> None:
+    """Registered and verified two years ago, as the demo history needs (benchmarks count
+    an organisation from the period it was verified in): the organisation, its members and
+    its audit log say so."""
+    verified = timezone.now() - dt.timedelta(days=DEMO_VERIFIED_DAYS_AGO)
+    registered = verified - dt.timedelta(days=2)
+    organisations.update(created_at=registered, decided_at=verified)
+    Membership.objects.filter(organisation__in=organisations).update(
+        created_at=registered, updated_at=registered
+    )
+    events = AuditEvent.objects.filter(organisation__in=organisations)
+    events.exclude(verb="organisation.verified").update(created_at=registered)
+    events.filter(verb="organisation.verified").update(created_at=verified)
+
+
 class Command(BaseCommand):
     help = "Create demo accounts and organisations for local use. Idempotent. Never in production."
 
@@ -199,24 +203,32 @@ class Command(BaseCommand):
             )
         if not StakeholderGroup.objects.exists():
             raise CommandError("Load the roadmap first: python manage.py load_roadmap")
+        today = timezone.localdate()
         with transaction.atomic():
             portal_admin = _user(
                 DEMO_ADMIN_EMAIL, "Demo portal admin", is_staff=True, is_superuser=True
             )
             created = [o for spec in DEMO_ORGANISATIONS if (o := _organisation(spec, portal_admin))]
-            created += [o for spec in _peer_specs() if (o := _peer(spec, portal_admin))]
-            names = [spec.name for spec in [*DEMO_ORGANISATIONS, *_peer_specs()]]
-            adopted = sum(
-                seed_adoptions(organisation=o) for o in Organisation.objects.filter(name__in=names)
-            )
-            Organisation.objects.filter(name__in=names, status=Organisation.Status.VERIFIED).update(
-                decided_at=timezone.now() - dt.timedelta(days=DEMO_VERIFIED_DAYS_AGO)
-            )
-        snapshots = compile_closed_periods()
+            demo = Organisation.objects.filter(name__in=[s.name for s in DEMO_ORGANISATIONS])
+            adopted = sum(seed_adoptions(organisation=o, today=today) for o in demo)
+            _backdate_organisations(demo.filter(pk__in=[o.pk for o in created]))
+        peers = 0
+        if not synthetic_organisations().exists():
+            peers = seed_synthetic(
+                organisations=DEMO_PEERS,
+                seed=DEMO_PEER_SEED,
+                today=today,
+                joined_days=DEMO_PEERS_JOINED_DAYS,
+                adoptions_scale=DEMO_PEERS_ADOPTIONS_SCALE,
+            ).organisations
+        # Every past quarter, oldest first, compiled from the history just written, then
+        # audited and published: the benchmark pages and exports tell the dashboards' story.
+        snapshots = compile_closed_periods(today=today)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({len(created)} organisations and {adopted} adoptions "
-                f"created, {len(snapshots)} benchmark periods compiled). "
+                f"created, {peers} synthetic peers, {len(snapshots)} benchmark periods "
+                "compiled). "
                 f"Every demo password is {DEMO_PASSWORD} (local use only). "
                 f"Portal admin: {DEMO_ADMIN_EMAIL}; organisation members: "
                 f"<admin|lead|contributor|viewer>.<{'|'.join(s.key for s in DEMO_ORGANISATIONS)}>"
