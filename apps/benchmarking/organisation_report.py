@@ -101,6 +101,8 @@ def _position_summary(positions: list[Position], show_code: bool) -> str:
     def name(p: Position) -> str:
         return p.code if show_code else p.title
 
+    if positions and not any(p.has_data for p in positions):
+        return str(_("You had recorded no adoption by the end of this period: no data to place."))
     medians = [(p, p.group_median.value) for p in positions if p.group_median.value is not None]
     ahead = [name(p) for p, median in medians if p.adopted > median]
     behind = [name(p) for p, median in medians if p.adopted < median]

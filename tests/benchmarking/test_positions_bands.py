@@ -13,6 +13,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from apps.benchmarking.figures import Figure
+from apps.benchmarking.organisation_report import organisation_report
 from apps.benchmarking.selectors import BANDS, NO_DATA, organisation_position, percentile_band
 from apps.organisations.permissions import Role
 from tests.benchmarking.conftest import page_tables
@@ -113,3 +114,13 @@ def test_the_page_and_the_api_say_no_data_for_this_period(client_as, snapshot, p
         "no data for this period",
         None,
     )
+
+
+def test_the_report_does_not_call_an_organisation_with_no_data_behind(snapshot, personas) -> None:
+    newcomer, _lead = _newcomer(personas)
+
+    report = organisation_report(organisation=newcomer, snapshot=snapshot)
+
+    for table in (report.goals, report.dimensions):
+        assert "behind" not in table.summary
+        assert "no data to place" in table.summary

@@ -191,7 +191,10 @@ def position_table(exporter: OrganisationReportExporter, section: Section) -> Ta
     notes = Notes()
     goals = len(exporter.position.end_goals)
     for i, (p, row) in enumerate(zip(positions, section.rows, strict=True)):
-        band = _("%(band)s, among %(basis)s") % {"band": row[7], "basis": row[8]} if row[7] else ""
+        if row[7] and row[8]:
+            band = _("%(band)s, among %(basis)s") % {"band": row[7], "basis": row[8]}
+        else:  # "no data for this period" has no basis
+            band = row[7] or ""
         cells = [
             _("%(adopted)s of %(total)s") % {"adopted": p.adopted, "total": p.total},
             *(display(values[i]) for values in series.values()),
