@@ -14,7 +14,10 @@ from apps.benchmarking.compile import adoptions_at_end
 from apps.benchmarking.models import BenchmarkCell, BenchmarkSnapshot
 from apps.benchmarking.selectors import NO_DATA, latest_snapshot, organisation_position
 from apps.devdata.demo import STAGES
-from apps.devdata.management.commands.seed_demo import DEMO_ORGANISATIONS
+from apps.devdata.management.commands.seed_demo import (
+    DEMO_BENCHMARK_QUARTERS,
+    DEMO_ORGANISATIONS,
+)
 from apps.organisations.models import Membership, Organisation
 from apps.organisations.permissions import Role
 from apps.roadmap.loader import load_roadmap
@@ -47,8 +50,8 @@ def test_the_demo(settings, client) -> None:
         assert MaturityAssessment.objects.filter(organisation=organisation).count() == 3
     # Synthetic peers make groups large enough for benchmarks to publish figures.
     assert Organisation.objects.verified().count() >= 90
-    # One snapshot per past quarter of the 18 months' story.
-    assert BenchmarkSnapshot.objects.count() == 6
+    # A snapshot for each of the story's last past quarters.
+    assert BenchmarkSnapshot.objects.count() == DEMO_BENCHMARK_QUARTERS
     # Every demo snapshot passed its audit (apps/benchmarking/services.py): published.
     assert not BenchmarkSnapshot.objects.held().exists()
     assert BenchmarkCell.objects.filter(suppressed=False, breakdown="region").exists()
