@@ -74,7 +74,7 @@ def test_the_pdf_states_the_method_with_the_protection_level(org, rules, snapsho
     content = render_pdf(OrganisationReportExporter(org, snapshot)).content
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
     text = re.sub(r"\s+", " ", text)
-    assert "Protection level 4" in text
+    assert "Protection level: 4" in text
     for rule in RULES:
         assert rule in text, rule
     assert "at least 13 organisations" in text
