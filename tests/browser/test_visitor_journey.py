@@ -46,3 +46,30 @@ def test_a_visitor_explores_the_map_and_the_tools(live_server, roadmap, journey,
     drive.click(page.get_by_role("link", name="Resources", exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text("Resources")
     journey.check("resources")
+
+    # The glossary, with the term lists of every language (the reader's first).
+    drive.click(page.get_by_role("link", name="Glossary", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Glossary")
+    expect(page.locator("#term-lists")).to_be_attached()
+    journey.check("glossary")
+
+
+def test_a_person_chooses_the_language_of_their_emails(live_server, roadmap, journey, drive):
+    from tests.accounts.factories import PASSWORD, VerifiedUserFactory
+    from tests.browser.conftest import sign_in
+
+    person = VerifiedUserFactory(email="ewa@example.org", language="")
+    page = drive.page
+
+    sign_in(drive, journey, live_server.url, person.email, PASSWORD)
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Sign in")
+    journey.check("my organisations")
+    page.goto(live_server.url + reverse("accounts:profile"))
+    journey.check("profile")
+    drive.select(page.get_by_label("Language of my emails"), "Polish")
+    drive.click(page.get_by_role("button", name=re.compile("save", re.I)))
+    expect(page.get_by_label("Language of my emails")).to_have_value("pl")
+    journey.check("profile saved")
+
+    person.refresh_from_db()
+    assert person.language == "pl"
