@@ -66,11 +66,6 @@ class Overlay:
     end_goals: list[GoalState]
     next: list[ActionState]
 
-    def by_code(self) -> dict[str, ActionState | GoalState]:
-        found: dict[str, ActionState | GoalState] = {a.code: a for a in self.actions}
-        found |= {g.code: g for g in [*self.goals, *self.end_goals]}
-        return found
-
 
 def _state(
     action: Action, adoption: Adoption | None, dormant: set[int], uptake: Mapping[str, Uptake]
@@ -99,6 +94,19 @@ def _roll_up(
     percent = round(sum(s.percent for s in states) / len(states)) if states else 0
     adopted = sum(1 for s in states if s.adopted and s.status in COUNTED)
     return GoalState(code, title, url, percent, adopted, len(states), parent)
+
+
+def published_overlay(organisation: Organisation) -> tuple[Edition, Overlay] | None:
+    """The published edition (its goal tree prefetched) and the organisation's overlay of it,
+    with peer uptake from the latest published benchmark; None before any edition is
+    published. What the page and the API show."""
+    from apps.benchmarking.uptake import action_uptake
+    from apps.roadmap.models import Edition as Editions
+
+    edition = Editions.objects.published().with_goal_tree().first()
+    if edition is None:
+        return None
+    return edition, organisation_overlay(organisation, edition, uptake=action_uptake())
 
 
 def organisation_overlay(

@@ -6,13 +6,11 @@ from typing import Any
 
 from django.views.generic import TemplateView
 
-from apps.benchmarking.uptake import action_uptake
 from apps.organisations.mixins import OrganisationPermissionMixin
 from apps.organisations.permissions import Perm
-from apps.roadmap.models import Edition
 from apps.roadmap.tocmap import theory_of_change
 
-from .roadmap_overlay import Overlay, organisation_overlay
+from .roadmap_overlay import Overlay, published_overlay
 
 
 def overlay_notes(overlay: Overlay) -> dict[str, str]:
@@ -22,8 +20,10 @@ def overlay_notes(overlay: Overlay) -> dict[str, str]:
         a.code: (f"{a.percent}%{' ⏸' if a.dormant else ''}" if a.adopted else "–")
         for a in overlay.actions
     }
-    notes |= {g.code: f"{g.percent}% · {g.adopted}/{g.actions}" for g in overlay.goals}
-    notes |= {g.code: f"{g.percent}% · {g.adopted}/{g.actions}" for g in overlay.end_goals}
+    notes |= {
+        g.code: f"{g.percent}% · {g.adopted}/{g.actions}"
+        for g in [*overlay.goals, *overlay.end_goals]
+    }
     return notes
 
 
@@ -36,11 +36,11 @@ class OrganisationRoadmapView(OrganisationPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        edition = Edition.objects.published().with_goal_tree().first()
-        context["edition"] = edition
-        if edition is None:
+        found = published_overlay(self.organisation)
+        context["edition"] = found and found[0]
+        if found is None:
             return context
-        overlay = organisation_overlay(self.organisation, edition, uptake=action_uptake())
+        edition, overlay = found
         context["overlay"] = overlay
         context["toc"] = theory_of_change(edition, notes=overlay_notes(overlay))
         context["can_write"] = self.can(Perm.ADOPTION_WRITE)

@@ -42,9 +42,14 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _room(height: int) -> int:
+    """How many lines of text fit a box ``height`` high."""
+    return max(1, (height - 8) // LINE)
+
+
 def _lines(code: str, text: str, width: int, height: int) -> tuple[str, ...]:
     """The code and the text, wrapped to the node's width and cut to its height."""
-    room = max(1, (height - 8) // LINE)
+    room = _room(height)
     words = " ".join(filter(None, [code, " ".join(text.split())]))
     wrapped = textwrap.wrap(words, width) or [""]
     if len(wrapped) > room:
@@ -154,7 +159,7 @@ def _noted(node: Node, notes: Mapping[str, str]) -> Node:
     lines = (
         (_short(node.lines[0], ACTION_CHARS - len(note) - 2),)
         if node.kind == "action"
-        else (note, *node.lines[: max(1, len(node.lines) - 1)])
+        else (note, *node.lines)[: _room(node.h)]  # the note first, then what still fits
     )
     return replace(node, lines=lines, note=note, name=f"{node.name}: {note}")
 

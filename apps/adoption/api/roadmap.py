@@ -10,12 +10,10 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.benchmarking.uptake import action_uptake
 from apps.organisations.api.permissions import OrganisationScopedMixin
 from apps.organisations.permissions import Perm
-from apps.roadmap.models import Edition
 
-from ..roadmap_overlay import organisation_overlay
+from ..roadmap_overlay import published_overlay
 
 
 class ActionStateSerializer(serializers.Serializer[Any]):
@@ -75,8 +73,8 @@ class OrganisationRoadmapView(OrganisationScopedMixin):
     permission = Perm.ADOPTION_VIEW
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        edition = Edition.objects.published().with_goal_tree().first()
-        if edition is None:
+        found = published_overlay(self.organisation)
+        if found is None:
             empty: dict[str, Any] = {
                 "edition": None,
                 "end_goals": [],
@@ -85,7 +83,7 @@ class OrganisationRoadmapView(OrganisationScopedMixin):
                 "next": [],
             }
             return Response(OverlaySerializer(empty).data)
-        overlay = organisation_overlay(self.organisation, edition, uptake=action_uptake())
+        edition, overlay = found
         data = {
             "edition": edition.version_label,
             "end_goals": overlay.end_goals,
