@@ -46,6 +46,7 @@ def public_urls() -> list[str]:
         "/roadmap/end-goals/{end_goal}/",
         "/organisations/",
         "/benchmarks/",
+        "/benchmarks/uptake/",
         "/api/v1/roadmap/",
         "/api/v1/actions/",
         "/api/v1/stakeholder-groups/",

@@ -8,6 +8,7 @@ app_name = "benchmarking"
 
 urlpatterns = [
     path("benchmarks/", views.PublicBenchmarkView.as_view(), name="public"),
+    path("benchmarks/uptake/", views.UptakeMapView.as_view(), name="uptake-map"),
     path(
         "benchmarks/<slug:period>/data/<slug:chart>.csv",
         views.ChartDataView.as_view(),

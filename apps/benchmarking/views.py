@@ -17,13 +17,16 @@ from django.views.generic import TemplateView, View
 from apps.organisations.mixins import OrganisationPermissionMixin
 from apps.organisations.permissions import Perm
 from apps.roadmap.cache import cached_page
+from apps.roadmap.models import Edition
+from apps.roadmap.tocmap import theory_of_change
 
 from .exports.views import export_panel_context
 from .method import benchmark_method
 from .models import BenchmarkSnapshot
 from .organisation_report import organisation_report
 from .report import cached_public_report, chart_csv
-from .selectors import snapshot_for, snapshot_index, snapshots
+from .selectors import latest_snapshot, snapshot_for, snapshot_index, snapshots
+from .uptake import heat_ranges, roadmap_uptake, uptake_layer
 
 EXPORTS_PANEL = "benchmarking/exports/_panel.html"
 
@@ -72,6 +75,39 @@ class PublicBenchmarkView(TemplateView):
         context["snapshots"] = every
         context["report"] = cached_public_report(snapshot) if snapshot else None
         context["method"] = benchmark_method(snapshot) if snapshot else None
+        return context
+
+
+class UptakeMapView(TemplateView):
+    """``/benchmarks/uptake/``: the theory of change with the community's uptake of every
+    action and goal from the latest published snapshot, as a heat layer with its table.
+
+    Cached for anonymous readers like ``/benchmarks/`` (per roadmap content version,
+    language and the snapshots there are)."""
+
+    template_name = "benchmarking/uptake_map.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        compiled = ",".join(key for _label, key in snapshot_index())
+        page = cached_page(
+            request,
+            lambda: super(UptakeMapView, self).get(request, *args, **kwargs),
+            variant=f"uptake-map:{compiled}",
+        )
+        return cast("HttpResponse", page)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        edition = Edition.objects.published().with_goal_tree().first()
+        snapshot = latest_snapshot()
+        context["edition"] = edition
+        context["snapshot"] = snapshot
+        if edition is None or snapshot is None:
+            return context
+        notes, heat, rows = uptake_layer(edition, roadmap_uptake())
+        context["toc"] = theory_of_change(edition, notes=notes, heat=heat)
+        context["rows"] = rows
+        context["heat_ranges"] = heat_ranges()
         return context
 
 

@@ -74,6 +74,7 @@ class Node:
     dimension_letter: str = ""
     highlighted: bool = False
     note: str = ""  # an overlay's short text for the node (an action's is drawn at its right)
+    heat: str = ""  # a heat layer's level for the node's fill ("" for none)
 
     @property
     def mid_y(self) -> float:
@@ -110,6 +111,7 @@ class Map:
     edges: list[Edge] = field(default_factory=list)
     dimensions: list[tuple[str, str, str]] = field(default_factory=list)  # slug, name, letter
     highlighted: int = 0
+    heat: bool = False  # whether the nodes are filled by a heat layer
 
 
 def _edge(source: Node, target: Node) -> Edge:
@@ -150,10 +152,12 @@ def _is_for(action: Action, group: str) -> bool:
     return bool(group) and any(g.slug == group for g in action.stakeholder_groups.all())
 
 
-def _noted(node: Node, notes: Mapping[str, str]) -> Node:
+def _noted(node: Node, notes: Mapping[str, str], heat: Mapping[str, str]) -> Node:
     """The node with its overlay note: an action's drawn at its right (its title shortened
-    to make room), a goal's as its first line; the note is part of its accessible name."""
+    to make room), a goal's as its first line; the note is part of its accessible name. And
+    its heat level, if the layer gives one."""
     note = notes.get(node.code, "")
+    node = replace(node, heat=heat.get(node.code, ""))
     if not note:
         return node
     lines = (
@@ -165,11 +169,16 @@ def _noted(node: Node, notes: Mapping[str, str]) -> Node:
 
 
 def theory_of_change(
-    edition: Edition, *, group: str = "", notes: Mapping[str, str] | None = None
+    edition: Edition,
+    *,
+    group: str = "",
+    notes: Mapping[str, str] | None = None,
+    heat: Mapping[str, str] | None = None,
 ) -> Map:
     """The edition as a picture; ``group``: a stakeholder group's slug whose actions are
     highlighted ("" for none); ``notes``: an overlay's short text per code (an action's or a
-    goal's)."""
+    goal's); ``heat``: a heat layer's level per code, which the template draws as the node's
+    fill (the note says the same in words)."""
     found = Map(width=WIDTH, height=0)
     letters: dict[str, tuple[str, str, str]] = {}
     end_nodes: list[Node] = []
@@ -229,8 +238,9 @@ def theory_of_change(
     )
     found.edges += [_edge(e, vision) for e in end_nodes]
     found.nodes += [*end_nodes, vision]
-    if notes:
-        found.nodes = [_noted(node, notes) for node in found.nodes]
+    if notes or heat:
+        found.nodes = [_noted(node, notes or {}, heat or {}) for node in found.nodes]
+        found.heat = bool(heat)
     found.height = height
     found.dimensions = sorted(letters.values())
     return found

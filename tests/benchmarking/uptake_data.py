@@ -29,11 +29,13 @@ def share(
     *,
     breakdown: str = "all",
     breakdown_value: str = "",
+    subject: str = "action",
 ) -> BenchmarkCell:
-    """The share of organisations adopting action ``code`` (None: withheld for ``reason``)."""
+    """The share of organisations adopting action ``code`` (or another ``subject``: an
+    intermediate_goal, an end_goal) (None: withheld for ``reason``)."""
     return BenchmarkCell.objects.create(
         snapshot=of,
-        subject_type="action",
+        subject_type=subject,
         subject_code=code,
         breakdown=breakdown,
         breakdown_value=breakdown_value,

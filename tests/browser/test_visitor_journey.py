@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from apps.roadmap.models import Action, StakeholderGroup
+from apps.roadmap.models import Action, Edition, StakeholderGroup
+from tests.benchmarking.uptake_data import share, snapshot
 
 # Committed data (the live server reads it from another thread); the rollback restores
 # what migrations load, such as the metric catalogue (see tests/conftest.py).
@@ -34,7 +35,27 @@ def test_a_visitor_explores_the_map_and_the_tools(live_server, roadmap, journey,
     expect(page.locator("a.toc-highlighted")).to_have_count(addressed)
     journey.check("map, one group highlighted")
 
+    # The community's uptake on the same picture, from the latest published benchmark.
     action = Action.objects.published().filter(stakeholder_groups=group).first()
+    latest = snapshot(Edition.objects.published().get(), "2026-Q3")
+    share(latest, action.code, "42.5")
+    share(latest, "EG1", None, subject="end_goal")
+    drive.click(
+        page.get_by_role(
+            "link", name="See the community's uptake of each action and goal on the map"
+        )
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Community uptake of the roadmap")
+    expect(page.locator(f'a.toc-node[href="{action.get_absolute_url()}"]')).to_have_attribute(
+        "aria-label", re.compile(r": 42\.5%")
+    )
+    expect(
+        page.get_by_role("row", name=re.compile(rf"^{re.escape(action.code)} "))
+    ).to_contain_text("42.5%")
+    expect(page.get_by_role("row", name=re.compile(r"^EG1 "))).to_contain_text("withheld")
+    journey.check("uptake map")
+    page.go_back()
+
     drive.click(page.locator(f'a.toc-node[href="{action.get_absolute_url()}"]'))
     expect(page.get_by_role("heading", level=1)).to_contain_text(action.code)
     expect(page.get_by_role("heading", name="Who has adopted it")).to_be_visible()
