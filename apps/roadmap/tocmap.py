@@ -160,11 +160,13 @@ def _noted(node: Node, notes: Mapping[str, str], heat: Mapping[str, str]) -> Nod
     node = replace(node, heat=heat.get(node.code, ""))
     if not note:
         return node
-    lines = (
-        (_short(node.lines[0], ACTION_CHARS - len(note) - 2),)
-        if node.kind == "action"
-        else (note, *node.lines)[: _room(node.h)]  # the note first, then what still fits
-    )
+    if node.kind == "action":
+        lines = (_short(node.lines[0], ACTION_CHARS - len(note) - 2),)
+    elif _room(node.h) == 1:  # a goal one row high: the note, then as much title as fits
+        chars = GOAL_CHARS if node.kind == "goal" else END_CHARS
+        lines = (_short(f"{note} · {node.lines[0]}", chars),)
+    else:
+        lines = (note, *node.lines)[: _room(node.h)]  # the note first, then what still fits
     return replace(node, lines=lines, note=note, name=f"{node.name}: {note}")
 
 
