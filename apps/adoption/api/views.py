@@ -28,6 +28,7 @@ from rest_framework.serializers import BaseSerializer
 from apps.core.api.errors import service_errors
 from apps.core.api.parsers import JSONParser
 from apps.organisations.api.permissions import OrganisationScopedMixin
+from apps.organisations.models import Organisation
 from apps.organisations.permissions import Perm
 from apps.organisations.services import checkpoint_schedule_update
 
@@ -411,6 +412,9 @@ class CheckpointScheduleView(OrganisationContextMixin, generics.GenericAPIView):
     permissions_by_method = {"PUT": Perm.ASSESSMENT_WRITE}
     serializer_class = serializers.CheckpointScheduleSerializer
     http_method_names = ["get", "put", "head", "options"]
+
+    def get_object(self) -> Organisation:
+        return self.organisation  # the schedule is the organisation's (OPTIONS asks for it)
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(self._schedule())
