@@ -408,3 +408,39 @@ class MaturityRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.end_goal or self.dimension}: {self.level}"
+
+
+REFLECTION_MAX_LENGTH = 2000
+
+
+class GoalReflection(models.Model):
+    """A checkpoint's short reflection on one end goal: what worked, what did not."""
+
+    assessment = models.ForeignKey(
+        MaturityAssessment,
+        verbose_name=_("assessment"),
+        on_delete=models.CASCADE,
+        related_name="reflections",
+    )
+    end_goal = models.ForeignKey(
+        "roadmap.EndGoal",
+        verbose_name=_("end goal"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    worked = models.TextField(_("what worked"), blank=True, max_length=REFLECTION_MAX_LENGTH)
+    did_not_work = models.TextField(
+        _("what did not work"), blank=True, max_length=REFLECTION_MAX_LENGTH
+    )
+
+    class Meta:
+        verbose_name = _("reflection on an end goal")
+        verbose_name_plural = _("reflections on end goals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "end_goal"], name="one_reflection_per_goal"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.end_goal}"

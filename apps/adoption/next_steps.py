@@ -6,18 +6,22 @@ Four kinds of step, for members who may do them:
 - dormant adoptions to revive (no progress entry for ``settings.ADOPTION_DORMANT_DAYS``, the
   dashboard's own rule: ``AdoptionQuerySet.dormant``),
 - open adoptions with no owner (give them one),
-- the next maturity checkpoint (due ``CHECKPOINT_INTERVAL_DAYS`` after the latest one).
+- the next maturity checkpoint, on the organisation's own schedule
+  (``Organisation.review_every_months`` after the latest assessment, not before
+  ``Organisation.first_review_on``): an assessment and a reflection per end goal.
 
-The overdue and dormant adoptions and the latest checkpoint come from what the dashboard
-has already read (:func:`apps.adoption.dashboard.dashboard_for`); the adoptions with no
-owner take one more query, whatever the data. Adoptions whose action left the roadmap are
+The overdue and dormant adoptions, the schedule (fields of the organisation) and the latest
+checkpoint come from what the dashboard has already read
+(:func:`apps.adoption.dashboard.dashboard_for`); the adoptions with no owner take one more
+query, whatever the data. Adoptions whose action left the roadmap are
 read-only and are never a step.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,8 +36,6 @@ if TYPE_CHECKING:
 
 # How many adoptions each step names; the rest are counted, with a link to the list.
 STEP_LIMIT = 3
-# A maturity checkpoint every six months or so: the next one is due this long after the last.
-CHECKPOINT_INTERVAL_DAYS = 182
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """The next maturity checkpoint: due on ``due`` (None: no checkpoint yet, due now)."""
+    """The next maturity checkpoint: due on ``due`` (None: none recorded and no first
+    date set, so due now)."""
 
     last: dt.date | None
     due: dt.date | None
@@ -107,13 +110,45 @@ def adoptions_without_owner(*, organisation: Organisation) -> Step:
     return Step(rows, total)
 
 
-def next_checkpoint(dates: list[dt.date], today: dt.date) -> Checkpoint:
-    """When the next maturity checkpoint is due, from the dates of those recorded."""
-    if not dates:
-        return Checkpoint(last=None, due=None, is_due=True)
-    last = max(dates)
-    due = last + dt.timedelta(days=CHECKPOINT_INTERVAL_DAYS)
-    return Checkpoint(last=last, due=due, is_due=due <= today)
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later; the month's last day when it is shorter (31 Aug + 6
+    months: 28 or 29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def next_checkpoint(
+    dates: Sequence[dt.date],
+    today: dt.date,
+    *,
+    every_months: int | None,
+    starts_on: dt.date | None = None,
+) -> Checkpoint | None:
+    """When the next maturity checkpoint is due: ``every_months`` after the latest of
+    ``dates`` (the assessments recorded), never before ``starts_on``; with none recorded, on
+    ``starts_on`` or now. None when the organisation has no schedule."""
+    if not every_months:
+        return None
+    last = max(dates) if dates else None
+    due = add_months(last, every_months) if last else starts_on
+    if due is not None and starts_on is not None and starts_on > due:
+        due = starts_on
+    return Checkpoint(last=last, due=due, is_due=due is None or due <= today)
+
+
+def organisation_checkpoint(
+    organisation: Organisation, dates: Sequence[dt.date], today: dt.date
+) -> Checkpoint | None:
+    """The organisation's next checkpoint, on its own schedule. No query."""
+    return next_checkpoint(
+        dates,
+        today,
+        every_months=organisation.review_every_months,
+        starts_on=organisation.first_review_on,
+    )
 
 
 def next_steps_for(
@@ -127,7 +162,8 @@ def next_steps_for(
     """The steps this member may take: adoption steps with ``can_write`` (ADOPTION_WRITE),
     the checkpoint with ``can_assess`` (ASSESSMENT_WRITE). At most one query."""
     today = today or timezone.localdate()
-    checkpoint = next_checkpoint(dashboard["maturity"]["dates"], today) if can_assess else None
+    dates = dashboard["maturity"]["dates"]
+    checkpoint = organisation_checkpoint(organisation, dates, today) if can_assess else None
     if not can_write:
         return NextSteps(checkpoint=checkpoint)
     counts = dashboard["counts"]

@@ -29,10 +29,12 @@ from .evidence import (
     stored_name,
 )
 from .models import (
+    REFLECTION_MAX_LENGTH,
     Adoption,
     AdoptionStatus,
     BarrierReport,
     Evidence,
+    GoalReflection,
     MaturityAssessment,
     MaturityRating,
     Metric,
@@ -319,6 +321,33 @@ def progress_entry_correct(*, entry: ProgressEntry, by: User, data: EntryInput) 
     return correction
 
 
+@dataclass(frozen=True)
+class Reflection:
+    """A checkpoint's reflection on one end goal: what worked, what did not (either may be
+    empty; a reflection with both empty is not stored)."""
+
+    worked: str = ""
+    did_not_work: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.worked.strip() or self.did_not_work.strip())
+
+
+def _check_reflections(reflections: Mapping[EndGoal, Reflection]) -> None:
+    if any(
+        len(text) > REFLECTION_MAX_LENGTH
+        for reflection in reflections.values()
+        for text in (reflection.worked, reflection.did_not_work)
+    ):
+        raise ValidationError(
+            {
+                "reflections": _("Keep each reflection to %(max)d characters.")
+                % {"max": REFLECTION_MAX_LENGTH}
+            }
+        )
+
+
 @transaction.atomic
 def assessment_create(
     *,
@@ -328,8 +357,10 @@ def assessment_create(
     goal_levels: Mapping[EndGoal, int],
     dimension_levels: Mapping[Dimension, int],
     notes: str = "",
+    reflections: Mapping[EndGoal, Reflection] | None = None,
 ) -> MaturityAssessment:
-    """Record a maturity checkpoint: a 1-5 level for each end goal and dimension."""
+    """Record a maturity checkpoint: a 1-5 level for each end goal and dimension, and a
+    reflection on the end goals (what worked, what did not), all stored or none."""
     errors = [
         _("Levels go from 1 to 5.")
         for level in [*goal_levels.values(), *dimension_levels.values()]
@@ -339,6 +370,8 @@ def assessment_create(
         raise ValidationError({"levels": errors[:1]})
     if rules.is_in_the_future(assessed_on):
         raise ValidationError({"assessed_on": _("The date cannot be in the future.")})
+    reflections = reflections or {}
+    _check_reflections(reflections)
     assessment = MaturityAssessment.objects.create(
         organisation=organisation, assessed_on=assessed_on, notes=notes, created_by=by
     )
@@ -351,5 +384,15 @@ def assessment_create(
             MaturityRating(assessment=assessment, dimension=d, level=lv)
             for d, lv in dimension_levels.items()
         ]
+    )
+    GoalReflection.objects.bulk_create(
+        GoalReflection(
+            assessment=assessment,
+            end_goal=goal,
+            worked=reflection.worked.strip(),
+            did_not_work=reflection.did_not_work.strip(),
+        )
+        for goal, reflection in reflections.items()
+        if not reflection.is_empty
     )
     return assessment

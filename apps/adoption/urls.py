@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import roadmap_views, views
+from .transfer.views import AssessmentExportView
 
 app_name = "adoption"
 
@@ -39,5 +40,20 @@ urlpatterns = [
         "o/<slug:slug>/assessments/new/",
         views.AssessmentCreateView.as_view(),
         name="assessment-create",
+    ),
+    path(
+        "o/<slug:slug>/assessments/schedule/",
+        views.CheckpointScheduleView.as_view(),
+        name="checkpoint-schedule",
+    ),
+    path(
+        "o/<slug:slug>/assessments/export.csv",
+        AssessmentExportView.as_view(file_format="csv"),
+        name="assessment-export-csv",
+    ),
+    path(
+        "o/<slug:slug>/assessments/export.xlsx",
+        AssessmentExportView.as_view(file_format="xlsx"),
+        name="assessment-export-xlsx",
     ),
 ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -29,6 +29,7 @@ from django_filters.views import FilterView
 from apps.benchmarking.uptake import action_uptake
 from apps.organisations.mixins import OrganisationPermissionMixin
 from apps.organisations.permissions import Perm
+from apps.organisations.services import checkpoint_schedule_update
 from apps.roadmap.filters import ActionFilter
 from apps.roadmap.models import Action, BarrierCategory, Dimension, EndGoal
 
@@ -40,11 +41,21 @@ from .forms import (
     AdoptionFieldsForm,
     AdoptSelectedForm,
     AssessmentForm,
+    CheckpointScheduleForm,
     ProgressEntryForm,
     add_service_errors,
     entry_initial,
 )
-from .models import Adoption, Evidence, MaturityLevel, MaturityRating, Metric, ProgressEntry
+from .models import (
+    Adoption,
+    Evidence,
+    GoalReflection,
+    MaturityLevel,
+    MaturityRating,
+    Metric,
+    ProgressEntry,
+)
+from .next_steps import organisation_checkpoint
 from .querysets import AdoptionQuerySet
 from .selectors import evidence_usage
 from .services import (
@@ -507,11 +518,19 @@ class AssessmentListView(_OrganisationAdoptionsMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        assessments = list(self.organisation.assessments.select_related("created_by"))
+        reflections = GoalReflection.objects.select_related("end_goal").order_by("end_goal__code")
+        assessments = list(
+            self.organisation.assessments.select_related("created_by").prefetch_related(
+                Prefetch("reflections", queryset=reflections)
+            )
+        )
         context["assessments"] = assessments
         context["rows"] = _comparison_rows(self.organisation, assessments)
         context["levels"] = MaturityLevel.choices
         context["can_assess"] = self.can(Perm.ASSESSMENT_WRITE)
+        context["checkpoint"] = organisation_checkpoint(
+            self.organisation, [a.assessed_on for a in assessments], timezone.localdate()
+        )
         return context
 
 
@@ -541,9 +560,39 @@ class AssessmentCreateView(_InvalidIs400, _OrganisationAdoptionsMixin, FormView)
                 goal_levels=goal_levels,
                 dimension_levels=dimension_levels,
                 notes=form.cleaned_data["notes"],
+                reflections=form.reflections(),
             )
         except ValidationError as error:
-            add_service_errors(form, error, {"levels": None})
+            add_service_errors(form, error, {"levels": None, "reflections": None})
             return self.form_invalid(form)
         messages.success(self.request, _("The maturity assessment is recorded."))
+        return redirect("adoption:assessments", slug=self.organisation.slug)
+
+
+class CheckpointScheduleView(_InvalidIs400, _OrganisationAdoptionsMixin, FormView):
+    """How often the organisation holds a maturity checkpoint: whoever records assessments
+    sets it (not only those who edit the organisation's details)."""
+
+    permission = Perm.ASSESSMENT_WRITE
+    form_class = CheckpointScheduleForm
+    template_name = "adoption/checkpoint_schedule.html"
+
+    def get_initial(self) -> dict[str, Any]:
+        return {
+            "review_every_months": self.organisation.review_every_months,
+            "first_review_on": self.organisation.first_review_on,
+        }
+
+    def form_valid(self, form: CheckpointScheduleForm) -> HttpResponse:
+        try:
+            checkpoint_schedule_update(
+                organisation=self.organisation,
+                by=self.user,
+                review_every_months=form.cleaned_data["review_every_months"],
+                first_review_on=form.cleaned_data["first_review_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, {})
+            return self.form_invalid(form)
+        messages.success(self.request, _("The checkpoint schedule is saved."))
         return redirect("adoption:assessments", slug=self.organisation.slug)

@@ -20,6 +20,7 @@ FORMER_MEMBER = _("a former member")
 VERBS = {
     "organisation.registered": _("registered the organisation"),
     "organisation.updated": _("changed the organisation's details"),
+    "organisation.checkpoints_changed": _("changed the schedule of maturity checkpoints"),
     "organisation.verified": _("verified the organisation"),
     "organisation.rejected": _("rejected the organisation"),
     "membership.created": _("added a member"),

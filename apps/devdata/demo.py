@@ -33,7 +33,7 @@ from apps.adoption.models import (
     ProgressEntry,
 )
 from apps.adoption.services import EntryInput
-from apps.organisations.models import Organisation
+from apps.organisations.models import Organisation, ReviewInterval
 from apps.roadmap.models import Action, BarrierCategory, Dimension, Edition
 
 NARRATIVES = [
@@ -53,6 +53,16 @@ STAGES = [
     AdoptionStatus.EMBEDDED,
 ]
 HISTORY_MONTHS = 18
+REFLECTIONS = [
+    services.Reflection(
+        worked="Patient partners now co-chair the planning meetings.",
+        did_not_work="Feedback to partners after each activity is still late.",
+    ),
+    services.Reflection(
+        worked="The training sessions were well attended and rated useful.",
+        did_not_work="Recruiting younger patients: our channels do not reach them.",
+    ),
+]
 DAYS_PER_MONTH = 30.4
 
 
@@ -198,14 +208,20 @@ def _assess(
     goals = list(edition.end_goals.all())
     dimensions = list(Dimension.objects.all())
     base = {item: rng.randint(1, 2) for item in [*goals, *dimensions]}
+    # Checkpoints every six months; the latest one reflects on two end goals.
+    Organisation.objects.filter(pk=organisation.pk).update(
+        review_every_months=ReviewInterval.HALF_YEARLY
+    )
     for months, gain in ((HISTORY_MONTHS, 0), (9, 1), (1, 2)):
         assessed_on = _months_ago(today, months)
+        reflections = dict(zip(goals, REFLECTIONS, strict=False)) if months == 1 else {}
         assessment = services.assessment_create(
             organisation=organisation,
             by=lead,
             assessed_on=assessed_on,
             goal_levels={g: min(5, base[g] + rng.randint(0, gain)) for g in goals},
             dimension_levels={d: min(5, base[d] + rng.randint(0, gain)) for d in dimensions},
+            reflections=reflections,
         )
         moment = _moment(assessed_on, rng)
         MaturityAssessment.objects.filter(pk=assessment.pk).update(

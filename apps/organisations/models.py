@@ -35,6 +35,14 @@ class Level(models.TextChoices):
     GLOBAL = "global", _("Global")
 
 
+class ReviewInterval(models.IntegerChoices):
+    """How often an organisation holds a maturity checkpoint (assessment and reflection)."""
+
+    QUARTERLY = 3, _("Every 3 months")
+    HALF_YEARLY = 6, _("Every 6 months")
+    YEARLY = 12, _("Every 12 months")
+
+
 class Organisation(TimeStampedModel):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending verification")
@@ -89,6 +97,28 @@ class Organisation(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    # Its review checkpoints: the next one is due this long after the latest assessment
+    # (apps.adoption.checkpoints). Empty: no schedule, the dashboard asks for none.
+    review_every_months = models.PositiveSmallIntegerField(
+        _("maturity checkpoints"),
+        choices=ReviewInterval.choices,
+        null=True,
+        blank=True,
+        default=ReviewInterval.HALF_YEARLY,
+        help_text=_(
+            "At each checkpoint the dashboard asks for a maturity assessment and a short "
+            "reflection per end goal."
+        ),
+    )
+    first_review_on = models.DateField(
+        _("first checkpoint on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional. No checkpoint is due before this date; after it, one is due every "
+            "interval after the latest assessment."
+        ),
     )
 
     objects = OrganisationQuerySet.as_manager()

@@ -6,6 +6,7 @@ sends its emails only after the transaction commits.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from apps.audit.services import FORMER_MEMBER, audit_record, snapshot
 from apps.core.emails import send_templated_email
 
-from .models import Invitation, Membership, Organisation
+from .models import Invitation, Membership, Organisation, ReviewInterval
 from .permissions import Role, is_admin_role
 from .selectors import organisations_left_without_admin
 
@@ -36,6 +37,10 @@ ORGANISATION_FIELDS = [
     "description",
     "in_directory",
 ]
+
+# The schedule of maturity checkpoints: changed by those who record assessments, not only
+# by those who edit the organisation's details (:func:`checkpoint_schedule_update`).
+CHECKPOINT_FIELDS = ["review_every_months", "first_review_on"]
 
 
 # Words used as fixed paths under /o/: no organisation may take them as its slug.
@@ -102,19 +107,41 @@ def organisation_update(*, organisation: Organisation, by: User, **fields: Any) 
             raise ValueError(f"{name} cannot be changed here")
         setattr(organisation, name, value)
     organisation.full_clean()
-    after = snapshot(organisation, ORGANISATION_FIELDS)
+    return _save_if_changed(organisation, by, "organisation.updated", ORGANISATION_FIELDS, before)
+
+
+def _save_if_changed(
+    organisation: Organisation, by: User, verb: str, fields: list[str], before: dict[str, Any]
+) -> Organisation:
+    """Save the organisation and record ``verb`` when ``fields`` differ from ``before``."""
+    after = snapshot(organisation, fields)
     if before == after:
         return organisation
     organisation.save()
     audit_record(
-        actor=by,
-        verb="organisation.updated",
-        obj=organisation,
-        organisation=organisation,
-        before=before,
-        after=after,
+        actor=by, verb=verb, obj=organisation, organisation=organisation, before=before, after=after
     )
     return organisation
+
+
+@transaction.atomic
+def checkpoint_schedule_update(
+    *,
+    organisation: Organisation,
+    by: User,
+    review_every_months: int | None,
+    first_review_on: dt.date | None,
+) -> Organisation:
+    """Set how often the organisation holds a maturity checkpoint; recorded when changed."""
+    if review_every_months is not None and review_every_months not in ReviewInterval.values:
+        raise ValidationError(
+            {"review_every_months": _("Choose every 3, 6 or 12 months, or no checkpoints.")}
+        )
+    before = snapshot(organisation, CHECKPOINT_FIELDS)
+    organisation.review_every_months = review_every_months
+    organisation.first_review_on = first_review_on
+    verb = "organisation.checkpoints_changed"
+    return _save_if_changed(organisation, by, verb, CHECKPOINT_FIELDS, before)
 
 
 def _decide(

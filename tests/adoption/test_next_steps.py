@@ -16,7 +16,7 @@ from django.utils import timezone
 from apps.adoption import services
 from apps.adoption.dashboard import dashboard_for
 from apps.adoption.models import Adoption, AdoptionStatus
-from apps.adoption.next_steps import CHECKPOINT_INTERVAL_DAYS, next_checkpoint, next_steps_for
+from apps.adoption.next_steps import add_months, next_checkpoint, next_steps_for
 from apps.roadmap.models import Action, Dimension, EndGoal
 from tests.adoption.factories import AdoptionFactory
 from tests.roadmap.factories import ActionFactory
@@ -135,23 +135,62 @@ def test_a_pe_lead_is_asked_for_the_first_checkpoint_then_told_the_next_one(
     _assess(org, pe_lead, TODAY - dt.timedelta(days=10))
     later = _section(client.get(_home(org)).content.decode())
 
-    assert "Record a maturity checkpoint" in first
+    assert "Your checkpoint is due" in first
+    assert "reflect on each end goal" in first
     assert reverse("adoption:assessment-create", args=[org.slug]) in first
     assert "Nothing needs doing right now" in later
-    assert "Record a maturity checkpoint" not in later
-    due = TODAY - dt.timedelta(days=10) + dt.timedelta(days=CHECKPOINT_INTERVAL_DAYS)
+    assert "Your checkpoint is due" not in later
+    due = add_months(TODAY - dt.timedelta(days=10), org.review_every_months)
     assert due.strftime("%Y") in later
     assert "Next maturity checkpoint due on" in later
+    assert reverse("adoption:checkpoint-schedule", args=[org.slug]) in later
 
 
-def test_the_checkpoint_is_due_an_interval_after_the_latest() -> None:
-    last = dt.date(2026, 1, 10)
-    due = last + dt.timedelta(days=CHECKPOINT_INTERVAL_DAYS)
+def test_the_checkpoint_follows_the_organisation_s_schedule(
+    client_as, org, pe_lead, small_roadmap
+) -> None:
+    _assess(org, pe_lead, TODAY - dt.timedelta(days=100))
+    _adopt(org, "A1.1.1", owner=pe_lead)
+    client = client_as(pe_lead)
 
-    assert next_checkpoint([], TODAY).is_due
-    assert next_checkpoint([dt.date(2025, 1, 1), last], due - dt.timedelta(days=1)).due == due
-    assert not next_checkpoint([last], due - dt.timedelta(days=1)).is_due
-    assert next_checkpoint([last], due).is_due
+    org.review_every_months = 6
+    org.save()
+    six = _section(client.get(_home(org)).content.decode())
+    org.review_every_months = 3
+    org.save()
+    three = _section(client.get(_home(org)).content.decode())
+    org.review_every_months = None
+    org.save()
+    none = _section(client.get(_home(org)).content.decode())
+
+    assert "Next maturity checkpoint due on" in six
+    assert "Your checkpoint is due" in three
+    assert "Next maturity checkpoint" not in none
+    assert "Your checkpoint is due" not in none
+
+
+@pytest.mark.parametrize("months", [3, 6, 12])
+def test_the_checkpoint_is_due_an_interval_after_the_latest(months: int) -> None:
+    for last in (dt.date(2026, 1, 10), dt.date(2025, 8, 31), dt.date(2024, 12, 31)):
+        due = add_months(last, months)
+        earlier = [dt.date(2023, 1, 1), last]
+
+        # The due date is the interval later, the month's last day at most.
+        assert due > last
+        assert due.day == last.day or (due.day < last.day and (due + dt.timedelta(1)).day == 1)
+        assert (due.year - last.year) * 12 + due.month - last.month == months
+        for dates in ([last], earlier):
+            assert next_checkpoint(dates, last, every_months=months).due == due
+            assert not next_checkpoint(dates, due - dt.timedelta(1), every_months=months).is_due
+            assert next_checkpoint(dates, due, every_months=months).is_due
+        # Not before the first checkpoint date; with none recorded, due on it (or now).
+        later = due + dt.timedelta(days=40)
+        assert next_checkpoint([last], due, every_months=months, starts_on=later).due == later
+        assert not next_checkpoint([], due, every_months=months, starts_on=later).is_due
+        assert next_checkpoint([], later, every_months=months, starts_on=later).is_due
+        assert next_checkpoint([], last, every_months=months).is_due
+        # No schedule: no checkpoint.
+        assert next_checkpoint([last], due, every_months=None) is None
 
 
 def test_the_dormant_days_follow_the_setting(client_as, org, contributor, settings, steps_world):

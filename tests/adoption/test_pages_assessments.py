@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.adoption import services
-from apps.adoption.models import MaturityAssessment
+from apps.adoption.models import GoalReflection, MaturityAssessment
 from apps.roadmap.models import Dimension, EndGoal
 from tests.organisations.helpers import messages_of
 
@@ -61,7 +61,8 @@ def test_assessments_are_compared_newest_first(
 
     html = response.content.decode()
     assert response.status_code == 200
-    headers = re.findall(r'<time datetime="(\d{4}-\d\d-\d\d)"', html)
+    thead = re.search(r"<thead>.*?</thead>", html, re.DOTALL).group(0)
+    headers = re.findall(r'<time datetime="(\d{4}-\d\d-\d\d)"', thead)
     assert headers == ["2025-01-15", "2024-01-15"]
     eg1 = re.search(r"<th scope=\"row\">EG1 End goal 1</th>(.*?)</tr>", html, re.DOTALL).group(1)
     assert re.findall(r"<td>(.*?)</td>", eg1) == ["3 · Defined", "1 · Ad hoc"]
@@ -84,7 +85,8 @@ def test_the_form_has_a_labelled_group_of_levels_per_item(
 ) -> None:
     html = client_as(pe_lead).get(_new_url(org)).content.decode()
 
-    assert html.count("<fieldset") == 4  # EG1, EG2, culture, processes
+    # Levels of EG1, EG2, culture, processes; a reflection on EG1 and on EG2.
+    assert html.count("<fieldset") == 6
     assert re.search(r"<legend[^>]*>\s*EG1 End goal 1", html)
     assert re.search(r"<legend[^>]*>\s*Processes", html)
     assert html.count('type="radio" class="form-check-input"  name="goal_EG1"') == 5
@@ -106,6 +108,52 @@ def test_a_pe_lead_records_an_assessment(client_as, org, pe_lead, small_roadmap)
         for r in assessment.ratings.select_related("end_goal", "dimension")
     }
     assert levels == {"EG1": 2, "EG2": 3, "culture": 4, "processes": 1}
+
+
+def test_the_reflections_are_saved_with_the_ratings_and_shown(
+    client_as, org, pe_lead, viewer, small_roadmap
+) -> None:
+    data = _data(worked_EG1="Co-chaired meetings.", did_not_work_EG1="Late feedback.")
+    data |= {"worked_EG2": "  ", "did_not_work_EG2": ""}  # nothing to say: not stored
+
+    response = client_as(pe_lead).post(_new_url(org), data)
+
+    assert response.status_code == 302
+    assessment = MaturityAssessment.objects.get()
+    assert [(r.end_goal.code, r.worked, r.did_not_work) for r in assessment.reflections.all()] == [
+        ("EG1", "Co-chaired meetings.", "Late feedback.")
+    ]
+    html = client_as(viewer).get(_list_url(org)).content.decode()
+    assert "Co-chaired meetings." in html
+    assert "Late feedback." in html
+
+
+def test_an_error_keeps_the_reflections_typed_and_stores_nothing(
+    client_as, org, pe_lead, small_roadmap
+) -> None:
+    data = _data(goal_EG2="", worked_EG1="Co-chaired meetings.", did_not_work_EG2="x" * 2001)
+
+    response = client_as(pe_lead).post(_new_url(org), data)
+
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert set(form.errors) == {"goal_EG2", "did_not_work_EG2"}
+    html = response.content.decode()
+    assert "Co-chaired meetings.</textarea>" in html
+    assert "Workshop with the whole team.</textarea>" in html
+    assert not MaturityAssessment.objects.exists()
+    assert not GoalReflection.objects.exists()
+
+
+def test_the_reflection_fields_are_labelled_per_end_goal(
+    client_as, org, pe_lead, small_roadmap
+) -> None:
+    html = client_as(pe_lead).get(_new_url(org)).content.decode()
+
+    assert re.search(r"<legend[^>]*>\s*EG2 End goal 2", html)
+    assert 'for="id_worked_EG2"' in html
+    assert 'for="id_did_not_work_EG2"' in html
+    assert "For EG2: what fell short, what you would change." in html
 
 
 @pytest.mark.parametrize(

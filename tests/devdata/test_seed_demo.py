@@ -47,7 +47,11 @@ def test_the_demo(settings, client) -> None:
         roles = set(organisation.memberships.values_list("role", flat=True))
         assert roles == set(Role.values)
         assert organisation.adoptions.count() >= 8
-        assert MaturityAssessment.objects.filter(organisation=organisation).count() == 3
+        assessments = MaturityAssessment.objects.filter(organisation=organisation)
+        assert assessments.count() == 3
+        # Checkpoints every six months; the latest one reflects on two end goals.
+        assert organisation.review_every_months == 6
+        assert assessments.first().reflections.count() == 2
     # Synthetic peers make groups large enough for benchmarks to publish figures.
     assert Organisation.objects.verified().count() >= 90
     # A snapshot for each of the story's last past quarters.

@@ -74,6 +74,9 @@ def _adoption_urls(org: Organisation) -> dict[str, str]:
         ),
         "adoption:assessments": reverse("adoption:assessments", args=[slug]),
         "adoption:assessment-create": reverse("adoption:assessment-create", args=[slug]),
+        "adoption:checkpoint-schedule": reverse("adoption:checkpoint-schedule", args=[slug]),
+        "adoption:assessment-export-csv": reverse("adoption:assessment-export-csv", args=[slug]),
+        "adoption:assessment-export-xlsx": reverse("adoption:assessment-export-xlsx", args=[slug]),
     }
 
 
@@ -126,6 +129,10 @@ MATRIX = [
     ("adoption:assessments", "get", ALL),
     ("adoption:assessment-create", "get", LEADS),
     ("adoption:assessment-create", "post", LEADS),
+    ("adoption:checkpoint-schedule", "get", LEADS),
+    ("adoption:checkpoint-schedule", "post", LEADS),
+    ("adoption:assessment-export-csv", "get", ALL),
+    ("adoption:assessment-export-xlsx", "get", ALL),
     ("benchmarking:organisation", "get", LEADS),
     ("benchmark-exports:create", "get", LEADS),
     ("benchmark-exports:create", "post", LEADS),
@@ -151,6 +158,8 @@ WRONG_METHODS = [
     ("adoption:evidence-download", "post"),
     ("adoption:assessments", "post"),
     ("adoption:assessment-create", "delete"),
+    ("adoption:checkpoint-schedule", "delete"),
+    ("adoption:assessment-export-csv", "post"),
 ]
 
 

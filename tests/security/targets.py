@@ -130,6 +130,7 @@ COUNTED = [
     "adoption.BarrierReport",
     "adoption.MaturityAssessment",
     "adoption.MaturityRating",
+    "adoption.GoalReflection",
     "audit.AuditEvent",
 ]
 
@@ -273,6 +274,12 @@ def _new_entry_note(c: Ctx) -> str | None:
 def _assessment_notes(c: Ctx) -> str | None:
     latest = newest(MaturityAssessment, organisation=c.world.org)
     return latest.notes if latest.pk != c.world.assessment.pk else None
+
+
+def _reflection(c: Ctx) -> str | None:
+    latest = newest(MaturityAssessment, organisation=c.world.org)
+    reflection = latest.reflections.first() if latest.pk != c.world.assessment.pk else None
+    return reflection.worked if reflection else None
 
 
 def _registered_name(c: Ctx) -> str | None:
@@ -472,6 +479,13 @@ TARGETS: dict[str, Target] = {
     "assessment:notes": Target(
         send=lambda c, v: c.browser.post(f"/o/{c.slug}/assessments/new/", assessment_form(notes=v)),
         stored=_assessment_notes,
+        page=lambda c: f"/o/{c.slug}/assessments/",
+    ),
+    "assessment:reflection": Target(
+        send=lambda c, v: c.browser.post(
+            f"/o/{c.slug}/assessments/new/", assessment_form(worked_EG1=v)
+        ),
+        stored=_reflection,
         page=lambda c: f"/o/{c.slug}/assessments/",
     ),
     "import-upload:narrative": Target(

@@ -23,5 +23,10 @@ urlpatterns = [
         name="progress-correct",
     ),
     path(f"{ORG}assessments/", views.AssessmentListView.as_view(), name="assessment-list"),
+    path(
+        f"{ORG}checkpoint-schedule/",
+        views.CheckpointScheduleView.as_view(),
+        name="checkpoint-schedule",
+    ),
     path(f"{ORG}roadmap/", roadmap.OrganisationRoadmapView.as_view(), name="roadmap"),
 ]

@@ -28,10 +28,20 @@ from rest_framework.serializers import BaseSerializer
 from apps.core.api.errors import service_errors
 from apps.core.api.parsers import JSONParser
 from apps.organisations.api.permissions import OrganisationScopedMixin
+from apps.organisations.models import Organisation
 from apps.organisations.permissions import Perm
+from apps.organisations.services import checkpoint_schedule_update
 
 from .. import services
-from ..models import Adoption, MaturityAssessment, MaturityRating, Metric, ProgressEntry
+from ..models import (
+    Adoption,
+    GoalReflection,
+    MaturityAssessment,
+    MaturityRating,
+    Metric,
+    ProgressEntry,
+)
+from ..next_steps import organisation_checkpoint
 from ..querysets import ProgressEntryQuerySet
 from ..services import EntryInput
 from . import serializers
@@ -39,7 +49,7 @@ from .filters import AdoptionFilter
 
 # Service error keys → the API's field names.
 ENTRY_FIELDS = {"metric_values": "metrics", "status_to": "status"}
-ASSESSMENT_FIELDS = {"levels": "ratings"}
+ASSESSMENT_FIELDS = {"levels": "ratings", "reflections": "reflections"}
 # Adoption constraints whose model-wide errors are about one field of the request.
 ADOPTION_CONSTRAINTS = {
     "adoption_once_per_action": "action",
@@ -318,8 +328,9 @@ class ProgressCorrectView(EntryViewMixin, generics.GenericAPIView):
         summary="List maturity assessments",
         description=(
             "The organisation's maturity checkpoints, newest first, each with a 1-5 level "
-            "for end goals (`end_goal`: code) and dimensions (`dimension`: slug). Earlier "
-            "assessments are kept for comparison. Needs `adoption:view`."
+            "for end goals (`end_goal`: code) and dimensions (`dimension`: slug), and the "
+            "reflections on end goals (what worked, what did not). Earlier assessments are "
+            "kept for comparison. Needs `adoption:view`."
         ),
     ),
     post=extend_schema(
@@ -327,8 +338,9 @@ class ProgressCorrectView(EntryViewMixin, generics.GenericAPIView):
         description=(
             "Rate the organisation's PE maturity from 1 (ad hoc) to 5 (embedded), each "
             'rating for an end goal or a dimension: `{"end_goal": "EG1", "level": 3}` or '
-            '`{"dimension": "culture", "level": 2}`. Needs `assessment:write` (PE leads, '
-            "admins)."
+            '`{"dimension": "culture", "level": 2}`; optionally a reflection per end goal: '
+            '`{"end_goal": "EG1", "worked": "…", "did_not_work": "…"}`. An unknown end goal '
+            "is a 400 and nothing is stored. Needs `assessment:write` (PE leads, admins)."
         ),
         request=serializers.AssessmentInputSerializer,
         responses={201: serializers.AssessmentSerializer},
@@ -344,8 +356,9 @@ class AssessmentListView(OrganisationContextMixin, generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return MaturityAssessment.objects.none()
         ratings = MaturityRating.objects.select_related("end_goal", "dimension").order_by("pk")
+        reflections = GoalReflection.objects.select_related("end_goal").order_by("end_goal__code")
         return self.organisation.assessments.select_related("created_by").prefetch_related(
-            Prefetch("ratings", queryset=ratings)
+            Prefetch("ratings", queryset=ratings), Prefetch("reflections", queryset=reflections)
         )
 
     def get_serializer_class(self) -> type[BaseSerializer]:
@@ -366,10 +379,68 @@ class AssessmentListView(OrganisationContextMixin, generics.ListAPIView):
                 dimension_levels={
                     r["dimension"]: r["level"] for r in ratings if r.get("dimension")
                 },
+                reflections={
+                    r["end_goal"]: services.Reflection(r["worked"], r["did_not_work"])
+                    for r in data["reflections"]
+                },
             )
         assessment = self.get_queryset().get(pk=assessment.pk)
         output = serializers.AssessmentSerializer(assessment, context=self.get_serializer_context())
         return Response(output.data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["assessments"])
+@extend_schema_view(
+    get=extend_schema(
+        summary="Read the checkpoint schedule",
+        description=(
+            "How often the organisation holds a maturity checkpoint (an assessment and a "
+            "reflection per end goal), and when the next one is due. Needs `adoption:view`."
+        ),
+    ),
+    put=extend_schema(
+        summary="Set the checkpoint schedule",
+        description=(
+            "`review_every_months`: 3, 6 or 12, or null for no checkpoints; "
+            "`first_review_on`: optional, no checkpoint is due before it. Needs "
+            "`assessment:write` (PE leads, admins)."
+        ),
+    ),
+)
+class CheckpointScheduleView(OrganisationContextMixin, generics.GenericAPIView):
+    permission = Perm.ADOPTION_VIEW
+    permissions_by_method = {"PUT": Perm.ASSESSMENT_WRITE}
+    serializer_class = serializers.CheckpointScheduleSerializer
+    http_method_names = ["get", "put", "head", "options"]
+
+    def get_object(self) -> Organisation:
+        return self.organisation  # the schedule is the organisation's (OPTIONS asks for it)
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self._schedule())
+
+    def put(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.parse(serializers.CheckpointScheduleSerializer)
+        with service_errors():
+            checkpoint_schedule_update(
+                organisation=self.organisation,
+                by=self.user,
+                review_every_months=data["review_every_months"],
+                first_review_on=data["first_review_on"],
+            )
+        return Response(self._schedule())
+
+    def _schedule(self) -> dict[str, Any]:
+        organisation = self.organisation
+        latest = list(organisation.assessments.values_list("assessed_on", flat=True)[:1])
+        checkpoint = organisation_checkpoint(organisation, latest, timezone.localdate())
+        schedule = {
+            "review_every_months": organisation.review_every_months,
+            "first_review_on": organisation.first_review_on,
+            "next_due": checkpoint.due if checkpoint else None,
+            "is_due": bool(checkpoint and checkpoint.is_due),
+        }
+        return dict(serializers.CheckpointScheduleSerializer(schedule).data)
 
 
 # --- Metric catalogue -------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from apps.organisations.mixins import OrganisationPermissionMixin
 from apps.organisations.permissions import Perm
 from apps.roadmap.models import BarrierCategory
 
+from .assessment_export import AssessmentExporter
 from .exporters import (
     ADOPTION_COLUMNS,
     BARRIER_COLUMNS,
@@ -40,15 +41,23 @@ ERRORS_SHOWN = 500
 class AdoptionExportView(OrganisationPermissionMixin, View):
     """The organisation's adoptions and progress as a CSV or XLSX download."""
 
+    exporter: type[AdoptionExporter | AssessmentExporter] = AdoptionExporter
     permission = AdoptionExporter.permission
     file_format = "csv"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        rendered = AdoptionExporter(organisation=self.organisation).render(self.file_format)
+        rendered = self.exporter(organisation=self.organisation).render(self.file_format)
         response = HttpResponse(rendered.content, content_type=rendered.content_type)
         response["Content-Disposition"] = content_disposition_header(True, rendered.filename)
         patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class AssessmentExportView(AdoptionExportView):
+    """The organisation's maturity assessments, ratings and reflections as a download."""
+
+    exporter = AssessmentExporter
+    permission = AssessmentExporter.permission
 
 
 class AdoptionImportView(OrganisationPermissionMixin, FormView):

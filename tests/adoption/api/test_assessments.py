@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.adoption.models import MaturityAssessment, MaturityRating
+from apps.adoption.models import GoalReflection, MaturityAssessment, MaturityRating
 from apps.adoption.services import assessment_create
 from apps.organisations.models import Organisation
 from apps.roadmap.models import Dimension, Edition, EndGoal
@@ -69,6 +69,7 @@ def test_members_list_assessments_newest_first(
             {"end_goal": "EG1", "dimension": None, "level": 3},
             {"end_goal": None, "dimension": "culture", "level": 2},
         ],
+        "reflections": [],
         "created_by": "lead@example.org",
         "created_at": newest["created_at"],
     }
@@ -96,7 +97,7 @@ def test_it_lists_in_a_number_of_queries_that_does_not_grow(
     many = _list_queries(api_as, viewer)
 
     assert api_as(viewer).get(ASSESSMENTS_URL).json()["count"] == 30
-    assert few == many <= 6
+    assert few == many <= 7  # the assessments, their ratings, their reflections, …
 
 
 # --- Record ---------------------------------------------------------------------------------
@@ -125,6 +126,28 @@ def test_pe_leads_and_admins_record_an_assessment(
     } == {("EG1", 3), ("EG2", 1), ("culture", 2)}
     assert response.json()["id"] == assessment.pk
     assert len(response.json()["ratings"]) == 3
+
+
+def test_reflections_are_written_and_read_by_end_goal_code(
+    api_as: object, pe_lead: User, viewer: User, small_roadmap: Edition
+) -> None:
+    reflections = [
+        {"end_goal": "eg2", "worked": "Co-chaired meetings.", "did_not_work": ""},
+        {"end_goal": "EG1", "did_not_work": "Late feedback."},
+    ]
+
+    response = api_as(pe_lead).post(
+        ASSESSMENTS_URL, {"ratings": RATINGS, "reflections": reflections}
+    )
+
+    assert response.status_code == 201, response.content
+    expected = [
+        {"end_goal": "EG1", "worked": "", "did_not_work": "Late feedback."},
+        {"end_goal": "EG2", "worked": "Co-chaired meetings.", "did_not_work": ""},
+    ]
+    assert response.json()["reflections"] == expected
+    listed = api_as(viewer).get(ASSESSMENTS_URL).json()["results"]
+    assert listed[0]["reflections"] == expected
 
 
 def test_the_date_defaults_to_today(api_as: object, pe_lead: User, small_roadmap: Edition) -> None:
@@ -164,6 +187,21 @@ def test_end_goals_of_an_archived_edition_cannot_be_rated(
             "Rate each end goal and dimension once.",
         ),
         ({"ratings": []}, "ratings", "may not be empty"),
+        (
+            {"ratings": RATINGS, "reflections": [{"end_goal": "EG9", "worked": "x"}]},
+            "reflections",
+            "There is no end goal “EG9” in the published roadmap.",
+        ),
+        (
+            {"ratings": RATINGS, "reflections": [{"end_goal": "EG1"}, {"end_goal": "eg1"}]},
+            "reflections",
+            "Reflect on each end goal once.",
+        ),
+        (
+            {"ratings": RATINGS, "reflections": [{"end_goal": "EG1", "worked": "x" * 2001}]},
+            "reflections",
+            "Ensure this field has no more than 2000 characters.",
+        ),
         ({}, "ratings", "This field is required."),
         (
             {"assessed_on": "2999-01-01", "ratings": RATINGS},
@@ -181,3 +219,4 @@ def test_it_refuses_bad_assessments_with_400(
     assert message in str(response.json()[field])
     assert not MaturityAssessment.objects.exists()
     assert not MaturityRating.objects.exists()
+    assert not GoalReflection.objects.exists()

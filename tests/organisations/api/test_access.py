@@ -25,6 +25,7 @@ INVITE = {"email": "new@example.org", "role": "viewer"}
 ADOPTION = f"{ORG}adoptions/{{adoption}}/"
 ENTRY = {"narrative": "Held a workshop."}
 ASSESSMENT = {"ratings": [{"end_goal": "EG1", "level": 3}]}
+SCHEDULE = {"review_every_months": 3}
 
 # (method, path, body, permission code, status on success)
 ENDPOINTS = [
@@ -48,6 +49,8 @@ ENDPOINTS = [
     ("post", f"{ADOPTION}progress/{{entry}}/correct/", ENTRY, Perm.ADOPTION_WRITE, 201),
     ("get", f"{ORG}assessments/", None, Perm.ADOPTION_VIEW, 200),
     ("post", f"{ORG}assessments/", ASSESSMENT, Perm.ASSESSMENT_WRITE, 201),
+    ("get", f"{ORG}checkpoint-schedule/", None, Perm.ADOPTION_VIEW, 200),
+    ("put", f"{ORG}checkpoint-schedule/", SCHEDULE, Perm.ASSESSMENT_WRITE, 200),
     ("get", f"{ORG}roadmap/", None, Perm.ADOPTION_VIEW, 200),
     # No snapshot is compiled here, so callers who may see benchmarks reach the period
     # lookup (404); the 200 case is tested in tests/benchmarking/test_api_organisation_*.py.
@@ -70,6 +73,8 @@ WRONG_METHODS = [
     ("delete", ADOPTION),
     ("get", f"{ADOPTION}progress/{{entry}}/correct/"),
     ("put", f"{ORG}assessments/"),
+    ("post", f"{ORG}checkpoint-schedule/"),
+    ("patch", f"{ORG}checkpoint-schedule/"),
     ("post", f"{ORG}roadmap/"),
 ]
 
