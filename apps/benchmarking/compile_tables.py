@@ -130,12 +130,13 @@ class Tables:
 
     def _create_state(self) -> None:
         """Each adoption of a verified organisation, of an action of the edition that is not
-        removed, with its status and percent complete at the period's end: once."""
+        removed, with its status and percent complete at the period's end: once. (Its id,
+        ``adoption``, is for the curators' figures: :mod:`.compile_curation`.)"""
         self.execute(
             "CREATE TEMPORARY TABLE benchmark_state (org bigint, action text, "
             "ig text, eg text, dim text, status text, "
             "percent integer, grp text, region text, country text, "
-            "level text)"
+            "level text, adoption bigint)"
         )
         latest = (
             f"FROM {table_name(ProgressEntry)} e WHERE e.adoption_id = a.id AND e.is_current "
@@ -147,8 +148,8 @@ class Tables:
         self.execute(
             "INSERT INTO benchmark_state "
             "SELECT org, action, ig, eg, dim, status, COALESCE(percent, 0), "
-            "grp, region, country, level FROM ("
-            "SELECT a.organisation_id AS org, ac.code AS action, ig.code AS ig, "
+            "grp, region, country, level, adoption FROM ("
+            "SELECT a.id AS adoption, a.organisation_id AS org, ac.code AS action, ig.code AS ig, "
             "eg.code AS eg, d.slug AS dim, o.grp, o.region, o.country, o.level, "
             f"({status}) AS status, ({percent}) AS percent "
             f"FROM {table_name(Adoption)} a JOIN benchmark_orgs o ON o.id = a.organisation_id "
