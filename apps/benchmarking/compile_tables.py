@@ -55,6 +55,8 @@ ADOPTION_SUBJECTS: dict[str, str] = {
 # No count per status: with six status counts nearly every bundle has a 0, 1 or "all of
 # them" among them, and the attribute rule (anonymisation.py) withheld most of the table;
 # even one "implementing" count withheld a quarter of its cells, and no page, export or API
+# (The curators' few status counts, for everyone only and for portal staff only, follow
+# stricter rules of their own: :mod:`.compile_curation`.)
 TEMP_TABLES = (
     "benchmark_orgs",
     "benchmark_state",

@@ -38,7 +38,7 @@ def proposals_carry_into(*, edition: Edition, by: User | None = None) -> int:
     English, canonical text), oldest first under one heading, and mark them carried into
     it. Returns how many."""
     pending = list(
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .filter(carried_into__isnull=True)
         .select_related("action")
         .order_by("created_at", "pk")
