@@ -113,8 +113,8 @@ class Subject(models.TextChoices):
     BARRIER = "barrier", _("Barrier category")
     POPULATION = "population", _("Organisations")
     # The curators' figures (``compile_curation``): portal staff only, never public.
-    CURATION_ACTION = "curation_action", _("Curators: actions")
-    CURATION_BARRIER = "curation_barrier", _("Curators: barriers")
+    CURATION_ACTION = "curation_action", _("Actions (curators)")
+    CURATION_BARRIER = "curation_barrier", _("Barriers (curators)")
 
 
 # Subjects only portal staff see (the curators' learning report): no public page, export
