@@ -5,9 +5,10 @@
 
 Each URL is requested with Django's test client (in this process, against the database in
 DATABASE_URL) with an empty cache ("cold": what the database sees on a cache miss), then
-again ("warm"). Public URLs anonymously, the rest signed in as the admin of a synthetic
-organisation (``--slug``, by default ``syn-00001``: the same organisation at every size,
-as seed_synthetic makes organisation n the same whatever N). Compare two runs with
+again ("warm"). Public URLs anonymously, the curators' report as portal staff, the rest
+signed in as the admin of a synthetic organisation (``--slug``, by default ``syn-00001``:
+the same organisation at every size, as seed_synthetic makes organisation n the same
+whatever N). Compare two runs with
 ``python -m bench.compare_queries``.
 """
 
@@ -85,6 +86,26 @@ def member_urls() -> list[str]:
     ]
 
 
+def staff_urls() -> list[str]:
+    """Addresses for portal staff (the curators' report), signed in as :func:`curator`."""
+    return [
+        "/curation/",
+        "/curation/actions/{action}/",
+        "/curation/export.xlsx",
+        "/api/v1/curation/actions/",
+    ]
+
+
+def curator() -> Any:
+    """The portal staff member the staff addresses are read as (made once, not a superuser)."""
+    from django.contrib.auth import get_user_model
+
+    user, _created = get_user_model().objects.get_or_create(
+        email="bench-curator@example.org", defaults={"is_staff": True, "full_name": "Curator"}
+    )
+    return user
+
+
 def shape(sql: str) -> str:
     """A query with its literal values taken out, to spot the same query repeated."""
     sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
@@ -151,6 +172,10 @@ def run(slug: str) -> dict[str, dict[str, Any]]:
         for template in member_urls():
             url = template.format(**values)
             results[template] = {"url": url, "who": "org admin", **measure(client, url)}
+        client.force_login(curator())
+        for template in staff_urls():
+            url = template.format(**values)
+            results[template] = {"url": url, "who": "staff", **measure(client, url)}
     return results
 
 

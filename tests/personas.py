@@ -22,6 +22,8 @@ MEMBERS = {
     "viewer": ("viewer@example.org", Role.VIEWER),
 }
 OUTSIDER = "outsider@example.org"
+# Portal staff (not a superuser): reads the curators' learning report.
+CURATOR = "curator@example.org"
 
 
 def add_member(org: Organisation, persona: str) -> User:
@@ -32,3 +34,8 @@ def add_member(org: Organisation, persona: str) -> User:
 def add_members(org: Organisation) -> dict[str, User]:
     """The four member personas, as members of ``org``."""
     return {persona: add_member(org, persona) for persona in MEMBERS}
+
+
+def curator() -> User:
+    """A member of the portal's staff: the curators' report is theirs."""
+    return UserFactory(email=CURATOR, full_name="Cora Curator", is_staff=True)

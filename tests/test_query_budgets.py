@@ -2,11 +2,11 @@
 needs at most 15 queries, and as many with a larger population as with a small one.
 
 The counts come from the benchmark's own code (``bench.queries_per_page.run``: each
-address with an empty cache, anonymously or as the admin of ``syn-00001``) on synthetic
-data (``seed_synthetic``, as ``make bench-seed`` writes it) at two sizes, so that an N+1
-query fails here, in CI, and not only in a benchmark run. Organisation ``syn-00001`` is
-the same at both sizes; what grows is everyone else (and the snapshot compiled from them).
-No timings are checked.
+address with an empty cache, anonymously, as the admin of ``syn-00001`` or as portal
+staff) on synthetic data (``seed_synthetic``, as ``make bench-seed`` writes it) at two
+sizes, so that an N+1 query fails here, in CI, and not only in a benchmark run.
+Organisation ``syn-00001`` is the same at both sizes; what grows is everyone else (and the
+snapshot compiled from them). No timings are checked.
 
 The roadmap, both populations and their measurements are made once for the module,
 inside a transaction rolled back at its end.
@@ -23,7 +23,7 @@ from django.db import transaction
 from apps.devdata.synthetic import seed_synthetic, synthetic_clear
 from apps.roadmap.loader import load_roadmap
 from bench.common import bench_period_label, drop_snapshot, ensure_snapshot
-from bench.queries_per_page import BUDGET, member_urls, public_urls, run
+from bench.queries_per_page import BUDGET, member_urls, public_urls, run, staff_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 # organisations nothing can be protected, and the snapshot is rightly held back).
 SMALL, LARGE = 100, 300
 SLUG = "syn-00001"
-PAGES = [*public_urls(), *member_urls()]
+PAGES = [*public_urls(), *member_urls(), *staff_urls()]
 
 
 def _measure(organisations: int) -> dict[str, dict[str, Any]]:

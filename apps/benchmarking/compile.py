@@ -47,8 +47,9 @@ from apps.roadmap.models import (
 
 from .aggregates import as_decimal
 from .anonymisation import Cell, anonymise, public_reason, small_bundles
+from .compile_curation import after_anonymise, curation_cells
 from .compile_tables import ADOPTION_SUBJECTS, BREAKDOWNS, Tables, table_name, unpivot
-from .models import BenchmarkCell, BenchmarkSnapshot, ReportingPeriod, Subject
+from .models import BenchmarkCell, BenchmarkSnapshot, Breakdown, ReportingPeriod, Subject
 from .protection import earlier_published, roadmap_structure
 
 # reader shows either (measurements in bench/README.md, "Protection").
@@ -330,9 +331,10 @@ def _population_cells(population: Population) -> Iterator[Cell]:
 
 
 def build_cells(period: ReportingPeriod, edition: Edition, *, k: int) -> list[Cell]:
-    """Every cell of the period's snapshot, anonymised against the snapshots of earlier
-    periods. Run it in a transaction (as :func:`compile_snapshot` does): the temporary
-    tables it reads are made in it."""
+    """Every cell of the period's snapshot (the curators' figures too:
+    :mod:`.compile_curation`), anonymised against the snapshots of earlier periods. Run it
+    in a transaction (as :func:`compile_snapshot` does): the temporary tables it reads are
+    made in it."""
     with connection.cursor() as cursor:
         tables = Tables(cursor, period, edition)
         tables.create()
@@ -344,6 +346,7 @@ def build_cells(period: ReportingPeriod, edition: Edition, *, k: int) -> list[Ce
             *_maturity_cells(tables, edition, population),
             *_metric_cells(tables, population),
             *_barrier_cells(tables, population),
+            *curation_cells(tables, edition, population.get((Breakdown.ALL, ""), 0), k=k),
         ]
         tables.drop()
     threshold = getattr(settings, "BENCHMARK_MIN_GROUP_COUNTRY", 0)
@@ -351,12 +354,14 @@ def build_cells(period: ReportingPeriod, edition: Edition, *, k: int) -> list[Ce
         cells = [
             c for c in cells if c.breakdown != "country" or population.get(c.bundle, 0) >= threshold
         ]
-    return anonymise(
+    anonymise(
         cells,
         k=k,
         earlier=earlier_published(None, before=period.starts_on),
         roadmap=roadmap_structure(edition),
     )
+    after_anonymise(cells)
+    return cells
 
 
 def compile_snapshot(*, period: ReportingPeriod, k: int | None = None) -> BenchmarkSnapshot:

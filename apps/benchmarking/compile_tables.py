@@ -55,6 +55,8 @@ ADOPTION_SUBJECTS: dict[str, str] = {
 # No count per status: with six status counts nearly every bundle has a 0, 1 or "all of
 # them" among them, and the attribute rule (anonymisation.py) withheld most of the table;
 # even one "implementing" count withheld a quarter of its cells, and no page, export or API
+# (The curators' few status counts, for everyone only and for portal staff only, follow
+# stricter rules of their own: :mod:`.compile_curation`.)
 TEMP_TABLES = (
     "benchmark_orgs",
     "benchmark_state",
@@ -130,12 +132,13 @@ class Tables:
 
     def _create_state(self) -> None:
         """Each adoption of a verified organisation, of an action of the edition that is not
-        removed, with its status and percent complete at the period's end: once."""
+        removed, with its status and percent complete at the period's end: once. (Its id,
+        ``adoption``, is for the curators' figures: :mod:`.compile_curation`.)"""
         self.execute(
             "CREATE TEMPORARY TABLE benchmark_state (org bigint, action text, "
             "ig text, eg text, dim text, status text, "
             "percent integer, grp text, region text, country text, "
-            "level text)"
+            "level text, adoption bigint)"
         )
         latest = (
             f"FROM {table_name(ProgressEntry)} e WHERE e.adoption_id = a.id AND e.is_current "
@@ -147,8 +150,8 @@ class Tables:
         self.execute(
             "INSERT INTO benchmark_state "
             "SELECT org, action, ig, eg, dim, status, COALESCE(percent, 0), "
-            "grp, region, country, level FROM ("
-            "SELECT a.organisation_id AS org, ac.code AS action, ig.code AS ig, "
+            "grp, region, country, level, adoption FROM ("
+            "SELECT a.id AS adoption, a.organisation_id AS org, ac.code AS action, ig.code AS ig, "
             "eg.code AS eg, d.slug AS dim, o.grp, o.region, o.country, o.level, "
             f"({status}) AS status, ({percent}) AS percent "
             f"FROM {table_name(Adoption)} a JOIN benchmark_orgs o ON o.id = a.organisation_id "

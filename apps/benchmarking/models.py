@@ -112,6 +112,17 @@ class Subject(models.TextChoices):
     METRIC = "metric", _("Metric")
     BARRIER = "barrier", _("Barrier category")
     POPULATION = "population", _("Organisations")
+    # The curators' figures (``compile_curation``): portal staff only, never public.
+    CURATION_ACTION = "curation_action", _("Actions (curators)")
+    CURATION_BARRIER = "curation_barrier", _("Barriers (curators)")
+
+
+# Subjects only portal staff see (the curators' learning report): no public page, export
+# or API response reads them (``BenchmarkCellQuerySet.public``).
+STAFF_ONLY_SUBJECTS = frozenset({Subject.CURATION_ACTION, Subject.CURATION_BARRIER})
+PUBLIC_SUBJECT_CHOICES = [
+    (v, label) for v, label in Subject.choices if v not in STAFF_ONLY_SUBJECTS
+]
 
 
 class Breakdown(models.TextChoices):
@@ -126,6 +137,10 @@ class BenchmarkCellQuerySet(models.QuerySet["BenchmarkCell"]):
     def published(self) -> BenchmarkCellQuerySet:
         """Cells of published snapshots (see :meth:`BenchmarkSnapshotQuerySet.published`)."""
         return self.filter(snapshot__in=BenchmarkSnapshot.objects.published())
+
+    def public(self) -> BenchmarkCellQuerySet:
+        """Cells anyone may read: not the curators' (:data:`STAFF_ONLY_SUBJECTS`)."""
+        return self.exclude(subject_type__in=sorted(STAFF_ONLY_SUBJECTS))
 
     # QuerySet's signature plus ``copy``; mypy compares it with the stubs' QuerySet whose
     # (covariant) model type it leaves unbound, hence the ignore and the explicit call below.

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 
 from .models import Action, Edition, EndGoal, IntermediateGoal
-from .signals import announce_content_changed, edition_published
+from .signals import announce_content_changed, edition_draft_started, edition_published
 from .translation import canonical_name, translation_names
 
 ActionMapping = dict[str, str | None]
@@ -40,7 +40,8 @@ def edition_start_draft(
     editions can carry adoptions over. Every item's translations are copied with
     it. ``title`` is the draft's English title; when it differs from the source's,
     the old title's translations are dropped rather than left to contradict it. The
-    changelog starts empty in every language. The source is left untouched.
+    changelog starts empty in every language (receivers of ``edition_draft_started``
+    may add to it: the curators' proposals). The source is left untouched.
     """
     if Edition.objects.filter(version_label=version_label).exists():
         raise ValidationError({"version_label": _("An edition with this label already exists.")})
@@ -95,6 +96,7 @@ def edition_start_draft(
         action.save()
         action.stakeholder_groups.set(groups)
         action.resources.set(resources)
+    edition_draft_started.send(sender=Edition, edition=draft, by=by)
     return draft
 
 

@@ -15,6 +15,12 @@ if TYPE_CHECKING:
 # mapping ({old action code: new action code, or None when removed}), by (the admin).
 edition_published = Signal()
 
+# Sent inside the transaction of ``services.edition_start_draft``, once the draft and its
+# goal tree are saved. Arguments: edition (the new draft), by (who started it, or None).
+# Other apps add to the draft from here (the curators' proposals go into its changelog:
+# apps/curation/receivers.py); roadmap itself imports none of them.
+edition_draft_started = Signal()
+
 # Sent after the commit whenever roadmap content readers see may have changed: an admin
 # saved or deleted an item (translations of a published edition included), load_roadmap
 # changed something, or an edition was published. Receivers refresh what they keep of

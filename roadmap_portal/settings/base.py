@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.adoption",
     "apps.benchmarking",
+    "apps.curation",
     "apps.devdata",
 ]
 
@@ -421,6 +422,15 @@ BENCHMARK_QUANTILE_HIDDEN_N = env.bool("BENCHMARK_QUANTILE_HIDDEN_N", default=Tr
 BENCHMARK_PERIOD_MONTHS = env.int("BENCHMARK_PERIOD_MONTHS", default=3)
 # Finished exports can be downloaded for this many hours.
 BENCHMARK_EXPORT_TTL_HOURS = env.int("BENCHMARK_EXPORT_TTL_HOURS", default=24)
+
+# The curators' learning report (apps/curation/selectors.py): an action is flagged for low
+# uptake below this share (percent) in each of the last N (at least 3) published periods,
+# as stalled when at least this share of its adopters is dormant, and as often discontinued
+# when at least this share of those who adopted it discontinued it.
+CURATION_LOW_UPTAKE_PERCENT = env.int("CURATION_LOW_UPTAKE_PERCENT", default=20)
+CURATION_LOW_UPTAKE_PERIODS = env.int("CURATION_LOW_UPTAKE_PERIODS", default=3)
+CURATION_STALLED_PERCENT = env.int("CURATION_STALLED_PERCENT", default=25)
+CURATION_DISCONTINUED_PERCENT = env.int("CURATION_DISCONTINUED_PERCENT", default=20)
 # The portal's public address, for links in emails (https://portal.example.org). Unset,
 # links go to the address the portal is asked at: the request's, or outside a request the
 # last one served (apps/core/emails.py). Set it in production.

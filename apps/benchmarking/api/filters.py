@@ -5,13 +5,15 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from ..models import BenchmarkCell, Breakdown, Subject
+from ..models import PUBLIC_SUBJECT_CHOICES, BenchmarkCell, Breakdown
 
 
 class CellFilter(django_filters.FilterSet):
     """``?subject_type=end_goal&breakdown=region&measure=share_adopting&subject_code=EG1``."""
 
-    subject_type = django_filters.ChoiceFilter(label=_("Subject type"), choices=Subject.choices)
+    subject_type = django_filters.ChoiceFilter(
+        label=_("Subject type"), choices=PUBLIC_SUBJECT_CHOICES
+    )
     subject_code = django_filters.CharFilter(
         label=_("Subject code (an action or goal code, a dimension, metric or barrier slug)")
     )

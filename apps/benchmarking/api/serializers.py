@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..figures import Figure, reason_or_no_data
-from ..models import BenchmarkCell, BenchmarkSnapshot, Breakdown, Subject
+from ..models import PUBLIC_SUBJECT_CHOICES, BenchmarkCell, BenchmarkSnapshot, Breakdown
 from ..selectors import BANDS, Position
 
 API_NAMESPACE = "api-benchmarks"
@@ -79,7 +79,7 @@ class CellSerializer(serializers.ModelSerializer):
 
     # Expects ``k``, the snapshot's smallest published group, in the context.
 
-    subject_type = serializers.ChoiceField(choices=Subject.choices)
+    subject_type = serializers.ChoiceField(choices=PUBLIC_SUBJECT_CHOICES)
     breakdown = serializers.ChoiceField(choices=Breakdown.choices)
     n = serializers.SerializerMethodField(
         help_text="How many organisations the figure comes from; null when it is withheld."

@@ -119,8 +119,10 @@ class BenchmarkDetailView(generics.ListAPIView):
         assert isinstance(self.paginator, CellPagination)
         self.paginator.snapshot = self.snapshot
         # The order of the unique constraint's index: pages are stable and cheap.
-        return BenchmarkCell.objects.filter(snapshot=self.snapshot).order_by(
-            "subject_type", "subject_code", "breakdown", "breakdown_value", "measure"
+        return (
+            BenchmarkCell.objects.public()
+            .filter(snapshot=self.snapshot)
+            .order_by("subject_type", "subject_code", "breakdown", "breakdown_value", "measure")
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
