@@ -46,15 +46,27 @@ class EditionQuerySet(models.QuerySet["Edition"]):
     def with_goal_tree(self) -> EditionQuerySet:
         """Prefetch everything the roadmap map shows, in a fixed number of queries.
 
-        End goals → intermediate goals → actions (with their groups and dimension).
+        End goals → intermediate goals → actions (with their groups and dimension, and the
+        goals of other branches they contribute to); each goal is annotated with
+        ``assumption_count``, the ⚑ badge of the map (no query of its own).
         """
         from .models import EndGoal, IntermediateGoal
 
-        goals = IntermediateGoal.objects.prefetch_related(
-            Prefetch("actions", queryset=_actions_with_badges())
-        )
-        end_goals = EndGoal.objects.prefetch_related(Prefetch("intermediate_goals", queryset=goals))
+        actions = _actions_with_badges().prefetch_related("contributes_to")
+        goals = IntermediateGoal.objects.annotate(
+            assumption_count=Count("assumptions")
+        ).prefetch_related(Prefetch("actions", queryset=actions))
+        end_goals = EndGoal.objects.annotate(
+            assumption_count=Count("assumptions")
+        ).prefetch_related(Prefetch("intermediate_goals", queryset=goals))
         return self.prefetch_related(Prefetch("end_goals", queryset=end_goals))
+
+    def with_assumptions(self) -> EditionQuerySet:
+        """After :meth:`with_goal_tree`: each goal's assumptions too (two queries), for the
+        outline below the map and the API."""
+        return self.prefetch_related(
+            "end_goals__assumptions", "end_goals__intermediate_goals__assumptions"
+        )
 
 
 def _actions_with_badges() -> ActionQuerySet:
