@@ -153,9 +153,9 @@ def test_the_map_marks_assumptions_and_draws_links_dashed_with_a_legend(client, 
 
     assert 'aria-label="EG1 End goal 1 (1 assumption)"' in svg
     assert "⚑1" in svg
-    dashed = svg[svg.index('class="toc-contributes"') :]
-    assert dashed.count("<path ") == 1
-    assert 'stroke-dasharray="6 4"' in dashed
+    dashed = svg[svg.index('stroke-dasharray="6 4"') :]
+    assert dashed.count("<path ") == 1  # one dashed arrow, apart from the solid ones
+    assert 'marker-end="url(#toc-arrow-open)"' in dashed
     assert "a dashed arrow: contributes to" in html  # the legend says it in words
     # The outline lists each goal's assumptions, and each action's goals of other branches.
     outline = html[html.index('id="outline-heading"') :]
