@@ -49,19 +49,10 @@ def test_another_edition_s_assumption_is_a_400_under_its_field(
     url = f"{ADOPTIONS_URL}{adoption.pk}/progress/"
     client = api_as(personas["contributor"])
 
-    response = client.post(
-        url,
-        {"narrative": "x", "status": "discontinued", "challenged_assumption": "AS-EG1-9"},
-        format="json",
-    )
-    assert response.status_code == 400
-    assert "challenged_assumption" in response.json()
-
-    response = client.post(
-        url,
-        {"narrative": "x", "status": "paused", "challenged_assumption": "AS-EG1-1"},
-        format="json",
-    )
-    assert response.status_code == 400
-    assert "challenged_assumption" in response.json()
+    # Another edition's assumption; an assumption without a discontinuation.
+    for status, code in (("discontinued", "AS-EG1-9"), ("paused", "AS-EG1-1")):
+        body = {"narrative": "x", "status": status, "challenged_assumption": code}
+        response = client.post(url, body, format="json")
+        assert response.status_code == 400
+        assert "challenged_assumption" in response.json()
     assert adoption.entries.count() == 1  # only the adoption's first entry
