@@ -499,7 +499,7 @@ class IntermediateGoalAdmin(TreeItemAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ActionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class ActionAdminForm(forms.ModelForm):
     """An action's form: it contributes only to goals of its own edition, not its own goal."""
 
     class Meta:
@@ -520,7 +520,8 @@ class ActionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
             field.queryset = goals
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         goals = cleaned.get("contributes_to")
         own = cleaned.get("intermediate_goal")
         if own is None and self.instance.intermediate_goal_id:
