@@ -88,7 +88,7 @@ class EndGoalQuerySet(models.QuerySet["EndGoal"]):
             Prefetch("actions", queryset=_actions_with_badges())
         )
         return self.select_related("edition").prefetch_related(
-            Prefetch("intermediate_goals", queryset=goals)
+            "assumptions", Prefetch("intermediate_goals", queryset=goals)
         )
 
 
@@ -97,9 +97,17 @@ class IntermediateGoalQuerySet(models.QuerySet["IntermediateGoal"]):
         return self.filter(edition__status="published")
 
     def with_children(self) -> IntermediateGoalQuerySet:
-        """Each intermediate goal with its end goal and its actions, prefetched."""
+        """Each intermediate goal with its end goal, its actions, its assumptions and the
+        actions of other branches that contribute to it, prefetched."""
+        from .models import Action
+
+        contributing = Action.objects.order_by(
+            "intermediate_goal__end_goal__order", "intermediate_goal__order", "order"
+        )
         return self.select_related("edition", "end_goal").prefetch_related(
-            Prefetch("actions", queryset=_actions_with_badges())
+            Prefetch("actions", queryset=_actions_with_badges()),
+            "assumptions",
+            Prefetch("contributing_actions", queryset=contributing),
         )
 
 

@@ -134,7 +134,9 @@ class Map:
 
 def _edge(source: Node, target: Node, kind: str = "leads") -> Edge:
     x1, y1 = source.x + source.w, source.mid_y
-    x2, y2 = target.x, target.mid_y
+    # A "contributes to" arrow ends near the goal's top, apart from the "leads to" arrows,
+    # which all meet at its middle.
+    x2, y2 = target.x, target.mid_y if kind == "leads" else target.y + 6
     bend = (x2 - x1) / 2
     path = f"M{x1},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2},{y2:.1f}"
     return Edge(path, kind)

@@ -196,3 +196,15 @@ def test_the_map_and_the_api_read_the_links_in_a_fixed_number_of_queries(
         client.get(API)
     with django_assert_max_num_queries(15):
         client.get(MAP)
+
+
+def test_a_goal_s_page_lists_its_assumptions_and_the_actions_contributing_to_it(
+    client, linked
+) -> None:
+    end_goal = client.get(reverse("roadmap:end-goal", kwargs={"code": "EG1"})).content.decode()
+    goal = client.get(reverse("roadmap:intermediate-goal", kwargs={"code": "IG2.1"}))
+
+    assert "Trust sustains collaboration." in end_goal
+    html = goal.content.decode()
+    contributors = html[html.index('id="contributors-heading"') :]
+    assert "/roadmap/actions/A1.1.1/" in contributors
