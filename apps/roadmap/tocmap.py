@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 if TYPE_CHECKING:
     from .models import Action, Edition, EndGoal, IntermediateGoal
 
@@ -226,8 +228,12 @@ def theory_of_change(
                     letter,
                     _is_for(action, group),
                 )
+                codes = [g.code for g in action.contributes_to.all()]
+                if codes:  # the dashed arrows, in words for its accessible name
+                    also = _("also contributes to %(codes)s") % {"codes": ", ".join(codes)}
+                    node = replace(node, name=f"{node.name} ({also})")
                 action_nodes.append(node)
-                contributions.append((node, [g.code for g in action.contributes_to.all()]))
+                contributions.append((node, codes))
                 found.highlighted += node.highlighted
                 y += ROW
             if not action_nodes:

@@ -153,6 +153,7 @@ def test_the_map_marks_assumptions_and_draws_links_dashed_with_a_legend(client, 
 
     assert 'aria-label="EG1 End goal 1 (1 assumption)"' in svg
     assert "⚑1" in svg
+    assert 'aria-label="A1.1.1 Action 1.1.1 (also contributes to IG2.1)' in svg
     dashed = svg[svg.index('stroke-dasharray="6 4"') :]
     assert dashed.count("<path ") == 1  # one dashed arrow, apart from the solid ones
     assert 'marker-end="url(#toc-arrow-open)"' in dashed
