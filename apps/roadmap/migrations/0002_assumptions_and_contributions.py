@@ -141,7 +141,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'assumption',
                 'verbose_name_plural': 'assumptions',
                 'ordering': ['order', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('edition', 'code'), name='roadmap_assumption_code'), models.CheckConstraint(condition=models.Q(models.Q(('end_goal__isnull', True), ('intermediate_goal__isnull', False)), models.Q(('end_goal__isnull', False), ('intermediate_goal__isnull', True)), _connector='OR'), name='roadmap_assumption_one_goal', violation_error_message='An assumption belongs to one end goal or one intermediate goal, not both.')],
+                'constraints': [models.UniqueConstraint(fields=('edition', 'code'), name='roadmap_assumption_code'), models.CheckConstraint(condition=models.Q(models.Q(('end_goal__isnull', True), ('intermediate_goal__isnull', False)), models.Q(('end_goal__isnull', False), ('intermediate_goal__isnull', True)), _connector='OR'), name='roadmap_assumption_one_goal', violation_error_message='An assumption belongs to exactly one goal: an end goal or an intermediate goal.')],
             },
         ),
     ]
