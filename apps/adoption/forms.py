@@ -234,15 +234,21 @@ def assumption_groups(action: Action) -> AssumptionGroups:
     of the action's own intermediate goal and end goal first, then the others, each group
     in roadmap order."""
     goal = action.intermediate_goal
-    rows = Assumption.objects.filter(edition=action.edition_id).order_by(
-        "end_goal__order",
-        "intermediate_goal__end_goal__order",
-        "intermediate_goal__order",
-        "order",
+    rows = Assumption.objects.filter(edition=action.edition_id).select_related(
+        "end_goal", "intermediate_goal__end_goal"
     )
+
+    def place(assumption: Assumption) -> tuple[int, int, int, str]:
+        # An end goal's assumptions before those of its intermediate goals.
+        if assumption.intermediate_goal is not None:
+            under = assumption.intermediate_goal
+            return (under.end_goal.order, under.order, assumption.order, assumption.code)
+        end_goal = assumption.end_goal
+        return (end_goal.order if end_goal else 0, -1, assumption.order, assumption.code)
+
     own: list[Assumption] = []
     others: list[Assumption] = []
-    for assumption in rows:
+    for assumption in sorted(rows, key=place):
         mine = (
             assumption.intermediate_goal_id == goal.pk or assumption.end_goal_id == goal.end_goal_id
         )
