@@ -505,7 +505,8 @@ class Assumption(TranslatedContent, SourcedText):
                 | Q(end_goal__isnull=False, intermediate_goal__isnull=True),
                 name="roadmap_assumption_one_goal",
                 violation_error_message=_(
-                    "An assumption belongs to exactly one goal: an end goal or an intermediate goal."
+                    "An assumption belongs to exactly one goal: an end goal or an "
+                    "intermediate goal."
                 ),
             ),
         ]
