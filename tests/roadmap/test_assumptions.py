@@ -209,3 +209,22 @@ def test_a_goal_s_page_lists_its_assumptions_and_the_actions_contributing_to_it(
     html = goal.content.decode()
     contributors = html[html.index('id="contributors-heading"') :]
     assert "/roadmap/actions/A1.1.1/" in contributors
+
+
+def test_curators_edit_a_draft_s_assumptions_on_its_goal_s_page(client, linked) -> None:
+    draft = edition_start_draft(source=linked, version_label="2026.1", by=None)
+    client.force_login(UserFactory(staff=True))
+    draft_goal = draft.end_goals.get(code="EG1")
+    published_goal = linked.end_goals.get(code="EG1")
+
+    editable = client.get(reverse("admin:roadmap_endgoal_change", args=[draft_goal.pk]))
+    record = client.get(reverse("admin:roadmap_endgoal_change", args=[published_goal.pk]))
+
+    inline = next(
+        f for f in editable.context["inline_admin_formsets"] if f.opts.model is Assumption
+    )
+    assert inline.has_add_permission
+    assert [form.instance.code for form in inline.formset.forms] == ["AS-EG1-1"]
+    inline = next(f for f in record.context["inline_admin_formsets"] if f.opts.model is Assumption)
+    assert not inline.has_add_permission
+    assert not inline.has_change_permission
