@@ -16,10 +16,11 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from apps.organisations.models import Organisation, ReviewInterval
-from apps.roadmap.models import Action, BarrierCategory, Dimension, EndGoal
+from apps.roadmap.models import Action, Assumption, BarrierCategory, Dimension, EndGoal
 
 from .evidence import ALLOWED_LABEL, size_label
 from .models import REFLECTION_MAX_LENGTH, AdoptionStatus, MaturityLevel, Metric, ProgressEntry
@@ -225,6 +226,51 @@ def _status_change_choices() -> list[tuple[str, StrOrPromise]]:
     return [("", _("No change")), *AdoptionStatus.choices]
 
 
+AssumptionGroups = list[tuple["StrOrPromise", list[Assumption]]]
+
+
+def assumption_groups(action: Action) -> AssumptionGroups:
+    """The assumptions a report on ``action`` can name (its edition's), in one query: those
+    of the action's own intermediate goal and end goal first, then the others, each group
+    in roadmap order."""
+    goal = action.intermediate_goal
+    rows = Assumption.objects.filter(edition=action.edition_id).select_related(
+        "end_goal", "intermediate_goal__end_goal"
+    )
+
+    def place(assumption: Assumption) -> tuple[int, int, int, str]:
+        # An end goal's assumptions before those of its intermediate goals.
+        if assumption.intermediate_goal is not None:
+            under = assumption.intermediate_goal
+            return (under.end_goal.order, under.order, assumption.order, assumption.code)
+        end_goal = assumption.end_goal
+        return (end_goal.order if end_goal else 0, -1, assumption.order, assumption.code)
+
+    own: list[Assumption] = []
+    others: list[Assumption] = []
+    for assumption in sorted(rows, key=place):
+        mine = (
+            assumption.intermediate_goal_id == goal.pk or assumption.end_goal_id == goal.end_goal_id
+        )
+        (own if mine else others).append(assumption)
+    groups: AssumptionGroups = [
+        (_("Of this action's goals"), own),
+        (_("Of the roadmap's other goals"), others),
+    ]
+    return [(label, items) for label, items in groups if items]
+
+
+def _assumption_field(label: StrOrPromise, groups: AssumptionGroups) -> forms.TypedChoiceField:
+    choices: list[Any] = [("", _("None"))]
+    choices += [
+        (group, [(a.pk, f"{a.code} {Truncator(a.text).chars(90)}") for a in items])
+        for group, items in groups
+    ]
+    return forms.TypedChoiceField(
+        label=label, choices=choices, coerce=int, empty_value=None, required=False
+    )
+
+
 class ProgressEntryForm(forms.Form):
     """One progress entry: what was done, evidence, metric values and barriers.
 
@@ -268,10 +314,22 @@ class ProgressEntryForm(forms.Form):
         *args: Any,
         metrics: Iterable[Metric],
         barriers: Iterable[BarrierCategory],
+        assumptions: AssumptionGroups | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["entry_date"].initial = timezone.localdate
+        # Issue 16: the assumptions of the action's edition a report can say it challenges.
+        assumptions = assumptions or []
+        self.assumptions = {a.pk: a for _group, items in assumptions for a in items}
+        if self.assumptions:
+            self.fields["challenged_assumption"] = _assumption_field(
+                _("Assumption challenged"), assumptions
+            )
+            self.fields["challenged_assumption"].help_text = _(
+                "If you discontinue the adoption because an assumption of the roadmap did not "
+                "hold for you, which one."
+            )
         limit_mb = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
         self.fields["files"].help_text = " ".join(
             [
@@ -299,10 +357,22 @@ class ProgressEntryForm(forms.Form):
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+            if self.assumptions:
+                self.fields[f"{name}_assumption"] = _assumption_field(
+                    _("Assumption “%(barrier)s” challenges") % {"barrier": category.name},
+                    assumptions,
+                )
 
     # The template lays out the groups of fields; these give it the bound fields.
     def main_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in ("entry_date", "narrative", "status_to", "percent_complete")]
+        names = [
+            "entry_date",
+            "narrative",
+            "status_to",
+            "challenged_assumption",
+            "percent_complete",
+        ]
+        return [self[name] for name in names if name in self.fields]
 
     def evidence_fields(self) -> list[forms.BoundField]:
         return [self["links"], self["files"]]
@@ -310,8 +380,18 @@ class ProgressEntryForm(forms.Form):
     def metric_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.metrics]
 
-    def barrier_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [(self[name], self[f"{name}_note"]) for name in self.barriers]
+    def barrier_fields(
+        self,
+    ) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField | None]]:
+        """Each barrier's box, note and challenged assumption (None when there are none)."""
+        return [
+            (
+                self[name],
+                self[f"{name}_note"],
+                self[f"{name}_assumption"] if self.assumptions else None,
+            )
+            for name in self.barriers
+        ]
 
     # The optional parts start folded (<details>), unless one holds a value or an error.
     def evidence_open(self) -> bool:
@@ -321,7 +401,8 @@ class ProgressEntryForm(forms.Form):
         return _any_filled(self.metric_fields())
 
     def barriers_open(self) -> bool:
-        return _any_filled([field for pair in self.barrier_fields() for field in pair])
+        fields = [field for row in self.barrier_fields() for field in row if field is not None]
+        return _any_filled(fields)
 
     def clean_links(self) -> list[str]:
         links = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
@@ -345,6 +426,19 @@ class ProgressEntryForm(forms.Form):
                     _("Tick “%(barrier)s” if you met this barrier, or clear its note.")
                     % {"barrier": category.name},
                 )
+            if cleaned.get(f"{name}_assumption") and not cleaned.get(name):
+                self.add_error(
+                    f"{name}_assumption",
+                    _("Tick “%(barrier)s” if you met this barrier, or choose no assumption.")
+                    % {"barrier": category.name},
+                )
+        if cleaned.get("challenged_assumption") and (
+            cleaned.get("status_to") != AdoptionStatus.DISCONTINUED
+        ):
+            self.add_error(
+                "challenged_assumption",
+                _("Name a challenged assumption only when you discontinue the adoption."),
+            )
         return cleaned
 
     def entry_input(self) -> EntryInput:
@@ -358,7 +452,20 @@ class ProgressEntryForm(forms.Form):
             files=data["files"],
             metric_values=self._metric_values(),
             barriers=self._barriers(),
+            barrier_assumptions=self._barrier_assumptions(),
+            challenged_assumption=self._assumption(data.get("challenged_assumption")),
         )
+
+    def _assumption(self, pk: int | None) -> Assumption | None:
+        return self.assumptions.get(pk) if pk is not None else None
+
+    def _barrier_assumptions(self) -> dict[BarrierCategory, Assumption]:
+        chosen = {
+            category: self._assumption(self.cleaned_data.get(f"{name}_assumption"))
+            for name, category in self.barriers.items()
+            if self.cleaned_data.get(name)
+        }
+        return {category: a for category, a in chosen.items() if a is not None}
 
     def _metric_values(self) -> dict[Metric, Decimal]:
         values = {metric: self.cleaned_data.get(name) for name, metric in self.metrics.items()}
@@ -416,6 +523,8 @@ def entry_initial(entry: ProgressEntry) -> dict[str, Any]:
     for report in entry.barriers.all():
         initial[f"barrier_{report.category.slug}"] = True
         initial[f"barrier_{report.category.slug}_note"] = report.note
+        initial[f"barrier_{report.category.slug}_assumption"] = report.assumption_id
+    initial["challenged_assumption"] = entry.challenged_assumption_id
     return initial
 
 

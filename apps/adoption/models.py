@@ -167,6 +167,19 @@ class ProgressEntry(models.Model):
     )
     is_current = models.BooleanField(_("current version"), default=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # Issue 16: an adoption discontinued because an assumption of the theory of change did not
+    # hold says which. Only with a status change to discontinued, and only an assumption of the
+    # adopted action's edition (services._validate_entry). SET_NULL: curating the roadmap never
+    # waits on members' reports, which keep their text when the link goes.
+    challenged_assumption = models.ForeignKey(
+        "roadmap.Assumption",
+        verbose_name=_("assumption challenged"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="discontinuations",
+        help_text=_("The assumption that discontinuing the adoption shows did not hold."),
+    )
 
     objects = ProgressEntryQuerySet.as_manager()
 
@@ -303,6 +316,16 @@ class BarrierReport(models.Model):
         related_name="reports",
     )
     note = models.TextField(_("note"), blank=True, max_length=2000)
+    # Issue 16: the assumption of the theory of change the barrier challenges, if the member
+    # names one: an assumption of the adopted action's edition (services._validate_entry).
+    assumption = models.ForeignKey(
+        "roadmap.Assumption",
+        verbose_name=_("assumption challenged"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="barrier_reports",
+    )
 
     class Meta:
         verbose_name = _("barrier met")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -59,6 +59,9 @@ class ProgressEntryQuerySet(models.QuerySet["ProgressEntry"]):
         return self.filter(is_current=True)
 
     def with_details(self) -> ProgressEntryQuerySet:
-        return self.select_related("author").prefetch_related(
-            "evidence", "metrics__metric", "barriers__category"
+        from .models import BarrierReport
+
+        barriers = BarrierReport.objects.select_related("category", "assumption")
+        return self.select_related("author", "challenged_assumption").prefetch_related(
+            "evidence", "metrics__metric", Prefetch("barriers", queryset=barriers)
         )

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.roadmap.models import Action, BarrierCategory, Dimension, EndGoal
+from apps.roadmap.models import Action, Assumption, BarrierCategory, Dimension, EndGoal
 
 from . import rules
 from .evidence import (
@@ -187,9 +187,41 @@ class EntryInput:
     files: list[UploadedFile[bytes]] = field(default_factory=list)
     metric_values: Mapping[Metric, Decimal] = field(default_factory=dict)
     barriers: Mapping[BarrierCategory, str] = field(default_factory=dict)
+    # The assumption each barrier challenges, for those it names one for (issue 16).
+    barrier_assumptions: Mapping[BarrierCategory, Assumption] = field(default_factory=dict)
+    # With a status change to discontinued: the assumption that did not hold.
+    challenged_assumption: Assumption | None = None
 
 
-def _validate_entry(data: EntryInput, organisation: Organisation) -> list[str]:
+def _check_assumptions(data: EntryInput, edition_id: int, errors: dict[str, list[str]]) -> None:
+    """Assumptions named by an entry are the adopted action's edition's; a barrier names one
+    only when it is reported, and an entry only when it discontinues the adoption."""
+
+    def wrong(assumption: Assumption) -> str:
+        return _("%(code)s is not an assumption of the edition of the adopted action.") % {
+            "code": assumption.code
+        }
+
+    for category, assumption in data.barrier_assumptions.items():
+        if category not in data.barriers:
+            errors.setdefault("barrier_assumptions", []).append(
+                _("Report the barrier “%(barrier)s” to name the assumption it challenges.")
+                % {"barrier": category.name}
+            )
+        elif assumption.edition_id != edition_id:
+            errors.setdefault("barrier_assumptions", []).append(wrong(assumption))
+    challenged = data.challenged_assumption
+    if challenged is None:
+        return
+    if data.status_to != AdoptionStatus.DISCONTINUED:
+        errors.setdefault("challenged_assumption", []).append(
+            _("Name a challenged assumption only when you discontinue the adoption.")
+        )
+    elif challenged.edition_id != edition_id:
+        errors.setdefault("challenged_assumption", []).append(wrong(challenged))
+
+
+def _validate_entry(data: EntryInput, organisation: Organisation, edition_id: int) -> list[str]:
     """Check everything before anything is stored; return each file's real type.
 
     The number and total size of the files are checked before their content, and the
@@ -217,6 +249,7 @@ def _validate_entry(data: EntryInput, organisation: Organisation) -> list[str]:
             errors.setdefault("links", []).append(
                 _("%(link)s is not a web address.") % {"link": link}
             )
+    _check_assumptions(data, edition_id, errors)
     kinds = _check_files(data.files, errors)
     if errors:
         raise ValidationError(errors)
@@ -263,7 +296,7 @@ def progress_entry_create(
         raise ValidationError(
             _("This action was removed from the roadmap: the adoption is kept read-only.")
         )
-    kinds = _validate_entry(data, adoption.organisation)
+    kinds = _validate_entry(data, adoption.organisation, adoption.action.edition_id)
     status_from = adoption.status
     entry = _record_entry(
         adoption,
@@ -274,6 +307,7 @@ def progress_entry_create(
         status_to=data.status_to,
         percent_complete=data.percent_complete,
         supersedes=supersedes,
+        challenged_assumption=data.challenged_assumption,
     )
     for link in data.links:
         Evidence.objects.create(entry=entry, url=link, title=link[:200])
@@ -289,7 +323,12 @@ def progress_entry_create(
         for metric, value in data.metric_values.items()
     )
     BarrierReport.objects.bulk_create(
-        BarrierReport(entry=entry, category=category, note=note)
+        BarrierReport(
+            entry=entry,
+            category=category,
+            note=note,
+            assumption=data.barrier_assumptions.get(category),
+        )
         for category, note in data.barriers.items()
     )
     _apply_entry_to_adoption(adoption, entry)

@@ -44,6 +44,7 @@ from .forms import (
     CheckpointScheduleForm,
     ProgressEntryForm,
     add_service_errors,
+    assumption_groups,
     entry_initial,
 )
 from .models import (
@@ -392,6 +393,7 @@ class ProgressEntryCreateView(_InvalidIs400, _OrganisationAdoptionsMixin, FormVi
         kwargs = super().get_form_kwargs()
         kwargs["metrics"] = Metric.objects.filter(is_active=True)
         kwargs["barriers"] = BarrierCategory.objects.all()
+        kwargs["assumptions"] = assumption_groups(self.adoption.action)
         return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

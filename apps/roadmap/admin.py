@@ -38,6 +38,7 @@ from .changes import edition_changes
 from .forms import PublishForm
 from .models import (
     Action,
+    Assumption,
     BarrierCategory,
     Dimension,
     Edition,
@@ -45,6 +46,7 @@ from .models import (
     IntermediateGoal,
     Resource,
     StakeholderGroup,
+    contribution_problems,
 )
 from .signals import announce_content_changed
 from .translation import TRANSLATED_FIELDS, canonical_language, translation_names
@@ -413,6 +415,23 @@ class ActionInline(DraftParentInlineMixin):
     show_change_link = True
 
 
+class AssumptionInline(DraftParentInlineMixin):
+    """A goal's assumptions, edited on its page (under an end goal or an intermediate goal)."""
+
+    model = Assumption
+    fields = ["order", "code", "text_en", "provenance", "source_passage"]
+    extra = 0
+    show_change_link = True
+
+
+class EndGoalAssumptionInline(AssumptionInline):
+    fk_name = "end_goal"
+
+
+class IntermediateGoalAssumptionInline(AssumptionInline):
+    fk_name = "intermediate_goal"
+
+
 def goal_fieldsets(model: type[Model], *, parent: str) -> _FieldsetSpec:
     """An end goal's or intermediate goal's form: its parent, its English text, its source."""
     fields: _FieldGroups = [
@@ -452,7 +471,7 @@ class TreeItemAdmin(DraftOnlyMixin):
 @admin.register(EndGoal)
 class EndGoalAdmin(TreeItemAdmin):
     list_display = ["code", "title", "edition", "order", "provenance"]
-    inlines = [IntermediateGoalInline]
+    inlines = [EndGoalAssumptionInline, IntermediateGoalInline]
     fieldsets = goal_fieldsets(EndGoal, parent="edition")
 
     def formfield_for_foreignkey(
@@ -467,7 +486,7 @@ class EndGoalAdmin(TreeItemAdmin):
 class IntermediateGoalAdmin(TreeItemAdmin):
     list_display = ["code", "title", "end_goal", "edition", "order", "provenance"]
     list_select_related = ["edition", "end_goal"]
-    inlines = [ActionInline]
+    inlines = [IntermediateGoalAssumptionInline, ActionInline]
     fieldsets = goal_fieldsets(IntermediateGoal, parent="end_goal")
 
     def formfield_for_foreignkey(
@@ -480,12 +499,48 @@ class IntermediateGoalAdmin(TreeItemAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ActionAdminForm(forms.ModelForm):
+    """An action's form: it contributes only to goals of its own edition, not its own goal."""
+
+    class Meta:
+        model = Action
+        fields = ["contributes_to"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("contributes_to")
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            goals = IntermediateGoal.objects.select_related("edition")
+            if self.instance.edition_id:
+                goals = goals.filter(edition=self.instance.edition_id).exclude(
+                    pk=self.instance.intermediate_goal_id
+                )
+            else:
+                goals = goals.filter(edition__status=Edition.Status.DRAFT)
+            field.queryset = goals
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        goals = cleaned.get("contributes_to")
+        own = cleaned.get("intermediate_goal")
+        if own is None and self.instance.intermediate_goal_id:
+            own = self.instance.intermediate_goal
+        if goals and own is not None:
+            self.instance.edition_id = own.edition_id
+            self.instance.intermediate_goal = own
+            for problem in contribution_problems(self.instance, list(goals)):
+                self.add_error("contributes_to", problem)
+        return cleaned
+
+
 @admin.register(Action)
 class ActionAdmin(TreeItemAdmin):
     list_display = ["code", "title", "edition", "dimension", "provenance", "targets_basis"]
     list_filter = ["edition", "dimension", "stakeholder_groups", "provenance", "targets_basis"]
     list_select_related = ["edition", "dimension"]
-    filter_horizontal = ["stakeholder_groups", "resources"]
+    form = ActionAdminForm
+    filter_horizontal = ["stakeholder_groups", "resources", "contributes_to"]
     readonly_fields = ["derived_from"]
     fieldsets = [
         (None, {"fields": ["intermediate_goal", "code", "title_en", "description_en", "order"]}),
@@ -494,6 +549,16 @@ class ActionAdmin(TreeItemAdmin):
             {"fields": ["stakeholder_groups", "targets_basis", "other_actors_en", "dimension"]},
         ),
         (_("Resources"), {"fields": ["resources"]}),
+        (
+            _("Contributes to"),
+            {
+                "fields": ["contributes_to"],
+                "description": _(
+                    "Goals of other branches this action also helps reach: the map draws "
+                    "them as dashed arrows."
+                ),
+            },
+        ),
         (_("Source"), {"fields": ["provenance", "source_passage", "derived_from"]}),
         *translation_fieldsets(Action),
     ]
@@ -505,4 +570,35 @@ class ActionAdmin(TreeItemAdmin):
             kwargs["queryset"] = IntermediateGoal.objects.filter(
                 edition__status=Edition.Status.DRAFT
             ).select_related("edition")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Assumption)
+class AssumptionAdmin(DraftOnlyMixin):
+    """The assumptions of the theory of change, each under one end goal or intermediate goal."""
+
+    list_display = ["code", "text", "edition", "provenance", "order"]
+    list_filter = ["edition", "provenance"]
+    list_select_related = ["edition"]
+    search_fields = ["code", "text_en"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["end_goal", "intermediate_goal", "code", "text_en", "order"],
+                "description": _("Choose one goal: an end goal or an intermediate goal."),
+            },
+        ),
+        (_("Source"), {"fields": ["provenance", "source_passage"]}),
+        *translation_fieldsets(Assumption),
+    ]
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        drafts = {"edition__status": Edition.Status.DRAFT}
+        if db_field.name == "end_goal":
+            kwargs["queryset"] = EndGoal.objects.filter(**drafts).select_related("edition")
+        elif db_field.name == "intermediate_goal":
+            kwargs["queryset"] = IntermediateGoal.objects.filter(**drafts).select_related("edition")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -32,6 +32,7 @@ from apps.adoption.models import Metric
 
 from .models import (
     Action,
+    Assumption,
     BarrierCategory,
     Dimension,
     Edition,
@@ -40,6 +41,7 @@ from .models import (
     Resource,
     StakeholderGroup,
 )
+from .services import action_set_contributions
 from .signals import announce_content_changed
 from .translation import TRANSLATED_FIELDS, canonical_language, canonical_name
 
@@ -64,6 +66,7 @@ EDITION_FIELDS = (
 )
 ITEM_FIELDS = ("title", "description", "provenance", "source_passage")
 ACTION_FIELDS = (*ITEM_FIELDS, "targets_basis", "other_actors")
+ASSUMPTION_FIELDS = ("text", "provenance", "source_passage")
 
 
 @dataclass
@@ -157,10 +160,34 @@ def _load_taxonomies(report: LoadReport, data: dict[str, Any]) -> None:
         _upsert(report, Resource, {"slug": row["slug"]}, {**_values(row, names), "order": order})
 
 
+def _load_assumptions(
+    report: LoadReport, edition: Edition, goal: EndGoal | IntermediateGoal, rows: list[Any]
+) -> None:
+    """The goal's assumptions (``AS-EG1-1``), each under its goal and no other."""
+    parent = "end_goal" if isinstance(goal, EndGoal) else "intermediate_goal"
+    other = "intermediate_goal" if parent == "end_goal" else "end_goal"
+    for order, row in enumerate(rows):
+        values = {**_values(row, ASSUMPTION_FIELDS), "order": order, parent: goal, other: None}
+        _upsert(report, Assumption, {"edition": edition, "code": row["code"]}, values)
+
+
+def _load_contributions(
+    report: LoadReport, edition: Edition, wanted: dict[Action, list[str]]
+) -> None:
+    """Each action's "contributes to" links, once every goal of the edition exists."""
+    goals = {g.code: g for g in IntermediateGoal.objects.filter(edition=edition)}
+    for action, codes in wanted.items():
+        targets = [goals[code] for code in codes]
+        if {g.pk for g in action.contributes_to.all()} != {g.pk for g in targets}:
+            action_set_contributions(action=action, goals=targets)
+            report.updated += 1
+
+
 def _load_goal_tree(report: LoadReport, edition: Edition, data: dict[str, Any]) -> None:
     groups = {g.slug: g for g in StakeholderGroup.objects.all()}
     dimensions = {d.slug: d for d in Dimension.objects.all()}
     resources = {r.slug: r for r in Resource.objects.all()}
+    contributions: dict[Action, list[str]] = {}
     for eg_order, eg_row in enumerate(data["end_goals"]):
         end_goal = _upsert(
             report,
@@ -168,11 +195,13 @@ def _load_goal_tree(report: LoadReport, edition: Edition, data: dict[str, Any]) 
             {"edition": edition, "code": eg_row["code"]},
             {**_values(eg_row, ITEM_FIELDS), "order": eg_order},
         )
+        _load_assumptions(report, edition, end_goal, eg_row.get("assumptions", []))
         for ig_order, ig_row in enumerate(eg_row.get("intermediate_goals", [])):
             values = {**_values(ig_row, ITEM_FIELDS), "order": ig_order, "end_goal": end_goal}
             goal = _upsert(
                 report, IntermediateGoal, {"edition": edition, "code": ig_row["code"]}, values
             )
+            _load_assumptions(report, edition, goal, ig_row.get("assumptions", []))
             for a_order, a_row in enumerate(ig_row.get("actions", [])):
                 values = {
                     **_values(a_row, ACTION_FIELDS),
@@ -191,6 +220,8 @@ def _load_goal_tree(report: LoadReport, edition: Edition, data: dict[str, Any]) 
                 _set_m2m(
                     report, action.resources, [resources[s] for s in a_row.get("resources", [])]
                 )
+                contributions[action] = a_row.get("contributes_to", [])
+    _load_contributions(report, edition, contributions)
 
 
 # --- Translations ----------------------------------------------------------------------------
@@ -208,6 +239,7 @@ TREE_SECTIONS: dict[str, type[models.Model]] = {
     "end_goals": EndGoal,
     "intermediate_goals": IntermediateGoal,
     "actions": Action,
+    "assumptions": Assumption,
 }
 EDITION_SECTION = "edition"
 SECTIONS = (EDITION_SECTION, *SHARED_SECTIONS, *TREE_SECTIONS)

@@ -19,6 +19,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -58,6 +59,9 @@ class Provenance(models.TextChoices):
     VERBATIM = "verbatim", _("Verbatim from the paper")
     PARAPHRASE = "paraphrase", _("Paraphrased from the paper")
     RECONSTRUCTED = "reconstructed", _("Reconstructed by the portal editors")
+    # The editors' own reading of a passage, not a lost heading or wording put back: an
+    # assumption the paper implies without stating it (README.md in fixtures/roadmap).
+    CURATED = "curated", _("Curated by the portal editors")
 
 
 class TargetsBasis(models.TextChoices):
@@ -390,6 +394,16 @@ class Action(GoalTreeItem):
     resources = models.ManyToManyField(
         Resource, verbose_name=_("resources"), related_name="actions", blank=True
     )
+    contributes_to = models.ManyToManyField(
+        IntermediateGoal,
+        verbose_name=_("contributes to"),
+        related_name="contributing_actions",
+        blank=True,
+        help_text=_(
+            "Intermediate goals of other branches of the same edition that this action also "
+            "helps reach (besides its own, which it leads to)."
+        ),
+    )
     derived_from = models.ForeignKey(
         "self",
         verbose_name=_("derived from"),
@@ -419,3 +433,107 @@ class Action(GoalTreeItem):
         # An action always belongs to its intermediate goal's edition.
         if self.intermediate_goal_id:
             self.edition_id = self.intermediate_goal.edition_id
+
+
+def contribution_problems(action: Action, goals: Collection[IntermediateGoal]) -> list[str]:
+    """Why ``action`` cannot contribute to ``goals``: each must be of the action's edition
+    and not its own intermediate goal (which it already leads to). Empty when it can."""
+    problems = []
+    for goal in goals:
+        if goal.edition_id != action.edition_id:
+            problems.append(
+                _("%(code)s is not a goal of this action's edition.") % {"code": goal.code}
+            )
+        elif goal.pk == action.intermediate_goal_id:
+            problems.append(
+                _("%(code)s is the action's own intermediate goal: it already leads to it.")
+                % {"code": goal.code}
+            )
+    return problems
+
+
+class Assumption(TranslatedContent, SourcedText):
+    """What must hold for a goal to be reached: an assumption of the theory of change.
+
+    It sits under exactly one end goal or intermediate goal of its edition. Its code names
+    that goal and a number, ``AS-EG1-1`` or ``AS-IG2.1-1``, so that a barrier report or a
+    discontinued adoption can name it in any language.
+    """
+
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="assumptions"
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=24,
+        validators=[
+            RegexValidator(
+                r"^AS-(EG\d+|IG\d+\.\d+)-\d+$",
+                _("Use AS-EG1-1 or AS-IG1.2-1: AS-, the goal, a number."),
+            )
+        ],
+    )
+    end_goal = models.ForeignKey(
+        EndGoal,
+        verbose_name=_("end goal"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assumptions",
+    )
+    intermediate_goal = models.ForeignKey(
+        IntermediateGoal,
+        verbose_name=_("intermediate goal"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assumptions",
+    )
+    text = models.TextField(_("assumption"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects: ClassVar["MultilingualManager[Assumption]"]
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("assumption")
+        verbose_name_plural = _("assumptions")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="roadmap_assumption_code"),
+            models.CheckConstraint(
+                condition=Q(end_goal__isnull=True, intermediate_goal__isnull=False)
+                | Q(end_goal__isnull=False, intermediate_goal__isnull=True),
+                name="roadmap_assumption_one_goal",
+                violation_error_message=_(
+                    "An assumption belongs to exactly one goal: an end goal or an "
+                    "intermediate goal."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}"
+
+    @property
+    def goal(self) -> EndGoal | IntermediateGoal | None:
+        return self.end_goal or self.intermediate_goal
+
+    def clean(self) -> None:
+        # An assumption belongs to its goal's edition, and its code names that goal.
+        goal = self.goal
+        if goal is None:
+            return
+        self.edition_id = goal.edition_id
+        if self.code and not self.code.startswith(f"AS-{goal.code}-"):
+            raise ValidationError(
+                {
+                    "code": _("The code of an assumption of %(goal)s starts with AS-%(goal)s-.")
+                    % {"goal": goal.code}
+                }
+            )
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        # As for the goal tree: the edition comes from the goal, so check the code against it.
+        if exclude and self.edition_id:
+            exclude = set(exclude) - {"edition"}
+        super().validate_constraints(exclude=exclude)

@@ -46,15 +46,27 @@ class EditionQuerySet(models.QuerySet["Edition"]):
     def with_goal_tree(self) -> EditionQuerySet:
         """Prefetch everything the roadmap map shows, in a fixed number of queries.
 
-        End goals → intermediate goals → actions (with their groups and dimension).
+        End goals → intermediate goals → actions (with their groups and dimension, and the
+        goals of other branches they contribute to); each goal is annotated with
+        ``assumption_count``, the ⚑ badge of the map (no query of its own).
         """
         from .models import EndGoal, IntermediateGoal
 
-        goals = IntermediateGoal.objects.prefetch_related(
-            Prefetch("actions", queryset=_actions_with_badges())
-        )
-        end_goals = EndGoal.objects.prefetch_related(Prefetch("intermediate_goals", queryset=goals))
+        actions = _actions_with_badges().prefetch_related("contributes_to")
+        goals = IntermediateGoal.objects.annotate(
+            assumption_count=Count("assumptions")
+        ).prefetch_related(Prefetch("actions", queryset=actions))
+        end_goals = EndGoal.objects.annotate(
+            assumption_count=Count("assumptions")
+        ).prefetch_related(Prefetch("intermediate_goals", queryset=goals))
         return self.prefetch_related(Prefetch("end_goals", queryset=end_goals))
+
+    def with_assumptions(self) -> EditionQuerySet:
+        """After :meth:`with_goal_tree`: each goal's assumptions too (two queries), for the
+        outline below the map and the API."""
+        return self.prefetch_related(
+            "end_goals__assumptions", "end_goals__intermediate_goals__assumptions"
+        )
 
 
 def _actions_with_badges() -> ActionQuerySet:
@@ -76,7 +88,7 @@ class EndGoalQuerySet(models.QuerySet["EndGoal"]):
             Prefetch("actions", queryset=_actions_with_badges())
         )
         return self.select_related("edition").prefetch_related(
-            Prefetch("intermediate_goals", queryset=goals)
+            "assumptions", Prefetch("intermediate_goals", queryset=goals)
         )
 
 
@@ -85,9 +97,17 @@ class IntermediateGoalQuerySet(models.QuerySet["IntermediateGoal"]):
         return self.filter(edition__status="published")
 
     def with_children(self) -> IntermediateGoalQuerySet:
-        """Each intermediate goal with its end goal and its actions, prefetched."""
+        """Each intermediate goal with its end goal, its actions, its assumptions and the
+        actions of other branches that contribute to it, prefetched."""
+        from .models import Action
+
+        contributing = Action.objects.order_by(
+            "intermediate_goal__end_goal__order", "intermediate_goal__order", "order"
+        )
         return self.select_related("edition", "end_goal").prefetch_related(
-            Prefetch("actions", queryset=_actions_with_badges())
+            Prefetch("actions", queryset=_actions_with_badges()),
+            "assumptions",
+            Prefetch("contributing_actions", queryset=contributing),
         )
 
 

@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 
-from .models import Action, Edition, EndGoal, IntermediateGoal
+from .models import (
+    Action,
+    Assumption,
+    Edition,
+    EndGoal,
+    IntermediateGoal,
+    contribution_problems,
+)
 from .signals import announce_content_changed, edition_draft_started, edition_published
 from .translation import canonical_name, translation_names
 
@@ -17,7 +24,7 @@ ActionMapping = dict[str, str | None]
 
 
 def _copy_fields(
-    instance: Edition | EndGoal | IntermediateGoal | Action, **overrides: object
+    instance: Edition | EndGoal | IntermediateGoal | Action | Assumption, **overrides: object
 ) -> None:
     """Turn a loaded instance into an unsaved copy of itself."""
     instance.pk = None
@@ -35,7 +42,8 @@ def edition_start_draft(
 ) -> Edition:
     """Copy ``source`` (usually the published edition) into a new draft.
 
-    The goal tree, each action's groups and resources come along; each copied
+    The goal tree, each action's groups and resources, the goals' assumptions and the
+    actions' "contributes to" links (re-pointed to the draft's goals) come along; each copied
     action points back at its original through ``derived_from`` so that later
     editions can carry adoptions over. Every item's translations are copied with
     it. ``title`` is the draft's English title; when it differs from the source's,
@@ -80,12 +88,22 @@ def edition_start_draft(
         goal.save()
         goal_map[old_pk] = goal
 
+    for assumption in Assumption.objects.filter(edition=source):
+        _copy_fields(
+            assumption,
+            edition=draft,
+            end_goal=end_goal_map.get(assumption.end_goal_id or 0),
+            intermediate_goal=goal_map.get(assumption.intermediate_goal_id or 0),
+        )
+        assumption.save()
+
     actions = Action.objects.filter(edition=source).prefetch_related(
-        "stakeholder_groups", "resources"
+        "stakeholder_groups", "resources", "contributes_to"
     )
     for action in actions:
         groups = list(action.stakeholder_groups.all())
         resources = list(action.resources.all())
+        contributes_to = [goal_map[goal.pk] for goal in action.contributes_to.all()]
         original = Action(pk=action.pk)
         _copy_fields(
             action,
@@ -96,8 +114,21 @@ def edition_start_draft(
         action.save()
         action.stakeholder_groups.set(groups)
         action.resources.set(resources)
+        action.contributes_to.set(contributes_to)
     edition_draft_started.send(sender=Edition, edition=draft, by=by)
     return draft
+
+
+def action_set_contributions(*, action: Action, goals: list[IntermediateGoal]) -> None:
+    """Set the intermediate goals of other branches that ``action`` contributes to.
+
+    Raises ValidationError, and changes nothing, when a goal is of another edition or is
+    the action's own intermediate goal.
+    """
+    problems = contribution_problems(action, goals)
+    if problems:
+        raise ValidationError({"contributes_to": problems})
+    action.contributes_to.set(goals)
 
 
 def edition_validate_for_publishing(*, edition: Edition) -> list[str]:

@@ -6,7 +6,10 @@ to right (actions, intermediate goals, end goals, the vision), and the template
 ``roadmap/_toc_map.html`` draws it as SVG on the server: no script, printable, every node a
 link. Dimensions are told apart by a pattern and a letter as well as by colour; a
 stakeholder group's actions are highlighted by a thick outline and a marker, never by colour
-alone. The layout reads only what :meth:`EditionQuerySet.with_goal_tree` prefetched.
+alone. A goal with assumptions carries a ⚑ badge with their number (the assumptions are listed
+in the outline below the map), and an action that also contributes to a goal of another branch
+has a dashed arrow to it, told apart from the solid "leads to" arrows by its dashes and its
+open arrowhead. The layout reads only what :meth:`EditionQuerySet.with_goal_tree` prefetched.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from .models import Action, Edition, EndGoal, IntermediateGoal
@@ -34,6 +39,8 @@ TOP = 36  # room for the column headings
 
 # Characters of a line that fit a node (the full title is the node's accessible name).
 ACTION_CHARS, GOAL_CHARS, END_CHARS, VISION_CHARS = 41, 36, 30, 19
+BADGE_CHARS = 5  # room kept at a goal's right for its assumptions badge
+BADGE_W = 30
 LINE = 15  # between two lines of a node's text
 
 
@@ -75,6 +82,7 @@ class Node:
     highlighted: bool = False
     note: str = ""  # an overlay's short text for the node (an action's is drawn at its right)
     heat: str = ""  # a heat layer's level for the node's fill ("" for none)
+    assumptions: int = 0  # a goal's number of assumptions, drawn as a badge at its top right
 
     @property
     def mid_y(self) -> float:
@@ -90,6 +98,10 @@ class Node:
         return self.x + self.w - 44
 
     @property
+    def badge_x(self) -> int:
+        return self.x + self.w - BADGE_W - 3
+
+    @property
     def placed_lines(self) -> list[tuple[float, str]]:
         """Each line of text with its baseline, the block centred in the box."""
         first = self.mid_y + 5 - (len(self.lines) - 1) * LINE / 2
@@ -98,9 +110,11 @@ class Node:
 
 @dataclass(frozen=True)
 class Edge:
-    """A "leads to" arrow from one node's right side to another's left side."""
+    """An arrow from one node's right side to another's left side: "leads to" (an item to its
+    parent) or "contributes to" (an action to a goal of another branch, drawn dashed)."""
 
     path: str
+    kind: str = "leads"  # or "contributes"
 
 
 @dataclass
@@ -113,12 +127,23 @@ class Map:
     highlighted: int = 0
     heat: bool = False  # whether the nodes are filled by a heat layer
 
+    @property
+    def has_assumptions(self) -> bool:
+        return any(node.assumptions for node in self.nodes)
 
-def _edge(source: Node, target: Node) -> Edge:
+    @property
+    def has_contributions(self) -> bool:
+        return any(edge.kind == "contributes" for edge in self.edges)
+
+
+def _edge(source: Node, target: Node, kind: str = "leads") -> Edge:
     x1, y1 = source.x + source.w, source.mid_y
-    x2, y2 = target.x, target.mid_y
+    # A "contributes to" arrow ends near the goal's top, apart from the "leads to" arrows,
+    # which all meet at its middle.
+    x2, y2 = target.x, target.mid_y if kind == "leads" else target.y + 6
     bend = (x2 - x1) / 2
-    return Edge(f"M{x1},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2},{y2:.1f}")
+    path = f"M{x1},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2},{y2:.1f}"
+    return Edge(path, kind)
 
 
 def _parent(
@@ -135,6 +160,9 @@ def _parent(
     top = children[0].y if children else y - ROW
     bottom = children[-1].y + children[-1].h if children else top + ACTION_H
     height = max(bottom - top, ACTION_H)
+    assumptions: int = getattr(item, "assumption_count", 0)  # with_goal_tree's annotation
+    if assumptions:
+        chars -= BADGE_CHARS  # the badge's room
     return Node(
         kind,
         item.code,
@@ -145,6 +173,7 @@ def _parent(
         top,
         w,
         height,
+        assumptions=assumptions,
     )
 
 
@@ -161,7 +190,7 @@ def _noted(node: Node, notes: Mapping[str, str], heat: Mapping[str, str]) -> Nod
     if not note:
         return node
     if node.kind == "action":
-        lines = (_short(node.lines[0], ACTION_CHARS - len(note) - 2),)
+        lines: tuple[str, ...] = (_short(node.lines[0], ACTION_CHARS - len(note) - 2),)
     elif _room(node.h) == 1:  # a goal one row high: the note, then as much title as fits
         chars = GOAL_CHARS if node.kind == "goal" else END_CHARS
         lines = (_short(f"{note} · {node.lines[0]}", chars),)
@@ -184,6 +213,8 @@ def theory_of_change(
     found = Map(width=WIDTH, height=0)
     letters: dict[str, tuple[str, str, str]] = {}
     end_nodes: list[Node] = []
+    goal_by_code: dict[str, Node] = {}
+    contributions: list[tuple[Node, list[str]]] = []  # an action's node, its goals' codes
     y = TOP
     for end_goal in edition.end_goals.all():
         goal_nodes: list[Node] = []
@@ -208,7 +239,12 @@ def theory_of_change(
                     letter,
                     _is_for(action, group),
                 )
+                codes = [g.code for g in action.contributes_to.all()]
+                if codes:  # the dashed arrows, in words for its accessible name
+                    also = _("also contributes to %(codes)s") % {"codes": ", ".join(codes)}
+                    node = replace(node, name=f"{node.name} ({also})")
                 action_nodes.append(node)
+                contributions.append((node, codes))
                 found.highlighted += node.highlighted
                 y += ROW
             if not action_nodes:
@@ -217,6 +253,7 @@ def theory_of_change(
             found.edges += [_edge(a, goal_node) for a in action_nodes]
             found.nodes += action_nodes
             goal_nodes.append(goal_node)
+            goal_by_code[goal.code] = goal_node
             y += GOAL_GAP
         if not goal_nodes:
             y += ROW
@@ -239,6 +276,12 @@ def theory_of_change(
         box,
     )
     found.edges += [_edge(e, vision) for e in end_nodes]
+    found.edges += [
+        _edge(node, goal_by_code[code], "contributes")
+        for node, codes in contributions
+        for code in codes
+        if code in goal_by_code
+    ]
     found.nodes += [*end_nodes, vision]
     if notes or heat:
         found.nodes = [_noted(node, notes or {}, heat or {}) for node in found.nodes]

@@ -31,6 +31,7 @@ from simple_history import register as register_history
 
 from .models import (
     Action,
+    Assumption,
     BarrierCategory,
     Dimension,
     Edition,
@@ -49,6 +50,7 @@ TRANSLATED_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     EndGoal: ("title", "description"),
     IntermediateGoal: ("title", "description"),
     Action: ("title", "description", "other_actors"),
+    Assumption: ("text",),
 }
 
 for _model, _fields in TRANSLATED_FIELDS.items():
@@ -60,7 +62,9 @@ for _model, _fields in TRANSLATED_FIELDS.items():
     )
     register_history(
         _model,
-        m2m_fields=["stakeholder_groups", "resources"] if _model is Action else [],
+        m2m_fields=["stakeholder_groups", "resources", "contributes_to"]
+        if _model is Action
+        else [],
     )
 
 

@@ -63,7 +63,7 @@ class RoadmapMapView(CachedForAnonymousMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        edition = Edition.objects.published().with_goal_tree().first()
+        edition = Edition.objects.published().with_goal_tree().with_assumptions().first()
         context["edition"] = edition
         if edition is None:
             return context

@@ -26,7 +26,8 @@ LINKS = ["https://example.org/report", "http://example.org", "javascript:alert(1
 
 def _services_refuse(data: EntryInput) -> set[str]:
     try:
-        _validate_entry(data, organisation=None)  # no files: the organisation is not read
+        # No files and no assumptions: neither the organisation nor the edition is read.
+        _validate_entry(data, organisation=None, edition_id=0)
     except ValidationError as exc:
         return set(exc.message_dict)
     return set()

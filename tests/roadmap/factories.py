@@ -128,6 +128,25 @@ class ActionFactory(ContentFactory):
         self.stakeholder_groups.set(groups)
 
 
+class AssumptionFactory(ContentFactory):
+    """An assumption of an intermediate goal (pass ``end_goal=…, intermediate_goal=None`` for
+    an end goal's); its code follows the goal's."""
+
+    class Meta:
+        model = models.Assumption
+
+    intermediate_goal = factory.SubFactory(IntermediateGoalFactory)
+    end_goal = None
+    edition = factory.LazyAttribute(lambda o: (o.end_goal or o.intermediate_goal).edition)
+    code = factory.LazyAttributeSequence(
+        lambda o, n: f"AS-{(o.end_goal or o.intermediate_goal).code}-{n + 1}"
+    )
+    text = factory.Sequence(lambda n: f"Assumption {n + 1} holds.")
+    provenance = models.Provenance.CURATED
+    source_passage = "Trust is one of the critical underlying factors."
+    order = factory.Sequence(lambda n: n)
+
+
 def action_admin_form(action: models.Action, **changes: object) -> dict:
     """The admin's change form data for ``action``, English texts and all, with ``changes``.
 

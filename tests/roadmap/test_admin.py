@@ -31,6 +31,7 @@ def draft(small_roadmap):
         "dimension",
         "barriercategory",
         "resource",
+        "assumption",
     ],
 )
 def test_every_roadmap_model_is_listed(admin_client, small_roadmap, model) -> None:

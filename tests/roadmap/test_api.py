@@ -107,6 +107,7 @@ def test_it_returns_the_published_roadmap_tree(client: object, small_roadmap: Ed
         "source_passage": "",
         "dimension": "culture",
         "stakeholder_groups": ["patient-organisations"],
+        "contributes_to": [],
         "url": "http://testserver/api/v1/actions/A1.1.1/",
         "html_url": "http://testserver/roadmap/actions/A1.1.1/",
     }

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from apps.roadmap.loader import DEFAULT_FIXTURE, PAPER_TEXT, load_roadmap, read_fixture
 from apps.roadmap.models import (
     Action,
+    Assumption,
     BarrierCategory,
     Dimension,
     Edition,
@@ -110,6 +111,7 @@ def test_every_source_passage_is_found_in_the_paper(fixture_data) -> None:
     paper = _collapse(PAPER.read_text(encoding="utf-8"))
     items = [*fixture_data["end_goals"], *_actions(fixture_data)]
     items += [g for eg in fixture_data["end_goals"] for g in eg["intermediate_goals"]]
+    items += [a for goal in items for a in goal.get("assumptions", [])]
     missing = [
         item["code"]
         for item in items
@@ -133,11 +135,14 @@ def test_load_creates_the_published_roadmap(loaded, fixture_data) -> None:
 
 
 def _snapshot() -> dict:
-    models = (Edition, EndGoal, IntermediateGoal, Action, StakeholderGroup, Resource)
+    models = (Edition, EndGoal, IntermediateGoal, Action, Assumption, StakeholderGroup, Resource)
     snapshot = {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
     snapshot["history"] = [m.history.count() for m in models]
     snapshot["groups"] = list(
         Action.stakeholder_groups.through.objects.order_by("pk").values_list("pk", flat=True)
+    )
+    snapshot["contributions"] = list(
+        Action.contributes_to.through.objects.order_by("pk").values_list("pk", flat=True)
     )
     return snapshot
 

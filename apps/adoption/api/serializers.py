@@ -24,7 +24,7 @@ from rest_framework.utils import html
 
 from apps.accounts.models import User
 from apps.organisations.models import Organisation, ReviewInterval
-from apps.roadmap.models import Action, BarrierCategory, Dimension, EndGoal
+from apps.roadmap.models import Action, Assumption, BarrierCategory, Dimension, EndGoal
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -138,6 +138,17 @@ def end_goal_code_field(**kwargs: Any) -> CodeField:
         queryset=EndGoal.objects.published(),
         lookup="code__iexact",
         unknown=_("There is no end goal “{value}” in the published roadmap."),
+        **kwargs,
+    )
+
+
+def assumption_code_field(**kwargs: Any) -> CodeField:
+    """An assumption of the published roadmap by code (AS-EG1-1): the edition of the adopted
+    actions; the service checks it is the adopted action's."""
+    return CodeField(
+        queryset=Assumption.objects.filter(edition__status="published"),
+        lookup="code__iexact",
+        unknown=_("There is no assumption “{value}” in the published roadmap."),
         **kwargs,
     )
 
@@ -367,6 +378,12 @@ class BarrierSerializer(serializers.Serializer):
         help_text="Slug of one of the barrier categories.",
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    assumption = assumption_code_field(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Code of the roadmap's assumption the barrier challenges (AS-EG1-1), if any.",
+    )
 
 
 class ProgressEntrySerializer(serializers.ModelSerializer):
@@ -386,6 +403,11 @@ class ProgressEntrySerializer(serializers.ModelSerializer):
     files = serializers.SerializerMethodField()
     metrics = MetricValueSerializer(many=True, read_only=True)
     barriers = BarrierSerializer(many=True, read_only=True)
+    challenged_assumption = assumption_code_field(
+        read_only=True,
+        allow_null=True,
+        help_text="The assumption that discontinuing the adoption challenged, if named.",
+    )
 
     class Meta:
         model = ProgressEntry
@@ -395,6 +417,7 @@ class ProgressEntrySerializer(serializers.ModelSerializer):
             "narrative",
             "status_from",
             "status_to",
+            "challenged_assumption",
             "percent_complete",
             "author",
             "recorded_at",
@@ -447,6 +470,12 @@ class ProgressEntryInputSerializer(serializers.Serializer):
     barriers = JSONListField(
         child=BarrierSerializer(), required=False, default=list, max_length=MAX_ROWS
     )
+    challenged_assumption = assumption_code_field(
+        required=False,
+        allow_null=True,
+        help_text="With `status` discontinued: the code of the roadmap's assumption that did "
+        "not hold (AS-EG1-1), an assumption of the adopted action's edition.",
+    )
 
     def validate_metrics(self, rows: list[dict]) -> list[dict]:
         return _once_each(rows, "metric", _("Give each metric once."))
@@ -483,7 +512,11 @@ class ProgressEntryMultipartSerializer(serializers.Serializer):
         required=False, help_text='JSON: [{"metric": "patients-involved", "value": "12"}]'
     )
     barriers = serializers.CharField(
-        required=False, help_text='JSON: [{"category": "<slug>", "note": "…"}]'
+        required=False,
+        help_text='JSON: [{"category": "<slug>", "note": "…", "assumption": "AS-EG1-1"}]',
+    )
+    challenged_assumption = serializers.CharField(
+        required=False, help_text="With `status` discontinued: an assumption's code."
     )
 
 

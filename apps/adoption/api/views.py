@@ -48,7 +48,11 @@ from . import serializers
 from .filters import AdoptionFilter
 
 # Service error keys → the API's field names.
-ENTRY_FIELDS = {"metric_values": "metrics", "status_to": "status"}
+ENTRY_FIELDS = {
+    "metric_values": "metrics",
+    "status_to": "status",
+    "barrier_assumptions": "barriers",
+}
 ASSESSMENT_FIELDS = {"levels": "ratings", "reflections": "reflections"}
 # Adoption constraints whose model-wide errors are about one field of the request.
 ADOPTION_CONSTRAINTS = {
@@ -206,7 +210,10 @@ ENTRY_RULES = (
     "links and PDFs with scripts, launch actions or embedded files are refused, with the "
     "reason under `files`). A status given here changes "
     "the adoption's status. Anything invalid (a file, a link, a percentage outside 0-100, "
-    "a negative or unknown metric) answers 400 and nothing is stored. Needs `adoption:write`."
+    "a negative or unknown metric) answers 400 and nothing is stored. A barrier may name the "
+    "roadmap's assumption it challenges (`assumption`), and an entry that discontinues the "
+    "adoption the assumption that did not hold (`challenged_assumption`): an assumption of "
+    "the adopted action's edition, else 400 under that field. Needs `adoption:write`."
 )
 
 
@@ -236,6 +243,10 @@ class EntryViewMixin(OrganisationContextMixin):
             files=data["files"],
             metric_values={row["metric"]: row["value"] for row in data["metrics"]},
             barriers={row["category"]: row["note"] for row in data["barriers"]},
+            barrier_assumptions={
+                row["category"]: row["assumption"] for row in data["barriers"] if row["assumption"]
+            },
+            challenged_assumption=data.get("challenged_assumption"),
         )
 
     def respond(self, entry: ProgressEntry) -> Response:

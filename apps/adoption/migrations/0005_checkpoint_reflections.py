@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("adoption", "0003_metric_translations"),
+        ("adoption", "0004_challenged_assumptions"),
         ("roadmap", "0001_initial"),
     ]
 

@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from apps.roadmap.models import (
     Action,
+    Assumption,
     Dimension,
     Edition,
     EndGoal,
@@ -125,6 +126,14 @@ class ResourceSerializer(serializers.ModelSerializer):
 TREE_ITEM_FIELDS = ["code", "title", "description", "provenance", "source_passage"]
 
 
+class AssumptionSerializer(serializers.ModelSerializer):
+    """An assumption of the theory of change: what must hold for its goal to be reached."""
+
+    class Meta:
+        model = Assumption
+        fields = ["code", "text", "provenance", "source_passage"]
+
+
 class TreeActionSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name=f"{API_NAMESPACE}:action-detail", lookup_field="code"
@@ -136,28 +145,44 @@ class TreeActionSerializer(serializers.ModelSerializer):
     stakeholder_groups: serializers.SlugRelatedField[StakeholderGroup] = (
         serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     )
+    contributes_to: serializers.SlugRelatedField[IntermediateGoal] = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        read_only=True,
+        help_text="Codes of intermediate goals of other branches the action also "
+        "contributes to (besides its own, which it leads to).",
+    )
 
     class Meta:
         model = Action
-        fields = [*TREE_ITEM_FIELDS, "dimension", "stakeholder_groups", "url", "html_url"]
+        fields = [
+            *TREE_ITEM_FIELDS,
+            "dimension",
+            "stakeholder_groups",
+            "contributes_to",
+            "url",
+            "html_url",
+        ]
 
 
 class TreeIntermediateGoalSerializer(serializers.ModelSerializer):
     html_url = HtmlUrlField()
+    assumptions = AssumptionSerializer(many=True, read_only=True)
     actions = TreeActionSerializer(many=True, read_only=True)
 
     class Meta:
         model = IntermediateGoal
-        fields = [*TREE_ITEM_FIELDS, "html_url", "actions"]
+        fields = [*TREE_ITEM_FIELDS, "html_url", "assumptions", "actions"]
 
 
 class TreeEndGoalSerializer(serializers.ModelSerializer):
     html_url = HtmlUrlField()
+    assumptions = AssumptionSerializer(many=True, read_only=True)
     intermediate_goals = TreeIntermediateGoalSerializer(many=True, read_only=True)
 
     class Meta:
         model = EndGoal
-        fields = [*TREE_ITEM_FIELDS, "html_url", "intermediate_goals"]
+        fields = [*TREE_ITEM_FIELDS, "html_url", "assumptions", "intermediate_goals"]
 
 
 class SourcedTextSerializer(serializers.Serializer):

@@ -32,7 +32,9 @@ CACHED_LIST_PARAMS = (*ActionFilter.Meta.fields, "page", "page_size", "format")
     summary="The published roadmap",
     description=(
         "The published edition: vision, mission, citation and licence, with the goal tree "
-        "end goals → intermediate goals → actions. 404 while no edition is published."
+        "end goals → intermediate goals → actions, each goal with its assumptions and each "
+        "action with the goals of other branches it contributes to (`contributes_to`). 404 "
+        "while no edition is published."
     ),
 )
 class RoadmapView(generics.RetrieveAPIView):
@@ -42,7 +44,7 @@ class RoadmapView(generics.RetrieveAPIView):
     pagination_class = None
 
     def get_object(self) -> Edition:
-        edition = Edition.objects.published().with_goal_tree().first()
+        edition = Edition.objects.published().with_goal_tree().with_assumptions().first()
         if edition is None:
             raise NotFound("No edition of the roadmap is published yet.")
         return edition

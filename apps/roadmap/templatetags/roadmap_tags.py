@@ -22,6 +22,8 @@ register = template.Library()
 _PROVENANCE_LABELS: dict[str, Promise] = {
     Provenance.VERBATIM: _("Verbatim from the paper"),
     Provenance.PARAPHRASE: _("Paraphrased from the paper"),
+    # Assumptions the paper implies: the editors' reading of the passage quoted with them.
+    Provenance.CURATED: _("Curated by the portal editors from the passage below"),
 }
 _RECONSTRUCTED_LABELS = {
     # Goal titles whose heading the text extraction of the paper lost.

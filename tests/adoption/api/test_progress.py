@@ -127,6 +127,7 @@ def test_members_read_the_progress_log(
         "narrative": "Workshop.",
         "status_from": "in_progress",
         "status_to": "implemented",
+        "challenged_assumption": None,
         "percent_complete": 80,
         "author": "contributor@example.org",
         "recorded_at": newest["recorded_at"],
@@ -142,7 +143,9 @@ def test_members_read_the_progress_log(
             }
         ],
         "metrics": [{"metric": "patients-involved", "value": "12.00"}],
-        "barriers": [{"category": "resources", "note": "No budget for travel."}],
+        "barriers": [
+            {"category": "resources", "note": "No budget for travel.", "assumption": None}
+        ],
     }
     assert (first["status_from"], first["status_to"], first["narrative"]) == (
         None,
