@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.adoption",
     "apps.benchmarking",
+    "apps.practices",
     "apps.devdata",
 ]
 
