@@ -33,6 +33,7 @@ from apps.accounts.models import User
 from apps.adoption.evidence import ALLOWED_TYPES
 from apps.adoption.forms import FILES_LOST, add_service_errors
 from apps.adoption.models import Adoption
+from apps.core.downloads import file_download
 from apps.organisations.mixins import OrganisationPermissionMixin
 from apps.organisations.permissions import Perm, has_org_permission
 from apps.roadmap.cache import cached_page
@@ -107,19 +108,12 @@ class PracticeFileView(View):
             request.user, case_study.organisation, Perm.ADOPTION_VIEW
         ):
             raise Http404
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        response = FileResponse(
-            handle,
-            as_attachment=True,
+        return file_download(
+            attachment.file,
             filename=attachment.original_name or "attachment",
-            content_type=attachment.content_type or "application/octet-stream",
+            content_type=attachment.content_type,
+            public=case_study.is_published,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "public" if case_study.is_published else "private"
-        return response
 
 
 class PracticeFeed(Feed):

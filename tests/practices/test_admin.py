@@ -54,3 +54,8 @@ def test_publishing_skips_those_not_approved(client_as, staff, submitted) -> Non
     )
     submitted.refresh_from_db()
     assert submitted.state == CaseStudyState.SUBMITTED
+
+
+def test_the_admin_index_counts_the_case_studies_waiting(client_as, staff, approved) -> None:
+    html = client_as(staff).get(reverse("admin:index")).content.decode()
+    assert f'<a href="{QUEUE}">1 case study is waiting for moderation.</a>' in html
