@@ -4,6 +4,7 @@ an organisation's own case studies (who may is in tests/organisations/api/test_a
 from __future__ import annotations
 
 from apps.practices.models import CaseStudy, CaseStudyState
+from tests.adoption.conftest import ELF, PDF, upload
 from tests.practices.conftest import TEXT
 
 LIST = "/api/v1/practices/"
@@ -56,3 +57,23 @@ def test_clear_400s(api_as, contributor, adoption) -> None:
 def test_members_list_their_organisations_case_studies(api_as, viewer, draft) -> None:
     body = api_as(viewer).get(ORG_LIST).json()
     assert [row["state"] for row in body["results"]] == ["draft"]
+
+
+def test_attachments_are_posted_as_a_multipart_form_and_checked(
+    api_as, contributor, adoption
+) -> None:
+    client = api_as(contributor)
+    refused = client.post(
+        ORG_LIST, {**TEXT, "action": "A1.1.1", "files": [upload("x.pdf", ELF)]}, format="multipart"
+    )
+    assert refused.status_code == 400
+    assert refused.json()["files"] == [
+        "x.pdf is not an accepted file type (PDF, DOCX, XLSX, PNG, JPEG)."
+    ]
+    assert not CaseStudy.objects.exists()
+
+    response = client.post(
+        ORG_LIST, {**TEXT, "action": "A1.1.1", "files": [upload("a.pdf", PDF)]}, format="multipart"
+    )
+    assert response.status_code == 201, response.content
+    assert [f["original_name"] for f in response.json()["files"]] == ["a.pdf"]

@@ -146,3 +146,19 @@ class CaseStudyCreateSerializer(serializers.ModelSerializer):
             "licence",
             "submit",
         ]
+
+
+class CaseStudyMultipartSerializer(CaseStudyCreateSerializer):
+    """The multipart form of a new case study: the same fields, and attachments (repeat
+    ``files`` for several)."""
+
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="PDF, DOCX, XLSX, PNG or JPEG, checked as evidence files are (the type read "
+        "from the content, at most 10 MB each, 10 files and 50 MB in all, within the "
+        "organisation's storage quota). Public once the case study is published.",
+    )
+
+    class Meta(CaseStudyCreateSerializer.Meta):
+        fields = [*CaseStudyCreateSerializer.Meta.fields, "files"]

@@ -14,12 +14,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from apps.core.api.errors import service_errors
+from apps.core.api.parsers import JSONParser
 from apps.organisations.api.permissions import OrganisationScopedMixin
 from apps.organisations.permissions import Perm
 
@@ -79,10 +81,15 @@ class CaseStudyDetailView(generics.RetrieveAPIView):
             "Write a case study of one of the organisation's adoptions (by action code). It "
             "is a draft, or submitted to the organisation's admins with `submit: true`; they "
             "approve it on the portal, then portal staff publish it. Text is stored as "
-            "written and always shown escaped. Attachments are added on the portal. Needs "
+            "written and always shown escaped. Send JSON, or a multipart form with "
+            "attachments (`files`), which are checked as evidence files are: a refused file "
+            "answers 400 with the reason under `files`, and nothing is stored. Needs "
             "`adoption:write` (contributors, PE leads, admins)."
         ),
-        request=serializers.CaseStudyCreateSerializer,
+        request={
+            "application/json": serializers.CaseStudyCreateSerializer,
+            "multipart/form-data": serializers.CaseStudyMultipartSerializer,
+        },
         responses={201: serializers.OrganisationCaseStudySerializer},
     ),
 )
@@ -91,6 +98,7 @@ class OrganisationCaseStudyListView(OrganisationScopedMixin, generics.ListAPIVie
     permissions_by_method = {"POST": Perm.ADOPTION_WRITE}
     serializer_class = serializers.OrganisationCaseStudySerializer
     filter_backends = []
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[CaseStudy]:
         if getattr(self, "swagger_fake_view", False):  # Building the schema: no organisation.
@@ -112,15 +120,16 @@ class OrganisationCaseStudyListView(OrganisationScopedMixin, generics.ListAPIVie
         return super().get_serializer_class()
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = serializers.CaseStudyCreateSerializer(
+        incoming = serializers.CaseStudyMultipartSerializer(
             data=request.data, context=self.get_serializer_context()
         )
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         submit = data.pop("submit", False)
+        files = data.pop("files", [])
         with service_errors(), transaction.atomic():
             case_study = services.case_study_create(
-                adoption=data.pop("action"), by=self.user, **data
+                adoption=data.pop("action"), by=self.user, files=files, **data
             )
             if submit:
                 case_study = services.case_study_submit(case_study=case_study, by=self.user)
