@@ -13,7 +13,7 @@ from apps.adoption.evidence import ALLOWED_LABEL
 from apps.adoption.forms import MultipleFileField
 from apps.adoption.models import Adoption
 
-from .models import CaseStudy
+from .models import CaseStudy, CaseStudyFile
 
 TEXT_FIELDS = ["title", "what_was_done", "for_whom", "outcomes", "lessons", "cost", "resources"]
 
@@ -55,6 +55,13 @@ class CaseStudyForm(forms.ModelForm):
                 help_text=_("The adoption of your organisation this case study tells about."),
             )
             self.order_fields(["adoption"])
+        if self.instance.pk and self.instance.files.exists():
+            self.fields["remove_files"] = forms.ModelMultipleChoiceField(
+                label=_("Remove attachments"),
+                queryset=self.instance.files.all(),
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
         limit_mb = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
         self.fields["files"].help_text = _(
             "%(types)s; at most %(limit)d MB each, checked as evidence files are. "
@@ -67,6 +74,9 @@ class CaseStudyForm(forms.ModelForm):
 
     def uploads(self) -> list[Any]:
         return cast(list[Any], self.cleaned_data.get("files") or [])
+
+    def removed_files(self) -> list[CaseStudyFile]:
+        return list(self.cleaned_data.get("remove_files") or [])
 
 
 class ReturnForm(forms.Form):

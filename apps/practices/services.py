@@ -12,6 +12,7 @@ towards the organisation's storage quota.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -225,9 +226,11 @@ def case_study_update(
     case_study: CaseStudy,
     by: User,
     files: Sequence[UploadedFile[bytes]] = (),
+    remove_files: Sequence[CaseStudyFile] = (),
     **fields: Any,
 ) -> CaseStudy:
-    """Change a draft or a returned case study (and add files to it)."""
+    """Change a draft or a returned case study: its text, files added and ``remove_files``
+    (its own attachments; the stored files go once the change is committed)."""
     case_study = _locked(case_study)
     _check_move(case_study, "edit")
     before = snapshot(case_study, list(CASE_STUDY_FIELDS))
@@ -235,16 +238,21 @@ def case_study_update(
     case_study.full_clean()
     kinds = _check_files(case_study.organisation, files)
     case_study.save()
+    removed = list(case_study.files.filter(pk__in=[f.pk for f in remove_files]))
+    for attachment in removed:
+        attachment.delete()
+        transaction.on_commit(partial(attachment.file.delete, save=False))
     _store_files(case_study, files, kinds)
     after = snapshot(case_study, list(CASE_STUDY_FIELDS))
     changed = [name for name in CASE_STUDY_FIELDS if before[name] != after[name]]
-    if changed or files:
+    if changed or files or removed:
         audit_record(
             actor=by,
             verb="case_study.updated",
             obj=case_study,
             organisation=case_study.organisation,
-            before={name: before[name] for name in changed},
+            before={name: before[name] for name in changed}
+            | {"files_removed": [f.original_name for f in removed]},
             after={name: after[name] for name in changed} | {"files_added": len(files)},
         )
     return case_study

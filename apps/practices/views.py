@@ -270,6 +270,7 @@ class CaseStudyEditView(_CaseStudyFormView):
             case_study=self.case_study,
             by=self.user,
             files=form.uploads(),
+            remove_files=form.removed_files(),
             **form.case_study_fields(),
         )
 

@@ -206,3 +206,22 @@ def test_a_refused_move_says_why(client_as, org, draft, owner) -> None:
     assert "Only a case study submitted to the organisation can be approved" in (
         response.content.decode()
     )
+
+
+def test_editing_adds_and_removes_attachments(client_as, org, adoption, pe_lead) -> None:
+    case_study = services.case_study_create(
+        adoption=adoption, by=pe_lead, files=[upload("old.pdf", PDF)], **TEXT
+    )
+    old = case_study.files.get()
+    url = reverse("practices:org-edit", args=[org.slug, case_study.pk])
+    assert "old.pdf" in client_as(pe_lead).get(url).content.decode()
+
+    response = client_as(pe_lead).post(
+        url,
+        {**TEXT, "licence": "CC0 1.0", "remove_files": [old.pk], "files": [upload("new.pdf", PDF)]},
+    )
+
+    assert response.status_code == 302
+    case_study.refresh_from_db()
+    assert case_study.licence == "CC0 1.0"
+    assert [f.original_name for f in case_study.files.all()] == ["new.pdf"]
