@@ -225,3 +225,13 @@ def test_editing_adds_and_removes_attachments(client_as, org, adoption, pe_lead)
     case_study.refresh_from_db()
     assert case_study.licence == "CC0 1.0"
     assert [f.original_name for f in case_study.files.all()] == ["new.pdf"]
+
+
+def test_the_adoption_page_leads_writers_to_a_case_study_of_it(
+    client_as, org, adoption, contributor
+) -> None:
+    page = client_as(contributor).get(reverse("adoption:detail", args=[org.slug, adoption.pk]))
+    link = reverse("practices:org-create", args=[org.slug]) + f"?adoption={adoption.pk}"
+    assert link in page.content.decode()
+    form = client_as(contributor).get(link).content.decode()
+    assert f'<option value="{adoption.pk}" selected>' in form
