@@ -80,6 +80,11 @@ class CaseStudyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # Case studies are written by organisations (case_study_create).
 
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        # Returned with a reason, not deleted: the author can mend it, and the public pages
+        # (cached) learn of a return, not of a deletion.
+        return False
+
     @admin.action(description=_("Publish the selected case studies"))
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[CaseStudy]) -> None:
         ready = list(queryset.filter(state=CaseStudyState.APPROVED_BY_ORG))

@@ -59,3 +59,14 @@ def test_publishing_skips_those_not_approved(client_as, staff, submitted) -> Non
 def test_the_admin_index_counts_the_case_studies_waiting(client_as, staff, approved) -> None:
     html = client_as(staff).get(reverse("admin:index")).content.decode()
     assert f'<a href="{QUEUE}">1 case study is waiting for moderation.</a>' in html
+
+
+def test_staff_read_a_case_study_but_neither_rewrite_nor_delete_it(
+    client_as, staff, approved
+) -> None:
+    page = client_as(staff).get(reverse("admin:practices_casestudy_change", args=[approved.pk]))
+    assert page.status_code == 200
+    assert approved.what_was_done in page.content.decode()
+    assert 'name="title"' not in page.content.decode()
+    delete = reverse("admin:practices_casestudy_delete", args=[approved.pk])
+    assert client_as(staff).get(delete).status_code == 403
