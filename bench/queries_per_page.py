@@ -48,6 +48,9 @@ def public_urls() -> list[str]:
         "/organisations/",
         "/benchmarks/",
         "/benchmarks/uptake/",
+        "/practices/",
+        "/practices/?end_goal={end_goal}",
+        "/practices/feed/",
         "/api/v1/roadmap/",
         "/api/v1/actions/",
         "/api/v1/stakeholder-groups/",
@@ -56,6 +59,7 @@ def public_urls() -> list[str]:
         "/api/v1/organisations/",
         "/api/v1/benchmarks/",
         "/api/v1/benchmarks/{period}/",
+        "/api/v1/practices/",
     ]
 
 
@@ -74,6 +78,7 @@ def member_urls() -> list[str]:
         f"{org}roadmap/",
         f"{org}benchmark/",
         f"{org}benchmark/exports/",
+        f"{org}practices/",
         "/api/v1/me/",
         api,
         f"{api}adoptions/",
@@ -83,6 +88,7 @@ def member_urls() -> list[str]:
         f"{api}assessments/",
         f"{api}roadmap/",
         f"{api}benchmarks/{{period}}/",
+        f"{api}practices/",
     ]
 
 

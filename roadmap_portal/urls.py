@@ -28,11 +28,13 @@ urlpatterns = [
     path("api/v1/", include("apps.benchmarking.api.urls")),
     path("api/v1/", include("apps.benchmarking.exports.api.urls")),
     path("api/v1/", include("apps.curation.api.urls")),
+    path("api/v1/", include("apps.practices.api.urls")),
     path("", include("apps.roadmap.urls")),
     path("", include("apps.organisations.urls")),
     path("", include("apps.adoption.urls")),
     path("", include("apps.benchmarking.urls")),
     path("", include("apps.curation.urls")),
+    path("", include("apps.practices.urls")),
     path("o/<slug:slug>/adoptions/transfer/", include("apps.adoption.transfer.urls")),
     path("o/<slug:slug>/benchmark/exports/", include("apps.benchmarking.exports.urls")),
 ]

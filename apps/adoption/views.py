@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -27,6 +27,7 @@ from django.views.generic.edit import FormMixin
 from django_filters.views import FilterView
 
 from apps.benchmarking.uptake import action_uptake
+from apps.core.downloads import file_download
 from apps.organisations.mixins import OrganisationPermissionMixin
 from apps.organisations.permissions import Perm
 from apps.organisations.services import checkpoint_schedule_update
@@ -458,19 +459,11 @@ class EvidenceDownloadView(OrganisationPermissionMixin, View):
             file=""
         )
         evidence = get_object_or_404(files, pk=kwargs["pk"])
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        response = FileResponse(
-            handle,
-            as_attachment=True,
+        return file_download(
+            evidence.file,
             filename=evidence.original_name or "evidence",
-            content_type=evidence.content_type or "application/octet-stream",
+            content_type=evidence.content_type,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private"
-        return response
 
 
 # --- Maturity assessments ----------------------------------------------------------------------

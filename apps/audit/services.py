@@ -35,6 +35,12 @@ VERBS = {
     "token.revoked": _("revoked their API token"),
     "adoptions.carried_over": _("moved adoptions to a new roadmap edition"),
     "adoptions.imported": _("imported adoptions and progress from a file"),
+    "case_study.created": _("wrote a case study"),
+    "case_study.updated": _("changed a case study"),
+    "case_study.submitted": _("submitted a case study for approval"),
+    "case_study.approved": _("approved a case study"),
+    "case_study.returned": _("returned a case study with a reason"),
+    "case_study.published": _("published a case study"),
 }
 
 

@@ -19,6 +19,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -227,3 +228,64 @@ def _assess(
         MaturityAssessment.objects.filter(pk=assessment.pk).update(
             created_at=moment, updated_at=moment
         )
+
+
+# --- The practice library --------------------------------------------------------------------
+
+CASE_STUDIES: list[dict[str, Any]] = [
+    {
+        "title": "A paid patient panel that reviews every study protocol",
+        "what_was_done": (
+            "We recruited twelve people living with the conditions we work on and their "
+            "carers, trained them over two half-days, and asked them to review each new "
+            "study protocol before it goes to the ethics committee."
+        ),
+        "for_whom": "Patients, carers and the research teams who write the protocols.",
+        "outcomes": (
+            "Nine protocols reviewed in the first year; four changed their visit schedules "
+            "and two rewrote their information sheets in plain language."
+        ),
+        "lessons": (
+            "Pay panel members from the first meeting, send documents two weeks ahead, and "
+            "tell the panel what changed because of them."
+        ),
+        "cost": "About 6,000 euros a year in fees and travel, and two staff days a month.",
+        "resources": "https://imi-paradigm.eu/\nThe PARADIGM patient engagement toolbox.",
+    },
+    {
+        "title": "Co-writing our engagement policy with patient organisations",
+        "what_was_done": (
+            "Three workshops with five patient organisations to write a shared policy on "
+            "when and how we involve patients, published on our website."
+        ),
+        "for_whom": "Our staff, and the patient organisations we work with.",
+        "outcomes": "A policy signed by the board, and a named contact for patients.",
+        "lessons": "Agree on the goal of each workshop in advance; share the drafts openly.",
+        "cost": "Three workshops: room, lunch and fees, about 3,500 euros.",
+        "resources": "",
+    },
+]
+
+
+def seed_case_studies(*, organisations: list[Organisation], staff: User) -> int:
+    """A published case study for each of the first organisations, written by their PE lead
+    (or admin) from their furthest adoption, approved by their admin and published by
+    ``staff`` through the services; none for an organisation that already has one."""
+    from apps.practices import services as practices
+
+    written = 0
+    for organisation, text in zip(organisations, CASE_STUDIES, strict=False):
+        if organisation.case_studies.exists():
+            continue
+        adoption = organisation.adoptions.order_by("-percent_complete", "action__code").first()
+        admin = organisation.memberships.filter(role="admin").select_related("user").first()
+        lead = organisation.memberships.filter(role="pe_lead").select_related("user").first()
+        if adoption is None or admin is None:
+            continue
+        author = (lead or admin).user
+        case_study = practices.case_study_create(adoption=adoption, by=author, **text)
+        practices.case_study_submit(case_study=case_study, by=author)
+        practices.case_study_approve(case_study=case_study, by=admin.user)
+        practices.case_study_publish(case_study=case_study, by=staff)
+        written += 1
+    return written

@@ -44,6 +44,8 @@ class Perm:
     ASSESSMENT_WRITE = "assessment:write"
     BENCHMARK_VIEW = "benchmark:view"
     BENCHMARK_EXPORT = "benchmark:export"
+    # Approving the organisation's case studies before portal staff moderate them.
+    PRACTICE_APPROVE = "practice:approve"
 
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "apps.adoption",
     "apps.benchmarking",
     "apps.curation",
+    "apps.practices",
     "apps.devdata",
 ]
 

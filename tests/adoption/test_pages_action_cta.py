@@ -43,4 +43,8 @@ def test_visitors_are_asked_to_sign_in_to_adopt_at_no_extra_query(client, small_
 
     assert "Sign in to adopt this action for your organisation." in html
     assert "Adopt A1.2.1 for" not in html  # no organisation's link
-    assert not any("organisations_organisation" in q["sql"] for q in queries.captured_queries)
+    # No query for the visitor's organisations (the page's case studies name theirs).
+    assert not any(
+        "organisations_organisation" in q["sql"] and "practices_casestudy" not in q["sql"]
+        for q in queries.captured_queries
+    )

@@ -20,6 +20,7 @@ from apps.devdata.management.commands.seed_demo import (
 )
 from apps.organisations.models import Membership, Organisation
 from apps.organisations.permissions import Role
+from apps.practices.models import CaseStudy
 from apps.roadmap.loader import load_roadmap
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,8 @@ def test_the_demo(settings, client) -> None:
     # Every demo snapshot passed its audit (apps/benchmarking/services.py): published.
     assert not BenchmarkSnapshot.objects.held().exists()
     assert BenchmarkCell.objects.filter(suppressed=False, breakdown="region").exists()
+    # The practice library shows two published case studies.
+    assert CaseStudy.objects.published().count() == 2
 
     _check_the_story(demo.get(name="Demo Patients' Alliance Poland"))
 

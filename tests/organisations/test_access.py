@@ -16,10 +16,12 @@ from apps.adoption.models import Evidence
 from apps.benchmarking.models import BenchmarkSnapshot, ExportJob
 from apps.benchmarking.periods import period_get_or_create
 from apps.organisations.models import Membership, Organisation
+from apps.practices.models import CaseStudyState
 from apps.roadmap.models import Edition
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
 from tests.organisations.factories import InvitationFactory
 from tests.organisations.helpers import assert_login_redirect
+from tests.practices.factories import CaseStudyFactory
 
 ALL = ("owner", "pe_lead", "contributor", "viewer")
 ADMIN = ("owner",)
@@ -45,6 +47,7 @@ def _urls(org: Organisation) -> dict[str, str]:
         **_adoption_urls(org),
         "benchmarking:organisation": reverse("benchmarking:organisation", args=[slug]),
         **_benchmark_export_urls(org),
+        **_practice_urls(org),
     }
 
 
@@ -99,6 +102,22 @@ def _benchmark_export_urls(org: Organisation) -> dict[str, str]:
     }
 
 
+def _practice_urls(org: Organisation) -> dict[str, str]:
+    # Submitted: it can be approved or returned (302), not submitted again (302, a message).
+    case_study = CaseStudyFactory(
+        adoption=AdoptionFactory(organisation=org), state=CaseStudyState.SUBMITTED
+    )
+    args = [org.slug, case_study.pk]
+    return {
+        "practices:org-list": reverse("practices:org-list", args=[org.slug]),
+        "practices:org-create": reverse("practices:org-create", args=[org.slug]),
+        **{
+            f"practices:org-{name}": reverse(f"practices:org-{name}", args=args)
+            for name in ("detail", "edit", "submit", "approve", "return")
+        },
+    }
+
+
 # (URL name, method, personas allowed). Everyone else who is a member gets 403.
 MATRIX = [
     ("home", "get", ALL),
@@ -139,6 +158,16 @@ MATRIX = [
     ("benchmark-exports:detail", "get", LEADS),
     ("benchmark-exports:status", "get", LEADS),
     ("benchmark-exports:download", "get", LEADS),
+    ("practices:org-list", "get", ALL),
+    ("practices:org-create", "get", WRITERS),
+    ("practices:org-create", "post", WRITERS),
+    ("practices:org-detail", "get", ALL),
+    ("practices:org-edit", "get", WRITERS),
+    ("practices:org-edit", "post", WRITERS),
+    ("practices:org-submit", "post", WRITERS),
+    ("practices:org-approve", "post", ADMIN),
+    ("practices:org-return", "get", ADMIN),
+    ("practices:org-return", "post", ADMIN),
 ]
 # (URL name, method) that the address does not answer, for anyone: 405.
 WRONG_METHODS = [
@@ -160,6 +189,13 @@ WRONG_METHODS = [
     ("adoption:assessment-create", "delete"),
     ("adoption:checkpoint-schedule", "delete"),
     ("adoption:assessment-export-csv", "post"),
+    ("practices:org-list", "post"),
+    ("practices:org-create", "delete"),
+    ("practices:org-detail", "post"),
+    ("practices:org-edit", "delete"),
+    ("practices:org-submit", "get"),
+    ("practices:org-approve", "get"),
+    ("practices:org-return", "delete"),
 ]
 
 

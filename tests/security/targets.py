@@ -30,6 +30,7 @@ from apps.accounts.models import User
 from apps.adoption.models import Adoption, MaturityAssessment, ProgressEntry
 from apps.organisations.models import Invitation, Organisation
 from apps.organisations.permissions import Role
+from apps.practices.models import CaseStudy
 from tests.accounts.factories import PASSWORD
 from tests.security.conftest import World
 
@@ -128,6 +129,8 @@ COUNTED = [
     "adoption.Evidence",
     "adoption.MetricValue",
     "adoption.BarrierReport",
+    "practices.CaseStudy",
+    "practices.CaseStudyFile",
     "adoption.MaturityAssessment",
     "adoption.MaturityRating",
     "adoption.GoalReflection",
@@ -259,6 +262,27 @@ def _new_user_client(c: Ctx) -> Client:
 
 def _notes(c: Ctx) -> str:
     return Adoption.objects.get(pk=c.world.adoption.pk).notes
+
+
+def case_study_form(world: World, **values: str) -> dict[str, str]:
+    return {
+        "adoption": str(world.adoption.pk),
+        "title": "A patient panel",
+        "what_was_done": "We set one up.",
+        "for_whom": "Patients.",
+        "outcomes": "Better protocols.",
+        "lessons": "Pay people.",
+        "licence": "CC BY 4.0",
+        **values,
+    }
+
+
+def _case_study(c: Ctx) -> CaseStudy | None:
+    return newest(CaseStudy, organisation=c.world.org)
+
+
+def _case_study_page(c: Ctx) -> str:
+    return _case_study(c).get_organisation_url()
 
 
 def _narrative(c: Ctx) -> str | None:
@@ -488,6 +512,13 @@ TARGETS: dict[str, Target] = {
         stored=_reflection,
         page=lambda c: f"/o/{c.slug}/assessments/",
     ),
+    "case-study:lessons": Target(
+        send=lambda c, v: c.browser.post(
+            f"/o/{c.slug}/practices/new/", case_study_form(c.world, lessons=v)
+        ),
+        stored=lambda c: (s := _case_study(c)) and s.lessons,
+        page=_case_study_page,
+    ),
     "import-upload:narrative": Target(
         send=lambda c, v: c.browser.post(
             f"/o/{c.slug}/adoptions/transfer/import/", {"file": import_csv(v)}
@@ -567,6 +598,15 @@ TARGETS: dict[str, Target] = {
         ),
         stored=lambda c: (a := newest(Adoption, action__code="A1.2.1")) and a.notes,
         page=lambda c: newest(Adoption, action__code="A1.2.1").get_absolute_url(),
+    ),
+    "api-case-study-post:title": Target(
+        send=lambda c, v: c.api.post(
+            f"{c.api_org}practices/",
+            {**case_study_form(c.world, title=v), "action": c.world.adoption.action.code},
+            format="json",
+        ),
+        stored=lambda c: (s := _case_study(c)) and s.title,
+        page=_case_study_page,
     ),
     "api-adoptions-post:action": Target(
         send=lambda c, v: c.api.post(f"{c.api_org}adoptions/", {"action": v}, format="json"),

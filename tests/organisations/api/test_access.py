@@ -16,6 +16,7 @@ from apps.adoption.models import Adoption, MaturityAssessment, ProgressEntry
 from apps.benchmarking.models import ExportJob
 from apps.organisations.models import Invitation, Membership, Organisation
 from apps.organisations.permissions import Perm, role_has_permission
+from apps.practices.models import CaseStudy
 from tests.organisations.factories import InvitationFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,14 @@ ADOPTION = f"{ORG}adoptions/{{adoption}}/"
 ENTRY = {"narrative": "Held a workshop."}
 ASSESSMENT = {"ratings": [{"end_goal": "EG1", "level": 3}]}
 SCHEDULE = {"review_every_months": 3}
+CASE_STUDY = {
+    "action": "A1.1.1",
+    "title": "A patient panel",
+    "what_was_done": "We set one up.",
+    "for_whom": "Patients.",
+    "outcomes": "Better protocols.",
+    "lessons": "Pay people.",
+}
 
 # (method, path, body, permission code, status on success)
 ENDPOINTS = [
@@ -60,6 +69,8 @@ ENDPOINTS = [
     # 409, 200 and 410 cases are in tests/benchmarking/test_exports_api.py.
     ("post", f"{ORG}exports/", {"period": "2026-Q2", "format": "pdf"}, Perm.BENCHMARK_EXPORT, 400),
     ("get", f"{ORG}exports/0/", None, Perm.BENCHMARK_VIEW, 404),
+    ("get", f"{ORG}practices/", None, Perm.ADOPTION_VIEW, 200),
+    ("post", f"{ORG}practices/", CASE_STUDY, Perm.ADOPTION_WRITE, 201),
 ]
 PERSONAS = ["owner", "pe_lead", "contributor", "viewer", "outsider", "anonymous"]
 # (method, path) that the endpoint does not answer, even for the admin: 405.
@@ -76,6 +87,7 @@ WRONG_METHODS = [
     ("post", f"{ORG}checkpoint-schedule/"),
     ("patch", f"{ORG}checkpoint-schedule/"),
     ("post", f"{ORG}roadmap/"),
+    ("put", f"{ORG}practices/"),
 ]
 
 
@@ -102,8 +114,16 @@ def _url(path: str, org: Organisation, personas: dict, adoption: Adoption) -> st
 
 def _written() -> dict[str, Any]:
     """What the endpoints above can write: organisations, members, invitations, adoptions,
-    progress, assessments and export jobs."""
-    models = [Organisation, Membership, Invitation, Adoption, ProgressEntry, MaturityAssessment]
+    progress, assessments, case studies and export jobs."""
+    models = [
+        Organisation,
+        Membership,
+        Invitation,
+        Adoption,
+        ProgressEntry,
+        MaturityAssessment,
+        CaseStudy,
+    ]
     rows = {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
     return rows | {"exports": ExportJob.objects.count()}
 

@@ -22,7 +22,7 @@ from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.benchmarking.periods import closed_periods
 from apps.benchmarking.services import snapshot_compile_and_publish
-from apps.devdata.demo import DAYS_PER_MONTH, HISTORY_MONTHS, seed_adoptions
+from apps.devdata.demo import DAYS_PER_MONTH, HISTORY_MONTHS, seed_adoptions, seed_case_studies
 from apps.devdata.synthetic import seed_synthetic, synthetic_organisations
 from apps.organisations import services
 from apps.organisations.models import Level, Membership, Organisation
@@ -214,6 +214,7 @@ class Command(BaseCommand):
             created = [o for spec in DEMO_ORGANISATIONS if (o := _organisation(spec, portal_admin))]
             demo = Organisation.objects.filter(name__in=[s.name for s in DEMO_ORGANISATIONS])
             adopted = sum(seed_adoptions(organisation=o, today=today) for o in demo)
+            seed_case_studies(organisations=list(demo.order_by("name")), staff=portal_admin)
             _backdate_organisations(demo.filter(pk__in=[o.pk for o in created]))
         peers = 0
         if not synthetic_organisations().exists():
