@@ -21,6 +21,10 @@ status at the period's end, :mod:`.compile_tables`), in SQL like every other fig
   ``barrier_orgs``: how many organisations reported that barrier on an entry of their
   adoption of the action, **cumulatively** up to the period's end (one period alone
   rarely reaches *k*; the curators ask which barriers an action meets, not when).
+- per assumption of the edition (subject ``curation_assumption``, code
+  ``<action>/<assumption>``), ``assumption_orgs``: how many organisations said that
+  assumption did not hold for their adoption of the action, naming it on a barrier report or
+  on the entry that discontinued the adoption, cumulatively like the barriers.
 
 **Anonymisation.** Every figure passes :func:`.anonymisation.anonymise` with the others
 (a bundle or population below *k* withholds it), and before that these rules of its own,
@@ -40,8 +44,9 @@ public figures publish:
 3. A median of days is published only from at least ``BENCHMARK_MIN_GROUP_QUANTILES``
    adoptions that reached the status (the public rule for quantiles); how many did is
    not published.
-4. A barrier count is published only when at least *k* organisations reported it and at
-   least *k* of those with an adoption of the action (P + discontinued) did not.
+4. A barrier count (and a count of an assumption challenged) is published only when at
+   least *k* organisations reported it and at least *k* of those with an adoption of the
+   action (P + discontinued) did not.
 5. When the public ``adopting`` of the action is withheld (for everyone), so are all of
    its status counts and shares: the splits' groups are then unknown to the reader.
 
@@ -66,7 +71,7 @@ from itertools import groupby
 from django.conf import settings
 
 from apps.adoption.models import Adoption, AdoptionStatus, BarrierReport, ProgressEntry
-from apps.roadmap.models import BarrierCategory, Edition
+from apps.roadmap.models import Assumption, BarrierCategory, Edition
 
 from .aggregates import percentile_cont
 from .anonymisation import COMPLEMENTARY, SMALL_GROUP, Cell
@@ -86,10 +91,11 @@ MEDIANS = {
     "days_embedded_median": (AdoptionStatus.EMBEDDED,),
 }
 BARRIER_MEASURE = "barrier_orgs"
+ASSUMPTION_MEASURE = "assumption_orgs"
 
 
 def barrier_code(action: str, category: str) -> str:
-    """The subject code of an action's barrier figure."""
+    """The subject code of a figure of an action and a barrier category or an assumption."""
     return f"{action}/{category}"
 
 
@@ -156,6 +162,37 @@ def _barriers(tables: Tables) -> dict[tuple[str, str], int]:
     return {(action, slug): n for action, slug, n in tables.cursor.fetchall()}
 
 
+def _assumptions(tables: Tables) -> dict[tuple[str, str], int]:
+    """``{(action, assumption): organisations}`` that named it as challenged, on a barrier
+    report or on the entry discontinuing their adoption, up to the period's end."""
+    entries, assumptions = table_name(ProgressEntry), table_name(Assumption)
+    named = (
+        f"SELECT e.adoption_id, b.assumption_id AS assumption FROM {table_name(BarrierReport)} b "
+        f"JOIN {entries} e ON e.id = b.entry_id "
+        "WHERE e.is_current AND e.entry_date <= %s AND b.assumption_id IS NOT NULL "
+        "UNION ALL "
+        f"SELECT e.adoption_id, e.challenged_assumption_id FROM {entries} e "
+        "WHERE e.is_current AND e.entry_date <= %s AND e.challenged_assumption_id IS NOT NULL"
+    )
+    tables.execute(
+        "SELECT s.action, a.code, COUNT(DISTINCT s.org) "
+        f"FROM ({named}) n JOIN benchmark_state s ON s.adoption = n.adoption_id "
+        f"JOIN {assumptions} a ON a.id = n.assumption GROUP BY s.action, a.code",
+        [tables.period.ends_on, tables.period.ends_on],
+    )
+    return {(action, code): n for action, code, n in tables.cursor.fetchall()}
+
+
+def _reported(
+    subject: str, code: str, measure: str, n: int, adopted: int, population: int, k: int
+) -> Cell:
+    """A count of organisations reporting something on their adoptions of an action (rule 4)."""
+    cell = _cell(subject, code, measure, population, n)
+    if n < k or adopted - n < k:
+        cell.suppress(SMALL_GROUP if n < k else COMPLEMENTARY)
+    return cell
+
+
 def curation_cells(tables: Tables, edition: Edition, population: int, *, k: int) -> Iterator[Cell]:
     """Every curators' figure of the period (breakdown ``all``), rules 1-4 applied
     (rule 5 and the public rules: :func:`after_anonymise`). ``population``: the verified
@@ -168,6 +205,8 @@ def curation_cells(tables: Tables, edition: Edition, population: int, *, k: int)
     barriers = _barriers(tables)
     k_quantiles = settings.BENCHMARK_MIN_GROUP_QUANTILES
     categories = list(BarrierCategory.objects.order_by("slug").values_list("slug", flat=True))
+    challenged = _assumptions(tables)
+    assumption_codes = list(edition.assumptions.order_by("code").values_list("code", flat=True))
     for code in edition.actions.order_by("code").values_list("code", flat=True):
         statuses = by_status.get(code, {})
         discontinued = statuses.get(AdoptionStatus.DISCONTINUED, 0)
@@ -201,12 +240,26 @@ def curation_cells(tables: Tables, edition: Edition, population: int, *, k: int)
         adopted = adopting + discontinued
         for slug in categories:
             n = barriers.get((code, slug), 0)
-            cell = _cell(
-                Subject.CURATION_BARRIER, barrier_code(code, slug), BARRIER_MEASURE, population, n
+            yield _reported(
+                Subject.CURATION_BARRIER,
+                barrier_code(code, slug),
+                BARRIER_MEASURE,
+                n,
+                adopted,
+                population,
+                k,
             )
-            if n < k or adopted - n < k:
-                cell.suppress(SMALL_GROUP if n < k else COMPLEMENTARY)
-            yield cell
+        for assumption in assumption_codes:
+            n = challenged.get((code, assumption), 0)
+            yield _reported(
+                Subject.CURATION_ASSUMPTION,
+                barrier_code(code, assumption),
+                ASSUMPTION_MEASURE,
+                n,
+                adopted,
+                population,
+                k,
+            )
 
 
 def _cell(subject: str, code: str, measure: str, population: int, value: float) -> Cell:

@@ -115,11 +115,14 @@ class Subject(models.TextChoices):
     # The curators' figures (``compile_curation``): portal staff only, never public.
     CURATION_ACTION = "curation_action", _("Actions (curators)")
     CURATION_BARRIER = "curation_barrier", _("Barriers (curators)")
+    CURATION_ASSUMPTION = "curation_assumption", _("Assumptions challenged (curators)")
 
 
 # Subjects only portal staff see (the curators' learning report): no public page, export
 # or API response reads them (``BenchmarkCellQuerySet.public``).
-STAFF_ONLY_SUBJECTS = frozenset({Subject.CURATION_ACTION, Subject.CURATION_BARRIER})
+STAFF_ONLY_SUBJECTS = frozenset(
+    {Subject.CURATION_ACTION, Subject.CURATION_BARRIER, Subject.CURATION_ASSUMPTION}
+)
 PUBLIC_SUBJECT_CHOICES = [
     (v, label) for v, label in Subject.choices if v not in STAFF_ONLY_SUBJECTS
 ]

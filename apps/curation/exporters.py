@@ -24,7 +24,8 @@ def _why(*values: Value) -> str:
 
 
 class CurationExporter(TabularExporter):
-    """Per action: uptake per period and its trend, medians, shares, barriers, flags."""
+    """Per action: uptake per period and its trend, medians, shares, barriers, assumptions
+    challenged, flags."""
 
     identifier = "curation-report"
     verbose_name = gettext_lazy("Curators' learning report")
@@ -54,6 +55,7 @@ class CurationExporter(TabularExporter):
             _("Dormant share"),
             _("Discontinued share"),
             _("Most reported barriers"),
+            _("Assumptions challenged"),
             _("Flags"),
             _("Withheld because"),
         ]
@@ -73,6 +75,7 @@ class CurationExporter(TabularExporter):
                 _percent(row.dormant),
                 _percent(row.discontinued),
                 "; ".join(f"{b.name} ({number(b.organisations)})" for b in row.barriers),
+                "; ".join(f"{a.code} ({number(a.organisations)})" for a in row.assumptions),
                 "; ".join(str(f.label) for f in row.flags),
                 _why(*row.uptake, *latest),
             ]

@@ -17,13 +17,13 @@ Flags (thresholds in settings, defaults in ``roadmap_portal/settings/base.py``):
 - **often discontinued**: in the latest snapshot, ``share_discontinued`` at least
   ``CURATION_DISCONTINUED_PERCENT``.
 
-Follow-up (the lead wires it in once the roadmap's ``Assumption`` model lands): "the
-assumptions challenged and how often" is one more field of :class:`ActionRow`
-(``assumptions``: the latest snapshot's published counts per assumption, read like
-``barriers``), one more column of the page, the export and the API serializer.
+The assumptions challenged: per action, the assumptions of the theory of change that
+organisations said did not hold for them (on a barrier report or when discontinuing), with
+how many organisations said so, in the latest snapshot, most named first; only counts the
+rules publish.
 
-Four queries whatever the number of actions and periods: the snapshots, their cells, the
-actions and the barrier categories.
+Five queries whatever the number of actions and periods: the snapshots, their cells, the
+actions, the barrier categories and the assumptions.
 """
 
 from __future__ import annotations
@@ -36,10 +36,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Q
 
-from apps.benchmarking.compile_curation import BARRIER_MEASURE
+from apps.benchmarking.compile_curation import ASSUMPTION_MEASURE, BARRIER_MEASURE
 from apps.benchmarking.figures import NO_DATA, footnote, text
 from apps.benchmarking.models import BenchmarkCell, BenchmarkSnapshot, Breakdown, Subject
-from apps.roadmap.models import Action, BarrierCategory
+from apps.roadmap.models import Action, Assumption, BarrierCategory
 
 from .models import Flag
 
@@ -78,6 +78,15 @@ class Barrier:
     organisations: Decimal
 
 
+@dataclass(frozen=True)
+class Challenged:
+    """An assumption organisations said did not hold for their adoptions of an action."""
+
+    code: str
+    text: str
+    organisations: Decimal
+
+
 @dataclass
 class ActionRow:
     code: str
@@ -90,6 +99,7 @@ class ActionRow:
     days_implemented: Value = Value(None)  # median days, latest period
     days_embedded: Value = Value(None)
     barriers: list[Barrier] = field(default_factory=list)  # the most reported, latest period
+    assumptions: list[Challenged] = field(default_factory=list)  # most named first, latest
     flags: list[Flag] = field(default_factory=list)
 
     @property
@@ -166,10 +176,12 @@ def _read_cells(rows: dict[str, ActionRow], periods: list[Period], index: dict[i
     cells = BenchmarkCell.objects.filter(snapshot__in=list(index), breakdown=Breakdown.ALL).filter(
         Q(subject_type=Subject.ACTION, measure=UPTAKE, subject_code__in=list(rows))
         | Q(subject_type=Subject.CURATION_ACTION, subject_code__in=list(rows))
-        | Q(subject_type=Subject.CURATION_BARRIER)
+        | Q(subject_type__in=[Subject.CURATION_BARRIER, Subject.CURATION_ASSUMPTION])
     )
     names = dict(BarrierCategory.objects.values_list("slug", "name"))
+    texts = dict(Assumption.objects.filter(edition__status="published").values_list("code", "text"))
     barriers: dict[str, list[Barrier]] = defaultdict(list)
+    challenged: dict[str, list[Challenged]] = defaultdict(list)
     rows_of = cells.values_list(
         "snapshot_id", "subject_type", "subject_code", "measure", "value", "reason"
     )
@@ -182,13 +194,22 @@ def _read_cells(rows: dict[str, ActionRow], periods: list[Period], index: dict[i
             continue
         elif subject == Subject.CURATION_ACTION:
             _set_latest(rows[code], measure, shown)
-        elif measure == BARRIER_MEASURE and value is not None:
+        elif value is None:
+            continue
+        elif measure == BARRIER_MEASURE:
             action, _slash, slug = code.partition("/")
             if action in rows:
                 barriers[action].append(Barrier(slug, names.get(slug, slug), value))
+        elif measure == ASSUMPTION_MEASURE:
+            action, _slash, assumption = code.partition("/")
+            if action in rows:
+                text = texts.get(assumption, "")
+                challenged[action].append(Challenged(assumption, text, value))
     for code, found in barriers.items():
         found.sort(key=lambda b: (-b.organisations, b.name))
         rows[code].barriers = found[:TOP_BARRIERS]
+    for code, named in challenged.items():
+        rows[code].assumptions = sorted(named, key=lambda a: (-a.organisations, a.code))
 
 
 _LATEST_FIELDS = {

@@ -27,7 +27,11 @@ def public_rules_off(monkeypatch):
 def _figures(snapshot) -> dict[tuple[str, str], Decimal | None]:
     cells = BenchmarkCell.objects.filter(
         snapshot=snapshot,
-        subject_type__in=[Subject.CURATION_ACTION, Subject.CURATION_BARRIER],
+        subject_type__in=[
+            Subject.CURATION_ACTION,
+            Subject.CURATION_BARRIER,
+            Subject.CURATION_ASSUMPTION,
+        ],
         subject_code__startswith=ACTION,
     )
     return {(c.subject_code, c.measure): c.value for c in cells}
@@ -53,6 +57,22 @@ def test_status_counts_shares_medians_and_barriers(small_roadmap, public_rules_o
     assert figures[(ACTION, "days_embedded_median")] is None
     assert figures[(f"{ACTION}/lack-of-resources", "barrier_orgs")] == 7
     assert figures[(f"{ACTION}/lack-of-time", "barrier_orgs")] is None  # 3 < k
+    # Assumptions challenged, by organisations: 7 on barrier reports; 6 discontinuing and 3
+    # on barrier reports.
+    assert figures[(f"{ACTION}/AS-EG1-1", "assumption_orgs")] == 7
+    assert figures[(f"{ACTION}/AS-EG1-2", "assumption_orgs")] == 9
+
+
+def test_an_assumption_challenged_by_fewer_than_k_or_all_but_fewer_is_withheld(
+    small_roadmap, public_rules_off, settings
+):
+    # 6 adopted it; 3 discontinued it naming AS-EG1-2 (3 < k), 5 named AS-EG1-1 on a
+    # barrier (only 1 did not: the rest is below k).
+    layout = {"implemented": 3, "discontinued": 3, None: 30}
+    curation_population(small_roadmap, layout, barriers=5, rare_barriers=0)
+    figures = _figures(_compile(settings))
+    assert figures[(f"{ACTION}/AS-EG1-2", "assumption_orgs")] is None
+    assert figures[(f"{ACTION}/AS-EG1-1", "assumption_orgs")] is None
 
 
 def test_no_figure_behind_fewer_than_k_organisations_is_stored(

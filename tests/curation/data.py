@@ -9,7 +9,9 @@ stakeholder group, every adoption of ``ACTION`` started on 1 January 2026:
 - ``embedded``: implemented after 5 days, embedded after 100 + j days;
 - ``paused`` and ``discontinued``: in progress, then paused or discontinued;
 - the first ``barriers`` adopters report "lack of resources", the next
-  ``rare_barriers`` "lack of time".
+  ``rare_barriers`` "lack of time";
+- the "lack of resources" reports say they challenge assumption ``AS-EG1-1``; the
+  "lack of time" reports and the entries discontinuing an adoption, ``AS-EG1-2``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import datetime as dt
 
 from apps.adoption.models import BarrierReport
 from apps.organisations.models import Organisation
-from apps.roadmap.models import BarrierCategory, Edition
+from apps.roadmap.models import Assumption, BarrierCategory, Edition
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
 from tests.organisations.factories import OrganisationFactory
 from tests.roadmap.factories import BarrierCategoryFactory, StakeholderGroupFactory
@@ -52,6 +54,17 @@ def curation_population(
     action = edition.actions.get(code=ACTION)
     group = StakeholderGroupFactory(slug="patient-organisations")
     common, rare = _category("lack-of-resources"), _category("lack-of-time")
+    end_goal = action.intermediate_goal.end_goal
+    held, doubted = (
+        Assumption.objects.create(
+            edition=edition,
+            end_goal=end_goal,
+            code=f"AS-{end_goal.code}-{n}",
+            text=f"Assumption {n}",
+            provenance="curated",
+        )
+        for n in (1, 2)
+    )
     orgs = []
     adopters = 0
     for status, count in (layout or LAYOUT).items():
@@ -69,10 +82,13 @@ def curation_population(
                     entry_date=START + dt.timedelta(days=days),
                     status_to=status_to,
                 )
+            if status == "discontinued":
+                last.challenged_assumption = doubted
+                last.save(update_fields=["challenged_assumption"])
             if adopters < barriers:
-                BarrierReport.objects.create(entry=last, category=common)
+                BarrierReport.objects.create(entry=last, category=common, assumption=held)
             elif adopters < barriers + rare_barriers:
-                BarrierReport.objects.create(entry=last, category=rare)
+                BarrierReport.objects.create(entry=last, category=rare, assumption=doubted)
             adopters += 1
     return orgs
 

@@ -23,6 +23,11 @@ def test_it_reads_each_action_across_the_published_snapshots(curation_data) -> N
     assert row.days_embedded.withheld
     assert row.days_embedded.reason  # with the reason the rules give
     assert [(b.slug, b.organisations) for b in row.barriers] == [("lack-of-resources", 7)]
+    # Most named first: 6 discontinuing and 3 on barrier reports, then 7 on barrier reports.
+    assert [(a.code, a.text, a.organisations) for a in row.assumptions] == [
+        ("AS-EG1-2", "Assumption 2", 9),
+        ("AS-EG1-1", "Assumption 1", 7),
+    ]
     assert row.flags == [Flag.STALLED, Flag.DISCONTINUED]
     other = next(r for r in report.rows if r.code == "A1.1.2")
     assert other.flags == [Flag.LOW_UPTAKE]  # 0 % in each of the last three periods
@@ -65,6 +70,7 @@ def test_the_spreadsheet_has_a_row_per_action(client, curation_data, curator) ->
     found = {r[0]: r for r in rows[1:]}
     assert set(found) == {a.code for a in curation_data.actions.all()}
     assert "Stalled" in found[ACTION][-2]
+    assert found[ACTION][-3] == "AS-EG1-2 (9); AS-EG1-1 (7)"
 
 
 def test_the_api_lists_the_actions_with_withheld_figures_null(
@@ -78,4 +84,9 @@ def test_the_api_lists_the_actions_with_withheld_figures_null(
     assert action["uptake"][-1] == {"period": "2026-Q2", "value": "65.70", "reason": ""}
     assert action["median_days_to_embedded"]["value"] is None
     assert action["median_days_to_embedded"]["reason"]
+    assert action["assumptions_challenged"][0] == {
+        "code": "AS-EG1-2",
+        "text": "Assumption 2",
+        "organisations": 9,
+    }
     assert action["flags"] == ["stalled", "often_discontinued"]

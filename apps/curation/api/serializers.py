@@ -27,8 +27,14 @@ class CurationBarrierSerializer(serializers.Serializer):
     organisations = serializers.IntegerField()
 
 
+class CurationAssumptionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+    organisations = serializers.IntegerField()
+
+
 class CurationActionSerializer(serializers.Serializer):
-    """One action of the report. (Follow-up: ``assumptions`` goes here, like ``barriers``.)"""
+    """One action of the report."""
 
     code = serializers.CharField()
     title = serializers.CharField()
@@ -48,6 +54,14 @@ class CurationActionSerializer(serializers.Serializer):
     dormant_share = CurationFigureSerializer(source="dormant")
     discontinued_share = CurationFigureSerializer(source="discontinued")
     barriers = CurationBarrierSerializer(many=True, help_text="The most reported barriers.")
+    assumptions_challenged = CurationAssumptionSerializer(
+        source="assumptions",
+        many=True,
+        help_text=(
+            "The assumptions of the theory of change organisations said did not hold for "
+            "their adoptions of the action, most named first."
+        ),
+    )
     flags = serializers.ListField(child=serializers.ChoiceField(choices=Flag.choices))
 
     @extend_schema_field(CurationUptakeSerializer(many=True))
