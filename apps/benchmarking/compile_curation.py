@@ -238,28 +238,16 @@ def curation_cells(tables: Tables, edition: Edition, population: int, *, k: int)
                 cell.suppress(reason)
             yield cell
         adopted = adopting + discontinued
-        for slug in categories:
-            n = barriers.get((code, slug), 0)
-            yield _reported(
-                Subject.CURATION_BARRIER,
-                barrier_code(code, slug),
-                BARRIER_MEASURE,
-                n,
-                adopted,
-                population,
-                k,
-            )
-        for assumption in assumption_codes:
-            n = challenged.get((code, assumption), 0)
-            yield _reported(
-                Subject.CURATION_ASSUMPTION,
-                barrier_code(code, assumption),
-                ASSUMPTION_MEASURE,
-                n,
-                adopted,
-                population,
-                k,
-            )
+        reported = (
+            (Subject.CURATION_BARRIER, BARRIER_MEASURE, categories, barriers),
+            (Subject.CURATION_ASSUMPTION, ASSUMPTION_MEASURE, assumption_codes, challenged),
+        )
+        for subject, measure, keys, counted in reported:
+            for key in keys:
+                n = counted.get((code, key), 0)
+                yield _reported(
+                    subject, barrier_code(code, key), measure, n, adopted, population, k
+                )
 
 
 def _cell(subject: str, code: str, measure: str, population: int, value: float) -> Cell:
