@@ -55,14 +55,13 @@ def curation_population(
     group = StakeholderGroupFactory(slug="patient-organisations")
     common, rare = _category("lack-of-resources"), _category("lack-of-time")
     end_goal = action.intermediate_goal.end_goal
+    # The goal's first two assumptions (the real roadmap has them; a test roadmap gets them).
     held, doubted = (
-        Assumption.objects.create(
+        Assumption.objects.get_or_create(
             edition=edition,
-            end_goal=end_goal,
             code=f"AS-{end_goal.code}-{n}",
-            text=f"Assumption {n}",
-            provenance="curated",
-        )
+            defaults={"end_goal": end_goal, "text": f"Assumption {n}", "provenance": "curated"},
+        )[0]
         for n in (1, 2)
     )
     orgs = []
