@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
+from django.views.generic.base import ContextMixin, TemplateResponseMixin
 from django_filters.views import FilterView
 
 from apps.accounts.requests import signed_in_user
@@ -476,7 +477,7 @@ class DirectoryView(FilterView):
         return context
 
 
-class PublicProfileView(TemplateView):
+class PublicProfileView(TemplateResponseMixin, ContextMixin, View):
     """An organisation's public commitments: 404 unless it is verified and its admins made
     its profile public, item by item (``profiles.py``). Its admins preview it before then.
 
