@@ -168,3 +168,19 @@ def test_the_page_makes_as_many_queries_for_many_adoptions(
             assert client.get(PAGE).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 15
+
+
+API = "/api/v1/organisations/patients-together/profile/"
+
+
+def test_the_api_shows_what_the_page_shows(client, verified, owner, adoption) -> None:
+    assert client.get(API).status_code == 404
+    _set(verified, owner, "We commit.", is_public=True, show_actions=True)
+
+    data = client.get(API).json()
+    assert data["statement"]["text"] == "We commit."
+    assert data["actions"] == [{"code": "A1.1.1", "title": "Action 1.1.1", "status": "in_progress"}]
+    assert data["case_studies"] is None
+
+    _set(verified, owner, "We commit.", **ALL_ON)
+    assert client.get(API).json()["actions"][0]["percent_complete"] == 37
