@@ -52,9 +52,10 @@ def may_preview(user: User | AnonymousUser, organisation: Organisation) -> bool:
 
 
 def fingerprint(organisation: Organisation) -> str:
-    """Changes whenever the page would: the profile saved, an adoption added, changed or
-    removed (one query). Case studies published or taken down, and roadmap content, raise
-    the cached pages' content version themselves (``apps/roadmap/cache.py``)."""
+    """Changes whenever the page would: the organisation or its profile saved, an adoption
+    added, changed or removed (one query). Case studies published or taken down, and
+    roadmap content, raise the cached pages' content version themselves
+    (``apps/roadmap/cache.py``)."""
     profile = profile_of(organisation)
     if not profile.show_actions:
         adoptions = "-"
@@ -65,7 +66,8 @@ def fingerprint(organisation: Organisation) -> str:
         latest = found["latest"].isoformat() if found["latest"] else ""
         adoptions = f"{found['count']}:{latest}"
     updated = profile.updated_at.isoformat() if profile.updated_at else ""
-    return f"profile:{organisation.pk}:{updated}:{adoptions}"
+    saved = organisation.updated_at.isoformat() if organisation.updated_at else ""
+    return f"profile:{organisation.pk}:{saved}:{updated}:{adoptions}"
 
 
 @dataclass

@@ -107,6 +107,9 @@ def test_a_cached_page_follows_changes_to_adoptions(client, verified, owner, ado
     adoption.status = AdoptionStatus.DISCONTINUED
     adoption.save()
     assert "Discontinued" in client.get(PAGE).content.decode()
+    verified.name = "Patients Together Again"
+    verified.save()
+    assert "Patients Together Again" in client.get(PAGE).content.decode()
 
 
 def test_the_statement_is_signed_by_the_admin_who_saved_it(client, verified, owner) -> None:
