@@ -216,6 +216,11 @@ class ProfileSettingsView(OrganisationPermissionMixin, FormView):
             messages.success(self.request, _("Saved. The profile is not public."))
         return redirect("organisations:profile", slug=self.organisation.slug)
 
+    def form_invalid(self, form: PublicProfileForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
 
 # --- Members and invitations -----------------------------------------------------------
 
