@@ -187,3 +187,11 @@ def test_the_api_shows_what_the_page_shows(client, verified, owner, adoption) ->
 
     _set(verified, owner, "We commit.", **ALL_ON)
     assert client.get(API).json()["actions"][0]["percent_complete"] == 37
+
+
+def test_portal_staff_see_the_profile_in_the_admin(admin_client, verified, owner) -> None:
+    _set(verified, owner, "We commit.", is_public=True)
+    url = reverse("admin:organisations_organisation_change", args=[verified.pk])
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert "We commit." in response.content.decode()
