@@ -46,6 +46,7 @@ def public_urls() -> list[str]:
         "/roadmap/actions/{action}/",
         "/roadmap/end-goals/{end_goal}/",
         "/organisations/",
+        "/organisations/{slug}/",
         "/benchmarks/",
         "/benchmarks/uptake/",
         "/practices/",
@@ -74,6 +75,7 @@ def member_urls() -> list[str]:
         f"{org}adoptions/{{adoption}}/",
         f"{org}members/",
         f"{org}audit/",
+        f"{org}profile/",
         f"{org}assessments/",
         f"{org}roadmap/",
         f"{org}benchmark/",
@@ -142,13 +144,35 @@ def measure(client: Any, url: str) -> dict[str, Any]:
     }
 
 
+def _publish_profile(admin: Any) -> None:
+    """The organisation's public profile shows everything (``/organisations/{slug}/``)."""
+    from apps.organisations.models import PublicProfile
+
+    PublicProfile.objects.update_or_create(
+        organisation=admin.organisation,
+        defaults={
+            "is_public": True,
+            "show_actions": True,
+            "show_progress": True,
+            "show_case_studies": True,
+            "statement": "We commit to the roadmap.",
+            "statement_signed_by": admin.user,
+            "statement_signer_name": admin.user.full_name,
+            "statement_signed_on": admin.created_at.date(),
+        },
+    )
+
+
 def targets(slug: str) -> tuple[Any, dict[str, str]]:
     """The admin to sign in as, and what fills the addresses in."""
     from apps.adoption.models import Adoption
     from apps.organisations.models import Membership
     from apps.roadmap.models import Action, EndGoal
 
-    admin = Membership.objects.select_related("user").get(organisation__slug=slug, role="admin")
+    admin = Membership.objects.select_related("user", "organisation").get(
+        organisation__slug=slug, role="admin"
+    )
+    _publish_profile(admin)
     adoption = Adoption.objects.filter(organisation__slug=slug).order_by("action__code").first()
     values = {
         "slug": slug,

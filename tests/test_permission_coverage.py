@@ -2,15 +2,15 @@
 
 The matrices (pages: ``tests/organisations/test_access.py`` and
 ``tests/adoption/test_transfer_access.py``; API:
-``tests/organisations/api/test_access.py``) test each URL against every role, an
-outsider and an anonymous visitor. This test fails when a URL under
+``tests/organisations/api/test_access.py``, public endpoints included) test each URL
+against every role, an outsider and an anonymous visitor. This test fails when a URL under
 ``/o/<slug>/`` or ``/api/v1/organisations/<slug>/`` is added without a row there.
 """
 
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from tests.adoption.test_transfer_access import MATRIX as TRANSFER_MATRIX
-from tests.organisations.api.test_access import ENDPOINTS
+from tests.organisations.api.test_access import ENDPOINTS, PUBLIC_ENDPOINTS
 from tests.organisations.test_access import MATRIX
 
 ORG_SCOPED_PREFIXES = ("o/<slug:slug>/", "api/v1/organisations/<slug:slug>/")
@@ -38,7 +38,7 @@ def _covered() -> set[str]:
     pages = {name if ":" in name else f"organisations:{name}" for name, _method, _allowed in MATRIX}
     pages |= {f"adoption-transfer:{name}" for name, _method, _allowed in TRANSFER_MATRIX}
     api = set()
-    for _method, path, *_rest in ENDPOINTS:
+    for _method, path, *_rest in [*ENDPOINTS, *PUBLIC_ENDPOINTS]:
         match = resolve(path.format(member=1, invitation=1, adoption=1, entry=1))
         api.add(match.view_name)
     return pages | api

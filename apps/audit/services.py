@@ -23,6 +23,8 @@ VERBS = {
     "organisation.checkpoints_changed": _("changed the schedule of maturity checkpoints"),
     "organisation.verified": _("verified the organisation"),
     "organisation.rejected": _("rejected the organisation"),
+    "profile.updated": _("changed what the public profile shows"),
+    "profile.statement_signed": _("signed the leadership statement"),
     "membership.created": _("added a member"),
     "membership.role_changed": _("changed a member's role"),
     "membership.removed": _("removed a member"),

@@ -289,3 +289,33 @@ def seed_case_studies(*, organisations: list[Organisation], staff: User) -> int:
         practices.case_study_publish(case_study=case_study, by=staff)
         written += 1
     return written
+
+
+PUBLIC_STATEMENT = (
+    "Patients are partners in everything we do. We have adopted the roadmap's actions that "
+    "fit our work, and we report here, openly, how far we have come and where we stopped."
+)
+
+
+def seed_public_profile(*, organisation: Organisation) -> bool:
+    """Open the organisation's public profile (actions with progress, case studies) with a
+    leadership statement signed by its admin; nothing when it has a profile already."""
+    from apps.organisations.models import PublicProfile
+    from apps.organisations.services import profile_update
+
+    if PublicProfile.objects.filter(organisation=organisation).exists():
+        return False
+    admin = organisation.memberships.filter(role="admin").select_related("user").first()
+    if admin is None:
+        return False
+    profile_update(
+        organisation=organisation,
+        by=admin.user,
+        statement=PUBLIC_STATEMENT,
+        is_public=True,
+        show_actions=True,
+        show_progress=True,
+        show_case_studies=True,
+        signer_title="Chair of the board",
+    )
+    return True

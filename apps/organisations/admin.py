@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 from apps.accounts.requests import signed_in_user
 
 from . import services
-from .models import Invitation, Membership, Organisation, PendingOrganisation
+from .models import Invitation, Membership, Organisation, PendingOrganisation, PublicProfile
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -46,6 +46,27 @@ class MembershipInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return False  # Members join through invitations, managed by the organisation's admins.
+
+
+class PublicProfileInline(admin.StackedInline):
+    """What the organisation shows in public: its admins decide (``/o/<slug>/profile/``)."""
+
+    model = PublicProfile
+    fields = readonly_fields = (
+        "is_public",
+        "show_actions",
+        "show_progress",
+        "show_case_studies",
+        "statement",
+        "signer_title",
+        "statement_signer_name",
+        "statement_signed_on",
+    )
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False
 
 
 class RejectForm(forms.Form):
@@ -89,7 +110,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, PublicProfileInline]
     actions = ["verify_selected", "reject_selected"]
     change_form_template = "admin/organisations/organisation/change_form.html"
     # Set by the queue: where a decision taken from this admin's pages returns to.

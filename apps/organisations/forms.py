@@ -8,10 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .models import Organisation
+from .models import Organisation, PublicProfile
 from .permissions import Role
 from .regions import EUROPEAN_COUNTRIES
-from .services import ORGANISATION_FIELDS
+from .services import ORGANISATION_FIELDS, PROFILE_FIELDS
 
 
 def country_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -126,3 +126,18 @@ class InvitationSignupForm(forms.Form):
         if password and again and password != again:
             self.add_error("password_confirmation", _("The two passwords do not match."))
         return cleaned
+
+
+class PublicProfileForm(forms.ModelForm):
+    """The public profile's switches and the leadership statement (``profile_update``)."""
+
+    class Meta:
+        model = PublicProfile
+        fields = [*PROFILE_FIELDS, "statement"]
+        widgets = {"statement": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "statement": _(
+                "Your organisation's commitment to patient engagement, in its leadership's "
+                "words. Saving a changed text signs it with your name and today's date."
+            )
+        }

@@ -262,3 +262,68 @@ class Invitation(TimeStampedModel):
 
 
 PENDING_INVITATION = Q(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+STATEMENT_MAX_LENGTH = 2000
+
+
+class PublicProfile(TimeStampedModel):
+    """What an organisation shows of itself at ``/organisations/<slug>/`` (A1.2.2).
+
+    Nothing is public unless its admin turns it on, item by item: the page itself
+    (``is_public``, and only for a verified organisation), its adopted actions with their
+    status, their progress and dates, its published case studies. The leadership statement
+    is signed by the admin who last wrote it, on that day (``services.profile_update``).
+    """
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="public_profile",
+    )
+    is_public = models.BooleanField(
+        _("publish our profile"),
+        default=False,
+        help_text=_("Only for verified organisations. Off: nobody outside sees the page."),
+    )
+    show_actions = models.BooleanField(
+        _("show the actions we adopted, with their status"), default=False
+    )
+    show_progress = models.BooleanField(
+        _("also show their percent complete, start and target dates"), default=False
+    )
+    show_case_studies = models.BooleanField(_("show our published case studies"), default=False)
+    # Partnerships (issue 17): a switch for confirmed partnerships goes here once they exist.
+    statement = models.TextField(
+        _("leadership statement"), max_length=STATEMENT_MAX_LENGTH, blank=True
+    )
+    signer_title = models.CharField(
+        _("signer's position"),
+        max_length=120,
+        blank=True,
+        help_text=_("Shown after your name, for example “Chief executive”. Empty: “Admin”."),
+    )
+    # Set by the service whenever the statement's text changes: whoever saved it signs it.
+    statement_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("statement signed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    statement_signer_name = models.CharField(
+        _("name of the signer"), max_length=150, blank=True, editable=False
+    )
+    statement_signed_on = models.DateField(
+        _("statement signed on"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("public profile")
+        verbose_name_plural = _("public profiles")
+
+    def __str__(self) -> str:
+        return str(self.organisation)

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from apps.audit.services import FORMER_MEMBER, audit_record, snapshot
 from apps.core.emails import send_templated_email
 
-from .models import Invitation, Membership, Organisation, ReviewInterval
-from .permissions import Role, is_admin_role
+from .models import Invitation, Membership, Organisation, PublicProfile, ReviewInterval
+from .permissions import Perm, Role, has_org_permission, is_admin_role
 from .selectors import organisations_left_without_admin
 
 if TYPE_CHECKING:
@@ -142,6 +142,63 @@ def checkpoint_schedule_update(
     organisation.first_review_on = first_review_on
     verb = "organisation.checkpoints_changed"
     return _save_if_changed(organisation, by, verb, CHECKPOINT_FIELDS, before)
+
+
+PROFILE_SWITCHES = ["is_public", "show_actions", "show_progress", "show_case_studies"]
+PROFILE_FIELDS = [*PROFILE_SWITCHES, "signer_title"]
+STATEMENT_FIELDS = ["statement", "statement_signer_name", "statement_signed_on"]
+
+
+@transaction.atomic
+def profile_update(
+    *, organisation: Organisation, by: User, statement: str, **fields: Any
+) -> PublicProfile:
+    """Set what the public profile shows. Only an admin may: a new statement text is signed
+    by whoever saves it, today; each change is recorded (switches and statement apart)."""
+    if not has_org_permission(by, organisation, Perm.ORG_EDIT):
+        raise ValidationError(_("Only an admin of the organisation can change its profile."))
+    profile = PublicProfile.objects.select_for_update().filter(organisation=organisation).first()
+    if profile is None:
+        profile = PublicProfile(organisation=organisation)
+    before = snapshot(profile, PROFILE_FIELDS)
+    signed_before = snapshot(profile, STATEMENT_FIELDS)
+    for name, value in fields.items():
+        if name not in PROFILE_FIELDS:
+            raise ValueError(f"{name} cannot be changed here")
+        setattr(profile, name, value)
+    statement = statement.strip()
+    if statement != profile.statement:
+        profile.statement = statement
+        signed = bool(statement)
+        profile.statement_signed_by = by if signed else None
+        profile.statement_signer_name = (by.full_name or "").strip() if signed else ""
+        profile.statement_signed_on = timezone.localdate() if signed else None
+    if not profile.show_actions:
+        profile.show_progress = False  # progress is shown only beside the actions
+    profile.full_clean(exclude=["organisation"])
+    after, signed_after = snapshot(profile, PROFILE_FIELDS), snapshot(profile, STATEMENT_FIELDS)
+    if before == after and signed_before == signed_after and profile.pk:
+        return profile
+    profile.save()
+    if before != after:
+        audit_record(
+            actor=by,
+            verb="profile.updated",
+            obj=profile,
+            organisation=organisation,
+            before=before,
+            after=after,
+        )
+    if signed_before != signed_after:
+        audit_record(
+            actor=by,
+            verb="profile.statement_signed",
+            obj=profile,
+            organisation=organisation,
+            before=signed_before,
+            after=signed_after,
+        )
+    return profile
 
 
 def _decide(

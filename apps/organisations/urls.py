@@ -29,6 +29,7 @@ urlpatterns = [
         name="invitation-revoke",
     ),
     path("o/<slug:slug>/leave/", views.LeaveView.as_view(), name="leave"),
+    path("o/<slug:slug>/profile/", views.ProfileSettingsView.as_view(), name="profile"),
     path("o/<slug:slug>/audit/", views.AuditLogView.as_view(), name="audit"),
     # Tokens are URL-safe base64 (secrets.token_urlsafe), which the slug converter matches;
     # anything else, a NUL included (PostgreSQL refuses it in a query), is a 404.
@@ -36,4 +37,5 @@ urlpatterns = [
         "invitations/<slug:token>/", views.InvitationAcceptView.as_view(), name="invitation-accept"
     ),
     path("organisations/", views.DirectoryView.as_view(), name="directory"),
+    path("organisations/<slug:slug>/", views.PublicProfileView.as_view(), name="public-profile"),
 ]

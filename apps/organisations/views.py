@@ -18,20 +18,22 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
+from django.views.generic.base import ContextMixin, TemplateResponseMixin
 from django_filters.views import FilterView
 
 from apps.accounts.requests import signed_in_user
 from apps.adoption.dashboard import dashboard_for
 from apps.adoption.next_steps import next_steps_for
 from apps.audit.models import AuditEvent
+from apps.roadmap.cache import cached_page
 
-from . import services
+from . import profiles, services
 from .filters import OrganisationFilter
 from .forms import (
     InvitationForm,
@@ -39,6 +41,7 @@ from .forms import (
     MemberRoleForm,
     OrganisationForm,
     OrganisationRegisterForm,
+    PublicProfileForm,
 )
 from .mixins import OrganisationPermissionMixin
 from .models import PENDING_INVITATION, Invitation, Membership, Organisation
@@ -166,6 +169,57 @@ class OrganisationEditView(OrganisationPermissionMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("The organisation's details are saved."))
         return redirect(self.organisation)
+
+
+class ProfileSettingsView(OrganisationPermissionMixin, FormView):
+    """What the public profile shows, and the leadership statement: admins only."""
+
+    permission = Perm.ORG_EDIT
+    form_class = PublicProfileForm
+    template_name = "organisations/profile_settings.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        # A copy: the service compares the stored values with the new ones.
+        kwargs["instance"] = copy.copy(profiles.profile_of(self.organisation))
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["profile"] = profiles.profile_of(self.organisation)
+        context["published"] = profiles.is_published(self.organisation)
+        return context
+
+    def form_valid(self, form: PublicProfileForm) -> HttpResponse:
+        fields = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
+        try:
+            profile = services.profile_update(
+                organisation=self.organisation,
+                by=self.user,
+                statement=form.cleaned_data["statement"],
+                **fields,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        if profile.is_public and not self.organisation.is_verified:
+            messages.warning(
+                self.request,
+                _(
+                    "Saved. The profile becomes public once the organisation is verified; "
+                    "until then only its admins can preview it."
+                ),
+            )
+        elif profile.is_public:
+            messages.success(self.request, _("Saved. The public profile shows what you chose."))
+        else:
+            messages.success(self.request, _("Saved. The profile is not public."))
+        return redirect("organisations:profile", slug=self.organisation.slug)
+
+    def form_invalid(self, form: PublicProfileForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
 
 
 # --- Members and invitations -----------------------------------------------------------
@@ -417,11 +471,44 @@ class DirectoryView(FilterView):
     strict = True
 
     def get_queryset(self) -> QuerySet[Organisation]:
-        return organisation_directory()
+        # With the profile: the names of organisations with a public one link to it.
+        return organisation_directory().select_related("public_profile")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         fields = OrganisationFilter.Meta.fields
         context["filter_is_active"] = any(self.request.GET.get(f) for f in fields)
         context["filter_has_errors"] = self.filterset.is_bound and not self.filterset.is_valid()
+        return context
+
+
+class PublicProfileView(TemplateResponseMixin, ContextMixin, View):
+    """An organisation's public commitments: 404 unless it is verified and its admins made
+    its profile public, item by item (``profiles.py``). Its admins preview it before then.
+
+    Cached for anonymous readers (``apps/roadmap/cache.py``) under a fingerprint of the
+    profile and the adoptions (``profiles.fingerprint``): a change to either is a new entry.
+    """
+
+    template_name = "organisations/public_profile.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        organisation = profiles.profile_organisation(kwargs["slug"])
+        if organisation is None:
+            raise Http404
+        self.organisation = organisation
+        if not profiles.is_published(organisation):
+            if not profiles.may_preview(request.user, organisation):
+                raise Http404
+            return self.render_to_response(self.get_context_data(preview=True))
+        return cached_page(
+            request,
+            lambda: self.render_to_response(self.get_context_data()),
+            variant=profiles.fingerprint(organisation),
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["organisation"] = self.organisation
+        context["contents"] = profiles.profile_contents(self.organisation)
         return context

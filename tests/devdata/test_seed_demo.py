@@ -71,6 +71,11 @@ def test_the_demo(settings, client) -> None:
     )
     assert response.status_code == 302
     assert client.get("/o/demo-patients-alliance-poland/").status_code == 200
+    # The patient organisation shows its commitments in public, with a signed statement.
+    client.logout()
+    profile = client.get("/organisations/demo-patients-alliance-poland/").content.decode()
+    assert "Leadership statement" in profile
+    assert "Chair of the board" in profile
 
     counts = (Organisation.objects.count(), Membership.objects.count(), Adoption.objects.count())
     call_command("seed_demo")

@@ -39,6 +39,7 @@ def _urls(org: Organisation) -> dict[str, str]:
         "edit": reverse("organisations:edit", args=[slug]),
         "members": reverse("organisations:members", args=[slug]),
         "audit": reverse("organisations:audit", args=[slug]),
+        "profile": reverse("organisations:profile", args=[slug]),
         "member-role": reverse("organisations:member-role", args=[slug, viewer.pk]),
         "member-remove": reverse("organisations:member-remove", args=[slug, viewer.pk]),
         "invite": reverse("organisations:invite", args=[slug]),
@@ -125,6 +126,8 @@ MATRIX = [
     ("edit", "post", ADMIN),
     ("members", "get", ALL),
     ("audit", "get", ADMIN),
+    ("profile", "get", ADMIN),
+    ("profile", "post", ADMIN),
     ("member-role", "post", ADMIN),
     ("member-remove", "get", ADMIN),
     ("member-remove", "post", ADMIN),
@@ -172,6 +175,7 @@ MATRIX = [
 # (URL name, method) that the address does not answer, for anyone: 405.
 WRONG_METHODS = [
     ("home", "post"),
+    ("profile", "delete"),
     ("member-role", "get"),
     ("invite", "get"),
     ("invitation-revoke", "get"),

@@ -28,7 +28,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import User
 from apps.adoption.models import Adoption, MaturityAssessment, ProgressEntry
-from apps.organisations.models import Invitation, Organisation
+from apps.organisations.models import Invitation, Organisation, PublicProfile
 from apps.organisations.permissions import Role
 from apps.practices.models import CaseStudy
 from tests.accounts.factories import PASSWORD
@@ -131,6 +131,7 @@ COUNTED = [
     "adoption.BarrierReport",
     "practices.CaseStudy",
     "practices.CaseStudyFile",
+    "organisations.PublicProfile",
     "adoption.MaturityAssessment",
     "adoption.MaturityRating",
     "adoption.GoalReflection",
@@ -518,6 +519,15 @@ TARGETS: dict[str, Target] = {
         ),
         stored=lambda c: (s := _case_study(c)) and s.lessons,
         page=_case_study_page,
+    ),
+    "public-profile:statement": Target(
+        send=lambda c, v: c.browser.post(f"/o/{c.slug}/profile/", {"statement": v}),
+        stored=lambda c: (
+            PublicProfile.objects.filter(organisation__slug=c.slug)
+            .values_list("statement", flat=True)
+            .first()
+        ),
+        page=lambda c: f"/o/{c.slug}/profile/",
     ),
     "import-upload:narrative": Target(
         send=lambda c, v: c.browser.post(

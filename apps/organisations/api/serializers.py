@@ -147,3 +147,42 @@ class InvitationSerializer(serializers.ModelSerializer):
 class InvitationCreateSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     role = serializers.ChoiceField(choices=Role.choices)
+
+
+# --- The public profile (``profiles.py``): what the organisation chose to show ----------------
+
+
+class ProfileStatementSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(source="statement")
+    signed_by = serializers.CharField(source="statement_signer_name")
+    signer_title = serializers.CharField()
+    signed_on = serializers.DateField(source="statement_signed_on", allow_null=True)
+
+
+class ProfileActionSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(source="action.code")
+    title = serializers.CharField(source="action.title")
+    status = serializers.CharField()
+    percent_complete = serializers.IntegerField(required=False)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    target_date = serializers.DateField(required=False, allow_null=True)
+
+
+class ProfileCaseStudySerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    action = serializers.CharField(source="adoption.action.code")
+
+
+class PublicProfileSerializer(serializers.Serializer[Any]):
+    """``statement`` is null without one; ``actions`` and ``case_studies`` are null when the
+    organisation does not show them; an action carries ``percent_complete`` and its dates
+    only when the organisation shows its progress."""
+
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    stakeholder_group = serializers.CharField()
+    country = serializers.CharField()
+    statement = ProfileStatementSerializer(allow_null=True)
+    actions = ProfileActionSerializer(many=True, allow_null=True)
+    case_studies = ProfileCaseStudySerializer(many=True, allow_null=True)

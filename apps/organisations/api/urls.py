@@ -14,6 +14,11 @@ urlpatterns = [
         name="organisation-detail",
     ),
     path(
+        "organisations/<slug:slug>/profile/",
+        views.PublicProfileView.as_view(),
+        name="public-profile",
+    ),
+    path(
         "organisations/<slug:slug>/members/",
         views.MemberListView.as_view(),
         name="member-list",

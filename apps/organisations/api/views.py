@@ -27,7 +27,7 @@ from rest_framework.serializers import BaseSerializer
 from apps.accounts.requests import signed_in_user
 from apps.core.api.errors import service_errors
 
-from .. import services
+from .. import profiles, services
 from ..models import Invitation, Membership, Organisation
 from ..permissions import Perm
 from ..selectors import organisation_directory
@@ -346,3 +346,57 @@ class InvitationDetailView(OrganisationScopedMixin, generics.RetrieveDestroyAPIV
     def perform_destroy(self, instance: Invitation) -> None:
         with service_errors():
             services.invitation_revoke(invitation=instance, by=self.user)
+
+
+# --- The public profile --------------------------------------------------------------------
+
+
+PROGRESS_FIELDS = ("percent_complete", "start_date", "target_date")
+
+
+@extend_schema(
+    tags=ORGANISATION_TAGS,
+    summary="An organisation's public profile",
+    description=(
+        "Its public commitments, as its admins chose to show them (the page "
+        "`/organisations/<slug>/`). Open to anyone; 404 unless the organisation is verified "
+        "and its profile public."
+    ),
+    responses={200: serializers.PublicProfileSerializer, 404: OpenApiResponse()},
+)
+class PublicProfileView(generics.GenericAPIView[Any]):
+    permission_classes: list[Any] = []
+    serializer_class = serializers.PublicProfileSerializer
+
+    def get(self, request: Request, slug: str) -> Response:
+        organisation = profiles.profile_organisation(slug)
+        if organisation is None or not profiles.is_published(organisation):
+            raise NotFound
+        contents = profiles.profile_contents(organisation)
+        profile = contents.profile
+        actions: Any = None
+        if profile.show_actions:
+            actions = serializers.ProfileActionSerializer(contents.adoptions, many=True).data
+            if not profile.show_progress:
+                actions = [
+                    {k: v for k, v in row.items() if k not in PROGRESS_FIELDS} for row in actions
+                ]
+        case_studies: Any = None
+        if profile.show_case_studies:
+            case_studies = serializers.ProfileCaseStudySerializer(
+                contents.case_studies, many=True
+            ).data
+        statement = None
+        if profile.statement:
+            statement = serializers.ProfileStatementSerializer(profile).data
+        return Response(
+            {
+                "slug": organisation.slug,
+                "name": organisation.name,
+                "stakeholder_group": organisation.stakeholder_group.name,
+                "country": organisation.country.code if organisation.country else "",
+                "statement": statement,
+                "actions": actions,
+                "case_studies": case_studies,
+            }
+        )

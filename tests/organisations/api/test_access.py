@@ -72,6 +72,10 @@ ENDPOINTS = [
     ("get", f"{ORG}practices/", None, Perm.ADOPTION_VIEW, 200),
     ("post", f"{ORG}practices/", CASE_STUDY, Perm.ADOPTION_WRITE, 201),
 ]
+# Public endpoints under the organisation's address: open to anyone, answered 404 for everyone
+# while the organisation (pending here) shows nothing in public (the profile's own tests
+# cover what it shows once public).
+PUBLIC_ENDPOINTS = [("get", f"{ORG}profile/")]
 PERSONAS = ["owner", "pe_lead", "contributor", "viewer", "outsider", "anonymous"]
 # (method, path) that the endpoint does not answer, even for the admin: 405.
 WRONG_METHODS = [
@@ -88,6 +92,7 @@ WRONG_METHODS = [
     ("patch", f"{ORG}checkpoint-schedule/"),
     ("post", f"{ORG}roadmap/"),
     ("put", f"{ORG}practices/"),
+    ("post", f"{ORG}profile/"),
 ]
 
 
@@ -156,6 +161,16 @@ def test_permission_matrix(
     assert response.status_code == 204 or response["Content-Type"] == "application/json"
     if response.status_code >= 400:
         assert _written() == before
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("method", "path"), PUBLIC_ENDPOINTS)
+def test_public_endpoints_show_a_private_organisation_to_nobody(
+    api_as: object, personas: dict, org: Organisation, persona: str, method: str, path: str
+) -> None:
+    response = getattr(api_as(personas[persona]), method)(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
 
 
 @pytest.mark.parametrize(

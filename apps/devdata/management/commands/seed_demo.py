@@ -22,7 +22,13 @@ from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.benchmarking.periods import closed_periods
 from apps.benchmarking.services import snapshot_compile_and_publish
-from apps.devdata.demo import DAYS_PER_MONTH, HISTORY_MONTHS, seed_adoptions, seed_case_studies
+from apps.devdata.demo import (
+    DAYS_PER_MONTH,
+    HISTORY_MONTHS,
+    seed_adoptions,
+    seed_case_studies,
+    seed_public_profile,
+)
 from apps.devdata.synthetic import seed_synthetic, synthetic_organisations
 from apps.organisations import services
 from apps.organisations.models import Level, Membership, Organisation
@@ -215,6 +221,9 @@ class Command(BaseCommand):
             demo = Organisation.objects.filter(name__in=[s.name for s in DEMO_ORGANISATIONS])
             adopted = sum(seed_adoptions(organisation=o, today=today) for o in demo)
             seed_case_studies(organisations=list(demo.order_by("name")), staff=portal_admin)
+            # The patient organisation shows its commitments in public (/organisations/<slug>/).
+            for patients in demo.filter(name=DEMO_ORGANISATIONS[0].name):
+                seed_public_profile(organisation=patients)
             _backdate_organisations(demo.filter(pk__in=[o.pk for o in created]))
         peers = 0
         if not synthetic_organisations().exists():
