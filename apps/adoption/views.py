@@ -34,6 +34,7 @@ from apps.organisations.services import checkpoint_schedule_update
 from apps.roadmap.filters import ActionFilter
 from apps.roadmap.models import Action, BarrierCategory, Dimension, EndGoal
 
+from .assessment_forms import AssessmentForm, CheckpointScheduleForm
 from .evidence import ALLOWED_TYPES
 from .filters import AdoptionFilter
 from .forms import (
@@ -41,8 +42,6 @@ from .forms import (
     AdoptionCreateForm,
     AdoptionFieldsForm,
     AdoptSelectedForm,
-    AssessmentForm,
-    CheckpointScheduleForm,
     ProgressEntryForm,
     add_service_errors,
     assumption_groups,

@@ -35,7 +35,7 @@ from apps.accounts.requests import signed_in_user
 
 from . import services
 from .changes import edition_changes
-from .forms import PublishForm
+from .forms import ActionAdminForm, PublishForm, StartDraftForm
 from .models import (
     Action,
     Assumption,
@@ -46,7 +46,6 @@ from .models import (
     IntermediateGoal,
     Resource,
     StakeholderGroup,
-    contribution_problems,
 )
 from .signals import announce_content_changed
 from .translation import TRANSLATED_FIELDS, canonical_language, translation_names
@@ -273,16 +272,6 @@ class EndGoalInline(DraftParentInlineMixin):
     show_change_link = True
 
 
-class StartDraftForm(forms.Form):
-    version_label = forms.RegexField(
-        label=_("Version label"),
-        regex=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
-        max_length=40,
-        help_text=_("A short, unique label such as 2026.1."),
-    )
-    title = forms.CharField(label=_("Title"), max_length=200)
-
-
 @admin.register(Edition)
 class EditionAdmin(DraftOnlyMixin):
     list_display = ["version_label", "title", "status", "published_at", "updated_at"]
@@ -497,41 +486,6 @@ class IntermediateGoalAdmin(TreeItemAdmin):
                 edition__status=Edition.Status.DRAFT
             ).select_related("edition")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ActionAdminForm(forms.ModelForm):
-    """An action's form: it contributes only to goals of its own edition, not its own goal."""
-
-    class Meta:
-        model = Action
-        fields = ["contributes_to"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields.get("contributes_to")
-        if isinstance(field, forms.ModelMultipleChoiceField):
-            goals = IntermediateGoal.objects.select_related("edition")
-            if self.instance.edition_id:
-                goals = goals.filter(edition=self.instance.edition_id).exclude(
-                    pk=self.instance.intermediate_goal_id
-                )
-            else:
-                goals = goals.filter(edition__status=Edition.Status.DRAFT)
-            field.queryset = goals
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data
-        goals = cleaned.get("contributes_to")
-        own = cleaned.get("intermediate_goal")
-        if own is None and self.instance.intermediate_goal_id:
-            own = self.instance.intermediate_goal
-        if goals and own is not None:
-            self.instance.edition_id = own.edition_id
-            self.instance.intermediate_goal = own
-            for problem in contribution_problems(self.instance, list(goals)):
-                self.add_error("contributes_to", problem)
-        return cleaned
 
 
 @admin.register(Action)

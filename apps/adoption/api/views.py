@@ -44,7 +44,7 @@ from ..models import (
 from ..next_steps import organisation_checkpoint
 from ..querysets import ProgressEntryQuerySet
 from ..services import EntryInput
-from . import serializers
+from . import assessment_serializers, serializers
 from .filters import AdoptionFilter
 
 # Service error keys → the API's field names.
@@ -353,14 +353,14 @@ class ProgressCorrectView(EntryViewMixin, generics.GenericAPIView):
             '`{"end_goal": "EG1", "worked": "…", "did_not_work": "…"}`. An unknown end goal '
             "is a 400 and nothing is stored. Needs `assessment:write` (PE leads, admins)."
         ),
-        request=serializers.AssessmentInputSerializer,
-        responses={201: serializers.AssessmentSerializer},
+        request=assessment_serializers.AssessmentInputSerializer,
+        responses={201: assessment_serializers.AssessmentSerializer},
     ),
 )
 class AssessmentListView(OrganisationContextMixin, generics.ListAPIView):
     permission = Perm.ADOPTION_VIEW
     permissions_by_method = {"POST": Perm.ASSESSMENT_WRITE}
-    serializer_class = serializers.AssessmentSerializer
+    serializer_class = assessment_serializers.AssessmentSerializer
     filter_backends = []
 
     def get_queryset(self) -> QuerySet[MaturityAssessment]:
@@ -374,11 +374,11 @@ class AssessmentListView(OrganisationContextMixin, generics.ListAPIView):
 
     def get_serializer_class(self) -> type[BaseSerializer]:
         if self.request.method == "POST":
-            return serializers.AssessmentInputSerializer
+            return assessment_serializers.AssessmentInputSerializer
         return super().get_serializer_class()
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = self.parse(serializers.AssessmentInputSerializer)
+        data = self.parse(assessment_serializers.AssessmentInputSerializer)
         ratings = data["ratings"]
         with service_errors(ASSESSMENT_FIELDS):
             assessment = services.assessment_create(
@@ -396,7 +396,9 @@ class AssessmentListView(OrganisationContextMixin, generics.ListAPIView):
                 },
             )
         assessment = self.get_queryset().get(pk=assessment.pk)
-        output = serializers.AssessmentSerializer(assessment, context=self.get_serializer_context())
+        output = assessment_serializers.AssessmentSerializer(
+            assessment, context=self.get_serializer_context()
+        )
         return Response(output.data, status=status.HTTP_201_CREATED)
 
 
@@ -421,7 +423,7 @@ class AssessmentListView(OrganisationContextMixin, generics.ListAPIView):
 class CheckpointScheduleView(OrganisationContextMixin, generics.GenericAPIView):
     permission = Perm.ADOPTION_VIEW
     permissions_by_method = {"PUT": Perm.ASSESSMENT_WRITE}
-    serializer_class = serializers.CheckpointScheduleSerializer
+    serializer_class = assessment_serializers.CheckpointScheduleSerializer
     http_method_names = ["get", "put", "head", "options"]
 
     def get_object(self) -> Organisation:
@@ -431,7 +433,7 @@ class CheckpointScheduleView(OrganisationContextMixin, generics.GenericAPIView):
         return Response(self._schedule())
 
     def put(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = self.parse(serializers.CheckpointScheduleSerializer)
+        data = self.parse(assessment_serializers.CheckpointScheduleSerializer)
         with service_errors():
             checkpoint_schedule_update(
                 organisation=self.organisation,
@@ -451,7 +453,7 @@ class CheckpointScheduleView(OrganisationContextMixin, generics.GenericAPIView):
             "next_due": checkpoint.due if checkpoint else None,
             "is_due": bool(checkpoint and checkpoint.is_due),
         }
-        return dict(serializers.CheckpointScheduleSerializer(schedule).data)
+        return dict(assessment_serializers.CheckpointScheduleSerializer(schedule).data)
 
 
 # --- Metric catalogue -------------------------------------------------------------------------
