@@ -115,7 +115,7 @@ class Subject(models.TextChoices):
     # The curators' figures (``compile_curation``): portal staff only, never public.
     CURATION_ACTION = "curation_action", _("Actions (curators)")
     CURATION_BARRIER = "curation_barrier", _("Barriers (curators)")
-    CURATION_ASSUMPTION = "curation_assumption", _("Assumptions challenged (curators)")
+    CURATION_ASSUMPTION = "curation_assumption", _("Assumptions (curators)")
 
 
 # Subjects only portal staff see (the curators' learning report): no public page, export

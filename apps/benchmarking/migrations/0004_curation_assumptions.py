@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='benchmarkcell',
             name='subject_type',
-            field=models.CharField(choices=[('action', 'Action'), ('intermediate_goal', 'Intermediate goal'), ('end_goal', 'End goal'), ('dimension', 'Dimension'), ('maturity_goal', 'Maturity of an end goal'), ('maturity_dimension', 'Maturity of a dimension'), ('metric', 'Metric'), ('barrier', 'Barrier category'), ('population', 'Organisations'), ('curation_action', 'Actions (curators)'), ('curation_barrier', 'Barriers (curators)'), ('curation_assumption', 'Assumptions challenged (curators)')], max_length=20),
+            field=models.CharField(choices=[('action', 'Action'), ('intermediate_goal', 'Intermediate goal'), ('end_goal', 'End goal'), ('dimension', 'Dimension'), ('maturity_goal', 'Maturity of an end goal'), ('maturity_dimension', 'Maturity of a dimension'), ('metric', 'Metric'), ('barrier', 'Barrier category'), ('population', 'Organisations'), ('curation_action', 'Actions (curators)'), ('curation_barrier', 'Barriers (curators)'), ('curation_assumption', 'Assumptions (curators)')], max_length=20),
         ),
     ]
