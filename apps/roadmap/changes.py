@@ -5,27 +5,35 @@ adoptions will move to, with the wording compared word by word and the number of
 adoptions that move; the organisations' email (``apps/adoption/reminders.py``) tells each
 organisation what changed in the actions it adopted. Both read :func:`edition_changes`.
 
-Texts are compared in English, the canonical text every translation follows.
+Texts are compared in English, the canonical text every translation follows, and read in
+the reader's language (the English where a text has no translation).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
+from django.conf import settings
 from django.db.models import Count
+from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname
 
 from .models import Action, Edition
 from .services import ActionMapping, edition_default_mapping
+from .translation import canonical_language, canonical_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
 # Words, runs of white space and punctuation: a change to one word marks that word only.
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+# An action's texts a reader reads, each with a column per language.
+TEXT_FIELDS = ("title", "description")
 
 
 @dataclass(frozen=True)
@@ -75,12 +83,31 @@ def word_diff(old: str, new: str) -> list[Segment]:
 
 @dataclass(frozen=True)
 class ActionText:
-    """What readers see of one action, and whom it addresses."""
+    """What readers see of one action, and whom it addresses.
+
+    ``canonical_title`` and ``canonical_description`` are the English record, which says
+    whether the wording changed; ``title`` and ``description`` are what a reader reads: the
+    translation into the active language (an email is rendered in its recipient's), or the
+    English where there is none."""
 
     code: str
-    title: str
-    description: str
+    canonical_title: str
+    canonical_description: str
     group_ids: frozenset[int] = frozenset()
+    # Language code → (title, description), for the languages other than English.
+    translations: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    def _shown(self) -> tuple[str, str]:
+        title, description = self.translations.get(get_language() or "", ("", ""))
+        return title or self.canonical_title, description or self.canonical_description
+
+    @property
+    def title(self) -> str:
+        return self._shown()[0]
+
+    @property
+    def description(self) -> str:
+        return self._shown()[1]
 
 
 @dataclass
@@ -101,11 +128,14 @@ class ActionChange:
 
     @property
     def title_changed(self) -> bool:
-        return self.new is not None and self.new.title != self.old.title
+        return self.new is not None and self.new.canonical_title != self.old.canonical_title
 
     @property
     def description_changed(self) -> bool:
-        return self.new is not None and self.new.description != self.old.description
+        return (
+            self.new is not None
+            and self.new.canonical_description != self.old.canonical_description
+        )
 
     @property
     def wording_changed(self) -> bool:
@@ -218,12 +248,23 @@ def _action_texts(edition: Edition) -> dict[str, ActionText]:
         "action_id", "stakeholdergroup_id"
     ):
         groups.setdefault(action_id, set()).add(group_id)
-    return {
-        code: ActionText(code, title or "", description or "", frozenset(groups.get(pk, ())))
-        for pk, code, title, description in edition.actions.values_list(
-            "pk", "code", "title_en", "description_en"
+    languages = [code for code, _name in settings.LANGUAGES if code != canonical_language()]
+    columns = [build_localized_fieldname(name, lang) for lang in languages for name in TEXT_FIELDS]
+    texts = {}
+    for pk, code, title, description, *translated in edition.actions.values_list(
+        "pk", "code", canonical_name("title"), canonical_name("description"), *columns
+    ):
+        texts[code] = ActionText(
+            code,
+            title or "",
+            description or "",
+            frozenset(groups.get(pk, ())),
+            {
+                lang: (translated[2 * i] or "", translated[2 * i + 1] or "")
+                for i, lang in enumerate(languages)
+            },
         )
-    }
+    return texts
 
 
 def adoption_counts(edition: Edition) -> dict[str, int]:

@@ -130,3 +130,22 @@ def test_the_first_edition_is_all_new(db) -> None:
     changes = edition_changes(edition=action.edition, previous=None)
     assert [a.code for a in changes.added] == ["A1.1.1"]
     assert changes.changes == []
+
+
+def test_the_wording_is_compared_in_english_and_read_in_the_readers_language(
+    small_roadmap, reworded
+) -> None:
+    from django.utils import translation
+
+    # A1.1.1's new wording has a Polish translation; A1.2.1's only changes its Polish.
+    reworded.actions.filter(code="A1.1.1").update(title_pl="Działanie 1.1.1, na piśmie")
+    reworded.actions.filter(code="A1.2.9").update(title_pl="Nowe tłumaczenie")
+    changes = edition_changes(edition=reworded, previous=small_roadmap)
+    changed = {c.old.code: c for c in changes.changes}
+
+    assert not changed["A1.2.1"].wording_changed  # a translation is not a new wording
+    with translation.override("pl"):
+        assert changed["A1.1.1"].new.title == "Działanie 1.1.1, na piśmie"
+    with translation.override("fr"):  # no French: the English
+        assert changed["A1.1.1"].new.title == "Action 1.1.1, in writing"
+        assert changed["A1.1.1"].new.description == "Write it down."
