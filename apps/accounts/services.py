@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
 from django.db import transaction
-from django.db.models import Q, Value
-from django.db.models.functions import Replace
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Cast, Replace
 from rest_framework.authtoken.models import Token
 
 from apps.audit.models import AuditEvent
@@ -75,3 +79,36 @@ def _audit_forget(user: User, *, membership_ids: list[str]) -> None:
         | Q(object_type=Membership._meta.label, object_id__in=membership_ids)
     )
     AuditEvent.objects.filter(about_them).update(object_label=label)
+    _audit_forget_in_changes(user, str(FORMER_MEMBER))
+
+
+def _audit_forget_in_changes(user: User, former: str) -> None:
+    """The same in what events recorded before and after a change (an invitation's or a
+    membership's email, an adoption's owner): every mention of the person's email address
+    or name, in any value, becomes ``former``."""
+    names = [n for n in (user.email, user.full_name) if n]
+    # Whole mentions only: a short name inside a longer word is not the person.
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names), re.IGNORECASE)
+    texts = AuditEvent.objects.annotate(
+        before_text=Cast("before", TextField()), after_text=Cast("after", TextField())
+    )
+    mentions = Q()
+    # As the database writes the JSON: PostgreSQL keeps letters as they are, SQLite escapes
+    # those outside ASCII.
+    for text in {variant for n in names for variant in (n, json.dumps(n)[1:-1])}:
+        mentions |= Q(before_text__icontains=text) | Q(after_text__icontains=text)
+    events = list(texts.filter(mentions))
+    for event in events:
+        event.before = _forget(event.before, pattern, former)
+        event.after = _forget(event.after, pattern, former)
+    AuditEvent.objects.bulk_update(events, ["before", "after"], batch_size=500)
+
+
+def _forget(value: Any, pattern: re.Pattern[str], former: str) -> Any:
+    if isinstance(value, str):
+        return pattern.sub(former, value)
+    if isinstance(value, dict):
+        return {key: _forget(item, pattern, former) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_forget(item, pattern, former) for item in value]
+    return value

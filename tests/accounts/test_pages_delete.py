@@ -184,3 +184,28 @@ def test_it_refuses_put(client, person) -> None:
 
     assert client.put(URL, {"password": PASSWORD}).status_code == 405
     assert User.objects.filter(pk=person.pk).exists()
+
+
+def test_deleting_an_account_forgets_it_in_what_events_recorded(person, other_admin) -> None:
+    organisation = membership_for(other_admin, organisation="Shared Care", role=Role.ADMIN)
+    kept = {"note": "Alan and Adam were invited", "owner": "grace@example.org"}
+    about = AuditEvent.objects.create(
+        verb="invitation.created",
+        organisation=organisation.organisation,
+        object_type="organisations.Invitation",
+        before={"owners": ["ADA@example.org", "grace@example.org"]},
+        after={"email": "ada@example.org", "by": {"name": "Ada Lovelace"}, "count": 2},
+    )
+    other = AuditEvent.objects.create(verb="note", object_type="x", after=kept)
+
+    user_delete(user=person)
+
+    about.refresh_from_db()
+    other.refresh_from_db()
+    assert about.before == {"owners": ["a former member", "grace@example.org"]}
+    assert about.after == {
+        "email": "a former member",
+        "by": {"name": "a former member"},
+        "count": 2,
+    }
+    assert other.after == kept  # nobody else, and no word merely containing the name
