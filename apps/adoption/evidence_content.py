@@ -3,7 +3,8 @@
 Two inspectors, both reading the upload as a stream (never the whole file in memory):
 
 * :func:`inspect_office_package` opens an Office Open XML file (a ZIP archive) and
-  refuses macros, ActiveX controls, external links and templates, and embedded
+  refuses macros, ActiveX controls, external links and templates, DDE fields and
+  formulas, fields that fetch content from elsewhere, and embedded
   programs or OLE objects. Its type comes from the package's own content types,
   whatever the file is called. The archive is bounded before anything is unpacked.
 * :func:`inspect_pdf` reads the whole PDF in overlapping chunks and refuses
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 MACROS = _("it contains macros or ActiveX controls")
 EXTERNAL = _("it loads content from outside the file (an external link, template or object)")
 EMBEDDED_PROGRAM = _("it has a program embedded in it")
+DDE = _("it runs a command when it is opened (a DDE field or formula)")
 EMBEDDED_OBJECT = _("it has an embedded object (an OLE package) that cannot be checked")
 NOT_READABLE = _("it cannot be read as an Office document (it is damaged or too large unpacked)")
 PDF_SCRIPT = _("it contains JavaScript or a scripted form")
@@ -98,6 +100,15 @@ EXTERNAL_PARTS = ("xl/externallinks/", "xl/connections.xml")
 # External relationships Office follows only when a person clicks them.
 CLICKED_RELATIONSHIPS = frozenset({"hyperlink"})
 MAIN_SUFFIX = ".main+xml"
+# Parts whose field codes (Word) or formulas (Excel) are read, streamed whatever their size.
+FIELD_PARTS = ("word/", "xl/worksheets/")
+# Word fields that run a command, and those that fetch content from elsewhere, when the
+# document is opened or its fields are updated (a field's first word names it).
+DDE_FIELDS = frozenset({"DDE", "DDEAUTO"})
+EXTERNAL_FIELDS = frozenset({"INCLUDETEXT", "INCLUDEPICTURE", "LINK", "IMPORT"})
+# An Excel formula's string literals; outside them, "|" is only ever DDE (cmd|' /c …'!A0).
+FORMULA_STRING = re.compile(r'"(?:[^"]|"")*"')
+STREAM_CHUNK = 64 * 1024
 
 
 def inspect_office_package(upload: IO[bytes]) -> str | None:
@@ -159,6 +170,8 @@ def _check_member(
         raise Refused(MACROS)  # any other binary part is an ActiveX or VBA project
     if extension == "rels":
         _check_relationships(_read_xml(archive, member))
+    elif extension == "xml" and name.startswith(FIELD_PARTS):
+        _check_fields(archive, member)
 
 
 def _check_embedded(
@@ -191,6 +204,71 @@ def _read_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> ET.Element:
 
 def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
+
+
+def _attribute(element: ET.Element, name: str) -> str:
+    """An attribute by its local name, whatever its namespace prefix."""
+    return next((v for k, v in element.attrib.items() if _local(k) == name), "")
+
+
+def _check_fields(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Refuse a field that runs a command (DDE) or fetches content from elsewhere, and a
+    formula that calls DDE. Streamed: a document's body can be any size; a field's
+    instruction may be split over several runs, and fields nest."""
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
+    formulas = member.filename.lower().startswith("xl/")  # Word's "f" is an equation's
+    fields: list[list[str]] = []  # the open fields' instructions, innermost last
+    tail = b""
+    with archive.open(member) as handle:
+        while chunk := handle.read(STREAM_CHUNK):
+            window = tail + chunk
+            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                raise Refused(NOT_READABLE)
+            tail = window[-16:]
+            parser.feed(chunk)
+            _read_fields(parser, fields, formulas=formulas)
+    parser.close()
+    _read_fields(parser, fields, formulas=formulas)
+    for instruction in fields:  # a field left open is judged too
+        _judge_field("".join(instruction))
+
+
+def _read_fields(
+    parser: ET.XMLPullParser[ET.Element], fields: list[list[str]], *, formulas: bool
+) -> None:
+    for found in parser.read_events():
+        # Only start and end events are asked for: (event, element).
+        event, element = found[0], found[-1]
+        if not isinstance(element, ET.Element):
+            continue
+        tag = _local(element.tag)
+        if event == "start":
+            if tag == "fldChar" and _attribute(element, "fldCharType") == "begin":
+                fields.append([])
+            continue
+        if tag == "instrText" and fields:
+            fields[-1].append(element.text or "")
+        elif tag == "fldChar" and fields:
+            kind = _attribute(element, "fldCharType")
+            if kind in ("separate", "end"):
+                _judge_field("".join(fields[-1]))
+                fields[-1] = []
+            if kind == "end":
+                fields.pop()
+        elif tag == "fldSimple":
+            _judge_field(_attribute(element, "instr"))
+        elif formulas and tag == "f" and "|" in FORMULA_STRING.sub("", element.text or ""):
+            raise Refused(DDE)
+        element.clear()
+
+
+def _judge_field(instruction: str) -> None:
+    words = instruction.split()
+    name = words[0].upper() if words else ""
+    if name in DDE_FIELDS:
+        raise Refused(DDE)
+    if name in EXTERNAL_FIELDS:
+        raise Refused(EXTERNAL)
 
 
 def _content_types(root: ET.Element) -> list[str]:

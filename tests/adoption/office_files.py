@@ -161,6 +161,41 @@ def document_with_remote_template() -> bytes:
     return package.build()
 
 
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def document_with_body(body: str) -> bytes:
+    """A document whose body is ``body`` (WordprocessingML paragraphs)."""
+    package = docx()
+    package.parts["word/document.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{body}</w:body>'
+        "</w:document>"
+    )
+    return package.build()
+
+
+def field(*instruction_runs: str, result: str = "42") -> str:
+    """A complex field: its instruction split over runs, as Word saves it, then its result."""
+    runs = "".join(
+        f'<w:r><w:instrText xml:space="preserve">{t}</w:instrText></w:r>' for t in instruction_runs
+    )
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'{runs}<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>{result}</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def workbook_with_formula(formula: str) -> bytes:
+    package = xlsx()
+    package.parts["xl/worksheets/sheet1.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.'
+        'org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1"><f>'
+        f"{formula}</f><v>0</v></c></row></sheetData></worksheet>"
+    )
+    return package.build()
+
+
 def document_with_embedded_exe() -> bytes:
     package = docx()
     package.parts["word/embeddings/setup.exe"] = EXE

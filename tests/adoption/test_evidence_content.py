@@ -251,3 +251,49 @@ def test_a_file_keeps_its_name_with_the_extension_of_what_it_is(
     name: str, kind: str, stored: str
 ) -> None:
     assert stored_name(name, kind) == stored
+
+
+DDEAUTO = ' DDEAUTO c:\\windows\\system32\\cmd.exe "/k calc" '
+PIXEL = "https://tracker.example/p.png"
+LINK = " HYPERLINK &quot;https://example.org&quot; "
+NESTED = (
+    '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+    "<w:r><w:instrText> QUOTE </w:instrText></w:r>"
+    f"{files.field(' DD', 'E cmd "/c calc" ')}"
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (files.document_with_body(f"<w:p>{files.field(DDEAUTO)}</w:p>"), "runs a command"),
+        (files.document_with_body(NESTED), "runs a command"),  # split over runs, nested
+        (
+            files.document_with_body(
+                f'<w:p><w:fldSimple w:instr=" INCLUDEPICTURE &quot;{PIXEL}&quot; ">'
+                "<w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>"
+            ),
+            "loads content from outside the file",
+        ),
+        (files.workbook_with_formula("cmd|' /C calc'!A0"), "runs a command"),
+    ],
+    ids=["ddeauto-field", "dde-split-and-nested", "includepicture-simple-field", "dde-formula"],
+)
+def test_fields_and_formulas_that_act_on_opening_are_refused(content: bytes, reason: str) -> None:
+    assert reason in _refusal("minutes.docx", content)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        files.document_with_body(f"<w:p>{files.field(' PAGE ')}{files.field(LINK)}</w:p>"),
+        files.workbook_with_formula('SUM(A2:A9)&amp;"a|b"'),
+    ],
+    ids=["page-and-hyperlink-fields", "formula-with-a-bar-in-a-string"],
+)
+def test_ordinary_fields_and_formulas_are_accepted(content: bytes) -> None:
+    assert check_upload(SimpleUploadedFile("evidence", content)) in (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
