@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("apps.benchmarking.urls")),
     path("", include("apps.curation.urls")),
     path("", include("apps.practices.urls")),
+    path("", include("apps.follows.urls")),
     path("o/<slug:slug>/adoptions/transfer/", include("apps.adoption.transfer.urls")),
     path("o/<slug:slug>/benchmark/exports/", include("apps.benchmarking.exports.urls")),
 ]
