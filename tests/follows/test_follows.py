@@ -102,3 +102,12 @@ def test_the_buttons_show_to_signed_in_readers_only(
 
     client.logout()  # the anonymous page, cached or not, stays impersonal
     assert 'action="/follows/' not in client.get(ACTION_PAGE).content.decode()
+
+
+def test_the_profile_offers_the_digest_beside_the_reminders(client_as, outsider) -> None:
+    client = client_as(outsider)
+    assert "weekly digest of what I follow" in client.get("/account/profile/").text
+    client.post("/account/profile/", {"reminders_enabled": "on"})
+    outsider.refresh_from_db()
+    assert outsider.reminders_enabled
+    assert not outsider.digest_enabled
