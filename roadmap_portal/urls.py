@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/v1/", include("apps.benchmarking.exports.api.urls")),
     path("api/v1/", include("apps.curation.api.urls")),
     path("api/v1/", include("apps.practices.api.urls")),
+    path("api/v1/", include("apps.follows.api.urls")),
     path("", include("apps.roadmap.urls")),
     path("", include("apps.organisations.urls")),
     path("", include("apps.adoption.urls")),
