@@ -111,3 +111,15 @@ def test_the_profile_offers_the_digest_beside_the_reminders(client_as, outsider)
     outsider.refresh_from_db()
     assert outsider.reminders_enabled
     assert not outsider.digest_enabled
+
+
+def test_the_personal_data_download_lists_the_follows(
+    client_as, small_roadmap, outsider, public_org
+) -> None:
+    follow_action(user=outsider, code="A1.1.1")
+    follow_organisation(user=outsider, organisation=public_org)
+    data = client_as(outsider).get("/account/data/download/").json()
+    assert sorted((f["action"] or "", f["organisation"] or "") for f in data["follows"]) == [
+        ("", "open-hospital"),
+        ("A1.1.1", ""),
+    ]
