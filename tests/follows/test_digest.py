@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from apps.adoption.models import AdoptionStatus
 from apps.follows.digest import send_digests
 from apps.follows.services import follow_action, follow_organisation
+from apps.follows.tasks import send_digests_task
 from apps.organisations.models import PublicProfile
 from tests.accounts.factories import UserFactory
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
@@ -136,3 +139,13 @@ def test_the_queries_do_not_grow_with_the_follows(
     # The first reader hears of the new share only; their organisation's news was told.
     assert sum("Paused" in message.body for message in mail.outbox) == 4
     assert all("2026-Q2: 10%" in message.body for message in mail.outbox)
+
+
+def test_the_command_and_the_task_send_the_digests(reader, small_roadmap) -> None:
+    CaseStudyFactory(
+        adoption=AdoptionFactory(action=small_roadmap.actions.get(code="A1.1.1")), published=True
+    )
+    out = StringIO()
+    call_command("send_digests", stdout=out)
+    assert "1 digest(s) sent." in out.getvalue()
+    assert send_digests_task() == 0  # nothing new since
