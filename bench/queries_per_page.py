@@ -82,6 +82,7 @@ def member_urls() -> list[str]:
         f"{org}benchmark/exports/",
         f"{org}practices/",
         "/api/v1/me/",
+        "/account/follows/",
         api,
         f"{api}adoptions/",
         f"{api}adoptions/{{adoption}}/progress/",

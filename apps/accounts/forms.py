@@ -36,12 +36,15 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "language", "reminders_enabled"]
+        fields = ["full_name", "language", "reminders_enabled", "digest_enabled"]
         help_texts = {
             "full_name": _("Shown to the other members of your organisations."),
             "language": _("The portal writes to you in this language."),
             "reminders_enabled": _(
                 "A weekly email at most, when an adoption you own has had no progress "
                 "logged for a while or its target date is near."
+            ),
+            "digest_enabled": _(
+                "On Mondays, when something changed in the actions and organisations you follow."
             ),
         }

@@ -39,6 +39,11 @@ class User(AbstractUser):
     reminders_enabled = models.BooleanField(
         _("email me reminders about adoptions I own"), default=True
     )
+    digest_enabled = models.BooleanField(
+        _("email me a weekly digest of what I follow"), default=True
+    )
+    # When the last digest was sent: the next one tells what changed since (apps/follows).
+    digest_sent_at = models.DateTimeField(_("last digest sent at"), null=True, blank=True)
     # The language of the emails the person gets ("": the language the portal is used in
     # when an email is sent). Set at sign-up to the language they signed up in.
     language = models.CharField(

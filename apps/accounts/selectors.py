@@ -45,6 +45,15 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
                 "organisation"
             )
         ],
+        # Through the reverse relation: accounts does not import apps.follows.
+        "follows": [
+            {
+                "action": f["action_code"] or None,
+                "organisation": f["organisation__slug"],
+                "since": f["created_at"].isoformat(),
+            }
+            for f in user.follows.values("action_code", "organisation__slug", "created_at")
+        ],
         "activity": [
             {
                 "when": e.created_at.isoformat(),

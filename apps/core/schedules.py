@@ -33,6 +33,13 @@ SCHEDULES = [
         hour="7",
     ),
     Schedule(
+        name="weekly digest of follows",
+        task="apps.follows.tasks.send_digests_task",
+        minute="0",
+        hour="7",
+        day_of_week="1",
+    ),
+    Schedule(
         name="compile benchmarks of closed periods",
         task="apps.benchmarking.tasks.compile_closed_periods_task",
         minute="30",

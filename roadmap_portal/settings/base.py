@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "apps.benchmarking",
     "apps.curation",
     "apps.practices",
+    "apps.follows",
     "apps.devdata",
 ]
 
