@@ -134,7 +134,7 @@ def _members(org: _Org, rng: random.Random, ctx: GenerationContext) -> None:
         email = f"{role.value}.{org.number}.{j}@{EMAIL_DOMAIN}"
         ctx.rows[User].append((
             user, "!synthetic", None, False, "", "", False, True, joined, email,
-            f"Synthetic member {org.number}.{j}", True, "",
+            f"Synthetic member {org.number}.{j}", True, "", True,
         ))  # fmt: skip
         ctx.rows[EmailAddress].append((first_email + j, user, email, True, True))
         membership = (first_membership + j, joined, joined, org.pk, user, role.value)

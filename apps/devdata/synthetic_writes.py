@@ -36,7 +36,7 @@ TABLES: dict[type[models.Model], tuple[str, ...]] = {
     User: (
         "id", "password", "last_login", "is_superuser", "first_name", "last_name",
         "is_staff", "is_active", "date_joined", "email", "full_name", "reminders_enabled",
-        "language",
+        "language", "digest_enabled",
     ),
     EmailAddress: ("id", "user_id", "email", "verified", "primary"),
     Organisation: (

@@ -204,3 +204,21 @@ def test_it_refuses_without_debug(settings) -> None:
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_synthetic", "--orgs", "1")
+
+
+def test_every_column_the_database_cannot_fill_is_written() -> None:
+    """COPY writes only the columns TABLES names; PostgreSQL fills the rest with its own
+    defaults, and has none for a column whose default lives in Python. A new column that is
+    NOT NULL without a database default must join its model's list (SQLite's bulk_create
+    would hide the omission)."""
+    from django.db.models.fields import NOT_PROVIDED
+
+    from apps.devdata.synthetic_writes import TABLES
+
+    missing = {
+        f"{model.__name__}.{f.column}"
+        for model, columns in TABLES.items()
+        for f in model._meta.concrete_fields
+        if not f.null and f.db_default is NOT_PROVIDED and f.column not in columns
+    }
+    assert not missing, f"Columns COPY would leave NULL: {sorted(missing)}"
