@@ -39,7 +39,7 @@ from django.db.models import Q
 from apps.benchmarking.compile_curation import ASSUMPTION_MEASURE, BARRIER_MEASURE
 from apps.benchmarking.figures import NO_DATA, footnote, text
 from apps.benchmarking.models import BenchmarkCell, BenchmarkSnapshot, Breakdown, Subject
-from apps.roadmap.models import Action, Assumption, BarrierCategory
+from apps.roadmap.models import Action, Assumption, BarrierCategory, Edition
 
 from .models import Flag
 
@@ -176,10 +176,18 @@ def _read_cells(rows: dict[str, ActionRow], periods: list[Period], index: dict[i
     cells = BenchmarkCell.objects.filter(snapshot__in=list(index), breakdown=Breakdown.ALL).filter(
         Q(subject_type=Subject.ACTION, measure=UPTAKE, subject_code__in=list(rows))
         | Q(subject_type=Subject.CURATION_ACTION, subject_code__in=list(rows))
-        | Q(subject_type__in=[Subject.CURATION_BARRIER, Subject.CURATION_ASSUMPTION])
+        # Barriers and assumptions are read for the latest period only.
+        | Q(
+            subject_type__in=[Subject.CURATION_BARRIER, Subject.CURATION_ASSUMPTION],
+            snapshot=next(pk for pk, at in index.items() if at == latest),
+        )
     )
     names = dict(BarrierCategory.objects.values_list("slug", "name"))
-    texts = dict(Assumption.objects.filter(edition__status="published").values_list("code", "text"))
+    texts = dict(
+        Assumption.objects.filter(edition__in=Edition.objects.published()).values_list(
+            "code", "text"
+        )
+    )
     barriers: dict[str, list[Barrier]] = defaultdict(list)
     challenged: dict[str, list[Challenged]] = defaultdict(list)
     rows_of = cells.values_list(

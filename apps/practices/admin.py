@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -134,12 +135,14 @@ class CaseStudyAdmin(admin.ModelAdmin):
         form = ModeratorReturnForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
             try:
-                for case_study in returnable:
-                    services.case_study_moderate_return(
-                        case_study=case_study,
-                        by=signed_in_user(request),
-                        reason=form.cleaned_data["reason"],
-                    )
+                # All or none: a refusal part-way leaves every case study as it was.
+                with transaction.atomic():
+                    for case_study in returnable:
+                        services.case_study_moderate_return(
+                            case_study=case_study,
+                            by=signed_in_user(request),
+                            reason=form.cleaned_data["reason"],
+                        )
             except ValidationError as exc:
                 form.add_error("reason", exc.messages)
             else:
