@@ -65,21 +65,21 @@ def adoptions_carry_over(
             for pk, org_id in moved:
                 changes[org_id]["moved"][old_code] = new_code
                 text = _("Carried over to edition %(label)s as %(new)s (was %(old)s).")
-                notes.append(_note(pk, today, by, text, edition, old_code, new_code))
+                notes.append(_note(pk, org_id, today, by, text, edition, old_code, new_code))
         removed = list(adoptions.values_list("pk", "organisation_id"))
         adoptions.update(action_removed=True, updated_at=timezone.now())
         for pk, org_id in removed:
             changes[org_id]["removed"].append(old_code)
             if target is None:
                 text = _("%(old)s is not in edition %(label)s: this adoption is kept read-only.")
-                notes.append(_note(pk, today, by, text, edition, old_code, ""))
+                notes.append(_note(pk, org_id, today, by, text, edition, old_code, ""))
                 continue
             changes[org_id]["merged"][old_code] = new_code
             text = _(
                 "%(old)s went into %(new)s in edition %(label)s, which the organisation had "
                 "already adopted: this adoption is kept read-only."
             )
-            notes.append(_note(pk, today, by, text, edition, old_code, new_code))
+            notes.append(_note(pk, org_id, today, by, text, edition, old_code, new_code))
 
     ProgressEntry.objects.bulk_create(notes, batch_size=1000)
     AuditEvent.objects.bulk_create(
@@ -107,6 +107,7 @@ def adoptions_carry_over(
 
 def _note(
     adoption_id: int,
+    organisation_id: int,
     today: dt.date,
     by: User | None,
     text: str,
@@ -116,6 +117,7 @@ def _note(
 ) -> ProgressEntry:
     return ProgressEntry(
         adoption_id=adoption_id,
+        organisation_id=organisation_id,
         entry_date=today,
         author=by,
         narrative=text % {"label": edition.version_label, "old": old, "new": new},

@@ -63,13 +63,6 @@ class Adoption(TimeStampedModel):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     target_date = models.DateField(_("target date"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
-    partners = models.ManyToManyField(
-        "organisations.Organisation",
-        verbose_name=_("partner organisations"),
-        blank=True,
-        related_name="partner_adoptions",
-        help_text=_("Organisations adopting this action jointly with you."),
-    )
     percent_complete = models.PositiveSmallIntegerField(
         _("percent complete"), default=0, validators=[MaxValueValidator(100)]
     )
@@ -148,6 +141,14 @@ class ProgressEntry(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    # Who wrote it: the adoption's organisation, or a partner in a joint commitment (issue 17).
+    # The entry stays, attributed, when the partnership ends.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("written by"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -467,3 +468,30 @@ class GoalReflection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} · {self.end_goal}"
+
+
+# Joint commitments live in their own module; imported here, they belong to this app.
+from .partnerships.models import (  # noqa: E402
+    EntryConfirmation,
+    Partnership,
+    PartnershipState,
+    SharedObjective,
+)
+
+__all__ = [
+    "Adoption",
+    "AdoptionStatus",
+    "BarrierReport",
+    "EntryConfirmation",
+    "Evidence",
+    "GoalReflection",
+    "MaturityAssessment",
+    "MaturityLevel",
+    "MaturityRating",
+    "Metric",
+    "MetricValue",
+    "Partnership",
+    "PartnershipState",
+    "ProgressEntry",
+    "SharedObjective",
+]

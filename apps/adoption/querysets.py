@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -18,9 +18,25 @@ if TYPE_CHECKING:
 OPEN_STATUSES = ("planned", "in_progress", "implemented", "paused")
 
 
+def _accepted_partner(organisation: Organisation) -> Exists:
+    from .models import Partnership
+
+    return Exists(
+        Partnership.objects.accepted().filter(adoption=OuterRef("pk"), partner=organisation)
+    )
+
+
 class AdoptionQuerySet(models.QuerySet["Adoption"]):
     def for_organisation(self, organisation: Organisation) -> AdoptionQuerySet:
         return self.filter(organisation=organisation)
+
+    def visible_to(self, organisation: Organisation) -> AdoptionQuerySet:
+        """The organisation's own adoptions and those it acts on as an accepted partner."""
+        return self.filter(Q(organisation=organisation) | _accepted_partner(organisation))
+
+    def joint_with(self, organisation: Organisation) -> AdoptionQuerySet:
+        """Other organisations' adoptions the organisation acts on as an accepted partner."""
+        return self.filter(_accepted_partner(organisation))
 
     def for_listing(self) -> AdoptionQuerySet:
         """Everything an adoption list shows, without a query per row."""

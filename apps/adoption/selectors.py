@@ -126,11 +126,11 @@ def maturity_trend(*, organisation: Organisation) -> dict[str, Any]:
 
 
 def evidence_bytes_used(*, organisation: Organisation) -> int:
-    """Bytes of evidence files stored for the organisation, every version of every entry
-    (corrected entries keep their files). One aggregate query."""
-    total = Evidence.objects.filter(entry__adoption__organisation=organisation).aggregate(
-        total=Sum("size")
-    )["total"]
+    """Bytes of evidence files the organisation stored, every version of every entry it wrote
+    (corrected entries keep their files), joint adoptions' included. One aggregate query."""
+    total = Evidence.objects.filter(entry__organisation=organisation).aggregate(total=Sum("size"))[
+        "total"
+    ]
     return total or 0
 
 

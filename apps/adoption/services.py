@@ -41,6 +41,7 @@ from .models import (
     MetricValue,
     ProgressEntry,
 )
+from .partnerships import notifications as partnership_notifications
 from .selectors import evidence_bytes_used
 
 if TYPE_CHECKING:
@@ -76,7 +77,6 @@ def adoption_create(
     organisation: Organisation,
     action: Action,
     by: User,
-    partners: Iterable[Organisation] = (),
     **fields: Any,
 ) -> Adoption:
     """Adopt an action. The first progress entry records the adoption itself."""
@@ -89,7 +89,6 @@ def adoption_create(
             adoption.save()
     except IntegrityError as exc:  # a concurrent adoption of the same action
         raise ValidationError(_("Your organisation has already adopted this action.")) from exc
-    adoption.partners.set(rules.partners_of(organisation, partners))
     _record_entry(
         adoption,
         by=by,
@@ -128,7 +127,6 @@ def adoption_update(
     *,
     adoption: Adoption,
     by: User,
-    partners: Iterable[Organisation] | None = None,
     **fields: Any,
 ) -> Adoption:
     """Change an adoption. A status change always leaves a progress entry."""
@@ -145,8 +143,6 @@ def adoption_update(
         setattr(adoption, name, value)
     adoption.full_clean()
     adoption.save()
-    if partners is not None:
-        adoption.partners.set(rules.partners_of(adoption.organisation, partners))
     if adoption.status != old_status:
         _record_entry(
             adoption,
@@ -162,9 +158,19 @@ def adoption_update(
     return adoption
 
 
-def _record_entry(adoption: Adoption, *, by: User | None, **values: Any) -> ProgressEntry:
+def _record_entry(
+    adoption: Adoption,
+    *,
+    by: User | None,
+    organisation: Organisation | None = None,
+    **values: Any,
+) -> ProgressEntry:
+    """Store an entry written for ``organisation`` (the adoption's own unless a partner's);
+    a status change is told to the other sides of a joint adoption."""
+    writer = organisation or adoption.organisation
     entry = ProgressEntry(
         adoption=adoption,
+        organisation=writer,
         author=by,
         entry_date=values.pop("entry_date", None) or timezone.localdate(),
         **values,
@@ -172,6 +178,8 @@ def _record_entry(adoption: Adoption, *, by: User | None, **values: Any) -> Prog
     entry.full_clean()
     entry.save()
     Adoption.objects.filter(pk=adoption.pk).update(last_activity_at=timezone.now())
+    if entry.changes_status and entry.status_from:
+        partnership_notifications.status_changed(adoption, by_organisation=writer)
     return entry
 
 
@@ -221,7 +229,23 @@ def _check_assumptions(data: EntryInput, edition_id: int, errors: dict[str, list
         errors.setdefault("challenged_assumption", []).append(wrong(challenged))
 
 
-def _validate_entry(data: EntryInput, organisation: Organisation, edition_id: int) -> list[str]:
+def _check_partner_entry(
+    data: EntryInput, adoption: Adoption, errors: dict[str, list[str]]
+) -> None:
+    """A partner logs progress on a joint adoption; its status and percent stay its own
+    organisation's to set."""
+    owner = adoption.organisation.name
+    if data.status_to and data.status_to != adoption.status:
+        errors.setdefault("status_to", []).append(
+            _("Only %(owner)s changes the status of its adoption.") % {"owner": owner}
+        )
+    if data.percent_complete is not None:
+        errors.setdefault("percent_complete", []).append(
+            _("Only %(owner)s sets how complete its adoption is.") % {"owner": owner}
+        )
+
+
+def _validate_entry(data: EntryInput, organisation: Organisation, adoption: Adoption) -> list[str]:
     """Check everything before anything is stored; return each file's real type.
 
     The number and total size of the files are checked before their content, and the
@@ -249,7 +273,9 @@ def _validate_entry(data: EntryInput, organisation: Organisation, edition_id: in
             errors.setdefault("links", []).append(
                 _("%(link)s is not a web address.") % {"link": link}
             )
-    _check_assumptions(data, edition_id, errors)
+    _check_assumptions(data, adoption.action.edition_id, errors)
+    if organisation.pk != adoption.organisation_id:
+        _check_partner_entry(data, adoption, errors)
     kinds = _check_files(data.files, errors)
     if errors:
         raise ValidationError(errors)
@@ -285,22 +311,31 @@ def _check_quota(organisation: Organisation, *, adding: int) -> None:
 
 @transaction.atomic
 def progress_entry_create(
-    *, adoption: Adoption, by: User, data: EntryInput, supersedes: ProgressEntry | None = None
+    *,
+    adoption: Adoption,
+    by: User,
+    data: EntryInput,
+    organisation: Organisation | None = None,
+    supersedes: ProgressEntry | None = None,
 ) -> ProgressEntry:
     """Log progress on an adoption, with evidence, metrics and barriers.
 
-    A status given here is applied to the adoption. The adoption's percent
-    complete follows the latest entry that gives one.
+    ``organisation`` writes the entry: the adoption's own (the default) or an accepted partner
+    of a joint adoption (the caller has checked it is one: ``AdoptionQuerySet.visible_to``),
+    whose files count towards its own storage quota. A status given here is applied to the
+    adoption. The adoption's percent complete follows the latest entry that gives one.
     """
     if adoption.is_read_only:
         raise ValidationError(
             _("This action was removed from the roadmap: the adoption is kept read-only.")
         )
-    kinds = _validate_entry(data, adoption.organisation, adoption.action.edition_id)
+    writer = organisation or adoption.organisation
+    kinds = _validate_entry(data, writer, adoption)
     status_from = adoption.status
     entry = _record_entry(
         adoption,
         by=by,
+        organisation=writer,
         entry_date=data.entry_date,
         narrative=data.narrative,
         status_from=status_from if data.status_to else "",
@@ -348,14 +383,25 @@ def _apply_entry_to_adoption(adoption: Adoption, entry: ProgressEntry) -> None:
 
 
 @transaction.atomic
-def progress_entry_correct(*, entry: ProgressEntry, by: User, data: EntryInput) -> ProgressEntry:
-    """Correct an entry: the correction is a new version; the old one stays readable."""
+def progress_entry_correct(
+    *, entry: ProgressEntry, by: User, data: EntryInput, organisation: Organisation | None = None
+) -> ProgressEntry:
+    """Correct an entry: the correction is a new version; the old one stays readable. Only
+    the organisation that wrote an entry corrects it (``organisation``: the adoption's own by
+    default)."""
     entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    writer = organisation or entry.adoption.organisation
+    if entry.organisation_id != writer.pk:
+        raise ValidationError(
+            _("Only the organisation that wrote an entry can correct it."), code="not_the_writer"
+        )
     if not entry.is_current:
         raise ValidationError(
             _("This entry has already been corrected: correct the latest version.")
         )
-    correction = progress_entry_create(adoption=entry.adoption, by=by, data=data, supersedes=entry)
+    correction = progress_entry_create(
+        adoption=entry.adoption, by=by, data=data, organisation=writer, supersedes=entry
+    )
     ProgressEntry.objects.filter(pk=entry.pk).update(is_current=False)
     return correction
 

@@ -43,6 +43,10 @@ VERBS = {
     "case_study.approved": _("approved a case study"),
     "case_study.returned": _("returned a case study with a reason"),
     "case_study.published": _("published a case study"),
+    "partnership.requested": _("asked an organisation to act on an adoption together"),
+    "partnership.accepted": _("accepted to act on an adoption together"),
+    "partnership.declined": _("declined to act on an adoption together"),
+    "partnership.withdrawn": _("withdrew a joint commitment"),
 }
 
 

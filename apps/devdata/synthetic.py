@@ -39,11 +39,14 @@ from apps.accounts.models import User
 from apps.adoption.models import (
     Adoption,
     BarrierReport,
+    EntryConfirmation,
     Evidence,
     MaturityAssessment,
     MaturityRating,
     MetricValue,
+    Partnership,
     ProgressEntry,
+    SharedObjective,
 )
 from apps.audit.models import AuditEvent
 from apps.benchmarking.models import ExportJob
@@ -122,17 +125,21 @@ def synthetic_clear() -> dict[str, int]:
     """
     orgs = synthetic_organisations()
     users = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}")
-    partners = Adoption.partners.through.objects.filter(
-        Q(adoption__organisation__in=orgs) | Q(organisation__in=orgs)
+    partnerships = Partnership.objects.filter(
+        Q(adoption__organisation__in=orgs) | Q(partner__in=orgs)
     )
     steps = [
         MaturityRating.objects.filter(assessment__organisation__in=orgs),
         MaturityAssessment.objects.filter(organisation__in=orgs),
+        EntryConfirmation.objects.filter(
+            Q(entry__adoption__organisation__in=orgs) | Q(organisation__in=orgs)
+        ),
+        SharedObjective.objects.filter(partnership__in=partnerships),
         MetricValue.objects.filter(entry__adoption__organisation__in=orgs),
         BarrierReport.objects.filter(entry__adoption__organisation__in=orgs),
         Evidence.objects.filter(entry__adoption__organisation__in=orgs),
         ProgressEntry.objects.filter(adoption__organisation__in=orgs),
-        partners,
+        partnerships,
         Adoption.objects.filter(organisation__in=orgs),
         AuditEvent.objects.filter(organisation__in=orgs),
         Membership.objects.filter(organisation__in=orgs),

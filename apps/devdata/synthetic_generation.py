@@ -218,7 +218,7 @@ def _progress(
     created = _at(start, rng)
     entries = ctx.rows[ProgressEntry]
     entries.append((first, adoption, start, "Adopted the action.", "", STAGES[0], None,
-                    author, None, True, created))  # fmt: skip
+                    author, None, True, created, org.pk))  # fmt: skip
     status, percent = STAGES[0], 0
     for j, offset in enumerate(days, start=1):
         stage = final * j // updates
@@ -234,7 +234,8 @@ def _progress(
         created = _at(day, rng)
         changed = new != status
         entries.append((first + j, adoption, day, rng.choice(NARRATIVES), status if changed else "",
-                        new if changed else "", given, author, None, True, created))  # fmt: skip
+                        new if changed else "", given, author, None, True, created,
+                        org.pk))  # fmt: skip
         _entry_details(first + j, org, rng, ctx)
         status = new
     return status, percent, created

@@ -59,6 +59,7 @@ TABLES: dict[type[models.Model], tuple[str, ...]] = {
     ProgressEntry: (
         "id", "adoption_id", "entry_date", "narrative", "status_from", "status_to",
         "percent_complete", "author_id", "supersedes_id", "is_current", "created_at",
+        "organisation_id",
     ),
     MetricValue: ("id", "entry_id", "metric_id", "value"),
     BarrierReport: ("id", "entry_id", "category_id", "note"),

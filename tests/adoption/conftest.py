@@ -181,7 +181,10 @@ def history(
         organisation=org, action=_removed_action("A1.1.1"), action_removed=True
     )
     ProgressEntry.objects.create(
-        adoption=removed, entry_date=_day(30), narrative="A1.1.1 is not in edition 2021."
+        adoption=removed,
+        organisation=org,
+        entry_date=_day(30),
+        narrative="A1.1.1 is not in edition 2021.",
     )
     services.progress_entry_create(
         adoption=third, by=lead, data=EntryInput(entry_date=_day(3), narrative="Plan agreed.")

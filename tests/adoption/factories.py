@@ -20,6 +20,7 @@ class ProgressEntryFactory(factory.django.DjangoModelFactory):
         model = models.ProgressEntry
 
     adoption = factory.SubFactory(AdoptionFactory)
+    organisation = factory.LazyAttribute(lambda entry: entry.adoption.organisation)
     entry_date = factory.LazyFunction(timezone.localdate)
     narrative = "Held a workshop with the patient advisory board."
 

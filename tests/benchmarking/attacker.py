@@ -930,6 +930,7 @@ def build_population(orgs: Sequence[Org]) -> list[Organisation]:
     entries = ProgressEntry.objects.bulk_create(
         ProgressEntry(
             adoption=by_pair[(row.pk, code)],
+            organisation=row,
             entry_date=IN_PERIOD[period],
             status_to=status,
             percent_complete=percent,

@@ -228,6 +228,7 @@ class ImportPlan:
         elif entry_date and rules.is_in_the_future(entry_date):
             row.error(_("entry_date is in the future"))
         entry = ProgressEntry(
+            organisation=self.organisation,
             entry_date=entry_date,
             narrative=row.text("narrative"),
             status_from=row.read(as_status, "status_from") or "",
