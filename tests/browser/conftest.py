@@ -220,6 +220,15 @@ class Driver:
             self.page.keyboard.press("Space")
         expect(target).to_be_checked()
 
+    def uncheck(self, target: Locator) -> None:
+        if not self.keyboard:
+            target.uncheck()
+            return
+        if target.is_checked():
+            self.focus(target)
+            self.page.keyboard.press("Space")
+        expect(target).not_to_be_checked()
+
     def select(self, target: Locator, label: str) -> None:
         """Choose an option of a <select> by its visible label."""
         if not self.keyboard:
