@@ -319,3 +319,73 @@ def seed_public_profile(*, organisation: Organisation) -> bool:
         signer_title="Chair of the board",
     )
     return True
+
+
+JOINT_MESSAGE = (
+    "We would like to design the patient information for this study with your members, "
+    "from the first draft, and report on it together."
+)
+
+
+def seed_partnerships(
+    *, developer: Organisation, patients: Organisation, asking: Organisation
+) -> int:
+    """Joint commitments through the services: the medicines developer asks the patient
+    organisation to act on one of its adoptions together; the patient organisation accepts,
+    confirms a shared objective and an entry the developer wrote, and logs one of its own.
+    ``asking`` sends the patient organisation a request still waiting for its answer. Nothing
+    when the developer has asked already."""
+    from apps.adoption.partnerships import services as partnerships
+
+    if Adoption.objects.filter(organisation=developer, partnerships__isnull=False).exists():
+        return 0
+
+    def manager(organisation: Organisation) -> User:
+        membership = (
+            organisation.memberships.filter(role__in=["pe_lead", "admin"])
+            .select_related("user")
+            .order_by("-role")  # the PE lead before the admin
+            .first()
+        )
+        assert membership is not None, "every demo organisation has an admin"
+        return membership.user
+
+    joint = developer.adoptions.filter(action_removed=False).order_by("action__code").first()
+    other = asking.adoptions.filter(action_removed=False).order_by("action__code").first()
+    if joint is None or other is None:
+        return 0
+    developer_lead, patients_lead = manager(developer), manager(patients)
+    partnership = partnerships.partnership_request(
+        adoption=joint, partner=patients, by=developer_lead, message=JOINT_MESSAGE
+    )
+    partnerships.partnership_accept(partnership=partnership, by=patients_lead)
+    objective = partnerships.objective_propose(
+        partnership=partnership,
+        organisation=developer,
+        by=developer_lead,
+        text="Every patient information sheet of the study reviewed by three patient members.",
+        target_date=timezone.localdate() + dt.timedelta(days=120),
+    )
+    partnerships.objective_confirm(objective=objective, organisation=patients, by=patients_lead)
+    claim = services.progress_entry_create(
+        adoption=joint,
+        by=developer_lead,
+        data=EntryInput(
+            entry_date=timezone.localdate() - dt.timedelta(days=2),
+            narrative="Rewrote the information sheet with the Alliance's reviewers' comments.",
+        ),
+    )
+    partnerships.entry_confirm(entry=claim, organisation=patients, by=patients_lead)
+    services.progress_entry_create(
+        adoption=joint,
+        by=patients_lead,
+        organisation=patients,
+        data=EntryInput(
+            entry_date=timezone.localdate() - dt.timedelta(days=1),
+            narrative="Three of our members reviewed the draft sheet and were paid for it.",
+        ),
+    )
+    partnerships.partnership_request(
+        adoption=other, partner=patients, by=manager(asking), message=""
+    )
+    return 2

@@ -9,7 +9,13 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from apps.adoption.dashboard import dashboard_for
-from apps.adoption.models import Adoption, MaturityAssessment, ProgressEntry
+from apps.adoption.models import (
+    Adoption,
+    MaturityAssessment,
+    Partnership,
+    PartnershipState,
+    ProgressEntry,
+)
 from apps.benchmarking.compile import adoptions_at_end
 from apps.benchmarking.models import BenchmarkCell, BenchmarkSnapshot
 from apps.benchmarking.selectors import NO_DATA, latest_snapshot, organisation_position
@@ -64,6 +70,7 @@ def test_the_demo(settings, client) -> None:
     assert CaseStudy.objects.published().count() == 2
 
     _check_the_story(demo.get(name="Demo Patients' Alliance Poland"))
+    _check_the_joint_commitment(demo)
 
     response = client.post(
         "/account/login/",
@@ -84,6 +91,27 @@ def test_the_demo(settings, client) -> None:
         Membership.objects.count(),
         Adoption.objects.count(),
     ) == counts
+
+
+def _check_the_joint_commitment(demo) -> None:
+    """The medicines developer and the patient organisation act on one adoption together:
+    an objective and an entry confirmed, an entry by each; another request waits."""
+    patients = demo.get(name=DEMO_ORGANISATIONS[0].name)
+    developer = demo.get(name=DEMO_ORGANISATIONS[1].name)
+    joint = Partnership.objects.get(state=PartnershipState.ACCEPTED)
+    assert (joint.adoption.organisation, joint.partner) == (developer, patients)
+    assert joint.objectives.get().is_confirmed
+    writers = {
+        e.organisation: e
+        for e in joint.adoption.entries.filter(
+            entry_date__gte=dt.date.today() - dt.timedelta(days=2)
+        )
+    }
+    assert set(writers) == {developer, patients}
+    assert writers[developer].confirmations.get().organisation == patients
+    waiting = Partnership.objects.get(state=PartnershipState.PENDING)
+    assert waiting.partner == patients
+    assert waiting.adoption.organisation == demo.get(name=DEMO_ORGANISATIONS[2].name)
 
 
 def _check_the_story(lead_org: Organisation) -> None:

@@ -27,6 +27,7 @@ from apps.devdata.demo import (
     HISTORY_MONTHS,
     seed_adoptions,
     seed_case_studies,
+    seed_partnerships,
     seed_public_profile,
 )
 from apps.devdata.synthetic import seed_synthetic, synthetic_organisations
@@ -224,6 +225,12 @@ class Command(BaseCommand):
             # The patient organisation shows its commitments in public (/organisations/<slug>/).
             for patients in demo.filter(name=DEMO_ORGANISATIONS[0].name):
                 seed_public_profile(organisation=patients)
+                # A joint commitment with the medicines developer, and a request to answer.
+                seed_partnerships(
+                    developer=demo.get(name=DEMO_ORGANISATIONS[1].name),
+                    patients=patients,
+                    asking=demo.get(name=DEMO_ORGANISATIONS[2].name),
+                )
             _backdate_organisations(demo.filter(pk__in=[o.pk for o in created]))
         peers = 0
         if not synthetic_organisations().exists():
