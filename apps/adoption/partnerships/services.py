@@ -140,6 +140,7 @@ def partnership_withdraw(
     """Either side ends the request or the partnership; the partner loses access at once, the
     entries it wrote stay, attributed."""
     partnership = _locked(partnership)
+    _check_side(partnership, organisation)
     if partnership.state not in (State.PENDING, State.ACCEPTED):
         raise ValidationError(
             _("Only a pending or accepted partnership can be withdrawn. This one is: %(state)s.")
@@ -156,6 +157,13 @@ def partnership_withdraw(
     _audit(partnership, by=by, verb="partnership.withdrawn", before=before)
     notifications.withdrawn(partnership, by_organisation=organisation)
     return partnership
+
+
+def _check_side(partnership: Partnership, organisation: Organisation) -> None:
+    if organisation.pk not in (partnership.adoption.organisation_id, partnership.partner_id):
+        raise ValidationError(
+            _("Only the two organisations of a partnership act on it."), code="not_a_side"
+        )
 
 
 def _check_accepted(partnership: Partnership) -> None:
@@ -178,6 +186,7 @@ def objective_propose(
 ) -> SharedObjective:
     """One side proposes an objective (text and target date); the other confirms it."""
     partnership = _locked(partnership)
+    _check_side(partnership, organisation)
     _check_accepted(partnership)
     text = text.strip()
     errors: dict[str, list[str]] = {}
@@ -206,7 +215,12 @@ def objective_propose(
 def objective_confirm(
     *, objective: SharedObjective, organisation: Organisation, by: User
 ) -> SharedObjective:
-    objective = SharedObjective.objects.select_for_update().get(pk=objective.pk)
+    objective = (
+        SharedObjective.objects.select_for_update(of=("self",))
+        .select_related("partnership__adoption")
+        .get(pk=objective.pk)
+    )
+    _check_side(objective.partnership, organisation)
     _check_accepted(objective.partnership)
     if objective.proposed_by_organisation_id == organisation.pk:
         raise ValidationError(
