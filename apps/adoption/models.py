@@ -143,11 +143,13 @@ class ProgressEntry(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     # Who wrote it: the adoption's organisation, or a partner in a joint commitment (issue 17).
-    # The entry stays, attributed, when the partnership ends.
+    # The entry stays, attributed, when the partnership ends; and an organisation that wrote on
+    # another's adoption cannot be deleted from under that log (RESTRICT: its own entries go
+    # with its own adoptions).
     organisation = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("written by"),
-        on_delete=models.CASCADE,
+        on_delete=models.RESTRICT,
         related_name="+",
     )
     author = models.ForeignKey(

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             model_name="progressentry",
             name="organisation",
             field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
+                on_delete=django.db.models.deletion.RESTRICT,
                 related_name="+",
                 to="organisations.organisation",
                 verbose_name="written by",
