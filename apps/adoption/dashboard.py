@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Adoption, ProgressEntry
+from .models import Adoption, Partnership, ProgressEntry
 from .selectors import coverage_by_end_goal, maturity_trend, recent_activity, status_counts
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ UPCOMING_DAYS = 30
 DEADLINE_LIMIT = 10
 DORMANT_LIMIT = 5
 ACTIVITY_LIMIT = 10
+JOINT_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class MaturityRow:
 def dashboard_for(
     *, organisation: Organisation, today: dt.date | None = None, now: dt.datetime | None = None
 ) -> dict[str, Any]:
-    """Everything the organisation dashboard shows. Eight queries, whatever the data size."""
+    """Everything the organisation dashboard shows. Ten queries, whatever the data size."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     statuses = status_counts(organisation=organisation)
@@ -66,6 +67,8 @@ def dashboard_for(
         "maturity_rows": maturity_rows(trend),
         "maturity_summary": maturity_summary(trend),
         "upcoming_days": UPCOMING_DAYS,
+        "joint": joint_adoptions(organisation=organisation),
+        "requests_received": requests_received(organisation=organisation),
     }
 
 
@@ -110,6 +113,20 @@ def adoptions_dormant(*, organisation: Organisation, now: dt.datetime) -> list[A
     adoptions = Adoption.objects.for_organisation(organisation).dormant(now).for_listing()
     adoptions = adoptions.annotate(quiet_since=quiet_since).order_by("quiet_since", "action__code")
     return _listed(adoptions[:DORMANT_LIMIT], organisation)
+
+
+def joint_adoptions(*, organisation: Organisation) -> list[Adoption]:
+    """Other organisations' adoptions the organisation acts on as an accepted partner (issue
+    17), by action code; each links to its page under this organisation's address."""
+    adoptions = Adoption.objects.joint_with(organisation).for_listing()
+    adoptions = adoptions.select_related("organisation").order_by("action__code", "pk")
+    return list(adoptions[:JOINT_LIMIT])
+
+
+def requests_received(*, organisation: Organisation) -> list[Partnership]:
+    """Requests to act together that wait for the organisation's answer, oldest first."""
+    pending = Partnership.objects.filter(partner=organisation, state="pending").for_listing()
+    return list(pending.order_by("created_at")[:JOINT_LIMIT])
 
 
 def first_line(text: str) -> str:
