@@ -22,8 +22,8 @@ def partner_choices(organisation: Organisation, search: str = "", chosen: Any = 
     candidates = Organisation.objects.verified().exclude(pk=organisation.pk)
     if search:
         candidates = candidates.filter(name__icontains=search)
-    first = list(candidates.order_by("name").values_list("pk", flat=True)[:PARTNER_CHOICES_LIMIT])
-    keep = Q(pk__in=first)
+    # A subquery: the page reads the choices in one query.
+    keep = Q(pk__in=candidates.order_by("name").values("pk")[:PARTNER_CHOICES_LIMIT])
     if chosen is not None and str(chosen).isdigit() and len(str(chosen)) < 10:
         keep |= Q(pk__in=candidates.filter(pk=int(chosen)).values("pk"))
     return Organisation.objects.filter(keep).order_by("name")
