@@ -81,6 +81,8 @@ def member_urls() -> list[str]:
         f"{org}benchmark/",
         f"{org}benchmark/exports/",
         f"{org}practices/",
+        f"{org}partnerships/",
+        f"{org}partnerships/{{partnership}}/",
         "/api/v1/me/",
         "/account/follows/",
         api,
@@ -164,6 +166,38 @@ def _publish_profile(admin: Any) -> None:
     )
 
 
+def _join(organisation: Any, adoption: Any) -> int:
+    """Joint commitments of the organisation (issue 17): its adoption, acted on with another
+    synthetic organisation (accepted, with a shared objective), and a request of that one's
+    waiting for its answer. The accepted partnership's id (0 without an adoption)."""
+    from django.utils import timezone
+
+    from apps.adoption.models import Adoption, Partnership, SharedObjective
+    from apps.organisations.models import Organisation
+
+    other = (
+        Organisation.objects.verified()
+        .filter(slug__startswith="syn-")
+        .exclude(pk=organisation.pk)
+        .order_by("slug")
+        .first()
+    )
+    if adoption is None or other is None:
+        return 0
+    partnership, _ = Partnership.objects.get_or_create(
+        adoption=adoption, partner=other, defaults={"state": "accepted"}
+    )
+    SharedObjective.objects.get_or_create(
+        partnership=partnership,
+        text="Co-design the next survey.",
+        defaults={"target_date": timezone.localdate(), "proposed_by_organisation": other},
+    )
+    theirs = Adoption.objects.filter(organisation=other).order_by("action__code").first()
+    if theirs is not None:
+        Partnership.objects.get_or_create(adoption=theirs, partner=organisation)
+    return partnership.pk
+
+
 def targets(slug: str) -> tuple[Any, dict[str, str]]:
     """The admin to sign in as, and what fills the addresses in."""
     from apps.adoption.models import Adoption
@@ -178,6 +212,7 @@ def targets(slug: str) -> tuple[Any, dict[str, str]]:
     values = {
         "slug": slug,
         "adoption": str(adoption.pk if adoption else 0),
+        "partnership": str(_join(admin.organisation, adoption)),
         "action": Action.objects.published().order_by("code").first().code,
         "end_goal": EndGoal.objects.published().order_by("code").first().code,
         "period": bench_period_label(),

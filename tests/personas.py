@@ -22,6 +22,14 @@ MEMBERS = {
     "viewer": ("viewer@example.org", Role.VIEWER),
 }
 OUTSIDER = "outsider@example.org"
+# A partner organisation's own people (joint commitments, issue 17): other users than the
+# personas, so that who may act for which side stays clear.
+PARTNER_MEMBERS = {
+    "partner_admin": ("partner-admin@example.org", Role.ADMIN),
+    "partner_lead": ("partner-lead@example.org", Role.PE_LEAD),
+    "partner_contributor": ("partner-contributor@example.org", Role.CONTRIBUTOR),
+    "partner_viewer": ("partner-viewer@example.org", Role.VIEWER),
+}
 # Portal staff (not a superuser): reads the curators' learning report.
 CURATOR = "curator@example.org"
 
@@ -34,6 +42,14 @@ def add_member(org: Organisation, persona: str) -> User:
 def add_members(org: Organisation) -> dict[str, User]:
     """The four member personas, as members of ``org``."""
     return {persona: add_member(org, persona) for persona in MEMBERS}
+
+
+def add_partner_members(org: Organisation) -> dict[str, User]:
+    """The partner's four people (``PARTNER_MEMBERS``), as members of ``org``."""
+    return {
+        persona: MembershipFactory(organisation=org, user=UserFactory(email=email), role=role).user
+        for persona, (email, role) in PARTNER_MEMBERS.items()
+    }
 
 
 def curator() -> User:

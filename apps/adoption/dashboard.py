@@ -11,13 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Adoption, ProgressEntry
+from .models import Adoption, Partnership, ProgressEntry
 from .selectors import coverage_by_end_goal, maturity_trend, recent_activity, status_counts
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ UPCOMING_DAYS = 30
 DEADLINE_LIMIT = 10
 DORMANT_LIMIT = 5
 ACTIVITY_LIMIT = 10
+JOINT_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -53,63 +54,74 @@ def dashboard_for(
     today = today or timezone.localdate(now)
     statuses = status_counts(organisation=organisation)
     trend = maturity_trend(organisation=organisation)
+    overdue, overdue_count = adoptions_overdue(organisation=organisation, today=today)
+    upcoming, upcoming_count = adoptions_upcoming(organisation=organisation, today=today)
+    dormant, dormant_count = adoptions_dormant(organisation=organisation, now=now)
+    joint, requests = joint_commitments(organisation=organisation)
     return {
         "total": sum(count for _value, _label, count in statuses),
         "status_counts": statuses,
         "coverage": coverage_by_end_goal(organisation=organisation),
-        "counts": deadline_counts(organisation=organisation, today=today, now=now),
-        "overdue": adoptions_overdue(organisation=organisation, today=today),
-        "upcoming": adoptions_upcoming(organisation=organisation, today=today),
-        "dormant": adoptions_dormant(organisation=organisation, now=now),
+        # Each list's query counts all its rows too, not only those it shows.
+        "counts": {"overdue": overdue_count, "upcoming": upcoming_count, "dormant": dormant_count},
+        "overdue": overdue,
+        "upcoming": upcoming,
+        "dormant": dormant,
         "activity": activity_for(organisation=organisation),
         "maturity": trend,
         "maturity_rows": maturity_rows(trend),
         "maturity_summary": maturity_summary(trend),
         "upcoming_days": UPCOMING_DAYS,
+        "joint": joint,
+        "requests_received": requests,
     }
 
 
-def deadline_counts(
-    *, organisation: Organisation, today: dt.date, now: dt.datetime
-) -> dict[str, int]:
-    """How many adoptions are overdue, due within UPCOMING_DAYS and dormant. One query."""
-    adoptions = Adoption.objects.for_organisation(organisation)
-    return adoptions.aggregate(
-        overdue=Count("pk", filter=Q(pk__in=adoptions.overdue(today).values("pk"))),
-        upcoming=Count(
-            "pk", filter=Q(pk__in=adoptions.due_within(UPCOMING_DAYS, today).values("pk"))
-        ),
-        dormant=Count("pk", filter=Q(pk__in=adoptions.dormant(now).values("pk"))),
-    )
+Listed = tuple[list[Adoption], int]
 
 
-def _listed(adoptions: QuerySet[Adoption], organisation: Organisation) -> list[Adoption]:
-    rows = list(adoptions)
+def _listed(adoptions: QuerySet[Adoption], organisation: Organisation, limit: int) -> Listed:
+    """The first ``limit`` rows, and how many the query finds in all: one query (a window
+    count)."""
+    rows: list[Adoption] = list(adoptions.annotate(listed_total=Window(Count("pk")))[:limit])
     for adoption in rows:
         # Already loaded: links to the adoption need it, and must not query once per row.
         adoption.organisation = organisation
-    return rows
+    return rows, getattr(rows[0], "listed_total", 0) if rows else 0
 
 
-def adoptions_overdue(*, organisation: Organisation, today: dt.date) -> list[Adoption]:
-    """Open adoptions past their target date, the longest overdue first."""
+def adoptions_overdue(*, organisation: Organisation, today: dt.date) -> Listed:
+    """Open adoptions past their target date, the longest overdue first, and their number."""
     adoptions = Adoption.objects.for_organisation(organisation).overdue(today).for_listing()
-    return _listed(adoptions.order_by("target_date", "action__code")[:DEADLINE_LIMIT], organisation)
+    return _listed(adoptions.order_by("target_date", "action__code"), organisation, DEADLINE_LIMIT)
 
 
-def adoptions_upcoming(*, organisation: Organisation, today: dt.date) -> list[Adoption]:
-    """Open adoptions due within UPCOMING_DAYS, the soonest first."""
+def adoptions_upcoming(*, organisation: Organisation, today: dt.date) -> Listed:
+    """Open adoptions due within UPCOMING_DAYS, the soonest first, and their number."""
     adoptions = Adoption.objects.for_organisation(organisation).due_within(UPCOMING_DAYS, today)
     adoptions = adoptions.for_listing().order_by("target_date", "action__code")
-    return _listed(adoptions[:DEADLINE_LIMIT], organisation)
+    return _listed(adoptions, organisation, DEADLINE_LIMIT)
 
 
-def adoptions_dormant(*, organisation: Organisation, now: dt.datetime) -> list[Adoption]:
-    """Open adoptions with no activity for a long time, the quietest first."""
+def adoptions_dormant(*, organisation: Organisation, now: dt.datetime) -> Listed:
+    """Open adoptions with no activity for a long time, the quietest first, and their number."""
     quiet_since = Coalesce("last_activity_at", "created_at")
     adoptions = Adoption.objects.for_organisation(organisation).dormant(now).for_listing()
     adoptions = adoptions.annotate(quiet_since=quiet_since).order_by("quiet_since", "action__code")
-    return _listed(adoptions[:DORMANT_LIMIT], organisation)
+    return _listed(adoptions, organisation, DORMANT_LIMIT)
+
+
+def joint_commitments(*, organisation: Organisation) -> tuple[list[Adoption], list[Partnership]]:
+    """Joint commitments (issue 17), in one query: other organisations' adoptions the
+    organisation acts on as an accepted partner, by action code (each links to its page under
+    this organisation's address), and the requests waiting for its answer, oldest first."""
+    rows = Partnership.objects.filter(partner=organisation, state__in=["pending", "accepted"])
+    # "pending" sorts after "accepted": descending, the requests come first.
+    rows = rows.for_listing().order_by("-state", "adoption__action__code", "created_at")
+    partnerships = list(rows[: 4 * JOINT_LIMIT])
+    joint = [p.adoption for p in partnerships if p.is_accepted][:JOINT_LIMIT]
+    requests = [p for p in partnerships if p.state == "pending"][:JOINT_LIMIT]
+    return joint, requests
 
 
 def first_line(text: str) -> str:

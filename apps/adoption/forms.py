@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
     from apps.accounts.models import User
 
-# How many organisations the partner list offers (verified ones, by name).
+# How many organisations a list of verified organisations offers at once, by name (the
+# invite form of joint commitments: ``partnerships.forms``).
 PARTNER_CHOICES_LIMIT = 200
 MAX_LINKS = 10
 # The service says the same; the form says it too, so that it shows with the other errors.
@@ -80,18 +81,6 @@ def member_users(organisation: Organisation) -> QuerySet[User]:
     )
 
 
-def partner_choices(organisation: Organisation, keep: Iterable[int] = ()) -> QuerySet:
-    """Verified organisations other than this one, the first 200 by name, plus the
-    partners already chosen (``keep``) so that editing never drops one silently."""
-    first = list(
-        Organisation.objects.verified()
-        .exclude(pk=organisation.pk)
-        .order_by("name")
-        .values_list("pk", flat=True)[:PARTNER_CHOICES_LIMIT]
-    )
-    return Organisation.objects.filter(Q(pk__in=first) | Q(pk__in=list(keep))).order_by("name")
-
-
 class OwnerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name} ({obj.email})" if obj.full_name else obj.email
@@ -117,28 +106,10 @@ class AdoptionFieldsForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    partners: forms.ModelMultipleChoiceField[Organisation] = forms.ModelMultipleChoiceField(
-        label=_("Partner organisations"),
-        queryset=None,
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_(
-            "Verified organisations adopting this action jointly with you. To choose several, "
-            "hold Ctrl (Cmd on a Mac) while you select."
-        ),
-    )
 
-    def __init__(
-        self,
-        *args: Any,
-        organisation: Organisation,
-        keep_partners: Iterable[int] = (),
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(OwnerChoiceField, self.fields["owner"]).queryset = member_users(organisation)
-        partners = cast("forms.ModelMultipleChoiceField[Organisation]", self.fields["partners"])
-        partners.queryset = partner_choices(organisation, keep_partners)
         self.fields["is_urgent"].help_text = _(
             "Rate urgency and importance apart: urgent is not the same as important."
         )
@@ -315,14 +286,19 @@ class ProgressEntryForm(forms.Form):
         metrics: Iterable[Metric],
         barriers: Iterable[BarrierCategory],
         assumptions: AssumptionGroups | None = None,
+        partner: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["entry_date"].initial = timezone.localdate
+        # Issue 17: a partner of a joint adoption logs progress, but its status and percent
+        # complete stay the adoption's own organisation's (and so does discontinuing it).
+        if partner:
+            del self.fields["status_to"], self.fields["percent_complete"]
         # Issue 16: the assumptions of the action's edition a report can say it challenges.
         assumptions = assumptions or []
         self.assumptions = {a.pk: a for _group, items in assumptions for a in items}
-        if self.assumptions:
+        if self.assumptions and not partner:
             self.fields["challenged_assumption"] = _assumption_field(
                 _("Assumption challenged"), assumptions
             )
@@ -446,8 +422,8 @@ class ProgressEntryForm(forms.Form):
         return EntryInput(
             entry_date=data["entry_date"],
             narrative=data["narrative"],
-            status_to=data["status_to"],
-            percent_complete=data["percent_complete"],
+            status_to=data.get("status_to", ""),
+            percent_complete=data.get("percent_complete"),
             links=data["links"],
             files=data["files"],
             metric_values=self._metric_values(),

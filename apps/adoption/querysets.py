@@ -75,9 +75,12 @@ class ProgressEntryQuerySet(models.QuerySet["ProgressEntry"]):
         return self.filter(is_current=True)
 
     def with_details(self) -> ProgressEntryQuerySet:
-        from .models import BarrierReport
+        from .models import BarrierReport, MetricValue
 
         barriers = BarrierReport.objects.select_related("category", "assumption")
+        metrics = MetricValue.objects.select_related("metric")
         return self.select_related("author", "challenged_assumption").prefetch_related(
-            "evidence", "metrics__metric", Prefetch("barriers", queryset=barriers)
+            "evidence",
+            Prefetch("metrics", queryset=metrics),
+            Prefetch("barriers", queryset=barriers),
         )

@@ -5,8 +5,11 @@ has not adopted ("next").
 A goal's progress is the mean of its actions' percent complete, every action counting once
 (an action not adopted, or discontinued, counts as 0), so that adopting more actions and
 completing them both move it. Peer uptake comes from the latest published benchmark (its
-withheld figures stay withheld and are never suggested). Reads: the goal tree (prefetched
-by the caller), one query for the adoptions, one for the dormant ones; uptake is passed in.
+withheld figures stay withheld and are never suggested). An action the organisation acts on
+jointly, as an accepted partner of another organisation's adoption (issue 17), is marked as
+such (``joint_with``) but is not its adoption: it counts nowhere in the goals and is not
+suggested. Reads: the goal tree (prefetched by the caller), one query for the adoptions, one
+for the dormant ones, one for the joint ones; uptake is passed in.
 """
 
 from __future__ import annotations
@@ -42,10 +45,18 @@ class ActionState:
     dormant: bool
     adoption_id: int | None
     peer_share: Decimal | None  # published share of organisations adopting it, or None
+    # Joint commitments: the organisations whose adoption of it this one acts on as a partner,
+    # and the first such adoption (opened under this organisation's address).
+    joint_with: tuple[str, ...] = ()
+    joint_adoption_id: int | None = None
 
     @property
     def adopted(self) -> bool:
         return bool(self.status)
+
+    @property
+    def joint(self) -> bool:
+        return bool(self.joint_with)
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,11 @@ class Overlay:
 
 
 def _state(
-    action: Action, adoption: Adoption | None, dormant: set[int], uptake: Mapping[str, Uptake]
+    action: Action,
+    adoption: Adoption | None,
+    dormant: set[int],
+    uptake: Mapping[str, Uptake],
+    joint: list[Adoption],
 ) -> ActionState:
     goal = action.intermediate_goal
     peer = uptake.get(action.code)
@@ -85,6 +100,8 @@ def _state(
         dormant=adoption is not None and adoption.pk in dormant,
         adoption_id=adoption.pk if adoption else None,
         peer_share=None if peer is None or peer.withheld else peer.share,
+        joint_with=tuple(sorted({a.organisation.name for a in joint})),
+        joint_adoption_id=joint[0].pk if joint else None,
     )
 
 
@@ -117,13 +134,20 @@ def organisation_overlay(
     mine = Adoption.objects.for_organisation(organisation).filter(action__edition=edition)
     adoptions = {a.action_id: a for a in mine}
     dormant = set(mine.dormant().values_list("pk", flat=True))
+    joint: dict[int, list[Adoption]] = {}
+    theirs = Adoption.objects.joint_with(organisation).filter(action__edition=edition)
+    for adoption in theirs.select_related("organisation").order_by("pk"):
+        joint.setdefault(adoption.action_id, []).append(adoption)
     actions: list[ActionState] = []
     goals: list[GoalState] = []
     end_goals: list[GoalState] = []
     for end_goal in edition.end_goals.all():
         in_end_goal: list[ActionState] = []
         for goal in end_goal.intermediate_goals.all():
-            states = [_state(a, adoptions.get(a.pk), dormant, uptake) for a in goal.actions.all()]
+            states = [
+                _state(a, adoptions.get(a.pk), dormant, uptake, joint.get(a.pk, []))
+                for a in goal.actions.all()
+            ]
             url = goal.get_absolute_url()
             goals.append(_roll_up(goal.code, goal.title, url, states, end_goal.code))
             in_end_goal += states
@@ -134,7 +158,9 @@ def organisation_overlay(
     candidates = [
         a
         for a in actions
-        if a.peer_share is not None and (not a.adopted or a.status not in COUNTED)
+        if a.peer_share is not None
+        and not a.joint  # already acted on, with another organisation
+        and (not a.adopted or a.status not in COUNTED)
     ]
     candidates.sort(key=lambda a: (-a.peer_share if a.peer_share else 0, a.code))
     return Overlay(actions, goals, end_goals, candidates[:NEXT_COUNT])

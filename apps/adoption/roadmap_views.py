@@ -4,22 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from apps.organisations.mixins import OrganisationPermissionMixin
 from apps.organisations.permissions import Perm
 from apps.roadmap.tocmap import theory_of_change
 
-from .roadmap_overlay import Overlay, published_overlay
+from .roadmap_overlay import ActionState, Overlay, published_overlay
+
+
+def _action_note(action: ActionState) -> str:
+    if action.adopted:
+        return f"{action.percent}%{' ⏸' if action.dormant else ''}"
+    if action.joint:  # another organisation's adoption, acted on together: not ours
+        return "⇄ " + _("joint")
+    return "–"
 
 
 def overlay_notes(overlay: Overlay) -> dict[str, str]:
     """The short text each box of the picture carries: an action's status and percent
-    complete ("not adopted" as a dash), a goal's progress."""
-    notes = {
-        a.code: (f"{a.percent}%{' ⏸' if a.dormant else ''}" if a.adopted else "–")
-        for a in overlay.actions
-    }
+    complete ("not adopted" as a dash, "⇄ joint" where the organisation acts on another's
+    adoption of it as a partner), a goal's progress."""
+    notes = {a.code: _action_note(a) for a in overlay.actions}
     notes |= {
         g.code: f"{g.percent}% · {g.adopted}/{g.actions}"
         for g in [*overlay.goals, *overlay.end_goals]

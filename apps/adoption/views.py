@@ -1,5 +1,5 @@
-"""An organisation's adoption pages: list, catalogue, adopt, edit, progress log, evidence
-files and maturity assessments.
+"""An organisation's adoption pages: list, catalogue, adopt, edit, progress log and evidence
+files (maturity assessments: ``assessment_views``; joint commitments: ``partnerships.views``).
 
 Views parse input, authorise (``OrganisationPermissionMixin``: outsiders 404, members
 without the permission 403), call a service and render. Every queryset starts from the
@@ -15,26 +15,24 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView, View
-from django.views.generic.edit import FormMixin
 from django_filters.views import FilterView
 
 from apps.benchmarking.uptake import action_uptake
 from apps.core.downloads import file_download
 from apps.organisations.mixins import OrganisationPermissionMixin
 from apps.organisations.permissions import Perm
-from apps.organisations.services import checkpoint_schedule_update
 from apps.roadmap.filters import ActionFilter
-from apps.roadmap.models import Action, BarrierCategory, Dimension, EndGoal
+from apps.roadmap.models import Action, BarrierCategory
 
-from .assessment_forms import AssessmentForm, CheckpointScheduleForm
 from .evidence import ALLOWED_TYPES
 from .filters import AdoptionFilter
 from .forms import (
@@ -47,55 +45,28 @@ from .forms import (
     assumption_groups,
     entry_initial,
 )
+from .mixins import InvalidIs400, OrganisationAdoptionsMixin
 from .models import (
     Adoption,
     Evidence,
-    GoalReflection,
-    MaturityLevel,
-    MaturityRating,
     Metric,
     ProgressEntry,
 )
-from .next_steps import organisation_checkpoint
+from .partnerships.forms import PartnershipRequestForm
+from .partnerships.services import entry_confirm, partnership_request
+from .partnerships.views import confirmations, partners_context
 from .querysets import AdoptionQuerySet
 from .selectors import evidence_usage
 from .services import (
     adoption_bulk_create,
     adoption_create,
     adoption_update,
-    assessment_create,
     progress_entry_correct,
     progress_entry_create,
 )
 
 # The services' error keys for an entry → the progress form's fields (None: the whole form).
 ENTRY_ERROR_FIELDS = {"metric_values": None}
-
-
-class _OrganisationAdoptionsMixin(OrganisationPermissionMixin):
-    """Reads scoped to the organisation in the URL."""
-
-    def adoptions(self) -> AdoptionQuerySet:
-        return Adoption.objects.for_organisation(self.organisation)
-
-    def get_adoption(self, queryset: QuerySet[Adoption] | None = None) -> Adoption:
-        queryset = queryset if queryset is not None else self.adoptions().for_listing()
-        return get_object_or_404(queryset, pk=self.kwargs["pk"])
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["can_write"] = self.can(Perm.ADOPTION_WRITE)
-        context["can_import"] = self.can(Perm.ADOPTION_MANAGE)
-        return context
-
-
-class _InvalidIs400(FormMixin):
-    """Forms that fail validation answer 400, so that clients and tests can tell."""
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
 
 
 # --- The list and the catalogue ------------------------------------------------------------
@@ -110,7 +81,7 @@ def _with_flags(adoptions: AdoptionQuerySet) -> AdoptionQuerySet:
     )
 
 
-class AdoptionListView(_OrganisationAdoptionsMixin, FilterView):
+class AdoptionListView(OrganisationAdoptionsMixin, FilterView):
     """The organisation's adoptions, filtered; a fixed number of queries per page."""
 
     permission = Perm.ADOPTION_VIEW
@@ -139,7 +110,7 @@ class AdoptionListView(_OrganisationAdoptionsMixin, FilterView):
         return context
 
 
-class CatalogueView(_OrganisationAdoptionsMixin, FilterView):
+class CatalogueView(OrganisationAdoptionsMixin, FilterView):
     """The published actions, those for the organisation's stakeholder group first.
 
     GET needs ADOPTION_VIEW; POST ("Adopt selected", with an owner and a target date for
@@ -236,7 +207,7 @@ def _bulk_message(adopted: int, skipped: int) -> str:
 # --- Adopting and editing ---------------------------------------------------------------------
 
 
-class AdoptionCreateView(_InvalidIs400, _OrganisationAdoptionsMixin, FormView):
+class AdoptionCreateView(InvalidIs400, OrganisationAdoptionsMixin, FormView):
     """Adopt one action; ``?action=A1.2.3`` prefills the code (from the action's page)."""
 
     permission = Perm.ADOPTION_WRITE
@@ -276,7 +247,6 @@ class AdoptionCreateView(_InvalidIs400, _OrganisationAdoptionsMixin, FormView):
                 organisation=self.organisation,
                 action=form.cleaned_data["action"],
                 by=self.user,
-                partners=form.cleaned_data["partners"],
                 **form.adoption_fields(),
             )
         except ValidationError as error:
@@ -286,7 +256,7 @@ class AdoptionCreateView(_InvalidIs400, _OrganisationAdoptionsMixin, FormView):
         return redirect(adoption)
 
 
-class AdoptionEditView(_InvalidIs400, _OrganisationAdoptionsMixin, FormView):
+class AdoptionEditView(InvalidIs400, OrganisationAdoptionsMixin, FormView):
     """Change an adoption. One whose action left the roadmap is read-only: no form."""
 
     permission = Perm.ADOPTION_WRITE
@@ -295,19 +265,17 @@ class AdoptionEditView(_InvalidIs400, _OrganisationAdoptionsMixin, FormView):
 
     @cached_property
     def adoption(self) -> Adoption:
-        return self.get_adoption(self.adoptions().for_listing().prefetch_related("partners"))
+        return self.get_adoption()
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs["organisation"] = self.organisation
-        kwargs["keep_partners"] = [p.pk for p in self.adoption.partners.all()]
         return kwargs
 
     def get_initial(self) -> dict[str, Any]:
         adoption = self.adoption
         initial = {name: getattr(adoption, name) for name in AdoptionFieldsForm.base_fields}
         initial["owner"] = adoption.owner_id
-        initial["partners"] = [p.pk for p in adoption.partners.all()]
         return initial
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -321,7 +289,6 @@ class AdoptionEditView(_InvalidIs400, _OrganisationAdoptionsMixin, FormView):
             adoption_update(
                 adoption=copy.copy(self.adoption),
                 by=self.user,
-                partners=form.cleaned_data["partners"],
                 **form.adoption_fields(),
             )
         except ValidationError as error:
@@ -342,9 +309,11 @@ def _label_evidence(entries: list[ProgressEntry]) -> None:
 
 def entries_with_history(adoption: Adoption) -> list[ProgressEntry]:
     """The adoption's current entries, newest first, each with ``older_versions``: the
-    versions it corrects, newest first. A fixed number of queries, however many entries."""
-    entries = list(adoption.entries.current().with_details())
-    older = {e.pk: e for e in adoption.entries.filter(is_current=False).with_details()}
+    versions it corrects, newest first, its writer and its partners' confirmations. A fixed
+    number of queries, however many entries."""
+    rows = adoption.entries.with_details().select_related("organisation")
+    entries = list(rows.current().prefetch_related(confirmations()))
+    older = {e.pk: e for e in rows.filter(is_current=False)}
     _label_evidence([*entries, *older.values()])
     for entry in entries:
         entry.older_versions = []
@@ -355,21 +324,86 @@ def entries_with_history(adoption: Adoption) -> list[ProgressEntry]:
     return entries
 
 
-class AdoptionDetailView(_OrganisationAdoptionsMixin, TemplateView):
+class AdoptionDetailView(OrganisationAdoptionsMixin, TemplateView):
+    """An adoption and its log; to an accepted partner, the joint adoption it acts on. The
+    "Partners" section (``partnerships.views.partners_context``) asks, answers and withdraws."""
+
     permission = Perm.ADOPTION_VIEW
     template_name = "adoption/detail.html"
+    joint = True
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         adoption = self.get_adoption(
-            _with_flags(self.adoptions().for_listing().prefetch_related("partners"))
+            _with_flags(self.adoptions().for_listing().select_related("organisation"))
         )
         context["adoption"] = adoption
         context["entries"] = entries_with_history(adoption)
+        context |= partners_context(self, adoption, context["entries"])
+        context["errors"] = getattr(self, "errors", [])
         return context
 
+    def refused(self, errors: list[str]) -> HttpResponse:
+        """The page again, with the service's refusal and what was typed: 400."""
+        self.errors = errors
+        response = self.render_to_response(self.get_context_data())
+        response.status_code = 400
+        return response
 
-class ProgressEntryCreateView(_InvalidIs400, _OrganisationAdoptionsMixin, FormView):
+
+class PartnershipRequestView(AdoptionDetailView):
+    """Ask a verified organisation to act on one of the organisation's own adoptions
+    together (the adoption page's invite form)."""
+
+    permission = Perm.ADOPTION_MANAGE
+    http_method_names = ["post"]
+    joint = False  # a partner does not invite others
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        adoption = self.get_adoption()
+        form = PartnershipRequestForm(request.POST, organisation=self.organisation)
+        if form.is_valid():
+            try:
+                partnership = partnership_request(
+                    adoption=adoption,
+                    by=self.user,
+                    partner=form.cleaned_data["partner"],
+                    message=form.cleaned_data["message"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error, {"organisation": "partner", "adoption": None})
+            else:
+                messages.success(
+                    request,
+                    _("%(partner)s is asked to act on %(code)s with you. You will hear by email.")
+                    % {"partner": partnership.partner.name, "code": adoption.action.code},
+                )
+                return redirect(f"{adoption.get_absolute_url()}#partners-heading")
+        self.invite_form = form
+        return self.refused([])
+
+
+class EntryConfirmView(AdoptionDetailView):
+    """A side of a joint adoption that did not write an entry confirms it."""
+
+    permission = Perm.ADOPTION_MANAGE
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        adoption = self.get_adoption()
+        entry = get_object_or_404(adoption.entries.all(), pk=kwargs["entry_pk"])
+        try:
+            entry_confirm(entry=entry, organisation=self.organisation, by=self.user)
+        except ValidationError as error:
+            return self.refused(list(error.messages))
+        messages.success(
+            request,
+            _("You confirmed the entry of %(date)s.") % {"date": date_format(entry.entry_date)},
+        )
+        return redirect("adoption:detail", slug=self.organisation.slug, pk=adoption.pk)
+
+
+class ProgressEntryCreateView(InvalidIs400, OrganisationAdoptionsMixin, FormView):
     """Log progress: narrative, status, percent, evidence, metrics and barriers.
 
     On any error nothing is stored and the form comes back with what was typed; only
@@ -379,10 +413,15 @@ class ProgressEntryCreateView(_InvalidIs400, _OrganisationAdoptionsMixin, FormVi
     permission = Perm.ADOPTION_WRITE
     form_class = ProgressEntryForm
     template_name = "adoption/progress_form.html"
+    joint = True
 
     @cached_property
     def adoption(self) -> Adoption:
-        return self.get_adoption()
+        return self.get_adoption(self.adoptions().for_listing().select_related("organisation"))
+
+    @property
+    def is_partner(self) -> bool:
+        return self.adoption.organisation_id != self.organisation.pk
 
     def blocked_message(self) -> str:
         if self.adoption.is_read_only:
@@ -394,16 +433,23 @@ class ProgressEntryCreateView(_InvalidIs400, _OrganisationAdoptionsMixin, FormVi
         kwargs["metrics"] = Metric.objects.filter(is_active=True)
         kwargs["barriers"] = BarrierCategory.objects.all()
         kwargs["assumptions"] = assumption_groups(self.adoption.action)
+        kwargs["partner"] = self.is_partner
         return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["adoption"] = self.adoption
         context["blocked_message"] = self.blocked_message()
+        context["is_partner"] = self.is_partner
         return context
 
     def save_entry(self, form: ProgressEntryForm) -> ProgressEntry:
-        return progress_entry_create(adoption=self.adoption, by=self.user, data=form.entry_input())
+        return progress_entry_create(
+            adoption=self.adoption,
+            by=self.user,
+            data=form.entry_input(),
+            organisation=self.organisation,
+        )
 
     def form_valid(self, form: ProgressEntryForm) -> HttpResponse:
         try:
@@ -421,13 +467,16 @@ class ProgressEntryCreateView(_InvalidIs400, _OrganisationAdoptionsMixin, FormVi
 
 
 class ProgressEntryCorrectView(ProgressEntryCreateView):
-    """Correct an entry: a new version, prefilled from the entry (files cannot be)."""
+    """Correct an entry: a new version, prefilled from the entry (files cannot be). Only
+    the organisation that wrote an entry corrects it: another's entry is a 404 here."""
 
     template_name = "adoption/progress_form.html"
 
     @cached_property
     def entry(self) -> ProgressEntry:
-        entries = ProgressEntry.objects.filter(adoption=self.adoption).with_details()
+        entries = ProgressEntry.objects.filter(
+            adoption=self.adoption, organisation=self.organisation
+        ).with_details()
         return get_object_or_404(entries, pk=self.kwargs["entry_pk"])
 
     def blocked_message(self) -> str:
@@ -445,148 +494,23 @@ class ProgressEntryCorrectView(ProgressEntryCreateView):
         return context
 
     def save_entry(self, form: ProgressEntryForm) -> ProgressEntry:
-        return progress_entry_correct(entry=self.entry, by=self.user, data=form.entry_input())
+        return progress_entry_correct(
+            entry=self.entry, by=self.user, data=form.entry_input(), organisation=self.organisation
+        )
 
 
 class EvidenceDownloadView(OrganisationPermissionMixin, View):
-    """An uploaded evidence file, to members of its organisation only, as a download."""
+    """An uploaded evidence file, as a download, to members of an organisation that sees its
+    adoption: its own, or an accepted partner's (a withdrawn partner no longer does)."""
 
     permission = Perm.ADOPTION_VIEW
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
-        files = Evidence.objects.filter(entry__adoption__organisation=self.organisation).exclude(
-            file=""
-        )
+        visible = Adoption.objects.visible_to(self.organisation)
+        files = Evidence.objects.filter(entry__adoption__in=visible).exclude(file="")
         evidence = get_object_or_404(files, pk=kwargs["pk"])
         return file_download(
             evidence.file,
             filename=evidence.original_name or "evidence",
             content_type=evidence.content_type,
         )
-
-
-# --- Maturity assessments ----------------------------------------------------------------------
-
-
-def level_name(level: int | None) -> str:
-    """The level's number and short name ("3 · Defined"); empty when not rated."""
-    if level is None:
-        return ""
-    return str(MaturityLevel(level).label).split(":", 1)[0]
-
-
-def _comparison_rows(organisation: Any, assessments: list[Any]) -> list[dict[str, Any]]:
-    """One row per end goal and dimension, one cell per assessment (newest first)."""
-    ratings = MaturityRating.objects.filter(assessment__organisation=organisation).select_related(
-        "end_goal", "dimension"
-    )
-    levels: dict[tuple[str, int], int] = {}
-    labels: dict[str, str] = {}
-    for rating in ratings:
-        if rating.end_goal is not None:
-            goal = rating.end_goal
-            key, label = f"goal:{goal.code}", f"{goal.code} {goal.title}"
-        else:
-            dimension = rating.dimension
-            assert dimension is not None  # a rating is of a goal or a dimension (constraint)
-            key, label = f"dimension:{dimension.slug}", dimension.name
-        labels.setdefault(key, label)
-        levels[(key, rating.assessment_id)] = rating.level
-    rows = {f"goal:{g.code}": f"{g.code} {g.title}" for g in EndGoal.objects.published()}
-    rows |= {k: v for k, v in labels.items() if k.startswith("goal:") and k not in rows}
-    rows |= {f"dimension:{d.slug}": d.name for d in Dimension.objects.all()}
-    return [
-        {
-            "label": label,
-            "cells": [level_name(levels.get((key, a.pk))) for a in assessments],
-        }
-        for key, label in rows.items()
-    ]
-
-
-class AssessmentListView(_OrganisationAdoptionsMixin, TemplateView):
-    """Earlier maturity assessments side by side, newest first, and the levels explained."""
-
-    permission = Perm.ADOPTION_VIEW
-    template_name = "adoption/assessments.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        reflections = GoalReflection.objects.select_related("end_goal").order_by("end_goal__code")
-        assessments = list(
-            self.organisation.assessments.select_related("created_by").prefetch_related(
-                Prefetch("reflections", queryset=reflections)
-            )
-        )
-        context["assessments"] = assessments
-        context["rows"] = _comparison_rows(self.organisation, assessments)
-        context["levels"] = MaturityLevel.choices
-        context["can_assess"] = self.can(Perm.ASSESSMENT_WRITE)
-        context["checkpoint"] = organisation_checkpoint(
-            self.organisation, [a.assessed_on for a in assessments], timezone.localdate()
-        )
-        return context
-
-
-class AssessmentCreateView(_InvalidIs400, _OrganisationAdoptionsMixin, FormView):
-    permission = Perm.ASSESSMENT_WRITE
-    form_class = AssessmentForm
-    template_name = "adoption/assessment_form.html"
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        kwargs["end_goals"] = EndGoal.objects.published()
-        kwargs["dimensions"] = Dimension.objects.all()
-        return kwargs
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["levels"] = MaturityLevel.choices
-        return context
-
-    def form_valid(self, form: AssessmentForm) -> HttpResponse:
-        goal_levels, dimension_levels = form.levels()
-        try:
-            assessment_create(
-                organisation=self.organisation,
-                by=self.user,
-                assessed_on=form.cleaned_data["assessed_on"],
-                goal_levels=goal_levels,
-                dimension_levels=dimension_levels,
-                notes=form.cleaned_data["notes"],
-                reflections=form.reflections(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, {"levels": None, "reflections": None})
-            return self.form_invalid(form)
-        messages.success(self.request, _("The maturity assessment is recorded."))
-        return redirect("adoption:assessments", slug=self.organisation.slug)
-
-
-class CheckpointScheduleView(_InvalidIs400, _OrganisationAdoptionsMixin, FormView):
-    """How often the organisation holds a maturity checkpoint: whoever records assessments
-    sets it (not only those who edit the organisation's details)."""
-
-    permission = Perm.ASSESSMENT_WRITE
-    form_class = CheckpointScheduleForm
-    template_name = "adoption/checkpoint_schedule.html"
-
-    def get_initial(self) -> dict[str, Any]:
-        return {
-            "review_every_months": self.organisation.review_every_months,
-            "first_review_on": self.organisation.first_review_on,
-        }
-
-    def form_valid(self, form: CheckpointScheduleForm) -> HttpResponse:
-        try:
-            checkpoint_schedule_update(
-                organisation=self.organisation,
-                by=self.user,
-                review_every_months=form.cleaned_data["review_every_months"],
-                first_review_on=form.cleaned_data["first_review_on"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, {})
-            return self.form_invalid(form)
-        messages.success(self.request, _("The checkpoint schedule is saved."))
-        return redirect("adoption:assessments", slug=self.organisation.slug)

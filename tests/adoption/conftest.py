@@ -20,7 +20,7 @@ from apps.organisations.models import Organisation
 from apps.roadmap.models import Action, BarrierCategory, Edition
 from tests.organisations import conftest as organisation_fixtures
 from tests.organisations.factories import OrganisationFactory
-from tests.personas import add_members
+from tests.personas import add_members, add_partner_members
 from tests.roadmap.factories import (
     ActionFactory,
     BarrierCategoryFactory,
@@ -73,6 +73,20 @@ def adoption(org: Organisation, contributor, small_roadmap: Edition) -> Adoption
     return services.adoption_create(
         organisation=org, action=action, by=contributor, owner=contributor
     )
+
+
+# --- Joint commitments (tests/adoption/test_partnerships*.py) ---------------------------------
+
+
+@pytest.fixture
+def partner_org(db) -> Organisation:
+    """A verified organisation to act together with, with its own people (``partner_people``)."""
+    return OrganisationFactory(name="Care Alliance", slug="care-alliance", verified=True)
+
+
+@pytest.fixture
+def partner_people(partner_org: Organisation) -> dict[str, User]:
+    return add_partner_members(partner_org)
 
 
 # --- Export and import (tests/adoption/test_transfer_*.py) ------------------------------------

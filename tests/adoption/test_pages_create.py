@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 
 from apps.adoption.models import Adoption, AdoptionStatus
-from tests.organisations.factories import OrganisationFactory
 from tests.organisations.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
@@ -46,25 +45,15 @@ def test_an_adoption_already_made_is_pointed_to(client_as, org, contributor, ado
     assert reverse("adoption:detail", args=[org.slug, adoption.pk]) in html
 
 
-def test_the_owner_and_partner_choices(client_as, org, contributor, viewer, small_roadmap) -> None:
-    partner = OrganisationFactory(verified=True, name="Partner Org")
-    pending = OrganisationFactory(name="Pending Org")
-    org.status = "verified"
-    org.save()
-
+def test_the_owner_choices(client_as, org, contributor, viewer, small_roadmap) -> None:
     form = client_as(contributor).get(_url(org)).context["form"]
 
     assert set(form.fields["owner"].queryset) == {contributor, viewer}
-    assert list(form.fields["partners"].queryset) == [partner]
-    assert pending not in form.fields["partners"].queryset
+    assert "partners" not in form.fields  # joint commitments are asked from the adoption's page
 
 
 def test_a_contributor_adopts_an_action(client_as, org, contributor, viewer, small_roadmap) -> None:
-    partner = OrganisationFactory(verified=True)
-
-    response = client_as(contributor).post(
-        _url(org), _data(owner=viewer.pk, partners=[partner.pk], is_urgent="on")
-    )
+    response = client_as(contributor).post(_url(org), _data(owner=viewer.pk, is_urgent="on"))
 
     adoption = Adoption.objects.get()
     assert response.status_code == 302
@@ -75,7 +64,6 @@ def test_a_contributor_adopts_an_action(client_as, org, contributor, viewer, sma
     assert adoption.owner == viewer
     assert adoption.is_urgent
     assert adoption.is_important
-    assert list(adoption.partners.all()) == [partner]
     assert adoption.notes == "Start with the board."
     assert adoption.entries.get().author == contributor
 

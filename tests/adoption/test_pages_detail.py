@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.adoption import services
-from apps.adoption.models import Metric, ProgressEntry
+from apps.adoption.models import Metric, Partnership, ProgressEntry
 from apps.adoption.services import EntryInput
 from tests.adoption.conftest import PDF, upload
 from tests.adoption.factories import AdoptionFactory
@@ -35,10 +35,10 @@ def _log(adoption, by, days_ago: int, narrative: str, **fields: object) -> Progr
 
 def test_it_shows_the_adoption(client_as, org, viewer, contributor, adoption) -> None:
     partner = OrganisationFactory(verified=True, name="Hospital Partner")
+    Partnership.objects.create(adoption=adoption, partner=partner, state="accepted")
     services.adoption_update(
         adoption=adoption,
         by=contributor,
-        partners=[partner],
         is_urgent=True,
         target_date=timezone.localdate() + dt.timedelta(days=30),
         notes="Agreed at the board meeting.",

@@ -30,23 +30,11 @@ def _data(**overrides: object) -> dict[str, object]:
 
 
 def test_the_form_is_prefilled(client_as, contributor, adoption) -> None:
-    partner = OrganisationFactory(verified=True)
-    adoption.partners.add(partner)
-
     form = client_as(contributor).get(_url(adoption)).context["form"]
 
     assert form["status"].value() == AdoptionStatus.PLANNED
     assert form["owner"].value() == contributor.pk
-    assert form["partners"].value() == [partner.pk]
-
-
-def test_a_partner_no_longer_verified_stays_choosable(client_as, contributor, adoption) -> None:
-    former = OrganisationFactory(name="Former partner")  # pending, so not offered to others
-    adoption.partners.add(former)
-
-    form = client_as(contributor).get(_url(adoption)).context["form"]
-
-    assert former in form.fields["partners"].queryset
+    assert "partners" not in form.fields  # joint commitments are asked from the adoption's page
 
 
 def test_a_contributor_edits_and_the_status_change_is_logged(

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.adoption.models import AdoptionStatus
+from apps.adoption.models import AdoptionStatus, Partnership
 from apps.adoption.roadmap_overlay import organisation_overlay
 from apps.benchmarking.uptake import action_uptake
 from apps.roadmap.models import Edition
@@ -135,3 +135,30 @@ def test_the_api_gives_the_same_overlay_as_json(api_as, org, viewer, small_roadm
         "EG1",
     )
     assert data["next"] == ["A1.1.2"]
+
+
+def test_a_joint_adoption_is_marked_but_not_counted_as_the_organisation_s(
+    client_as, org, viewer, small_roadmap
+):
+    owner = OrganisationFactory(name="Care Alliance", verified=True)
+    theirs = _adopt(owner, small_roadmap, "A1.1.2", AdoptionStatus.IN_PROGRESS, 60)
+    Partnership.objects.create(adoption=theirs, partner=org, state="accepted")
+    asked = _adopt(owner, small_roadmap, "A1.2.1", AdoptionStatus.IN_PROGRESS, 60)
+    Partnership.objects.create(adoption=asked, partner=org)  # pending: not acted on yet
+    _published_shares(small_roadmap, {"A1.1.2": "90.0", "A1.2.1": "50.0"})
+
+    overlay = _overlay(org)
+
+    state = {a.code: a for a in overlay.actions}
+    joint = state["A1.1.2"]
+    assert (joint.joint_with, joint.joint_adoption_id) == (("Care Alliance",), theirs.pk)
+    assert (joint.adopted, joint.percent) == (False, 0)
+    assert not state["A1.2.1"].joint
+    goal = next(g for g in overlay.goals if g.code == "IG1.1")
+    assert (goal.percent, goal.adopted) == (0, 0)
+    assert [a.code for a in overlay.next] == ["A1.2.1"]  # already acted on: not suggested
+
+    html = client_as(viewer).get(_url(org)).content.decode()
+    assert re.search(r'aria-label="A1\.1\.2 [^"]*: ⇄ joint', html)
+    assert reverse("adoption:detail", args=[org.slug, theirs.pk]) in html
+    assert "Joint adoption with Care Alliance" in html

@@ -11,15 +11,16 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 
-from apps.adoption.models import Evidence
+from apps.adoption.models import Adoption, Evidence, Partnership, ProgressEntry, SharedObjective
 from apps.benchmarking.models import BenchmarkSnapshot, ExportJob
 from apps.benchmarking.periods import period_get_or_create
 from apps.organisations.models import Membership, Organisation
 from apps.practices.models import CaseStudyState
 from apps.roadmap.models import Edition
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
-from tests.organisations.factories import InvitationFactory
+from tests.organisations.factories import InvitationFactory, OrganisationFactory
 from tests.organisations.helpers import assert_login_redirect
 from tests.practices.factories import CaseStudyFactory
 
@@ -76,11 +77,55 @@ def _adoption_urls(org: Organisation) -> dict[str, str]:
         "adoption:evidence-download": reverse(
             "adoption:evidence-download", args=[slug, evidence.pk]
         ),
+        **_partnership_urls(org, adoption, entry),
         "adoption:assessments": reverse("adoption:assessments", args=[slug]),
         "adoption:assessment-create": reverse("adoption:assessment-create", args=[slug]),
         "adoption:checkpoint-schedule": reverse("adoption:checkpoint-schedule", args=[slug]),
         "adoption:assessment-export-csv": reverse("adoption:assessment-export-csv", args=[slug]),
         "adoption:assessment-export-xlsx": reverse("adoption:assessment-export-xlsx", args=[slug]),
+    }
+
+
+def _partnership_urls(
+    org: Organisation, adoption: Adoption, entry: ProgressEntry
+) -> dict[str, str]:
+    """Joint commitments: one the organisation made (accepted, with an entry and an objective
+    of the partner's to confirm) and one it received (pending, to answer)."""
+    partner = OrganisationFactory(verified=True)
+    made = Partnership.objects.create(adoption=adoption, partner=partner, state="accepted")
+    theirs = ProgressEntryFactory(adoption=adoption, organisation=partner)
+    objective = SharedObjective.objects.create(
+        partnership=made,
+        text="Co-design the survey.",
+        target_date=timezone.localdate(),
+        proposed_by_organisation=partner,
+    )
+    received = Partnership.objects.create(
+        adoption=AdoptionFactory(organisation=partner), partner=org
+    )
+    slug = org.slug
+    return {
+        "adoption:partnership-request": reverse(
+            "adoption:partnership-request", args=[slug, adoption.pk]
+        ),
+        "adoption:entry-confirm": reverse(
+            "adoption:entry-confirm", args=[slug, adoption.pk, theirs.pk]
+        ),
+        "adoption:partnerships": reverse("adoption:partnerships", args=[slug]),
+        "adoption:partnership": reverse("adoption:partnership", args=[slug, made.pk]),
+        "adoption:partnership-accept": reverse(
+            "adoption:partnership-accept", args=[slug, received.pk]
+        ),
+        "adoption:partnership-decline": reverse(
+            "adoption:partnership-decline", args=[slug, received.pk]
+        ),
+        "adoption:partnership-withdraw": reverse(
+            "adoption:partnership-withdraw", args=[slug, made.pk]
+        ),
+        "adoption:objective-propose": reverse("adoption:objective-propose", args=[slug, made.pk]),
+        "adoption:objective-confirm": reverse(
+            "adoption:objective-confirm", args=[slug, made.pk, objective.pk]
+        ),
     }
 
 
@@ -148,6 +193,15 @@ MATRIX = [
     ("adoption:progress-correct", "get", WRITERS),
     ("adoption:progress-correct", "post", WRITERS),
     ("adoption:evidence-download", "get", ALL),
+    ("adoption:partnership-request", "post", LEADS),
+    ("adoption:entry-confirm", "post", LEADS),
+    ("adoption:partnerships", "get", ALL),
+    ("adoption:partnership", "get", ALL),
+    ("adoption:partnership-accept", "post", LEADS),
+    ("adoption:partnership-decline", "post", LEADS),
+    ("adoption:partnership-withdraw", "post", LEADS),
+    ("adoption:objective-propose", "post", LEADS),
+    ("adoption:objective-confirm", "post", LEADS),
     ("adoption:assessments", "get", ALL),
     ("adoption:assessment-create", "get", LEADS),
     ("adoption:assessment-create", "post", LEADS),
@@ -189,6 +243,15 @@ WRONG_METHODS = [
     ("adoption:progress-add", "delete"),
     ("adoption:progress-correct", "delete"),
     ("adoption:evidence-download", "post"),
+    ("adoption:partnership-request", "get"),
+    ("adoption:entry-confirm", "get"),
+    ("adoption:partnerships", "post"),
+    ("adoption:partnership", "post"),
+    ("adoption:partnership-accept", "get"),
+    ("adoption:partnership-decline", "get"),
+    ("adoption:partnership-withdraw", "get"),
+    ("adoption:objective-propose", "get"),
+    ("adoption:objective-confirm", "get"),
     ("adoption:assessments", "post"),
     ("adoption:assessment-create", "delete"),
     ("adoption:checkpoint-schedule", "delete"),
