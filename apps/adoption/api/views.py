@@ -287,8 +287,10 @@ class EntryViewMixin(OrganisationContextMixin):
         summary="List progress entries",
         description=(
             "The adoption's progress log, newest first: the current version of each entry, "
-            "with its evidence, metric values and barriers. A correction's `supersedes` is "
-            "the id of the version it replaces; `include_corrected=true` lists those too. "
+            "with its evidence, metric values and barriers, the organisation that wrote it "
+            "and, on a joint adoption, the other sides' `confirmations`. A correction's "
+            "`supersedes` is the id of the version it replaces; `include_corrected=true` "
+            "lists those too. "
             "Files are downloaded from `download_url` by signed-in members. Needs "
             "`adoption:view`."
         ),

@@ -7,13 +7,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.adoption.models import Adoption, Partnership, ProgressEntry
+from apps.adoption.models import Adoption, Partnership, ProgressEntry, SharedObjective
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import Role
+from tests.adoption.factories import AdoptionFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -302,3 +305,35 @@ def test_anyone_else_gets_404(
     )
     pending.refresh_from_db()
     assert pending.state == "pending"
+
+
+def _list_queries(api_as: object, user: User) -> int:
+    client = api_as(User.objects.get(pk=user.pk))  # a fresh user: no cached membership
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"{OWN}partnerships/")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _ask_many(org: Organisation, count: int) -> None:
+    for _ in range(count):
+        other = OrganisationFactory(verified=True)
+        joint = _partnership(org, AdoptionFactory(organisation=other), state="accepted")
+        SharedObjective.objects.create(
+            partnership=joint,
+            text="A panel.",
+            target_date=dt.date(2099, 1, 1),
+            proposed_by_organisation=other,
+        )
+
+
+def test_the_list_costs_the_same_queries_whatever_its_length(
+    api_as: object, viewer: User, org: Organisation
+) -> None:
+    _ask_many(org, 2)
+    few = _list_queries(api_as, viewer)
+
+    _ask_many(org, 10)
+    many = _list_queries(api_as, viewer)
+
+    assert few == many <= 6
