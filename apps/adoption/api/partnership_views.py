@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db.models import Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
@@ -30,6 +30,7 @@ from ..partnerships import services
 from ..partnerships.querysets import PartnershipQuerySet
 from . import partnership_serializers as pserializers
 from . import serializers
+from .filters import PartnershipFilter
 from .views import EntryViewMixin, OrganisationContextMixin
 
 T = TypeVar("T", bound=Callable[..., Any])
@@ -53,16 +54,17 @@ class PartnershipViewMixin(OrganisationContextMixin):
     """The partnerships of the organisation of the URL: made for its adoptions, or received."""
 
     serializer_class: type[BaseSerializer] = pserializers.PartnershipSerializer
-    filter_backends = []
 
     def partnerships(self) -> PartnershipQuerySet:
         if getattr(self, "swagger_fake_view", False):  # Building the schema: no organisation.
             return Partnership.objects.none()
         objectives = SharedObjective.objects.select_related("proposed_by_organisation")
+        received = ExpressionWrapper(Q(partner=self.organisation), output_field=BooleanField())
         return (
             Partnership.objects.involving(self.organisation)
             .for_listing()
             .prefetch_related(Prefetch("objectives", queryset=objectives))
+            .annotate(received=received)
         )
 
     def partnership(self, partnerships: PartnershipQuerySet | None = None) -> Partnership:
@@ -117,11 +119,13 @@ class PartnershipRequestView(PartnershipViewMixin, generics.GenericAPIView):
     description=(
         "The requests your organisation made (`direction`: `made`, for its adoptions) and "
         "received (`received`), newest first, in every state (`pending`, `accepted`, "
-        "`declined`, `withdrawn`), each with its shared objectives. Needs `adoption:view`."
+        "`declined`, `withdrawn`), each with its shared objectives. `?direction=received&"
+        "state=pending`: the requests waiting for your answer. Needs `adoption:view`."
     ),
 )
 class PartnershipListView(PartnershipViewMixin, generics.ListAPIView):
     permission = Perm.ADOPTION_VIEW
+    filterset_class = PartnershipFilter
 
     def get_queryset(self) -> PartnershipQuerySet:
         return self.partnerships()

@@ -337,3 +337,20 @@ def test_the_list_costs_the_same_queries_whatever_its_length(
     many = _list_queries(api_as, viewer)
 
     assert few == many <= 6
+
+
+def test_the_list_filters_by_direction_and_state(
+    api_as: object, viewer: User, org: Organisation, adoption: Adoption, pharma: Organisation
+) -> None:
+    made = _partnership(pharma, adoption)
+    received = _partnership(org, AdoptionFactory(organisation=pharma), state="accepted")
+    client = api_as(viewer)
+
+    def ids(query: str) -> list[int]:
+        return [row["id"] for row in client.get(f"{OWN}partnerships/?{query}").json()["results"]]
+
+    assert ids("direction=made") == [made.pk]
+    assert ids("direction=received") == [received.pk]
+    assert ids("direction=received&state=pending") == []
+    assert ids("state=pending") == [made.pk]
+    assert client.get(f"{OWN}partnerships/?direction=sideways").status_code == 400
