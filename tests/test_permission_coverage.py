@@ -13,6 +13,18 @@ from tests.adoption.test_transfer_access import MATRIX as TRANSFER_MATRIX
 from tests.organisations.api.test_access import ENDPOINTS, PUBLIC_ENDPOINTS
 from tests.organisations.test_access import MATRIX
 
+# The ids that the API matrix's paths name (tests/organisations/api/test_access.py, _url).
+PLACEHOLDERS = (
+    "member",
+    "invitation",
+    "adoption",
+    "entry",
+    "received",
+    "joint",
+    "objective",
+    "joint_adoption",
+    "partner_entry",
+)
 ORG_SCOPED_PREFIXES = ("o/<slug:slug>/", "api/v1/organisations/<slug:slug>/")
 
 
@@ -39,7 +51,7 @@ def _covered() -> set[str]:
     pages |= {f"adoption-transfer:{name}" for name, _method, _allowed in TRANSFER_MATRIX}
     api = set()
     for _method, path, *_rest in [*ENDPOINTS, *PUBLIC_ENDPOINTS]:
-        match = resolve(path.format(member=1, invitation=1, adoption=1, entry=1))
+        match = resolve(path.format(**dict.fromkeys(PLACEHOLDERS, 1)))
         api.add(match.view_name)
     return pages | api
 

@@ -3,23 +3,19 @@
 The services (a person logging progress, on a page or through the API) and the importer (a
 file of many rows, checked before anything is stored) apply these same rules, each with
 messages worded for its reader. The rules live here once, so that they cannot drift apart.
+Who may be asked to act on an adoption together is ``partnerships.services.request_errors``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 
 from .models import AdoptionStatus
-
-if TYPE_CHECKING:
-    from apps.organisations.models import Organisation
 
 # Evidence links: web pages only (no javascript:, file: or mailto: addresses).
 LINK_SCHEMES = ["http", "https"]
@@ -52,8 +48,3 @@ def is_web_address(link: str) -> bool:
     except ValidationError:
         return False
     return True
-
-
-def partners_of(organisation: Organisation, partners: Iterable[Organisation]) -> list[Organisation]:
-    """The partners an adoption keeps: an organisation is not its own partner."""
-    return [partner for partner in partners if partner.pk != organisation.pk]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.adoption.models import AdoptionStatus, Metric
+from apps.adoption.models import Adoption, AdoptionStatus, Metric
 from apps.adoption.services import EntryInput, _validate_entry
 from apps.adoption.transfer.import_cells import (
     CellError,
@@ -20,14 +20,19 @@ from apps.adoption.transfer.import_cells import (
 )
 from apps.adoption.transfer.import_checks import ImportPlan
 from apps.core.exporters import TabularRow
+from apps.organisations.models import Organisation
+from apps.roadmap.models import Action
 
+# The organisation's own adoption (a partner's entry has rules of its own), never saved.
+ORGANISATION = Organisation(pk=1)
+ADOPTION = Adoption(organisation=ORGANISATION, action=Action(pk=1, edition_id=0))
 LINKS = ["https://example.org/report", "http://example.org", "javascript:alert(1)", "report.pdf"]
 
 
 def _services_refuse(data: EntryInput) -> set[str]:
     try:
         # No files and no assumptions: neither the organisation nor the edition is read.
-        _validate_entry(data, organisation=None, edition_id=0)
+        _validate_entry(data, organisation=ORGANISATION, adoption=ADOPTION)
     except ValidationError as exc:
         return set(exc.message_dict)
     return set()

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.adoption.models import Evidence, Metric, MetricValue, ProgressEntry
+from apps.adoption.models import Evidence, Metric, MetricValue, Partnership, ProgressEntry
 from apps.adoption.transfer.exporters import (
     ADOPTION_HEADER,
     BARRIER_HEADER,
@@ -241,7 +241,7 @@ def _populate(org, count: int) -> None:
     partner = OrganisationFactory(verified=True)
     for action in ActionFactory.create_batch(count, intermediate_goal=goal):
         adoption = AdoptionFactory(organisation=org, action=action)
-        adoption.partners.add(partner)
+        Partnership.objects.create(adoption=adoption, partner=partner, state="accepted")
         entry = ProgressEntryFactory(adoption=adoption)
         ProgressEntryFactory(adoption=adoption, supersedes=entry)
         Evidence.objects.create(entry=entry, url="https://example.org/x")

@@ -10,13 +10,13 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from apps.adoption.models import Adoption, BarrierReport, MetricValue, ProgressEntry
+from apps.adoption.models import Adoption, BarrierReport, MetricValue, Partnership, ProgressEntry
 from apps.adoption.transfer import importers
 from apps.adoption.transfer.exporters import AdoptionExporter
 from apps.adoption.transfer.importers import import_adoptions
 from apps.audit.models import AuditEvent
 from apps.core.exporters import escape_cell, read_tabular
-from tests.organisations.factories import OrganisationFactory
+from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,8 @@ def test_the_round_trip_is_lossless(history, fresh_org, personas, file_format) -
 
     assert result.errors == []
     assert (result.adoptions, result.entries, result.barriers) == (4, 8, 2)
+    # The partners are asked, and listed once they accept.
+    Partnership.objects.filter(adoption__organisation=fresh_org).update(state="accepted")
     again = _exported(fresh_org, file_format)
     assert _comparable(again, file_format) == _comparable(exported, file_format)
     assert _comparable(again, file_format)["adoptions"]  # the comparison compared something
@@ -89,9 +91,10 @@ def test_the_round_trip_keeps_history_authors_and_corrections(history, fresh_org
     assert copy.created_by == personas["viewer"]
     latest = max(entry.entry_date for entry in copy.entries.all())
     assert timezone.localtime(copy.last_activity_at).date() == latest
-    assert list(copy.partners.values_list("slug", flat=True).order_by("slug")) == [
-        "hospital-partner",
-        "industry-partner",
+    requests = copy.partnerships.order_by("partner__slug")
+    assert [(p.partner.slug, p.state, p.requested_by) for p in requests] == [
+        ("hospital-partner", "pending", personas["viewer"]),
+        ("industry-partner", "pending", personas["viewer"]),
     ]
     removed = Adoption.objects.get(organisation=fresh_org, action=history["removed"].action)
     assert removed.action_removed
@@ -259,6 +262,16 @@ BAD_INPUT = [
         "partner “nobody” is not a verified organisation on the portal",
     ),
     (
+        "partner is the importing organisation",
+        {"adoptions": [_adoption(partners="fresh-start")]},
+        "partner “fresh-start”: An organisation cannot be its own partner.",
+    ),
+    (
+        "partners of a read-only adoption",
+        {"adoptions": [_adoption(edition="2021", action_removed="yes", partners="other-co")]},
+        "partner “other-co”: This action was removed from the roadmap",
+    ),
+    (
         "entry for an action not adopted",
         {"adoptions": [_adoption()], "entries": [_entry("A1.2.1")]},
         "Row 3 (entries): A1.2.1 is not adopted by your organisation and has no row in adoptions",
@@ -331,10 +344,43 @@ def test_bad_input_is_refused_with_a_clear_error(
     fresh_org, personas, small_roadmap, barrier_categories, rows, message
 ) -> None:
     OrganisationFactory(slug="pending-partner")
+    OrganisationFactory(slug="other-co", verified=True)
     result = _import(fresh_org, personas["pe_lead"], _csv(rows))
 
     assert any(message in error for error in result.errors), result.errors
     assert _stored_nothing(fresh_org)
+
+
+def test_partners_named_are_asked_once_and_told_after_the_commit(
+    fresh_org, personas, small_roadmap, partners, django_capture_on_commit_callbacks, mailoutbox
+) -> None:
+    manager = MembershipFactory(organisation=partners[0], role="admin").user
+    rows = {"adoptions": [_adoption(partners="hospital-partner\nhospital-partner")]}
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = _import(fresh_org, personas["pe_lead"], _csv(rows))
+        assert mailoutbox == []  # nothing is told before the commit
+
+    assert result.errors == []
+    assert callbacks
+    [request] = Partnership.objects.filter(adoption__organisation=fresh_org)
+    assert (request.partner, request.state) == (partners[0], "pending")
+    assert [message.to for message in mailoutbox] == [[manager.email]]
+    assert AuditEvent.objects.filter(verb="partnership.requested").count() == 2  # both sides
+
+
+def test_a_refused_import_asks_no_one(
+    fresh_org, personas, small_roadmap, partners, django_capture_on_commit_callbacks, mailoutbox
+) -> None:
+    MembershipFactory(organisation=partners[0], role="admin")
+    rows = {"adoptions": [_adoption(partners="hospital-partner"), _adoption("A9.9.9")]}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = _import(fresh_org, personas["pe_lead"], _csv(rows))
+
+    assert result.errors
+    assert not Partnership.objects.exists()
+    assert mailoutbox == []
 
 
 def test_a_valid_hand_written_file_is_imported(

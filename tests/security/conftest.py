@@ -2,9 +2,10 @@
 
 ``world`` is one verified organisation, "Patients United", with an admin (``owner``,
 who also holds an API token), a PE lead, a contributor and a viewer; a verified
-partner organisation; one adoption with a progress entry that has a link, an
-uploaded PDF, a metric value and a barrier; a maturity assessment; and a pending
-invitation. Uploaded files go to a private MEDIA_ROOT (``world.media``).
+partner organisation, asked to act on the adoption with it (pending); one adoption with
+a progress entry that has a link, an uploaded PDF, a metric value and a barrier; a
+maturity assessment; and a pending invitation. Uploaded files go to a private
+MEDIA_ROOT (``world.media``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import User
 from apps.adoption import services as adoption_services
-from apps.adoption.models import Adoption, MaturityAssessment, Metric, ProgressEntry
+from apps.adoption.models import Adoption, MaturityAssessment, Metric, Partnership, ProgressEntry
 from apps.organisations import services as organisation_services
 from apps.organisations.models import Invitation, Membership, Organisation
 from apps.organisations.permissions import Role
@@ -98,8 +99,10 @@ def build_world(media: Path) -> World:
     barrier = BarrierCategoryFactory(slug="time", name="Lack of time")
     action = Edition.objects.current().actions.get(code="A1.1.1")
     adoption = adoption_services.adoption_create(
-        organisation=org, action=action, by=owner, owner=owner, partners=[partner]
+        organisation=org, action=action, by=owner, owner=owner
     )
+    # Asked to act on the adoption together, not yet answered (issue 17).
+    Partnership.objects.create(adoption=adoption, partner=partner, requested_by=owner)
     entry = adoption_services.progress_entry_create(
         adoption=adoption,
         by=owner,

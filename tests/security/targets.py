@@ -637,11 +637,15 @@ TARGETS: dict[str, Target] = {
         stored=_notes,
         page=lambda c: c.adoption_url,
     ),
-    "api-adoptions-patch:partners": Target(
-        send=lambda c, v: c.api.patch(
-            f"{c.api_org}adoptions/{c.world.adoption.pk}/", {"partners": [v]}, format="json"
+    "api-partners-post:organisation": Target(
+        send=lambda c, v: c.api.post(
+            f"{c.api_org}adoptions/{c.world.adoption.pk}/partners/",
+            {"organisation": v},
+            format="json",
         ),
-        stored=lambda c: ",".join(c.world.adoption.partners.values_list("slug", flat=True)),
+        stored=lambda c: ",".join(
+            c.world.adoption.partnerships.values_list("partner__slug", flat=True)
+        ),
         free_text=False,
     ),
     "api-progress-json:narrative": Target(

@@ -1,4 +1,5 @@
-"""Filters on the adoption list of the API: codes and slugs, not ids, in query strings."""
+"""Filters on the adoption and partnership lists of the API: codes and slugs, not ids, in
+query strings."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Adoption, AdoptionStatus
+from ..models import Adoption, AdoptionStatus, Partnership, PartnershipState
 
 
 class AdoptionFilter(django_filters.FilterSet):
@@ -38,3 +39,25 @@ class AdoptionFilter(django_filters.FilterSet):
             # No id is larger, and SQLite cannot even compare a larger number.
             return queryset.filter(owner_id=owner_id) if owner_id < 2**63 else queryset.none()
         return queryset.filter(owner__email__iexact=value)
+
+
+class PartnershipFilter(django_filters.FilterSet):
+    """``?direction=received&state=pending``: the requests waiting for the organisation's
+    answer; ``?direction=received&state=accepted``: the adoptions it acts on as a partner."""
+
+    state = django_filters.ChoiceFilter(label=_("State"), choices=PartnershipState.choices)
+    direction = django_filters.ChoiceFilter(
+        label=_("made (for your adoptions) or received"),
+        choices=[("made", _("Made")), ("received", _("Received"))],
+        method="filter_direction",
+    )
+
+    class Meta:
+        model = Partnership
+        fields = ["state", "direction"]
+
+    def filter_direction(
+        self, queryset: QuerySet[Partnership], name: str, value: str
+    ) -> QuerySet[Partnership]:
+        # ``received`` is annotated by the view, which knows the organisation of the URL.
+        return queryset.filter(**{"received": value == "received"})

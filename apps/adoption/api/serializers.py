@@ -10,7 +10,7 @@ Each expects ``organisation`` in its context.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, QuerySet
@@ -30,20 +30,27 @@ from apps.roadmap.models import Action, Assumption, BarrierCategory, EndGoal
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-from ..forms import MAX_LINKS, PARTNER_CHOICES_LIMIT
+from ..forms import MAX_LINKS
 from ..models import (
     Adoption,
     AdoptionStatus,
+    EntryConfirmation,
     Evidence,
     Metric,
     ProgressEntry,
 )
+from ..partnerships.querysets import accepted_partner_slugs
 
 API_NAMESPACE = "api-adoption"
 # Lists of rows (metrics, barriers, ratings) hold at most this many: more than the
 # catalogues have, and few enough that a request cannot make thousands of queries.
 MAX_ROWS = 100
 EVIDENCE_DOWNLOAD = "adoption:evidence-download"
+PARTNERS_ARE_ASKED = _(
+    "Partners are asked, not set: invite each organisation with POST "
+    "/api/v1/organisations/%(slug)s/adoptions/<id>/partners/ and it becomes a partner once it "
+    "accepts. `partners` lists those who accepted and is read-only."
+)
 
 
 def _absolute(serializer: serializers.Serializer, path: str) -> str:
@@ -169,23 +176,6 @@ class BoundedListField(serializers.ListField):
         return super().run_child_validation(data)
 
 
-class BoundedManyRelatedField(serializers.ManyRelatedField):
-    """``many=True`` related objects, at most ``max_length`` of them (each costs a query)."""
-
-    default_error_messages = {
-        "max_length": _("Ensure this field has no more than {max_length} elements.")
-    }
-
-    def __init__(self, *, max_length: int, **kwargs: Any) -> None:
-        self.max_length = max_length
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data: Any) -> Iterable[Any]:
-        if isinstance(data, list | tuple) and len(data) > self.max_length:
-            self.fail("max_length", max_length=self.max_length)
-        return super().to_internal_value(data)
-
-
 class JSONListField(BoundedListField):
     """A list of objects: a JSON array, or in a multipart form one field holding JSON."""
 
@@ -264,8 +254,9 @@ class AdoptionSerializer(serializers.ModelSerializer):
     owner: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="email", read_only=True, allow_null=True
     )
-    partners: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
-        slug_field="slug", many=True, read_only=True
+    partners = serializers.SerializerMethodField(
+        help_text="Slugs of the organisations acting on the adoption with its own (partners "
+        "who accepted). Ask one with POST …/adoptions/<id>/partners/."
     )
     progress_url = serializers.SerializerMethodField(help_text="The adoption's progress log.")
 
@@ -307,6 +298,10 @@ class AdoptionSerializer(serializers.ModelSerializer):
     def get_progress_url(self, obj: Adoption) -> str:
         return self._path("progress-list", obj)
 
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_partners(self, obj: Adoption) -> list[str]:
+        return accepted_partner_slugs(obj)
+
 
 class AdoptionWriteSerializer(serializers.Serializer):
     """What an adoption says; every field is optional when changing one."""
@@ -320,15 +315,22 @@ class AdoptionWriteSerializer(serializers.Serializer):
     start_date = serializers.DateField(required=False, allow_null=True)
     target_date = serializers.DateField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    partners = BoundedManyRelatedField(
-        child_relation=serializers.SlugRelatedField(
-            slug_field="slug", queryset=Organisation.objects.verified()
-        ),
-        max_length=PARTNER_CHOICES_LIMIT,
-        required=False,
-        help_text="Slugs of verified organisations adopting the action jointly with you "
-        f"(at most {PARTNER_CHOICES_LIMIT}).",
-    )
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        """Refuses ``partners`` with the way to ask them, along with any other error."""
+        errors: dict[str, Any] = {}
+        value: dict[str, Any] = {}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            errors = dict(exc.detail)  # type: ignore[arg-type]  # a dict for a Serializer
+        if isinstance(data, Mapping) and "partners" in data:
+            organisation = self.context.get("organisation")
+            slug = organisation.slug if organisation is not None else "<slug>"
+            errors["partners"] = [str(PARTNERS_ARE_ASKED) % {"slug": slug}]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
 
 class AdoptionCreateSerializer(AdoptionWriteSerializer):
@@ -383,9 +385,33 @@ class BarrierSerializer(serializers.Serializer):
     )
 
 
+class EntryConfirmationSerializer(serializers.ModelSerializer):
+    """A partner's word that an entry the other side wrote is right."""
+
+    organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The organisation that confirmed it."
+    )
+
+    class Meta:
+        model = EntryConfirmation
+        fields = ["organisation", "confirmed_at"]
+        read_only_fields = fields
+
+
 class ProgressEntrySerializer(serializers.ModelSerializer):
     """One dated report. A correction is a new entry whose ``supersedes`` is the old one."""
 
+    organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        help_text="The organisation that wrote the entry: the adoption's own or, on a joint "
+        "adoption, a partner (the entry stays attributed to it if the partnership ends).",
+    )
+    confirmations = EntryConfirmationSerializer(
+        many=True,
+        read_only=True,
+        help_text="The other sides of a joint adoption that confirmed the entry.",
+    )
     author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="email", read_only=True, allow_null=True
     )
@@ -416,6 +442,7 @@ class ProgressEntrySerializer(serializers.ModelSerializer):
             "status_to",
             "challenged_assumption",
             "percent_complete",
+            "organisation",
             "author",
             "recorded_at",
             "is_current",
@@ -424,6 +451,7 @@ class ProgressEntrySerializer(serializers.ModelSerializer):
             "files",
             "metrics",
             "barriers",
+            "confirmations",
         ]
         read_only_fields = fields
 

@@ -3,7 +3,10 @@
 Views under ``organisations/<slug>/`` use :class:`OrganisationScopedMixin`, so they
 authorise exactly as the pages do: outsiders get 404, members without the permission
 403, anonymous callers 401. Querysets are scoped to the organisation in the URL, so an
-id of another organisation's adoption or entry is 404. Every write goes through a
+id of another organisation's adoption or entry is 404; an accepted partner of a joint
+adoption (issue 17) reads it, its progress log, and logs and confirms progress on it under
+its own slug, while the list, changes and the partners stay the adoption's organisation's
+(``partnership_views``). Every write goes through a
 service in ``apps.adoption.services``; its ``ValidationError`` becomes a 400 keyed by
 the API's field names, and nothing is stored.
 """
@@ -35,6 +38,7 @@ from apps.organisations.services import checkpoint_schedule_update
 from .. import services
 from ..models import (
     Adoption,
+    EntryConfirmation,
     GoalReflection,
     MaturityAssessment,
     MaturityRating,
@@ -42,6 +46,7 @@ from ..models import (
     ProgressEntry,
 )
 from ..next_steps import organisation_checkpoint
+from ..partnerships.querysets import prefetch_accepted_partnerships
 from ..querysets import ProgressEntryQuerySet
 from ..services import EntryInput
 from . import assessment_serializers, serializers
@@ -90,21 +95,23 @@ class OrganisationContextMixin(OrganisationScopedMixin, generics.GenericAPIView[
 ADOPTION_TAGS = ["adoptions"]
 ADOPT_DESCRIPTION = (
     "Adopt an action of the published roadmap, by code. An action is adopted once per "
-    "organisation; the owner must be a member (by email address); partners are slugs of "
-    "verified organisations. The first progress entry records the adoption. Needs "
-    "`adoption:write` (contributors, PE leads, admins)."
+    "organisation; the owner must be a member (by email address). `partners` is read-only "
+    "(400 if sent): ask a partner with POST …/adoptions/<id>/partners/. The first progress "
+    "entry records the adoption. Needs `adoption:write` (contributors, PE leads, admins)."
 )
 
 
 class AdoptionViewMixin(OrganisationContextMixin):
-    def adoptions(self) -> QuerySet[Adoption]:
+    def adoptions(self, *, joint: bool = False) -> QuerySet[Adoption]:
+        """The organisation's adoptions; with ``joint``, those it acts on as a partner too."""
         if getattr(self, "swagger_fake_view", False):  # Building the schema: no organisation.
             return Adoption.objects.none()
-        return (
-            Adoption.objects.for_organisation(self.organisation)
-            .for_listing()
-            .prefetch_related("partners")
-        )
+        adoptions = Adoption.objects.all()
+        if joint:
+            adoptions = adoptions.visible_to(self.organisation)
+        else:
+            adoptions = adoptions.for_organisation(self.organisation)
+        return adoptions.for_listing().prefetch_related(prefetch_accepted_partnerships())
 
     def respond(self, adoption: Adoption, code: int = status.HTTP_200_OK) -> Response:
         adoption = self.adoptions().get(pk=adoption.pk)
@@ -150,7 +157,6 @@ class AdoptionListView(AdoptionViewMixin, generics.ListAPIView):
                 organisation=self.organisation,
                 by=self.user,
                 action=data.pop("action"),
-                partners=data.pop("partners", ()),
                 **data,
             )
         return self.respond(adoption, status.HTTP_201_CREATED)
@@ -158,13 +164,20 @@ class AdoptionListView(AdoptionViewMixin, generics.ListAPIView):
 
 @extend_schema(tags=ADOPTION_TAGS)
 @extend_schema_view(
-    get=extend_schema(summary="Retrieve an adoption", description="Needs `adoption:view`."),
+    get=extend_schema(
+        summary="Retrieve an adoption",
+        description=(
+            "The organisation's adoption, or one it acts on as an accepted partner (a joint "
+            "adoption, under the partner's own slug). Needs `adoption:view`."
+        ),
+    ),
     patch=extend_schema(
         summary="Change an adoption",
         description=(
-            "Only the fields sent change; `partners`, when sent, replaces the list. A status "
-            "change leaves a progress entry. An adoption whose action was removed from the "
-            "roadmap is read-only (400). Needs `adoption:write`."
+            "Only the fields sent change; `partners` is read-only (400 if sent: ask a partner "
+            "with POST …/partners/). A status change leaves a progress entry. An adoption "
+            "whose action was removed from the roadmap is read-only (400). Only the adoption's "
+            "own organisation changes it (a partner gets 404). Needs `adoption:write`."
         ),
         request=serializers.AdoptionWriteSerializer,
         responses={200: serializers.AdoptionSerializer},
@@ -179,7 +192,7 @@ class AdoptionDetailView(AdoptionViewMixin, generics.RetrieveAPIView):
     filter_backends = []
 
     def get_queryset(self) -> QuerySet[Adoption]:
-        return self.adoptions()
+        return self.adoptions(joint=self.request.method != "PATCH")
 
     def get_serializer_class(self) -> type[BaseSerializer]:
         if self.request.method == "PATCH":
@@ -190,9 +203,7 @@ class AdoptionDetailView(AdoptionViewMixin, generics.RetrieveAPIView):
         adoption = self.get_object()
         data = self.parse(serializers.AdoptionWriteSerializer, partial=True)
         with service_errors(adoption_errors()):
-            adoption = services.adoption_update(
-                adoption=adoption, by=self.user, partners=data.pop("partners", None), **data
-            )
+            adoption = services.adoption_update(adoption=adoption, by=self.user, **data)
         return self.respond(adoption)
 
 
@@ -213,24 +224,38 @@ ENTRY_RULES = (
     "a negative or unknown metric) answers 400 and nothing is stored. A barrier may name the "
     "roadmap's assumption it challenges (`assumption`), and an entry that discontinues the "
     "adoption the assumption that did not hold (`challenged_assumption`): an assumption of "
-    "the adopted action's edition, else 400 under that field. Needs `adoption:write`."
+    "the adopted action's edition, else 400 under that field. On a joint adoption the entry "
+    "is written by the organisation of the URL (its `organisation`); a partner cannot change "
+    "the status or the percent complete (400). Needs `adoption:write`."
 )
 
 
 class EntryViewMixin(OrganisationContextMixin):
-    """Views under an adoption: the adoption, scoped to the organisation, or 404."""
+    """Views under an adoption: the organisation's adoption, or a joint adoption it acts on
+    as an accepted partner, or 404. Entries are written for the organisation of the URL."""
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @cached_property
     def adoption(self) -> Adoption:
-        adoptions = Adoption.objects.for_organisation(self.organisation)
+        adoptions = Adoption.objects.visible_to(self.organisation).select_related(
+            "organisation", "action"
+        )
         return get_object_or_404(adoptions, pk=self.kwargs["id"])
+
+    def entry(self) -> ProgressEntry:
+        """The entry of the URL (``entry_id``), any version, of the adoption, or 404."""
+        return get_object_or_404(self.adoption.entries.all(), pk=self.kwargs["entry_id"])
 
     def entries(self) -> ProgressEntryQuerySet:
         if getattr(self, "swagger_fake_view", False):
             return ProgressEntry.objects.none()
-        return self.adoption.entries.with_details()
+        confirmations = EntryConfirmation.objects.select_related("organisation")
+        return (
+            self.adoption.entries.with_details()
+            .select_related("organisation")
+            .prefetch_related(Prefetch("confirmations", queryset=confirmations))
+        )
 
     def entry_input(self) -> EntryInput:
         data = self.parse(serializers.ProgressEntryInputSerializer)
@@ -262,8 +287,10 @@ class EntryViewMixin(OrganisationContextMixin):
         summary="List progress entries",
         description=(
             "The adoption's progress log, newest first: the current version of each entry, "
-            "with its evidence, metric values and barriers. A correction's `supersedes` is "
-            "the id of the version it replaces; `include_corrected=true` lists those too. "
+            "with its evidence, metric values and barriers, the organisation that wrote it "
+            "and, on a joint adoption, the other sides' `confirmations`. A correction's "
+            "`supersedes` is the id of the version it replaces; `include_corrected=true` "
+            "lists those too. "
             "Files are downloaded from `download_url` by signed-in members. Needs "
             "`adoption:view`."
         ),
@@ -302,7 +329,9 @@ class ProgressListView(EntryViewMixin, generics.ListAPIView):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.entry_input()
         with service_errors(ENTRY_FIELDS):
-            entry = services.progress_entry_create(adoption=self.adoption, by=self.user, data=data)
+            entry = services.progress_entry_create(
+                adoption=self.adoption, by=self.user, data=data, organisation=self.organisation
+            )
         return self.respond(entry)
 
 
@@ -311,8 +340,8 @@ class ProgressListView(EntryViewMixin, generics.ListAPIView):
     summary="Correct a progress entry",
     description=(
         "Entries are never edited: the correction is a new entry that supersedes this one, "
-        "which stays readable. Only the current version can be corrected (400 otherwise)."
-        + ENTRY_RULES
+        "which stays readable. Only the current version can be corrected, and only by the "
+        "organisation that wrote it (400 otherwise)." + ENTRY_RULES
     ),
     request=ENTRY_REQUEST,
     responses={201: serializers.ProgressEntrySerializer},
@@ -323,10 +352,12 @@ class ProgressCorrectView(EntryViewMixin, generics.GenericAPIView):
     filter_backends = []
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        entry = get_object_or_404(self.adoption.entries.all(), pk=kwargs["entry_id"])
+        entry = self.entry()
         data = self.entry_input()
         with service_errors(ENTRY_FIELDS):
-            correction = services.progress_entry_correct(entry=entry, by=self.user, data=data)
+            correction = services.progress_entry_correct(
+                entry=entry, by=self.user, data=data, organisation=self.organisation
+            )
         return self.respond(correction)
 
 

@@ -62,12 +62,11 @@ def sides(adoption: Adoption) -> list[int]:
     return [adoption.organisation_id, *partners]
 
 
-@transaction.atomic
-def partnership_request(
-    *, adoption: Adoption, partner: Organisation, by: User, message: str = ""
-) -> Partnership:
-    """Ask ``partner`` to act on the adoption together: a request waiting for its answer."""
-    message = message.strip()
+def request_errors(adoption: Adoption, partner: Organisation) -> dict[str, list[str]]:
+    """Why ``partner`` cannot be asked to act on the adoption (none: it can), by field:
+    ``adoption`` (read-only) and ``organisation`` (itself, or not verified). The one home of
+    these rules, for a request and for an import's ``partners`` column; the adoption may be
+    unsaved (an imported row), so being asked already is checked by the database."""
     errors: dict[str, list[str]] = {}
     if adoption.is_read_only:
         errors.setdefault("adoption", []).append(
@@ -81,6 +80,16 @@ def partnership_request(
         errors.setdefault("organisation", []).append(
             _("Only verified organisations can be asked to act together.")
         )
+    return errors
+
+
+@transaction.atomic
+def partnership_request(
+    *, adoption: Adoption, partner: Organisation, by: User, message: str = ""
+) -> Partnership:
+    """Ask ``partner`` to act on the adoption together: a request waiting for its answer."""
+    message = message.strip()
+    errors = request_errors(adoption, partner)
     if len(message) > MESSAGE_MAX_LENGTH:
         errors.setdefault("message", []).append(
             _("Keep the message under %(count)d characters.") % {"count": MESSAGE_MAX_LENGTH}

@@ -31,7 +31,15 @@ from apps.core.exporters import Cell, Note, Percent, Sheet, TabularExporter
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import Perm
 
-from ..models import Adoption, AdoptionStatus, BarrierReport, Evidence, Metric, ProgressEntry
+from ..models import (
+    Adoption,
+    AdoptionStatus,
+    BarrierReport,
+    Evidence,
+    Metric,
+    ProgressEntry,
+)
+from ..partnerships.querysets import accepted_partner_slugs, prefetch_accepted_partnerships
 
 ADOPTIONS = "adoptions"
 ENTRIES = "entries"
@@ -57,7 +65,11 @@ ADOPTION_COLUMNS: list[tuple[str, str | Promise]] = [
     ("notes", gettext_lazy("Free text.")),
     (
         "partners",
-        gettext_lazy("Short names of verified partner organisations, one per line, or empty."),
+        gettext_lazy(
+            "Short names of the organisations acting on the adoption with you (partners who "
+            "accepted), one per line, or empty. On import, each verified organisation named "
+            "is asked to act on the new adoption with you; it becomes a partner once it accepts."
+        ),
     ),
     ("percent_complete", gettext_lazy("A whole number from 0 to 100.")),
     (
@@ -195,9 +207,7 @@ class AdoptionExporter(TabularExporter):
         adoptions = (
             Adoption.objects.for_organisation(self.organisation)
             .select_related("action__edition", "owner")
-            .prefetch_related(
-                Prefetch("partners", queryset=Organisation.objects.only("pk", "slug"))
-            )
+            .prefetch_related(prefetch_accepted_partnerships())
             .order_by("action__code", "action__edition__version_label")
         )
         for adoption in adoptions.iterator(chunk_size=CHUNK_SIZE):
@@ -211,7 +221,7 @@ class AdoptionExporter(TabularExporter):
                 adoption.start_date,
                 adoption.target_date,
                 adoption.notes,
-                _lines(sorted(p.slug for p in adoption.partners.all())),
+                _lines(accepted_partner_slugs(adoption)),
                 Percent(adoption.percent_complete, places=0),
                 adoption.action_removed,
             ]

@@ -1,7 +1,7 @@
 """Checking an imported file row by row into an :class:`ImportPlan`, changing nothing.
 
-The plan holds every valid row as unsaved objects (adoptions with their partners, entries with
-their evidence and metric values, barrier reports) and one error per problem. The checks are
+The plan holds every valid row as unsaved objects (adoptions with the partners to ask, entries
+with their evidence and metric values, barrier reports) and one error per problem. The checks are
 those the services make (see the contract in ``importers``), plus the file's own references:
 each entry to an adoption, ``supersedes_ref`` to an earlier entry, each barrier to an entry.
 """
@@ -18,6 +18,7 @@ from apps.roadmap.models import Action
 
 from .. import rules
 from ..models import Adoption, BarrierReport, Evidence, MetricValue, ProgressEntry
+from ..partnerships.services import request_errors
 from .exporters import ADOPTIONS, BARRIERS, ENTRIES, METRIC_PREFIX, SHEET_NAMES
 from .import_cells import (
     ImportRow,
@@ -128,9 +129,6 @@ class ImportPlan:
             "is_important": row.read(as_flag, "important"),
             "percent_complete": row.read(as_percent, "percent_complete"),
         }
-        partners = self._partner_list(row)
-        if row.bad or key is None:
-            return
         adoption = Adoption(
             organisation=self.organisation,
             action=action,
@@ -142,6 +140,9 @@ class ImportPlan:
             created_by=self.by,
             **{name: value for name, value in values.items() if value not in (None, "")},
         )
+        partners = self._partner_list(row, adoption)
+        if row.bad or key is None:
+            return
         row.clean(adoption, exclude=["organisation", "action", "owner", "created_by"])
         if not row.bad:
             self.adoptions[key] = PlannedAdoption(adoption, partners)
@@ -203,8 +204,10 @@ class ImportPlan:
             )
         return member or (None if required_member else self.by)
 
-    def _partner_list(self, row: ImportRow) -> list[Organisation]:
-        partners = []
+    def _partner_list(self, row: ImportRow, adoption: Adoption) -> list[Organisation]:
+        """The organisations to ask to act on the new adoption with the importing one, by the
+        rules of a request (``request_errors``); one named twice is asked once."""
+        partners: dict[str, Organisation] = {}
         for slug in split_list(row.text("partners")):
             partner = self.lookups.partners.get(slug)
             if partner is None:
@@ -212,9 +215,13 @@ class ImportPlan:
                     _("partner “%(slug)s” is not a verified organisation on the portal")
                     % {"slug": slug}
                 )
-            else:
-                partners.append(partner)
-        return rules.partners_of(self.organisation, partners)
+                continue
+            problems = request_errors(adoption, partner)
+            for message in (m for messages in problems.values() for m in messages):
+                row.error(_("partner “%(slug)s”: %(problem)s") % {"slug": slug, "problem": message})
+            if not problems:
+                partners.setdefault(slug, partner)
+        return list(partners.values())
 
     # --- entries ---
 

@@ -77,8 +77,8 @@ def _recorded(organisation: Organisation, rows: list[TabularRow]) -> dict[int, i
 
 
 def _partners(organisation: Organisation, rows: list[TabularRow]) -> dict[str, Organisation]:
-    """The verified organisations the rows name, by slug, and the importing one: named as a
-    partner, it is not refused but dropped, by the rule the services apply too."""
+    """The verified organisations the rows name, by slug, and the importing one, so that
+    naming it is answered by the rule of a request (never oneself), not as unknown."""
     slugs = {slug for row in rows for slug in split_list(row.values.get("partners", ""))}
     verified = Organisation.objects.filter(slug__in=slugs, status=Organisation.Status.VERIFIED)
     return {**{org.slug: org for org in verified}, organisation.slug: organisation}

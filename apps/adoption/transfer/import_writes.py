@@ -1,6 +1,6 @@
-"""Storing a checked :class:`~.import_checks.ImportPlan`: bulk inserts, then the existing
-adoptions its entries move on. The caller (``importers.import_adoptions``) checks first and
-calls this only for a plan without errors.
+"""Storing a checked :class:`~.import_checks.ImportPlan`: bulk inserts, the requests to the
+partners the new adoptions name, then the existing adoptions its entries move on. The caller
+(``importers.import_adoptions``) checks first and calls this only for a plan without errors.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Adoption, BarrierReport, Evidence, MetricValue, ProgressEntry
+from ..partnerships.services import partnership_request
 
 if TYPE_CHECKING:
     from .import_checks import ImportPlan
@@ -23,12 +24,7 @@ def write_plan(plan: ImportPlan) -> None:
     _stamp_last_activity(plan)
     planned = list(plan.adoptions.values())
     Adoption.objects.bulk_create([p.adoption for p in planned])
-    through = Adoption.partners.through
-    through.objects.bulk_create(
-        through(adoption_id=p.adoption.pk, organisation_id=partner.pk)
-        for p in planned
-        for partner in p.partners
-    )
+    _ask_partners(plan)
     ProgressEntry.objects.bulk_create([p.entry for p in plan.entries])
     corrections = [(p, p.supersedes) for p in plan.entries if p.supersedes is not None]
     for correction, corrected in corrections:
@@ -38,6 +34,15 @@ def write_plan(plan: ImportPlan) -> None:
     MetricValue.objects.bulk_create(value for p in plan.entries for value in p.values)
     BarrierReport.objects.bulk_create(plan.barriers)
     _apply_to_existing(plan)
+
+
+def _ask_partners(plan: ImportPlan) -> None:
+    """The partners a new adoption names are asked as a person asks them: by the request
+    service, so each request is checked by the same rules, audited, and told to the partner
+    after the commit (nothing is told of an import that fails)."""
+    for planned in plan.adoptions.values():
+        for partner in planned.partners:
+            partnership_request(adoption=planned.adoption, partner=partner, by=plan.by)
 
 
 def _stamp_last_activity(plan: ImportPlan) -> None:

@@ -32,6 +32,12 @@ Choices:
   the entry is already recorded (its ``entry_ref`` is the number of one of that
   adoption's entries) or the adoption is read-only.
 - ``supersedes_ref`` points to an entry earlier in the same file.
+- The ``partners`` of a new adoption are asked, not added: each organisation named gets a
+  pending request, through the request service (audited, told by email after the commit),
+  and becomes a partner once it accepts. The service's rules apply: an unknown or
+  unverified organisation, the importing one itself, or partners of a read-only adoption
+  are errors; an organisation named twice is asked once. Entries are written by the
+  importing organisation.
 - An entry keeps its author when the author's email is a member of the
   organisation; otherwise the importing person becomes the author. An empty
   author stays empty. Entries keep the file's ``entry_date``.

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import User
-from apps.adoption.models import Adoption, AdoptionStatus, ProgressEntry
+from apps.adoption.models import Adoption, AdoptionStatus, Partnership, ProgressEntry
 from apps.organisations.models import Organisation
 from apps.roadmap.models import Edition
 from tests.adoption.factories import AdoptionFactory
@@ -130,7 +130,7 @@ def _adopt_many(org: Organisation, edition: Edition, count: int) -> None:
         adoption = AdoptionFactory(
             organisation=org, action=ActionFactory(intermediate_goal=goal), owner=owner
         )
-        adoption.partners.add(partner)
+        Partnership.objects.create(adoption=adoption, partner=partner, state="accepted")
 
 
 def _list_queries(api_as: object, user: User) -> int:
@@ -160,8 +160,6 @@ def test_it_lists_in_a_number_of_queries_that_does_not_grow(
 def test_a_contributor_adopts_an_action(
     api_as: object, contributor: User, pe_lead: User, org: Organisation, small_roadmap: Edition
 ) -> None:
-    partner = OrganisationFactory(slug="pharma-co", verified=True)
-
     response = api_as(contributor).post(
         ADOPTIONS_URL,
         {
@@ -173,7 +171,6 @@ def test_a_contributor_adopts_an_action(
             "start_date": "2024-01-10",
             "target_date": "2024-12-31",
             "notes": "With our advisory board.",
-            "partners": ["pharma-co"],
         },
     )
 
@@ -185,15 +182,10 @@ def test_a_contributor_adopts_an_action(
     assert (adoption.is_urgent, adoption.is_important) == (True, False)
     assert adoption.owner == pe_lead
     assert str(adoption.target_date) == "2024-12-31"
-    assert list(adoption.partners.all()) == [partner]
     assert adoption.created_by == contributor
     assert adoption.entries.get().status_to == AdoptionStatus.IN_PROGRESS
     body = response.json()
-    assert (body["id"], body["owner"], body["partners"]) == (
-        adoption.pk,
-        "lead@example.org",
-        ["pharma-co"],
-    )
+    assert (body["id"], body["owner"], body["partners"]) == (adoption.pk, "lead@example.org", [])
 
 
 def test_adopting_needs_only_the_action(
@@ -223,7 +215,7 @@ def test_adopting_needs_only_the_action(
             "No member of the organisation has the email address outsider@example.org.",
         ),
         ({"action": "A1.2.1", "owner": "nobody@example.org"}, "owner", "No member"),
-        ({"action": "A1.2.1", "partners": ["elsewhere"]}, "partners", "does not exist"),
+        ({"action": "A1.2.1", "partners": ["elsewhere"]}, "partners", "Partners are asked"),
         ({"action": "A1.2.1", "status": "finished"}, "status", "is not a valid choice"),
         ({"action": "A1.2.1", "target_date": "soon"}, "target_date", "Date has wrong format"),
     ],
@@ -301,19 +293,55 @@ def test_only_the_fields_sent_change(
     assert adoption.entries.count() == 1  # no status change, no new entry
 
 
-def test_the_owner_and_partners_can_be_cleared(
+def test_the_owner_can_be_cleared(
     api_as: object, contributor: User, viewer: User, adoption: Adoption
 ) -> None:
     adoption.owner = viewer
     adoption.save()
-    adoption.partners.add(OrganisationFactory(verified=True))
 
-    response = api_as(contributor).patch(_url(adoption), {"owner": None, "partners": []})
+    response = api_as(contributor).patch(_url(adoption), {"owner": None})
 
     assert response.status_code == 200
     adoption.refresh_from_db()
     assert adoption.owner is None
-    assert not adoption.partners.exists()
+
+
+def test_partners_are_read_only_and_list_those_who_accepted(
+    api_as: object, contributor: User, adoption: Adoption
+) -> None:
+    for slug, state in [("accepted-co", "accepted"), ("asked-co", "pending")]:
+        partner = OrganisationFactory(slug=slug, verified=True)
+        Partnership.objects.create(adoption=adoption, partner=partner, state=state)
+
+    response = api_as(contributor).patch(_url(adoption), {"notes": "x", "partners": []})
+
+    assert response.status_code == 400
+    [message] = response.json()["partners"]
+    assert "/api/v1/organisations/patients-united/adoptions/<id>/partners/" in message
+    adoption.refresh_from_db()
+    assert adoption.notes == ""
+    assert api_as(contributor).get(_url(adoption)).json()["partners"] == ["accepted-co"]
+
+
+def test_an_accepted_partner_reads_the_adoption_but_does_not_change_it(
+    api_as: object, adoption: Adoption
+) -> None:
+    partner = OrganisationFactory(slug="pharma-co", verified=True)
+    member = MembershipFactory(organisation=partner, role="admin").user
+    Partnership.objects.create(adoption=adoption, partner=partner, state="accepted")
+    url = f"/api/v1/organisations/pharma-co/adoptions/{adoption.pk}/"
+
+    read = api_as(member).get(url)
+    change = api_as(member).patch(url, {"notes": "Ours now."})
+    listed = api_as(member).get("/api/v1/organisations/pharma-co/adoptions/")
+
+    assert read.status_code == 200, read.content
+    assert (read.json()["url"], read.json()["partners"]) == (
+        f"http://testserver{url}",
+        ["pharma-co"],
+    )
+    assert change.status_code == 404
+    assert listed.json()["count"] == 0  # the list is the organisation's own adoptions
 
 
 @pytest.mark.parametrize(

@@ -129,6 +129,7 @@ def test_members_read_the_progress_log(
         "status_to": "implemented",
         "challenged_assumption": None,
         "percent_complete": 80,
+        "organisation": "patients-united",
         "author": "contributor@example.org",
         "recorded_at": newest["recorded_at"],
         "is_current": True,
@@ -146,6 +147,7 @@ def test_members_read_the_progress_log(
         "barriers": [
             {"category": "resources", "note": "No budget for travel.", "assumption": None}
         ],
+        "confirmations": [],
     }
     assert (first["status_from"], first["status_to"], first["narrative"]) == (
         None,

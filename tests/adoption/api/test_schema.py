@@ -6,12 +6,22 @@ from drf_spectacular.validation import validate_schema
 pytestmark = pytest.mark.django_db
 
 ADOPTIONS = "/api/v1/organisations/{slug}/adoptions/"
+PARTNERSHIPS = "/api/v1/organisations/{slug}/partnerships/"
 PATHS = {
     "/api/v1/metrics/": {"get"},
     ADOPTIONS: {"get", "post"},
     f"{ADOPTIONS}{{id}}/": {"get", "patch"},
     f"{ADOPTIONS}{{id}}/progress/": {"get", "post"},
     f"{ADOPTIONS}{{id}}/progress/{{entry_id}}/correct/": {"post"},
+    f"{ADOPTIONS}{{id}}/progress/{{entry_id}}/confirm/": {"post"},
+    f"{ADOPTIONS}{{id}}/partners/": {"post"},
+    f"{PARTNERSHIPS}": {"get"},
+    f"{PARTNERSHIPS}{{id}}/": {"get"},
+    f"{PARTNERSHIPS}{{id}}/accept/": {"post"},
+    f"{PARTNERSHIPS}{{id}}/decline/": {"post"},
+    f"{PARTNERSHIPS}{{id}}/withdraw/": {"post"},
+    f"{PARTNERSHIPS}{{id}}/objectives/": {"post"},
+    f"{PARTNERSHIPS}{{id}}/objectives/{{objective_id}}/confirm/": {"post"},
     "/api/v1/organisations/{slug}/assessments/": {"get", "post"},
 }
 
@@ -65,3 +75,19 @@ def test_it_documents_the_list_filters(schema: dict) -> None:
     parameters = schema["paths"][ADOPTIONS]["get"]["parameters"]
 
     assert {"status", "end_goal", "dimension", "owner", "page"} <= {p["name"] for p in parameters}
+
+
+def test_it_documents_the_partnerships(schema: dict) -> None:
+    components = schema["components"]["schemas"]
+    asked = schema["paths"][f"{ADOPTIONS}{{id}}/partners/"]["post"]
+    accepted = schema["paths"][f"{PARTNERSHIPS}{{id}}/accept/"]["post"]
+
+    assert asked["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Partnership"
+    }
+    assert "requestBody" not in accepted
+    assert {"organisation", "message"} == set(components["PartnershipRequestRequest"]["properties"])
+    assert components["Adoption"]["properties"]["partners"]["readOnly"] is True
+    assert "partners" not in components["PatchedAdoptionWriteRequest"]["properties"]
+    assert "partners" not in components["AdoptionCreateRequest"]["properties"]
+    assert {"organisation", "confirmations"} <= set(components["ProgressEntry"]["properties"])

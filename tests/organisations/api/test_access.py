@@ -8,22 +8,40 @@ changes nothing: no row is added, removed or changed in what the endpoints write
 The views' own tests cover what the calls do, not who may make them.
 """
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
-from apps.adoption.models import Adoption, MaturityAssessment, ProgressEntry
+from apps.adoption.models import (
+    Adoption,
+    EntryConfirmation,
+    MaturityAssessment,
+    Partnership,
+    ProgressEntry,
+    SharedObjective,
+)
 from apps.benchmarking.models import ExportJob
 from apps.organisations.models import Invitation, Membership, Organisation
 from apps.organisations.permissions import Perm, role_has_permission
 from apps.practices.models import CaseStudy
-from tests.organisations.factories import InvitationFactory
+from apps.roadmap.models import Action
+from tests.adoption.conftest import _partnership_page  # noqa: F401  (autouse)
+from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
+from tests.organisations.factories import InvitationFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
 ORG = "/api/v1/organisations/patients-united/"
 INVITE = {"email": "new@example.org", "role": "viewer"}
 ADOPTION = f"{ORG}adoptions/{{adoption}}/"
+# Joint commitments: {received} is a request another organisation made to this one, {joint} an
+# accepted partnership on the other's adoption {joint_adoption}, with an objective the other
+# proposed ({objective}) and an entry it wrote ({partner_entry}); see _url.
+RECEIVED = f"{ORG}partnerships/{{received}}/"
+JOINT = f"{ORG}partnerships/{{joint}}/"
+JOINT_ADOPTION = f"{ORG}adoptions/{{joint_adoption}}/"
+ASK = {"organisation": "partner-org", "message": "Together?"}
 ENTRY = {"narrative": "Held a workshop."}
 ASSESSMENT = {"ratings": [{"end_goal": "EG1", "level": 3}]}
 SCHEDULE = {"review_every_months": 3}
@@ -56,6 +74,30 @@ ENDPOINTS = [
     ("get", f"{ADOPTION}progress/", None, Perm.ADOPTION_VIEW, 200),
     ("post", f"{ADOPTION}progress/", ENTRY, Perm.ADOPTION_WRITE, 201),
     ("post", f"{ADOPTION}progress/{{entry}}/correct/", ENTRY, Perm.ADOPTION_WRITE, 201),
+    ("post", f"{ADOPTION}partners/", ASK, Perm.ADOPTION_MANAGE, 201),
+    ("get", f"{ORG}partnerships/", None, Perm.ADOPTION_VIEW, 200),
+    ("get", RECEIVED, None, Perm.ADOPTION_VIEW, 200),
+    ("post", f"{RECEIVED}accept/", None, Perm.ADOPTION_MANAGE, 200),
+    ("post", f"{RECEIVED}decline/", None, Perm.ADOPTION_MANAGE, 200),
+    ("post", f"{RECEIVED}withdraw/", None, Perm.ADOPTION_MANAGE, 200),
+    (
+        "post",
+        f"{JOINT}objectives/",
+        {"text": "Two workshops.", "target_date": "2099-01-01"},
+        Perm.ADOPTION_MANAGE,
+        201,
+    ),
+    ("post", f"{JOINT}objectives/{{objective}}/confirm/", None, Perm.ADOPTION_MANAGE, 200),
+    ("get", JOINT_ADOPTION, None, Perm.ADOPTION_VIEW, 200),
+    ("get", f"{JOINT_ADOPTION}progress/", None, Perm.ADOPTION_VIEW, 200),
+    ("post", f"{JOINT_ADOPTION}progress/", ENTRY, Perm.ADOPTION_WRITE, 201),
+    (
+        "post",
+        f"{JOINT_ADOPTION}progress/{{partner_entry}}/confirm/",
+        None,
+        Perm.ADOPTION_WRITE,
+        201,
+    ),
     ("get", f"{ORG}assessments/", None, Perm.ADOPTION_VIEW, 200),
     ("post", f"{ORG}assessments/", ASSESSMENT, Perm.ASSESSMENT_WRITE, 201),
     ("get", f"{ORG}checkpoint-schedule/", None, Perm.ADOPTION_VIEW, 200),
@@ -87,6 +129,12 @@ WRONG_METHODS = [
     ("put", ADOPTION),
     ("delete", ADOPTION),
     ("get", f"{ADOPTION}progress/{{entry}}/correct/"),
+    ("get", f"{ADOPTION}partners/"),
+    ("delete", RECEIVED),
+    ("patch", RECEIVED),
+    ("get", f"{RECEIVED}accept/"),
+    ("get", f"{JOINT}objectives/"),
+    ("get", f"{JOINT_ADOPTION}progress/{{partner_entry}}/confirm/"),
     ("put", f"{ORG}assessments/"),
     ("post", f"{ORG}checkpoint-schedule/"),
     ("patch", f"{ORG}checkpoint-schedule/"),
@@ -107,25 +155,58 @@ def _expected(
     return ok if role_has_permission(membership.role, code) else 403
 
 
+def _joint(org: Organisation) -> dict[str, int]:
+    """Another verified organisation, which asked ``org`` to act on one of its adoptions
+    (pending) and acts with it on another (accepted), with an objective and an entry of its."""
+    other = OrganisationFactory(slug="partner-org", verified=True)
+    first, second = Action.objects.published().exclude(code__in=["A1.1.1", "A1.1.2"])[:2]
+    received = Partnership.objects.create(
+        adoption=AdoptionFactory(organisation=other, action=first), partner=org
+    )
+    joint_adoption = AdoptionFactory(organisation=other, action=second)
+    joint = Partnership.objects.create(adoption=joint_adoption, partner=org, state="accepted")
+    objective = SharedObjective.objects.create(
+        partnership=joint,
+        text="A shared panel.",
+        target_date=dt.date(2099, 1, 1),
+        proposed_by_organisation=other,
+    )
+    return {
+        "received": received.pk,
+        "joint": joint.pk,
+        "objective": objective.pk,
+        "joint_adoption": joint_adoption.pk,
+        "partner_entry": ProgressEntryFactory(adoption=joint_adoption).pk,
+    }
+
+
 def _url(path: str, org: Organisation, personas: dict, adoption: Adoption) -> str:
     # A member the call may act on: never the caller, never the last admin.
     target = Membership.objects.get(organisation=org, user=personas["contributor"])
     invitation = InvitationFactory(organisation=org)
     entry = adoption.entries.get()  # the current entry recording the adoption
     return path.format(
-        member=target.pk, invitation=invitation.pk, adoption=adoption.pk, entry=entry.pk
+        member=target.pk,
+        invitation=invitation.pk,
+        adoption=adoption.pk,
+        entry=entry.pk,
+        **_joint(org),
     )
 
 
 def _written() -> dict[str, Any]:
     """What the endpoints above can write: organisations, members, invitations, adoptions,
-    progress, assessments, case studies and export jobs."""
+    progress, partnerships, objectives, confirmations, assessments, case studies and export
+    jobs."""
     models = [
         Organisation,
         Membership,
         Invitation,
         Adoption,
         ProgressEntry,
+        Partnership,
+        SharedObjective,
+        EntryConfirmation,
         MaturityAssessment,
         CaseStudy,
     ]
