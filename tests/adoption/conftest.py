@@ -10,13 +10,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.adoption import services
 from apps.adoption.models import Adoption, AdoptionStatus, Metric, Partnership, ProgressEntry
-from apps.adoption.partnerships import notifications
 from apps.adoption.services import EntryInput
 from apps.organisations.models import Organisation
 from apps.roadmap.models import Action, BarrierCategory, Edition
@@ -41,24 +39,6 @@ SVG = (
     b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">'
     b"<script>alert(1)</script></svg>\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def _partnership_page(monkeypatch) -> None:
-    """The joint commitments' emails link to the partnership's page, ``adoption:partnership``,
-    which the pages' branch of issue 17 adds. Without it they link to the API's partnership;
-    with it (once merged), this fixture changes nothing and can go."""
-    try:
-        reverse("adoption:partnership", kwargs={"slug": "x", "pk": 1})
-    except NoReverseMatch:
-        monkeypatch.setattr(
-            notifications,
-            "partnership_path",
-            lambda partnership, organisation: reverse(
-                "api-adoption:partnership-detail",
-                kwargs={"slug": organisation.slug, "id": partnership.pk},
-            ),
-        )
 
 
 @pytest.fixture(autouse=True)

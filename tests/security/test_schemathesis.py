@@ -37,7 +37,6 @@ from schemathesis.generation.case import Case
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from roadmap_portal.wsgi import application
-from tests.adoption.conftest import _partnership_page  # noqa: F401  (autouse)
 from tests.security.conftest import World
 
 pytestmark = pytest.mark.django_db

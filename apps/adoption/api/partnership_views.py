@@ -280,7 +280,8 @@ class ObjectiveConfirmView(PartnershipViewMixin, generics.GenericAPIView):
     )
 )
 class EntryConfirmView(EntryViewMixin, generics.GenericAPIView):
-    permission = Perm.ADOPTION_WRITE
+    # As on the pages: confirming the other side's claim is a manager's word (admins, PE leads).
+    permission = Perm.ADOPTION_MANAGE
     serializer_class = serializers.ProgressEntrySerializer
     filter_backends = []
 

@@ -26,7 +26,6 @@ from apps.organisations.models import Invitation, Membership, Organisation
 from apps.organisations.permissions import Perm, role_has_permission
 from apps.practices.models import CaseStudy
 from apps.roadmap.models import Action
-from tests.adoption.conftest import _partnership_page  # noqa: F401  (autouse)
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
 from tests.organisations.factories import InvitationFactory, OrganisationFactory
 
@@ -95,7 +94,7 @@ ENDPOINTS = [
         "post",
         f"{JOINT_ADOPTION}progress/{{partner_entry}}/confirm/",
         None,
-        Perm.ADOPTION_WRITE,
+        Perm.ADOPTION_MANAGE,
         201,
     ),
     ("get", f"{ORG}assessments/", None, Perm.ADOPTION_VIEW, 200),
