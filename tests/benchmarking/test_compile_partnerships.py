@@ -6,10 +6,12 @@ never from fewer than k organisations on either side, nor by subtraction."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from apps.adoption.models import Partnership, PartnershipState
 from apps.benchmarking import compile as compiling
@@ -21,6 +23,7 @@ from apps.benchmarking.compile_partnerships import (
     Counts,
     withhold_rests,
 )
+from apps.benchmarking.exports.aggregate import AggregateExporter
 from apps.benchmarking.models import BenchmarkCell, Subject
 from apps.benchmarking.periods import period_get_or_create
 from apps.organisations.models import Organisation
@@ -28,7 +31,7 @@ from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
 from tests.organisations.factories import OrganisationFactory
 from tests.roadmap.factories import StakeholderGroupFactory
 
-from .conftest import GROUPS, compile_protected
+from .conftest import GROUPS, compile_protected, page_tables
 
 pytestmark = pytest.mark.django_db
 K = 5
@@ -157,11 +160,33 @@ def test_rests_are_withheld_until_they_reach_k():
     assert [c.suppressed for c in cells] == [True, False, False, True]
 
 
-def test_on_the_public_rules_the_snapshot_passes_its_audit(small_roadmap):
+def test_on_the_public_rules_it_is_published_on_the_page_the_api_and_the_aggregate(
+    small_roadmap, client
+):
     population(small_roadmap)
     snapshot = compile_protected("2026-Q2")  # published: its audit found nothing
     found = figures(snapshot)
+    assert found[("stakeholder_group", HTA)][0] == Decimal("33.3")
     assert found[("region", "cee")][0] is None
-    assert found[("region", "western")][0] is None
-    published = [value for value, *_r in found.values() if value is not None]
-    assert all(0 < value < 100 for value in published)
+
+    tables = page_tables(client.get("/benchmarks/").content)
+    by_group = tables["joint-commitments-by-group-caption"]
+    assert by_group[0] == ["Adoptions", "Everyone", "Patients and POs", "HTA bodies"]
+    assert by_group[1][1:] == ["29.2%", "25%", "33.3%"]
+    by_region = tables["joint-commitments-by-region-caption"]
+    assert by_region[1][1] == "29.2%"
+    assert all(cell.startswith("—Suppressed") for cell in by_region[1][2:])
+    csv = client.get("/benchmarks/2026-Q2/data/joint-commitments-by-group.csv")
+    assert csv.status_code == 200
+    assert "partnered_percent" in csv.content.decode("utf-8-sig").splitlines()[0]
+
+    api = client.get("/api/v1/benchmarks/2026-Q2/", {"subject_type": Subject.PARTNERSHIP})
+    cells = {(c["breakdown"], c["breakdown_value"]): c for c in api.json()["results"]}
+    assert cells[("all", "")]["value"] == 29.2
+    assert cells[("region", "cee")]["value"] is cells[("region", "cee")]["n"] is None
+
+    workbook = load_workbook(io.BytesIO(AggregateExporter(snapshot).render("xlsx").content))
+    rows = list(workbook["Joint commitments"].iter_rows(values_only=True))[1:]
+    title = "Adoptions with a partner from another group"
+    assert (rows[0][:3], rows[0][4]) == ((CROSS_GROUP, title, "all"), MEASURE)
+    assert rows[0][5] == pytest.approx(0.292)  # a percentage, as a fraction
