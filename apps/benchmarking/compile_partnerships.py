@@ -28,9 +28,12 @@ withheld below *k*), and before that and after it these rules of its own:
 2. *Nothing from subtraction.* A reader who knows everyone's share and the groups' (or the
    regions') adoptions can take the published groups away from everyone: what is left (the
    withheld groups together, the *rest*) must itself pass rule 1. While it does not, the
-   published group (or region) with the fewest organisations is withheld too
-   (:func:`withhold_rests`). Everyone's figure counts as known when it is published, or
-   when every group (or every region) is, since they add up to it. Applied after the
+   published group (or region) with the fewest organisations is withheld too, and
+   everyone's figure when none is left (:func:`withhold_rests`). Everyone's figure counts
+   as known when it is published, or when every group (or every region) is, since they
+   add up to it. As in the public rules (rule 5), a figure withheld now with the value
+   published for it in an earlier period counts as known too (the reader guesses
+   "unchanged"), and withholding one protects nothing, so none is chosen. Applied after the
    public rules, which may have withheld a bundle's population (and with it the share).
 
 Like the curators' figures (:mod:`.compile_curation`), the figure is thus safe by
@@ -41,6 +44,8 @@ least *k* organisations that have such a partner and *k* that have not.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -50,8 +55,9 @@ from apps.organisations.querysets import verified_before
 
 from .anonymisation import COMPLEMENTARY, SMALL_GROUP, Cell
 from .compile_tables import Tables, table_name
-from .models import Breakdown, Subject
+from .models import BenchmarkCell, Breakdown, Subject
 
+logger = logging.getLogger(__name__)
 CROSS_GROUP = "cross_group"
 MEASURE = "partnered_percent"
 # The breakdowns the figure is published for (it adds up over the groups and the regions).
@@ -160,12 +166,43 @@ def partnership_cells(
         yield cell
 
 
+def earlier_figures(before: dt.date) -> dict[Bundle, float]:
+    """The figure of every bundle as published in the latest earlier snapshot that has it
+    (periods ending before ``before``): what a reader takes as unchanged where it is
+    withheld now (the public rules' rule 5)."""
+    rows = (
+        BenchmarkCell.objects.published()
+        .filter(
+            snapshot__period__ends_on__lt=before,
+            subject_type=Subject.PARTNERSHIP,
+            subject_code=CROSS_GROUP,
+            measure=MEASURE,
+            suppressed=False,
+        )
+        .order_by("snapshot__period__starts_on")
+        .values_list("breakdown", "breakdown_value", "value")
+    )
+    return {(b, v): float(value) for b, v, value in rows if value is not None}
+
+
 def withhold_rests(
-    cells: list[Cell], counts: dict[Bundle, Counts], population: dict[Bundle, int], *, k: int
+    cells: list[Cell],
+    counts: dict[Bundle, Counts],
+    population: dict[Bundle, int],
+    *,
+    k: int,
+    earlier: dict[Bundle, float] | None = None,
 ) -> None:
     """Rule 2, in place: while what a reader can take by subtraction (everyone's figure
-    less the published groups', or regions') comes from fewer than ``k`` organisations on
-    either side, withhold the published group (or region) with the fewest organisations."""
+    less the known groups', or regions') comes from fewer than ``k`` organisations on
+    either side, withhold the published group (or region) with the fewest organisations;
+    when none is left to withhold, everyone's figure (or, when the other breakdown's
+    figures add up to it, the cheapest of those).
+
+    A figure is known to the reader when it is published, or withheld now with the value
+    it was published with before (``earlier``: :func:`earlier_figures`); withholding the
+    latter protects nothing, so it is never chosen."""
+    earlier = earlier or {}
     mine = {c.bundle: c for c in cells if c.subject_type == Subject.PARTNERSHIP}
     total = mine.get(TOTAL)
     if total is None:
@@ -175,26 +212,60 @@ def withhold_rests(
         for breakdown in (Breakdown.STAKEHOLDER_GROUP, Breakdown.REGION)
     ]
 
+    def known_before(bundle: Bundle) -> bool:
+        before, value = earlier.get(bundle), mine[bundle].true_value
+        return before is not None and value is not None and round(before - value, 1) == 0
+
+    def known(bundle: Bundle) -> bool:
+        return not mine[bundle].suppressed or known_before(bundle)
+
     def adds_up(part: list[Bundle]) -> bool:
-        """Whether a reader knows everyone's figure from this partition's (all shown, and
+        """Whether a reader knows everyone's figure from this partition's (all known, and
         every organisation in one of them)."""
         everyone = population.get(TOTAL, 0)
         return (
             bool(part)
-            and all(not mine[b].suppressed for b in part)
+            and all(known(b) for b in part)
             and sum(population.get(b, 0) for b in part) == everyone
         )
 
-    while not total.suppressed or any(adds_up(part) for part in partitions):
+    def total_known() -> bool:
+        return known(TOTAL) or any(adds_up(part) for part in partitions)
+
+    while total_known():
         withheld = False
         for part in partitions:
-            shown = [b for b in part if not mine[b].suppressed]
+            if not total_known():  # (what this round withheld may have made it unknown)
+                break
+            shown = [b for b in part if known(b)]
             rest = counts.get(TOTAL, Counts())
             for bundle in shown:
                 rest = rest - counts.get(bundle, Counts())
-            if shown and rest.adoptions and not rest.publishable(k):
-                cheapest = min(shown, key=lambda b: (population.get(b, 0), b))
+            if not rest.adoptions or rest.publishable(k):
+                continue
+            candidates = [b for b in shown if not mine[b].suppressed and not known_before(b)]
+            if candidates:
+                cheapest = min(candidates, key=lambda b: (population.get(b, 0), b))
                 mine[cheapest].suppress(COMPLEMENTARY)
                 withheld = True
+            elif known_before(TOTAL):  # earlier periods alone, if unchanged, give it away
+                logger.warning("Cannot protect the joint commitments' rest of %s", part)
+            elif not total.suppressed:
+                total.suppress(COMPLEMENTARY)
+                withheld = True
+            else:  # everyone's is known from another partition: break that one
+                others = [
+                    b
+                    for other in partitions
+                    if other is not part and adds_up(other)
+                    for b in other
+                    if not mine[b].suppressed and not known_before(b)
+                ]
+                if others:
+                    cheapest = min(others, key=lambda b: (population.get(b, 0), b))
+                    mine[cheapest].suppress(COMPLEMENTARY)
+                    withheld = True
+                else:
+                    logger.warning("Cannot protect the joint commitments' rest of %s", part)
         if not withheld:
             return

@@ -21,6 +21,7 @@ from apps.benchmarking.compile_partnerships import (
     CROSS_GROUP,
     MEASURE,
     Counts,
+    earlier_figures,
     withhold_rests,
 )
 from apps.benchmarking.exports.aggregate import AggregateExporter
@@ -160,6 +161,41 @@ def test_rests_are_withheld_until_they_reach_k():
     assert [c.suppressed for c in cells] == [True, False, False, True]
 
 
+def test_a_figure_unchanged_since_an_earlier_period_counts_as_known():
+    def cell(breakdown: str, value: str, suppressed: bool = False) -> Cell:
+        found = Cell(Subject.PARTNERSHIP, CROSS_GROUP, breakdown, value, MEASURE, 10, 20.0)
+        if suppressed:
+            found.suppress("small_group")
+        return found
+
+    groups = [("stakeholder_group", "a"), ("stakeholder_group", "b")]
+    regions = [("region", "north"), ("region", "south")]
+    population = {("all", ""): 20, **dict.fromkeys(groups, 10), ("region", "north"): 8}
+    population[("region", "south")] = 12
+    counts = {
+        ("all", ""): Counts(40, 10, 8, 20),
+        groups[0]: Counts(20, 8, 6, 10),
+        groups[1]: Counts(20, 2, 2, 10),
+        regions[0]: Counts(16, 4, 3, 8),
+        regions[1]: Counts(24, 6, 5, 12),
+    }
+    # a's figure is unchanged since it was published before: everyone's less a's gives b's,
+    # and withholding a would protect nothing, so everyone's goes.
+    earlier = {groups[0]: 20.0}
+    cells = [cell("all", ""), cell(*groups[0]), cell(*groups[1], suppressed=True)]
+    withhold_rests(cells, counts, population, k=5, earlier=earlier)
+    assert [c.suppressed for c in cells] == [True, False, True]
+    # With the regions, which add up to everyone, the smaller region goes too.
+    cells = [cell("all", ""), cell(*groups[0]), cell(*groups[1], suppressed=True)]
+    cells += [cell(*regions[0]), cell(*regions[1])]
+    withhold_rests(cells, counts, population, k=5, earlier=earlier)
+    assert [c.suppressed for c in cells] == [True, False, True, True, False]
+    # Without the earlier figure, a goes instead (the rest a + b has 8 and 20).
+    cells = [cell("all", ""), cell(*groups[0]), cell(*groups[1], suppressed=True)]
+    withhold_rests(cells, counts, population, k=5)
+    assert [c.suppressed for c in cells] == [False, True, True]
+
+
 def test_on_the_public_rules_it_is_published_on_the_page_the_api_and_the_aggregate(
     small_roadmap, client
 ):
@@ -168,6 +204,9 @@ def test_on_the_public_rules_it_is_published_on_the_page_the_api_and_the_aggrega
     found = figures(snapshot)
     assert found[("stakeholder_group", HTA)][0] == Decimal("33.3")
     assert found[("region", "cee")][0] is None
+    # What the next period's compile takes as known (published, unchanged).
+    assert earlier_figures(dt.date(2026, 7, 1))[("all", "")] == 29.2
+    assert ("region", "cee") not in earlier_figures(dt.date(2026, 7, 1))
 
     tables = page_tables(client.get("/benchmarks/").content)
     by_group = tables["joint-commitments-by-group-caption"]
