@@ -56,8 +56,9 @@ def may_preview(user: User | AnonymousUser, organisation: Organisation) -> bool:
 
 def fingerprint(organisation: Organisation) -> str:
     """Changes whenever the page would: the organisation or its profile saved, an adoption
-    added, changed or removed (one query). Case studies published or taken down, and
-    roadmap content, raise the cached pages' content version themselves
+    added, changed or removed (one query), and, when it shows them, its partnerships as
+    shown (:func:`shared_commitments`, one query). Case studies published or taken down,
+    and roadmap content, raise the cached pages' content version themselves
     (``apps/roadmap/cache.py``)."""
     profile = profile_of(organisation)
     if not profile.show_actions:
@@ -73,7 +74,7 @@ def fingerprint(organisation: Organisation) -> str:
     partners = ""
     if profile.show_partnerships:
         # What the section shows, whoever changed it: a partnership answered or withdrawn,
-        # a partner verified or its profile opened or closed (one query).
+        # a partner verified or its profile opened or closed.
         shown = "|".join(
             f"{p.partnership_id}:{p.partner_slug}:{p.partner_name}"
             for p in shared_commitments(organisation)
