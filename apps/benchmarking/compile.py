@@ -48,6 +48,12 @@ from apps.roadmap.models import (
 from .aggregates import as_decimal
 from .anonymisation import Cell, anonymise, public_reason, small_bundles
 from .compile_curation import after_anonymise, curation_cells
+from .compile_partnerships import (
+    earlier_figures,
+    partnership_cells,
+    partnership_counts,
+    withhold_rests,
+)
 from .compile_tables import ADOPTION_SUBJECTS, BREAKDOWNS, Tables, table_name, unpivot
 from .models import BenchmarkCell, BenchmarkSnapshot, Breakdown, ReportingPeriod, Subject
 from .protection import earlier_published, roadmap_structure
@@ -339,6 +345,7 @@ def build_cells(period: ReportingPeriod, edition: Edition, *, k: int) -> list[Ce
         tables = Tables(cursor, period, edition)
         tables.create()
         population = _population(tables)
+        partnered = partnership_counts(tables)
         cells = [
             *_population_cells(population),
             *_adoption_cells(tables, edition, population),
@@ -346,6 +353,7 @@ def build_cells(period: ReportingPeriod, edition: Edition, *, k: int) -> list[Ce
             *_maturity_cells(tables, edition, population),
             *_metric_cells(tables, population),
             *_barrier_cells(tables, population),
+            *partnership_cells(partnered, population, k=k),
             *curation_cells(tables, edition, population.get((Breakdown.ALL, ""), 0), k=k),
         ]
         tables.drop()
@@ -361,6 +369,9 @@ def build_cells(period: ReportingPeriod, edition: Edition, *, k: int) -> list[Ce
         roadmap=roadmap_structure(edition),
     )
     after_anonymise(cells)
+    withhold_rests(
+        cells, partnered, population, k=k, earlier=earlier_figures(before=period.starts_on)
+    )
     return cells
 
 

@@ -130,6 +130,17 @@ def _withheld(k: int, p: int, quantiles: int, countries: int) -> list[Point]:
             ),
         ),
         Point(
+            _("Joint commitments"),
+            _(
+                "The share of adoptions with a confirmed partner from another stakeholder "
+                "group is published only when at least %(k)s organisations have such an "
+                "adoption and at least %(k)s have an adoption without one. What a reader "
+                "could work out by taking the published groups or regions away from everyone "
+                "must pass the same rule, or more of them are withheld."
+            )
+            % {"k": k},
+        ),
+        Point(
             _("Earlier periods"),
             _(
                 "Earlier periods' benchmarks stay public. A figure published in an earlier "

@@ -112,6 +112,9 @@ class Subject(models.TextChoices):
     METRIC = "metric", _("Metric")
     BARRIER = "barrier", _("Barrier category")
     POPULATION = "population", _("Organisations")
+    # Adoptions with a confirmed partner from another stakeholder group
+    # (``compile_partnerships``).
+    PARTNERSHIP = "partnership", _("Joint commitments")
     # The curators' figures (``compile_curation``): portal staff only, never public.
     CURATION_ACTION = "curation_action", _("Actions (curators)")
     CURATION_BARRIER = "curation_barrier", _("Barriers (curators)")

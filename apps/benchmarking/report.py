@@ -22,6 +22,8 @@ from apps.roadmap.models import BarrierCategory, Dimension, StakeholderGroup
 
 from .anonymisation import SMALL_GROUP
 from .charts import Chart, ChartCSV, Column, Row, Shown, finish, shown, summary, trend_summary
+from .compile_partnerships import CROSS_GROUP
+from .compile_partnerships import MEASURE as PARTNERSHIP_MEASURE
 from .figures import Figure
 from .models import BenchmarkCell, BenchmarkSnapshot, Breakdown, Subject
 from .selectors import CellTable, snapshot_key
@@ -117,6 +119,7 @@ def public_report(snapshot: BenchmarkSnapshot) -> PublicReport:
             Subject.MATURITY_DIMENSION,
             Subject.METRIC,
             Subject.BARRIER,
+            Subject.PARTNERSHIP,
         ],
     )
     ctx = _Context(
@@ -157,6 +160,16 @@ def public_report(snapshot: BenchmarkSnapshot) -> PublicReport:
             _subject_charts(
                 ctx, Subject.DIMENSION, "dimensions", "dimension", dimensions, dimension_totals
             ),
+        ),
+        Section(
+            "joint-commitments",
+            _("Joint commitments"),
+            _(
+                "The share of adoptions that have a confirmed partner from another stakeholder "
+                "group at the end of the period: a partner organisation that accepted to act on "
+                "the adoption together and had not withdrawn."
+            ),
+            _partnership_charts(ctx),
         ),
         Section(
             "maturity",
@@ -212,6 +225,14 @@ def _region_columns(present: list[str]) -> list[Column]:
     return [Column(r.value, str(r.label)) for r in (*REGIONS_FIRST, *others)]
 
 
+def _breakdowns() -> list[tuple[str, str, str, str]]:
+    """The charts' breakdowns: (breakdown, slug suffix, CSV column, "by …" in words)."""
+    return [
+        (Breakdown.STAKEHOLDER_GROUP, "by-group", "stakeholder_group", _("by stakeholder group")),
+        (Breakdown.REGION, "by-region", "region", _("by region")),
+    ]
+
+
 def _subject_charts(
     ctx: _Context,
     subject: str,
@@ -229,10 +250,7 @@ def _subject_charts(
     subject_name = _("end goal") if subject == Subject.END_GOAL else _("dimension")
     row_label = _("End goal") if subject == Subject.END_GOAL else _("Dimension")
     charts = []
-    for breakdown, slug, column_field, by in (
-        (Breakdown.STAKEHOLDER_GROUP, "by-group", "stakeholder_group", _("by stakeholder group")),
-        (Breakdown.REGION, "by-region", "region", _("by region")),
-    ):
+    for breakdown, slug, column_field, by in _breakdowns():
         columns, rows = _grid(
             ctx,
             subject=subject,
@@ -282,6 +300,37 @@ def _subject_charts(
                 summary(rows, columns, breakdown),
             )
         )
+    return charts
+
+
+def _partnership_charts(ctx: _Context) -> list[Chart]:
+    """The share of adoptions with a confirmed partner from another stakeholder group, by
+    group and by region (one row each: the figure, ``compile_partnerships``)."""
+    subjects = [(CROSS_GROUP, _("Adoptions with a partner from another group"), "")]
+    charts = []
+    for breakdown, slug, column_field, by in _breakdowns():
+        columns, rows = _grid(
+            ctx,
+            subject=Subject.PARTNERSHIP,
+            measure=PARTNERSHIP_MEASURE,
+            subjects=subjects,
+            breakdown=breakdown,
+            unit="%",
+        )
+        chart = Chart(
+            slug=f"joint-commitments-{slug}",
+            title=_("Share of adoptions with a confirmed partner from another group, %(by)s")
+            % {"by": by},
+            value_label=_("Share of adoptions with a partner from another group (%)"),
+            measure="partnered_percent",
+            row_field="adoptions",
+            column_field=column_field,
+            columns=columns,
+            rows=rows,
+            k=ctx.k,
+            row_label=_("Adoptions"),
+        )
+        charts.append(finish(chart, summary(rows, columns, breakdown, unit="%")))
     return charts
 
 

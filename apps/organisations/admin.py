@@ -57,6 +57,7 @@ class PublicProfileInline(admin.StackedInline):
         "show_actions",
         "show_progress",
         "show_case_studies",
+        "show_partnerships",
         "statement",
         "signer_title",
         "statement_signer_name",

@@ -272,8 +272,9 @@ class PublicProfile(TimeStampedModel):
 
     Nothing is public unless its admin turns it on, item by item: the page itself
     (``is_public``, and only for a verified organisation), its adopted actions with their
-    status, their progress and dates, its published case studies. The leadership statement
-    is signed by the admin who last wrote it, on that day (``services.profile_update``).
+    status, their progress and dates, its published case studies, its confirmed partnerships
+    (issue 17). The leadership statement is signed by the admin who last wrote it, on that
+    day (``services.profile_update``).
     """
 
     organisation = models.OneToOneField(
@@ -294,7 +295,15 @@ class PublicProfile(TimeStampedModel):
         _("also show their percent complete, start and target dates"), default=False
     )
     show_case_studies = models.BooleanField(_("show our published case studies"), default=False)
-    # Partnerships (issue 17): a switch for confirmed partnerships goes here once they exist.
+    show_partnerships = models.BooleanField(
+        _("show our confirmed partnerships"),
+        default=False,
+        help_text=_(
+            "The actions we work on with a partner organisation, ours or theirs. A partner is "
+            "named only when its own profile is public; otherwise it reads “a verified "
+            "organisation”."
+        ),
+    )
     statement = models.TextField(
         _("leadership statement"), max_length=STATEMENT_MAX_LENGTH, blank=True
     )

@@ -144,7 +144,13 @@ def checkpoint_schedule_update(
     return _save_if_changed(organisation, by, verb, CHECKPOINT_FIELDS, before)
 
 
-PROFILE_SWITCHES = ["is_public", "show_actions", "show_progress", "show_case_studies"]
+PROFILE_SWITCHES = [
+    "is_public",
+    "show_actions",
+    "show_progress",
+    "show_case_studies",
+    "show_partnerships",
+]
 PROFILE_FIELDS = [*PROFILE_SWITCHES, "signer_title"]
 STATEMENT_FIELDS = ["statement", "statement_signer_name", "statement_signed_on"]
 

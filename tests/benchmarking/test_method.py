@@ -27,6 +27,7 @@ RULES = (
     "Medians and quartiles",
     "Figures that could be worked out (complementary)",
     "The roadmap's structure",
+    "Joint commitments",
     "Earlier periods",
     "Group sizes",
 )
@@ -59,6 +60,7 @@ def test_the_public_page_says_what_is_withheld_and_why(client: Client, rules, sn
     assert "the protection level is 4" in section
     assert "at least 4 possible values" in section
     assert "at least 13 organisations" in section
+    assert "only when at least 5 organisations have such an adoption" in section
     assert "A country with fewer than 17 organisations in a period has no figures" in section
     assert "by the end of the period's last day (2026-06-30)" in section.replace("&#x27;", "'")
 

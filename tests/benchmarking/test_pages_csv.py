@@ -105,7 +105,7 @@ def test_the_trend_csv_has_a_line_per_period_and_end_goal(client, bench_populati
 def test_every_chart_on_the_page_links_to_its_csv(client, snapshot) -> None:
     page = client.get(reverse("benchmarking:public")).content.decode()
     links = re.findall(r'href="(/benchmarks/2026-Q2/data/[a-z-]+\.csv)"', page)
-    assert len(links) == 12
+    assert len(links) == 14
     for link in links:
         response = client.get(link)
         assert response.status_code == 200, link

@@ -92,7 +92,7 @@ def test_dimensions_maturity_metrics_and_barriers_are_shown(client, snapshot) ->
 def test_every_chart_has_a_drawing_a_sentence_and_a_csv_link(client, snapshot) -> None:
     page = _get(client).content.decode()
     charts = page.count('class="benchmark-chart')
-    assert charts == 12
+    assert charts == 14  # two per section of end goals and dimensions, joint commitments
     assert page.count("Download this chart's data (CSV)") == charts
     assert page.count('class="chart-summary"') == charts
     # Every chart but the metrics table (whose rows have different units) is drawn.

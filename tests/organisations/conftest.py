@@ -11,3 +11,11 @@ from tests.organisations.factories import OrganisationFactory
 @pytest.fixture
 def org(db) -> Organisation:
     return OrganisationFactory(name="Patients Together", slug="patients-together")
+
+
+@pytest.fixture
+def verified(org) -> Organisation:
+    """``org``, verified (the public profile's tests)."""
+    org.status = Organisation.Status.VERIFIED
+    org.save()
+    return org

@@ -40,13 +40,6 @@ def _set(org: Organisation, by, statement: str = "", **on: bool) -> PublicProfil
 
 
 @pytest.fixture
-def verified(org) -> Organisation:
-    org.status = Organisation.Status.VERIFIED
-    org.save()
-    return org
-
-
-@pytest.fixture
 def adoption(verified, small_roadmap):
     return AdoptionFactory(
         organisation=verified,

@@ -13,6 +13,7 @@ from apps.adoption.models import Metric
 from apps.core.exporters import SHEET_NAME_MAX, Cell, Note, Percent, Sheet, TabularExporter
 from apps.roadmap.models import BarrierCategory, Dimension
 
+from ..compile_partnerships import CROSS_GROUP
 from ..figures import number, reason_text
 from ..models import BenchmarkCell, BenchmarkSnapshot, Subject
 from ..selectors import CellTable
@@ -81,6 +82,7 @@ class AggregateExporter(TabularExporter):
             Subject.MATURITY_DIMENSION: dimensions,
             Subject.METRIC: dict(Metric.objects.values_list("slug", "name")),
             Subject.BARRIER: dict(BarrierCategory.objects.values_list("slug", "name")),
+            Subject.PARTNERSHIP: {CROSS_GROUP: _("Adoptions with a partner from another group")},
         }
 
     def _rows(self, subject: str, titles: dict[str, str]) -> Iterator[list[Cell]]:

@@ -51,7 +51,9 @@ from ..selectors import CellTable, OrganisationPosition, organisation_position
 CHUNK_SIZE = 2000
 METHOD = "method"
 # Measures that are shares on the 0-100 scale: percentages in the XLSX.
-PERCENT_MEASURES = frozenset({"share_adopting", "share_reporting", "median_percent"})
+PERCENT_MEASURES = frozenset(
+    {"share_adopting", "share_reporting", "median_percent", "partnered_percent"}
+)
 
 
 @dataclass

@@ -174,10 +174,32 @@ class ProfileCaseStudySerializer(serializers.Serializer[Any]):
     action = serializers.CharField(source="adoption.action.code")
 
 
+class ProfilePartnershipSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(source="action.code")
+    title = serializers.CharField(source="action.title")
+    # Not a ChoiceField: its enum would clash with the members' "role" in the schema.
+    role = serializers.CharField(
+        help_text="owner: the organisation's own adoption; partner: it is the partner.",
+    )
+    partner = serializers.CharField(
+        source="partner_name",
+        help_text="The other organisation's name, or “a verified organisation” when its own "
+        "profile is not public.",
+    )
+    partner_slug = serializers.CharField(
+        allow_null=True, help_text="The other organisation's slug; null when it is not named."
+    )
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["partner_slug"] = data["partner_slug"] or None
+        return data
+
+
 class PublicProfileSerializer(serializers.Serializer[Any]):
-    """``statement`` is null without one; ``actions`` and ``case_studies`` are null when the
-    organisation does not show them; an action carries ``percent_complete`` and its dates
-    only when the organisation shows its progress."""
+    """``statement`` is null without one; ``actions``, ``case_studies`` and ``partnerships``
+    are null when the organisation does not show them; an action carries
+    ``percent_complete`` and its dates only when the organisation shows its progress."""
 
     slug = serializers.CharField()
     name = serializers.CharField()
@@ -186,3 +208,4 @@ class PublicProfileSerializer(serializers.Serializer[Any]):
     statement = ProfileStatementSerializer(allow_null=True)
     actions = ProfileActionSerializer(many=True, allow_null=True)
     case_studies = ProfileCaseStudySerializer(many=True, allow_null=True)
+    partnerships = ProfilePartnershipSerializer(many=True, allow_null=True)

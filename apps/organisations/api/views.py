@@ -386,6 +386,11 @@ class PublicProfileView(generics.GenericAPIView[Any]):
             case_studies = serializers.ProfileCaseStudySerializer(
                 contents.case_studies, many=True
             ).data
+        partnerships: Any = None
+        if profile.show_partnerships:
+            partnerships = serializers.ProfilePartnershipSerializer(
+                contents.partnerships, many=True
+            ).data
         statement = None
         if profile.statement:
             statement = serializers.ProfileStatementSerializer(profile).data
@@ -398,5 +403,6 @@ class PublicProfileView(generics.GenericAPIView[Any]):
                 "statement": statement,
                 "actions": actions,
                 "case_studies": case_studies,
+                "partnerships": partnerships,
             }
         )
