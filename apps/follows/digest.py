@@ -5,8 +5,9 @@ their last digest (or, for a first digest, in the past week).
   share of organisations adopting it in a newly published benchmark snapshot, beside the
   previous snapshot's (a withheld share stays withheld: no value, ever).
 - A followed organisation, only while its profile is public, and only what the profile
-  shows: its newly published case studies (if it shows them), and its adoptions whose
-  status changed (if it shows its actions).
+  shows: its newly published case studies (if it shows them), its adoptions whose
+  status changed (if it shows its actions), and its newly confirmed joint commitments (if it
+  shows its partnerships; the other organisation named only as the profile names it).
 
 Nothing is sent to a person when nothing changed. The queries do not grow with the number
 of people or follows: everything is read for all the followed targets at once, then sorted
@@ -23,14 +24,16 @@ from typing import TYPE_CHECKING
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
-from apps.adoption.models import AdoptionStatus, ProgressEntry
+from apps.adoption.models import AdoptionStatus, Partnership, ProgressEntry
 from apps.benchmarking.figures import text
 from apps.benchmarking.models import BenchmarkCell, BenchmarkSnapshot, Breakdown, Subject
 from apps.benchmarking.uptake import MEASURE
 from apps.core.emails import send_templated_email
 from apps.organisations.models import Organisation
+from apps.organisations.profiles import is_published
 from apps.practices.models import CaseStudy
 
 from .models import Follow
@@ -67,14 +70,24 @@ class StatusNews:
     url: str
 
 
+@dataclass(frozen=True)
+class PartnershipNews:
+    organisation: Organisation
+    code: str
+    title: str
+    partner: StrOrPromise  # the other organisation, as the followed one's profile names it
+    url: str
+
+
 @dataclass
 class Digest:
     case_studies: list[CaseStudy] = field(default_factory=list)
     shares: list[ShareNews] = field(default_factory=list)
     statuses: list[StatusNews] = field(default_factory=list)
+    partnerships: list[PartnershipNews] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.case_studies or self.shares or self.statuses)
+        return bool(self.case_studies or self.shares or self.statuses or self.partnerships)
 
 
 def _since(user: User, now: datetime) -> datetime:
@@ -116,6 +129,45 @@ def _shares(codes: set[str], since: datetime) -> tuple[datetime | None, dict[str
         for code, share in latest.items()
     }
     return published_at, news
+
+
+def _new_partnerships(
+    organisations: list[int], since: datetime
+) -> list[tuple[datetime, PartnershipNews]]:
+    """Joint commitments accepted after ``since`` by the organisations (which show their
+    partnerships), one news item for each side among them, with when it was accepted. One
+    query."""
+    if not organisations:
+        return []
+    rows = (
+        Partnership.objects.accepted()
+        .filter(answered_at__gt=since, adoption__action_removed=False)
+        .filter(Q(adoption__organisation__in=organisations) | Q(partner__in=organisations))
+        .select_related(
+            "adoption__action", "adoption__organisation__public_profile", "partner__public_profile"
+        )
+        .order_by("answered_at")
+    )
+    found = []
+    for partnership in rows:
+        owner, partner = partnership.adoption.organisation, partnership.partner
+        if not (owner.is_verified and partner.is_verified) or partnership.answered_at is None:
+            continue
+        for side, other in ((owner, partner), (partner, owner)):
+            if side.pk not in organisations:
+                continue
+            news = PartnershipNews(
+                organisation=side,
+                code=partnership.adoption.action.code,
+                title=partnership.adoption.action.title,
+                # Lazy: translated when the email is rendered, in its reader's language.
+                partner=other.name
+                if is_published(other)
+                else gettext_lazy("a verified organisation"),
+                url=reverse("organisations:public-profile", kwargs={"slug": side.slug}),
+            )
+            found.append((partnership.answered_at, news))
+    return found
 
 
 def collect_digests(now: datetime | None = None) -> dict[User, Digest]:
@@ -167,6 +219,8 @@ def collect_digests(now: datetime | None = None) -> dict[User, Digest]:
         .order_by("created_at")
     )
     published_at, shares = _shares(codes, earliest)
+    showing_partners = [pk for pk, profile in public.items() if profile.show_partnerships]
+    partnerships = _new_partnerships(showing_partners, earliest)
 
     digests: dict[User, Digest] = {}
     for user, mine in by_user.items():
@@ -204,6 +258,11 @@ def collect_digests(now: datetime | None = None) -> dict[User, Digest]:
                     ),
                 )
         digest.statuses = list(last.values())
+        digest.partnerships = [
+            news
+            for answered_at, news in partnerships
+            if answered_at > since and news.organisation.pk in my_orgs
+        ]
         digests[user] = digest
     return digests
 

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from apps.adoption.models import AdoptionStatus
+from apps.adoption.models import AdoptionStatus, Partnership
 from apps.follows.digest import send_digests
 from apps.follows.services import follow_action, follow_organisation
 from apps.follows.tasks import send_digests_task
@@ -74,6 +74,42 @@ def test_a_followed_organisation_tells_what_its_profile_shows(public_org, small_
     body = mail.outbox[0].body
     assert "Open wards" in body
     assert "A2.1.1 Action 2.1.1: Planned → In progress" in body
+
+
+def test_a_followed_organisation_tells_its_new_joint_commitments(public_org, small_roadmap) -> None:
+    """Only when its profile shows partnerships; the other side named only if its own profile
+    is public; pending ones never."""
+    user = UserFactory()
+    follow_organisation(user=user, organisation=public_org)
+    private = OrganisationFactory(name="Quiet Pharma", verified=True)
+    named = OrganisationFactory(name="Loud Patients", verified=True)
+    PublicProfile.objects.create(organisation=named, is_public=True)
+    ours = AdoptionFactory(organisation=public_org, action=small_roadmap.actions.get(code="A2.1.1"))
+    theirs = AdoptionFactory(organisation=named, action=small_roadmap.actions.get(code="A1.1.1"))
+    now = timezone.now()
+    Partnership.objects.create(adoption=ours, partner=private, state="accepted", answered_at=now)
+    Partnership.objects.create(
+        adoption=theirs, partner=public_org, state="accepted", answered_at=now
+    )
+    Partnership.objects.create(
+        adoption=AdoptionFactory(
+            organisation=public_org, action=small_roadmap.actions.get(code="A1.1.1")
+        ),
+        partner=named,
+    )  # pending
+
+    assert send_digests() == 0  # the profile does not show its partnerships
+    PublicProfile.objects.filter(organisation=public_org).update(
+        show_partnerships=True, updated_at=now
+    )
+    UserModel = type(user)
+    UserModel.objects.filter(pk=user.pk).update(digest_sent_at=None)
+    assert send_digests() == 1
+    body = mail.outbox[0].body
+    assert "Open Hospital acts on A2.1.1 Action 2.1.1 together with a verified organisation" in body
+    assert "Open Hospital acts on A1.1.1 Action 1.1.1 together with Loud Patients" in body
+    assert "Quiet Pharma" not in body
+    assert body.count("acts on") == 2
 
 
 def test_nothing_is_sent_when_nothing_changed_or_the_digest_is_off(reader, small_roadmap) -> None:
