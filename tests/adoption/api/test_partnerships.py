@@ -103,7 +103,8 @@ def test_the_full_flow(
     assert (entry["organisation"], entry["confirmations"]) == ("pharma-co", [])
 
     confirm = f"{OWN}adoptions/{adoption.pk}/progress/{entry['id']}/confirm/"
-    confirmed = api_as(contributor).post(confirm)
+    assert api_as(contributor).post(confirm).status_code == 403  # a manager's word
+    confirmed = api_as(lead).post(confirm)
     assert confirmed.status_code == 201, confirmed.content
     [confirmation] = confirmed.json()["confirmations"]
     assert confirmation["organisation"] == "patients-united"
@@ -225,7 +226,7 @@ def test_a_partner_keeps_to_its_own_entries(
     correct = client.post(f"{joint}{owners_entry.pk}/correct/", {"narrative": "Rewritten."})
     change = client.patch(f"{PARTNER}adoptions/{adoption.pk}/", {"notes": "x"})
     mine = client.post(joint, {"narrative": "Ours."}).json()
-    confirm_own = client.post(f"{joint}{mine['id']}/confirm/")
+    confirm_own = api_as(their[Role.PE_LEAD]).post(f"{joint}{mine['id']}/confirm/")
 
     assert "Only Patients United changes the status" in status.json()["status"][0]
     assert "percent_complete" in percent.json()
