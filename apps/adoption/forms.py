@@ -31,9 +31,6 @@ if TYPE_CHECKING:
 
     from apps.accounts.models import User
 
-# How many organisations a list of verified organisations offers at once, by name (the
-# invite form of joint commitments: ``partnerships.forms``).
-PARTNER_CHOICES_LIMIT = 200
 MAX_LINKS = 10
 # The service says the same; the form says it too, so that it shows with the other errors.
 PERCENT_RANGE = _("Give a percentage from 0 to 100.")

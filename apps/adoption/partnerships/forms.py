@@ -11,8 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.organisations.models import Organisation
 
-from ..forms import PARTNER_CHOICES_LIMIT, DateInput
+from ..forms import DateInput
 from .models import MESSAGE_MAX_LENGTH, OBJECTIVE_MAX_LENGTH
+
+# How many verified organisations the invite form offers at once, by name (a search narrows).
+PARTNER_CHOICES_LIMIT = 200
 
 
 def partner_choices(organisation: Organisation, search: str = "", chosen: Any = None) -> QuerySet:
