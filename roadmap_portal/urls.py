@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/v1/", include("apps.curation.api.urls")),
     path("api/v1/", include("apps.practices.api.urls")),
     path("api/v1/", include("apps.follows.api.urls")),
+    path("data/", include("apps.benchmarking.opendata.urls")),
     path("", include("apps.roadmap.urls")),
     path("", include("apps.organisations.urls")),
     path("", include("apps.adoption.urls")),

@@ -333,8 +333,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Read and act on the PARADIGM Patient Engagement Sustainability Roadmap. "
         "Roadmap content: Cavaller-Bellaubi M et al., Ther Innov Regul Sci 2021;55(5):936-953, "
-        "CC BY 4.0."
+        "CC BY 4.0. Open data: every public figure of every published benchmark as CSV and "
+        "JSON, described by a Frictionless Data Package, at /data/<period>/datapackage.json "
+        "(the periods are listed at /data/; CC BY 4.0)."
     ),
+    "EXTERNAL_DOCS": {
+        "description": "Open data: the benchmarks as CSV and JSON with Frictionless Data Packages",
+        "url": "/data/",
+    },
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI and ReDoc are served from static/ (drf-spectacular-sidecar), never a CDN;

@@ -99,7 +99,9 @@ class CellPagination(PageNumberPagination):
             "withheld: its `value` and `n` are null, `suppressed` is true and `reason` / "
             "`reason_text` say why. Filter by `subject_type`, `subject_code`, `breakdown`, "
             "`breakdown_value` and `measure`; an unknown subject type or breakdown is a 400. "
-            "Up to 1000 figures a page (`page_size`). 404 when the period has no snapshot."
+            "Up to 1000 figures a page (`page_size`). 404 when the period has no snapshot. "
+            "The same figures in one file: `/data/{period}/figures.csv` (or `.json`), described "
+            "by `/data/{period}/datapackage.json`."
         ),
         responses={200: serializers.CellSerializer(many=True), 404: OpenApiResponse()},
     ),

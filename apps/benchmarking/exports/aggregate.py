@@ -58,7 +58,7 @@ class AggregateExporter(TabularExporter):
             _("Suppressed"),
             _("Suppressed because"),
         ]
-        titles = self._titles()
+        titles = subject_titles(self.snapshot)
         for subject, label in Subject.choices:
             rows = self._rows(subject, titles.get(subject, {}))
             yield Sheet(str(label)[:SHEET_NAME_MAX], header, rows)
@@ -66,24 +66,6 @@ class AggregateExporter(TabularExporter):
             Subject.POPULATION, "", "organisations"
         )
         yield from section_sheets([method_section(self.snapshot, population)])
-
-    def _titles(self) -> dict[str, dict[str, str]]:
-        edition = self.snapshot.edition
-        goals = dict(edition.end_goals.values_list("code", "title"))
-        dimensions = dict(Dimension.objects.values_list("slug", "name"))
-        return {
-            Subject.ACTION: dict(edition.actions.values_list("code", "title")),
-            Subject.INTERMEDIATE_GOAL: dict(
-                edition.intermediate_goals.values_list("code", "title")
-            ),
-            Subject.END_GOAL: goals,
-            Subject.DIMENSION: dimensions,
-            Subject.MATURITY_GOAL: goals,
-            Subject.MATURITY_DIMENSION: dimensions,
-            Subject.METRIC: dict(Metric.objects.values_list("slug", "name")),
-            Subject.BARRIER: dict(BarrierCategory.objects.values_list("slug", "name")),
-            Subject.PARTNERSHIP: {CROSS_GROUP: _("Adoptions with a partner from another group")},
-        }
 
     def _rows(self, subject: str, titles: dict[str, str]) -> Iterator[list[Cell]]:
         cells = (
@@ -115,3 +97,22 @@ class AggregateExporter(TabularExporter):
                 suppressed,
                 (reason_text(reason, self.k) or reason) if suppressed else "",
             ]
+
+
+def subject_titles(snapshot: BenchmarkSnapshot) -> dict[str, dict[str, str]]:
+    """``{subject type: {code: title}}`` of the snapshot's edition, in the active language:
+    the titles the aggregate and the open data (``opendata/tables.py``) write. Six queries."""
+    edition = snapshot.edition
+    goals = dict(edition.end_goals.values_list("code", "title"))
+    dimensions = dict(Dimension.objects.values_list("slug", "name"))
+    return {
+        Subject.ACTION: dict(edition.actions.values_list("code", "title")),
+        Subject.INTERMEDIATE_GOAL: dict(edition.intermediate_goals.values_list("code", "title")),
+        Subject.END_GOAL: goals,
+        Subject.DIMENSION: dimensions,
+        Subject.MATURITY_GOAL: goals,
+        Subject.MATURITY_DIMENSION: dimensions,
+        Subject.METRIC: dict(Metric.objects.values_list("slug", "name")),
+        Subject.BARRIER: dict(BarrierCategory.objects.values_list("slug", "name")),
+        Subject.PARTNERSHIP: {CROSS_GROUP: _("Adoptions with a partner from another group")},
+    }
