@@ -62,7 +62,9 @@ def test_the_data_package_validates_with_frictionless(client, curated, tmp_path)
     assert descriptor["licenses"][0]["path"] == "https://creativecommons.org/licenses/by/4.0/"
     assert [r["path"] for r in descriptor["resources"]] == FILES
     assert all(r["encoding"] == "utf-8" for r in descriptor["resources"])
-    assert "Cavaller-Bellaubi" in descriptor["sources"][0]["title"] or descriptor["sources"][0]
+    edition = curated.edition
+    assert descriptor["sources"][0]["title"] == edition.citation
+    assert descriptor["citation"].startswith(edition.citation)
     assert "/benchmarks/?period=2026-Q2#method-heading" in descriptor["sources"][1]["path"]
     assert "Small groups" in descriptor["description"]
     fields = descriptor["resources"][0]["schema"]["fields"]
