@@ -49,6 +49,8 @@ def public_urls() -> list[str]:
         "/organisations/{slug}/",
         "/benchmarks/",
         "/benchmarks/uptake/",
+        "/countries/pl/",
+        "/regions/cee/",
         "/practices/",
         "/practices/?end_goal={end_goal}",
         "/practices/feed/",
