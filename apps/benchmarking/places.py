@@ -55,6 +55,10 @@ class Place:
     def region(self) -> str:
         return COUNTRY_REGION.get(self.value, Region.OUTSIDE) if self.is_country else self.value
 
+    @property
+    def region_name(self) -> str:
+        return str(Region(self.region).label)
+
 
 def country_name(code: str) -> str:
     """The country's name in the reader's language, or "" when the portal does not know it."""
