@@ -5,6 +5,8 @@ Withheld figures say so and never show a value or an n."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.benchmarking.place_data import country_snapshot
@@ -147,3 +149,25 @@ def test_a_region_page_maps_its_own_countries(client, small_roadmap):
     assert 'href="/countries/fr/"' not in html
     assert "35%" in html  # the region's own EG1 share
     assert client.get(reverse("benchmarking:region", kwargs={"slug": "outside"})).status_code == 200
+
+
+@pytest.mark.parametrize("url", [POLAND, CEE, f"{BENCHMARKS}?goal=EG2"])
+def test_an_anonymous_reader_gets_the_page_from_the_cache(client, small_roadmap, url):
+    country_snapshot(small_roadmap)
+    first = client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+
+    assert len(queries) == 0
+    assert again.content == first.content
+
+
+def test_a_region_page_has_its_csv_too(client, small_roadmap):
+    country_snapshot(small_roadmap)
+
+    response = client.get("/regions/cee/data/cee-end-goals.csv")
+
+    assert response.status_code == 200
+    assert "35" in response.content.decode()
+    assert client.get("/regions/atlantis/data/atlantis-end-goals.csv").status_code == 404
