@@ -54,6 +54,8 @@ def public_urls() -> list[str]:
         "/data/{period}/datapackage.json",
         "/data/{period}/figures.csv",
         "/data/{period}/figures.json",
+        "/countries/pl/",
+        "/regions/cee/",
         "/practices/",
         "/practices/?end_goal={end_goal}",
         "/practices/feed/",

@@ -204,7 +204,7 @@ def public_report(snapshot: BenchmarkSnapshot) -> PublicReport:
         snapshot=snapshot,
         population=shown(table.get(Subject.POPULATION, "", "organisations"), ctx.k),
         sections=sections,
-        trend=_trend_chart(snapshot, goals),
+        trend=trend_chart(snapshot, goals),
     )
 
 
@@ -430,8 +430,17 @@ def _barriers_chart(ctx: _Context) -> Chart:
     return finish(chart, summary(rows, columns, Breakdown.REGION, unit="%"))
 
 
-def _trend_chart(snapshot: BenchmarkSnapshot, goals: list[tuple[str, str]]) -> Chart:
-    """Share adopting per end goal, everyone, in every snapshot up to this one. One query.
+def trend_chart(
+    snapshot: BenchmarkSnapshot,
+    goals: list[tuple[str, str]],
+    *,
+    breakdown: str = Breakdown.ALL,
+    value: str = "",
+    slug: str = "trend",
+    title: str = "",
+) -> Chart:
+    """Share adopting per end goal, of everyone (or of one ``breakdown`` ``value``: a
+    country's page), in every snapshot up to this one. One query.
 
     Like ``selectors.trends``, but it keeps each withheld figure's reason for the table."""
     codes = [code for code, _t in goals]
@@ -441,7 +450,8 @@ def _trend_chart(snapshot: BenchmarkSnapshot, goals: list[tuple[str, str]]) -> C
             subject_type=Subject.END_GOAL,
             subject_code__in=codes,
             measure="share_adopting",
-            breakdown=Breakdown.ALL,
+            breakdown=breakdown,
+            breakdown_value=value,
             snapshot__period__starts_on__lte=snapshot.period.starts_on,
         )
         .values_list("snapshot__period__label", "subject_code", "value", "n", "reason")
@@ -449,8 +459,8 @@ def _trend_chart(snapshot: BenchmarkSnapshot, goals: list[tuple[str, str]]) -> C
     )
     k = snapshot.min_group_size
     found: dict[str, dict[str, Figure]] = {}
-    for label, code, value, n, reason in cells:
-        found.setdefault(label, {})[code] = Figure.of_cell(value, n, reason)
+    for label, code, figure, n, reason in cells:
+        found.setdefault(label, {})[code] = Figure.of_cell(figure, n, reason)
     missing = Figure(None, None, SMALL_GROUP)
     rows = [
         Row(
@@ -463,8 +473,8 @@ def _trend_chart(snapshot: BenchmarkSnapshot, goals: list[tuple[str, str]]) -> C
     ]
     columns = [Column(code, f"{code} {title}") for code, title in goals]
     chart = Chart(
-        slug="trend",
-        title=_("Share of organisations adopting each end goal, over time"),
+        slug=slug,
+        title=title or _("Share of organisations adopting each end goal, over time"),
         value_label=_("Share of organisations adopting (%)"),
         measure="share_adopting_percent",
         row_field="period",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import place_views, views
 
 app_name = "benchmarking"
 
@@ -13,6 +13,18 @@ urlpatterns = [
         "benchmarks/<slug:period>/data/<slug:chart>.csv",
         views.ChartDataView.as_view(),
         name="public-chart-csv",
+    ),
+    path("countries/<str:iso>/", place_views.CountryView.as_view(), name="country"),
+    path("regions/<slug:slug>/", place_views.RegionView.as_view(), name="region"),
+    path(
+        "countries/<str:iso>/data/<slug:chart>.csv",
+        place_views.PlaceDataView.as_view(),
+        name="country-csv",
+    ),
+    path(
+        "regions/<slug:slug>/data/<slug:chart>.csv",
+        place_views.PlaceDataView.as_view(),
+        name="region-csv",
     ),
     path(
         "o/<slug:slug>/benchmark/",

@@ -20,6 +20,7 @@ from apps.roadmap.cache import cached_page
 from apps.roadmap.models import Edition
 from apps.roadmap.tocmap import theory_of_change
 
+from .europe_map import europe_map
 from .exports.views import export_panel_context
 from .method import benchmark_method
 from .models import BenchmarkSnapshot
@@ -62,7 +63,7 @@ class PublicBenchmarkView(TemplateView):
         page = cached_page(
             request,
             lambda: super(PublicBenchmarkView, self).get(request, *args, **kwargs),
-            params=("period",),
+            params=("period", "goal"),
             variant=f"benchmarks:{compiled}",
         )
         # A TemplateView's page, rendered or from the cache: an HttpResponse either way.
@@ -75,6 +76,12 @@ class PublicBenchmarkView(TemplateView):
         context["snapshots"] = every
         context["report"] = cached_public_report(snapshot) if snapshot else None
         context["method"] = benchmark_method(snapshot) if snapshot else None
+        if snapshot is not None:  # the map of Europe, for the end goal asked for
+            goal = self.request.GET.get("goal", "").strip()
+            context["europe"] = europe_map(snapshot, goal)
+            context["map_url"] = self.request.path
+            chosen = "period" in self.request.GET
+            context["map_query"] = f"period={snapshot.period.label}&" if chosen else ""
         return context
 
 

@@ -494,7 +494,7 @@ class ActionAdmin(TreeItemAdmin):
     list_filter = ["edition", "dimension", "stakeholder_groups", "provenance", "targets_basis"]
     list_select_related = ["edition", "dimension"]
     form = ActionAdminForm
-    filter_horizontal = ["stakeholder_groups", "resources", "contributes_to"]
+    filter_horizontal = ["stakeholder_groups", "resources", "contributes_to", "addresses_barriers"]
     readonly_fields = ["derived_from"]
     fieldsets = [
         (None, {"fields": ["intermediate_goal", "code", "title_en", "description_en", "order"]}),
@@ -510,6 +510,16 @@ class ActionAdmin(TreeItemAdmin):
                 "description": _(
                     "Goals of other branches this action also helps reach: the map draws "
                     "them as dashed arrows."
+                ),
+            },
+        ),
+        (
+            _("Addresses barriers"),
+            {
+                "fields": ["addresses_barriers"],
+                "description": _(
+                    "The barrier categories this action helps overcome: the country and region "
+                    "pages name it where these barriers are most reported."
                 ),
             },
         ),

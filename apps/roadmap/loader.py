@@ -187,6 +187,7 @@ def _load_goal_tree(report: LoadReport, edition: Edition, data: dict[str, Any]) 
     groups = {g.slug: g for g in StakeholderGroup.objects.all()}
     dimensions = {d.slug: d for d in Dimension.objects.all()}
     resources = {r.slug: r for r in Resource.objects.all()}
+    barriers = {b.slug: b for b in BarrierCategory.objects.all()}
     contributions: dict[Action, list[str]] = {}
     for eg_order, eg_row in enumerate(data["end_goals"]):
         end_goal = _upsert(
@@ -219,6 +220,11 @@ def _load_goal_tree(report: LoadReport, edition: Edition, data: dict[str, Any]) 
                 )
                 _set_m2m(
                     report, action.resources, [resources[s] for s in a_row.get("resources", [])]
+                )
+                _set_m2m(
+                    report,
+                    action.addresses_barriers,
+                    [barriers[s] for s in a_row.get("addresses_barriers", [])],
                 )
                 contributions[action] = a_row.get("contributes_to", [])
     _load_contributions(report, edition, contributions)

@@ -404,6 +404,16 @@ class Action(GoalTreeItem):
             "helps reach (besides its own, which it leads to)."
         ),
     )
+    addresses_barriers = models.ManyToManyField(
+        BarrierCategory,
+        verbose_name=_("addresses barriers"),
+        related_name="actions",
+        blank=True,
+        help_text=_(
+            "The barrier categories this action helps overcome: the curators' mapping, per "
+            "edition, read by the readiness summaries of the country and region pages."
+        ),
+    )
     derived_from = models.ForeignKey(
         "self",
         verbose_name=_("derived from"),

@@ -98,12 +98,13 @@ def edition_start_draft(
         assumption.save()
 
     actions = Action.objects.filter(edition=source).prefetch_related(
-        "stakeholder_groups", "resources", "contributes_to"
+        "stakeholder_groups", "resources", "contributes_to", "addresses_barriers"
     )
     for action in actions:
         groups = list(action.stakeholder_groups.all())
         resources = list(action.resources.all())
         contributes_to = [goal_map[goal.pk] for goal in action.contributes_to.all()]
+        barriers = list(action.addresses_barriers.all())
         original = Action(pk=action.pk)
         _copy_fields(
             action,
@@ -115,6 +116,7 @@ def edition_start_draft(
         action.stakeholder_groups.set(groups)
         action.resources.set(resources)
         action.contributes_to.set(contributes_to)
+        action.addresses_barriers.set(barriers)
     edition_draft_started.send(sender=Edition, edition=draft, by=by)
     return draft
 

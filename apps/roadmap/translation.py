@@ -62,7 +62,7 @@ for _model, _fields in TRANSLATED_FIELDS.items():
     )
     register_history(
         _model,
-        m2m_fields=["stakeholder_groups", "resources", "contributes_to"]
+        m2m_fields=["stakeholder_groups", "resources", "contributes_to", "addresses_barriers"]
         if _model is Action
         else [],
     )

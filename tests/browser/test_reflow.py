@@ -52,6 +52,7 @@ def test_the_main_pages_reflow(live_server, roadmap, journey, page, size):
         "actions": reverse("roadmap:actions"),
         "action": action.get_absolute_url(),
         "public benchmarks": reverse("benchmarking:public"),
+        "country": reverse("benchmarking:country", kwargs={"iso": "pl"}),
     }
     for label, url in public.items():
         page.goto(base + url)

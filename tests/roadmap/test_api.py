@@ -108,6 +108,7 @@ def test_it_returns_the_published_roadmap_tree(client: object, small_roadmap: Ed
         "dimension": "culture",
         "stakeholder_groups": ["patient-organisations"],
         "contributes_to": [],
+        "addresses_barriers": [],
         "url": "http://testserver/api/v1/actions/A1.1.1/",
         "html_url": "http://testserver/roadmap/actions/A1.1.1/",
     }

@@ -18,6 +18,7 @@ from rest_framework import serializers
 from apps.roadmap.models import (
     Action,
     Assumption,
+    BarrierCategory,
     Dimension,
     Edition,
     EndGoal,
@@ -152,6 +153,15 @@ class TreeActionSerializer(serializers.ModelSerializer):
         help_text="Codes of intermediate goals of other branches the action also "
         "contributes to (besides its own, which it leads to).",
     )
+    addresses_barriers: serializers.SlugRelatedField[BarrierCategory] = (
+        serializers.SlugRelatedField(
+            slug_field="slug",
+            many=True,
+            read_only=True,
+            help_text="Slugs of the barrier categories the action helps overcome (the "
+            "curators' mapping for this edition).",
+        )
+    )
 
     class Meta:
         model = Action
@@ -160,6 +170,7 @@ class TreeActionSerializer(serializers.ModelSerializer):
             "dimension",
             "stakeholder_groups",
             "contributes_to",
+            "addresses_barriers",
             "url",
             "html_url",
         ]

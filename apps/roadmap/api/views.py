@@ -44,7 +44,13 @@ class RoadmapView(generics.RetrieveAPIView):
     pagination_class = None
 
     def get_object(self) -> Edition:
-        edition = Edition.objects.published().with_goal_tree().with_assumptions().first()
+        edition = (
+            Edition.objects.published()
+            .with_goal_tree()
+            .with_assumptions()
+            .prefetch_related("end_goals__intermediate_goals__actions__addresses_barriers")
+            .first()
+        )
         if edition is None:
             raise NotFound("No edition of the roadmap is published yet.")
         return edition
