@@ -33,8 +33,9 @@ CACHED_LIST_PARAMS = (*ActionFilter.Meta.fields, "page", "page_size", "format")
     description=(
         "The published edition: vision, mission, citation and licence, with the goal tree "
         "end goals → intermediate goals → actions, each goal with its assumptions and each "
-        "action with the goals of other branches it contributes to (`contributes_to`). 404 "
-        "while no edition is published."
+        "action with the goals of other branches it contributes to (`contributes_to`); and "
+        "the statements of the attitude pulse (`pulse_statements`). 404 while no edition is "
+        "published."
     ),
 )
 class RoadmapView(generics.RetrieveAPIView):
@@ -44,7 +45,13 @@ class RoadmapView(generics.RetrieveAPIView):
     pagination_class = None
 
     def get_object(self) -> Edition:
-        edition = Edition.objects.published().with_goal_tree().with_assumptions().first()
+        edition = (
+            Edition.objects.published()
+            .with_goal_tree()
+            .with_assumptions()
+            .prefetch_related("pulse_statements")
+            .first()
+        )
         if edition is None:
             raise NotFound("No edition of the roadmap is published yet.")
         return edition
