@@ -61,6 +61,7 @@ def public_urls() -> list[str]:
         "/api/v1/benchmarks/",
         "/api/v1/benchmarks/{period}/",
         "/api/v1/practices/",
+        "/api/v1/pulse/",
     ]
 
 
@@ -85,6 +86,7 @@ def member_urls() -> list[str]:
         f"{org}partnerships/{{partnership}}/",
         "/api/v1/me/",
         "/account/follows/",
+        "/pulse/",
         api,
         f"{api}adoptions/",
         f"{api}adoptions/{{adoption}}/progress/",

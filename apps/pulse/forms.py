@@ -24,6 +24,14 @@ def scale_labels() -> list[tuple[int, Promise]]:
     ]
 
 
+class ScaleRadioSelect(forms.RadioSelect):
+    """Radio buttons whose field is named by its first button: the error summary's link to
+    a statement (``#id_PU-1_0``) lands on the group."""
+
+    def id_for_label(self, id_: str, index: str | None = "0") -> str:
+        return super().id_for_label(id_, index)
+
+
 class PulseForm(forms.Form):
     """A field ``PU-1`` per statement (a fieldset with its statement as legend), and the
     organisation to answer for when the person has several."""
@@ -52,8 +60,11 @@ class PulseForm(forms.Form):
                 label=statement.text,
                 choices=choices,
                 coerce=int,
-                widget=forms.RadioSelect,
-                error_messages={"required": _("Choose an answer from 1 to 5.")},
+                widget=ScaleRadioSelect,
+                error_messages={
+                    "required": _("Choose an answer from 1 to 5."),
+                    "invalid_choice": _("Choose an answer from 1 to 5."),
+                },
             )
 
     def chosen_organisation(self) -> Organisation:
