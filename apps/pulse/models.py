@@ -31,7 +31,7 @@ class PulseSubmission(TimeStampedModel):
         verbose_name=_("person"),
         null=True,
         on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="pulse_submissions",
     )
     organisation = models.ForeignKey(
         "organisations.Organisation",

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.accounts import services as accounts
+from apps.accounts.selectors import user_personal_data
 from apps.organisations.permissions import Role
 from apps.pulse.models import PulseAnswer, PulseSubmission
 from apps.pulse.selectors import pulse_due
@@ -98,3 +99,13 @@ def test_deleting_the_account_keeps_the_answers_anonymous(contributor, org, stat
     assert submission.user_id is None
     assert submission.organisation == org
     assert submission.answers.count() == 3
+
+
+def test_the_person_finds_their_own_answers_in_their_personal_data(
+    contributor, org, statements
+) -> None:
+    pulse_submit(user=contributor, organisation=org, answers=all_answers(2), today=TODAY)
+    data = user_personal_data(user=contributor)
+    assert data["pulse"] == [
+        {"period": "2026-Q4", "organisation": org.slug, "answers": dict(all_answers(2))}
+    ]

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('role', models.CharField(choices=[('admin', 'Admin'), ('pe_lead', 'PE lead'), ('contributor', 'Contributor'), ('viewer', 'Viewer')], max_length=12, verbose_name='role when answering')),
                 ('edition', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='roadmap.edition', verbose_name='edition')),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pulse_submissions', to='organisations.organisation', verbose_name='organisation')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pulse_submissions', to=settings.AUTH_USER_MODEL, verbose_name='person')),
             ],
             options={
                 'verbose_name': 'pulse submission',
