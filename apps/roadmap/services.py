@@ -50,8 +50,9 @@ def edition_start_draft(
     ``derived_from`` so that later editions can carry adoptions over. Every item's
     translations are copied with it. ``title`` is the draft's English title; when it differs
     from the source's, the old title's translations are dropped rather than left to
-    contradict it. The changelog starts empty in every language (receivers of ``edition_draft_started``
-    may add to it: the curators' proposals). The source is left untouched.
+    contradict it. The changelog starts empty in every language (receivers of
+    ``edition_draft_started`` may add to it: the curators' proposals). The source is left
+    untouched.
     """
     if Edition.objects.filter(version_label=version_label).exists():
         raise ValidationError({"version_label": _("An edition with this label already exists.")})
