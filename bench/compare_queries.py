@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import table
-
-BUDGET = 15
+from bench.queries_per_page import BUDGET, budget_for
 
 
 def load(path: str) -> dict[str, Any]:
@@ -33,7 +32,7 @@ def compare(small: dict[str, Any], large: dict[str, Any]) -> tuple[list[list[Any
             rows.append([url, _count(a), _count(b), "-", "-", "absent"])
             continue
         equal = a["queries"] == b["queries"]
-        within = max(a["queries"], b["queries"]) <= BUDGET
+        within = max(a["queries"], b["queries"]) <= budget_for(url)
         rows.append([url, a["queries"], b["queries"], _yes(equal), _yes(within),
                      "ok" if equal and within else "MISSED"])  # fmt: skip
         if not (equal and within):

@@ -32,6 +32,19 @@ from bench.common import (
 )
 
 BUDGET = 15
+# Pages allowed more, each with its reason (still flat with the population).
+OVER_BUDGET: dict[str, int] = {
+    # The organisation dashboard asks whether the person still has the attitude pulse to
+    # answer in this period (issue 19): one query, whatever the size.
+    "/o/{slug}/": BUDGET + 1,
+}
+
+
+def budget_for(address: str) -> int:
+    """The most queries the page at ``address`` (a template of :func:`member_urls`…) may run."""
+    return OVER_BUDGET.get(address, BUDGET)
+
+
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
@@ -68,6 +81,7 @@ def public_urls() -> list[str]:
         "/api/v1/benchmarks/",
         "/api/v1/benchmarks/{period}/",
         "/api/v1/practices/",
+        "/api/v1/pulse/",
     ]
 
 
@@ -92,6 +106,7 @@ def member_urls() -> list[str]:
         f"{org}partnerships/{{partnership}}/",
         "/api/v1/me/",
         "/account/follows/",
+        "/pulse/",
         api,
         f"{api}adoptions/",
         f"{api}adoptions/{{adoption}}/progress/",
@@ -265,7 +280,7 @@ def main() -> None:
     setup_test_environment()  # lets the test client in (ALLOWED_HOSTS)
     results = run(args.slug)
     rows = [
-        [url, r["who"], r["status"], r["queries"], r["queries_warm"], _verdict(r)]
+        [url, r["who"], r["status"], r["queries"], r["queries_warm"], _verdict(url, r)]
         for url, r in results.items()
     ]
     print(f"Queries per page at {organisations:,} verified organisations ({args.label})")
@@ -285,10 +300,10 @@ def main() -> None:
     )
 
 
-def _verdict(result: dict[str, Any]) -> str:
+def _verdict(address: str, result: dict[str, Any]) -> str:
     if result["status"] == 404:
         return "absent (404)"
-    return "ok" if result["queries"] <= BUDGET else "OVER"
+    return "ok" if result["queries"] <= budget_for(address) else "OVER"
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/v1/", include("apps.practices.api.urls")),
     path("api/v1/", include("apps.follows.api.urls")),
     path("data/", include("apps.benchmarking.opendata.urls")),
+    path("api/v1/", include("apps.pulse.api.urls")),
     path("", include("apps.roadmap.urls")),
     path("", include("apps.organisations.urls")),
     path("", include("apps.adoption.urls")),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("", include("apps.curation.urls")),
     path("", include("apps.practices.urls")),
     path("", include("apps.follows.urls")),
+    path("", include("apps.pulse.urls")),
     path("o/<slug:slug>/adoptions/transfer/", include("apps.adoption.transfer.urls")),
     path("o/<slug:slug>/benchmark/exports/", include("apps.benchmarking.exports.urls")),
 ]

@@ -54,6 +54,18 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
             }
             for f in user.follows.values("action_code", "organisation__slug", "created_at")
         ],
+        # The person's own pulse answers, while their account is linked to them (through the
+        # reverse relation: accounts does not import apps.pulse).
+        "pulse": [
+            {
+                "period": s.period,
+                "organisation": s.organisation.slug,
+                "answers": {a.statement.code: a.value for a in s.answers.all()},
+            }
+            for s in user.pulse_submissions.select_related("organisation").prefetch_related(
+                "answers__statement"
+            )
+        ],
         "activity": [
             {
                 "when": e.created_at.isoformat(),

@@ -55,7 +55,7 @@ def user_delete(*, user: User) -> None:
     departure in each organisation's audit log. The deletion itself is recorded too.
     Entries the person authored stay with their organisations (their foreign keys are set
     to NULL) and show as written by "a former member"; the audit log keeps the events but
-    no longer names them.
+    no longer names them. Pulse answers stay, anonymous: their link to the person goes.
     """
     memberships = memberships_end_all(user=user)
     audit_record(actor=user, verb="user.deleted", obj=user)

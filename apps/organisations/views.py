@@ -31,6 +31,7 @@ from apps.accounts.requests import signed_in_user
 from apps.adoption.dashboard import dashboard_for
 from apps.adoption.next_steps import next_steps_for
 from apps.audit.models import AuditEvent
+from apps.pulse.selectors import pulse_due
 from apps.roadmap.cache import cached_page
 
 from . import profiles, services
@@ -137,6 +138,7 @@ class OrganisationHomeView(OrganisationPermissionMixin, TemplateView):
         context["can_benchmark"] = self.can(Perm.BENCHMARK_VIEW)
         if self.can(Perm.ADOPTION_VIEW):
             context["dashboard"] = dashboard_for(organisation=self.organisation)
+            context["pulse_due"] = pulse_due(user=self.request.user)
             context["can_adopt"] = self.can(Perm.ADOPTION_WRITE)
             if context["can_adopt"] or self.can(Perm.ASSESSMENT_WRITE):
                 context["next_steps"] = next_steps_for(

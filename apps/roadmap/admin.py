@@ -44,6 +44,7 @@ from .models import (
     Edition,
     EndGoal,
     IntermediateGoal,
+    PulseStatement,
     Resource,
     StakeholderGroup,
 )
@@ -272,13 +273,22 @@ class EndGoalInline(DraftParentInlineMixin):
     show_change_link = True
 
 
+class PulseStatementInline(DraftParentInlineMixin):
+    """The edition's attitude pulse: its statements with their translations and source."""
+
+    model = PulseStatement
+    fields = ["order", "code", "text_en", *translation_names(PulseStatement)]
+    fields += ["provenance", "source_passage"]
+    extra = 0
+
+
 @admin.register(Edition)
 class EditionAdmin(DraftOnlyMixin):
     list_display = ["version_label", "title", "status", "published_at", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title_en", "version_label"]
     readonly_fields = ["status", "published_at", "based_on", "created_at", "updated_at"]
-    inlines = [EndGoalInline]
+    inlines = [EndGoalInline, PulseStatementInline]
     change_form_template = "admin/roadmap/edition/change_form.html"
     fieldsets = [
         (None, {"fields": ["title_en", "version_label", "status", "published_at", "based_on"]}),

@@ -38,6 +38,7 @@ from .models import (
     Edition,
     EndGoal,
     IntermediateGoal,
+    PulseStatement,
     Resource,
     StakeholderGroup,
 )
@@ -67,6 +68,7 @@ EDITION_FIELDS = (
 ITEM_FIELDS = ("title", "description", "provenance", "source_passage")
 ACTION_FIELDS = (*ITEM_FIELDS, "targets_basis", "other_actors")
 ASSUMPTION_FIELDS = ("text", "provenance", "source_passage")
+PULSE_FIELDS = ASSUMPTION_FIELDS
 
 
 @dataclass
@@ -246,6 +248,7 @@ TREE_SECTIONS: dict[str, type[models.Model]] = {
     "intermediate_goals": IntermediateGoal,
     "actions": Action,
     "assumptions": Assumption,
+    "pulse_statements": PulseStatement,
 }
 EDITION_SECTION = "edition"
 SECTIONS = (EDITION_SECTION, *SHARED_SECTIONS, *TREE_SECTIONS)
@@ -463,4 +466,12 @@ def _load_edition(report: LoadReport, data: dict[str, Any], *, sync: bool) -> Ed
         values["published_at"] = _published_at(meta.get("published_at"))
     edition = _upsert(report, Edition, {"version_label": label}, values)
     _load_goal_tree(report, edition, data)
+    _load_pulse(report, edition, data.get("pulse_statements", []))
     return edition
+
+
+def _load_pulse(report: LoadReport, edition: Edition, rows: list[Any]) -> None:
+    """The edition's attitude pulse (``PU-1``), in the fixture's order."""
+    for order, row in enumerate(rows):
+        values = {**_values(row, PULSE_FIELDS), "order": order}
+        _upsert(report, PulseStatement, {"edition": edition, "code": row["code"]}, values)

@@ -547,3 +547,40 @@ class Assumption(TranslatedContent, SourcedText):
         if exclude and self.edition_id:
             exclude = set(exclude) - {"edition"}
         super().validate_constraints(exclude=exclude)
+
+
+class PulseStatement(TranslatedContent, SourcedText):
+    """A statement of the attitude pulse, answered on a scale of 1 (strongly disagree) to 5.
+
+    The pulse follows action A2.2.3: "a regular benchmarking exercise … to assess changing
+    attitudes to the value of PE". Its statements are the editors' (``curated``) or the
+    paper's, with the passage they come from, and are part of an edition like its goal tree.
+    Members answer them in ``apps.pulse``; ``PU-1`` names a statement in every language.
+    """
+
+    edition = models.ForeignKey(
+        Edition,
+        verbose_name=_("edition"),
+        on_delete=models.CASCADE,
+        related_name="pulse_statements",
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=12,
+        validators=[RegexValidator(r"^PU-\d+$", _("Use PU- and a number: PU-1."))],
+    )
+    text = models.TextField(_("statement"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects: ClassVar["MultilingualManager[PulseStatement]"]
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("pulse statement")
+        verbose_name_plural = _("pulse statements")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="roadmap_pulse_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}"

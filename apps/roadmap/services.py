@@ -15,6 +15,7 @@ from .models import (
     Edition,
     EndGoal,
     IntermediateGoal,
+    PulseStatement,
     contribution_problems,
 )
 from .signals import announce_content_changed, edition_draft_started, edition_published
@@ -24,7 +25,8 @@ ActionMapping = dict[str, str | None]
 
 
 def _copy_fields(
-    instance: Edition | EndGoal | IntermediateGoal | Action | Assumption, **overrides: object
+    instance: Edition | EndGoal | IntermediateGoal | Action | Assumption | PulseStatement,
+    **overrides: object,
 ) -> None:
     """Turn a loaded instance into an unsaved copy of itself."""
     instance.pk = None
@@ -42,14 +44,15 @@ def edition_start_draft(
 ) -> Edition:
     """Copy ``source`` (usually the published edition) into a new draft.
 
-    The goal tree, each action's groups and resources, the goals' assumptions and the
-    actions' "contributes to" links (re-pointed to the draft's goals) come along; each copied
-    action points back at its original through ``derived_from`` so that later
-    editions can carry adoptions over. Every item's translations are copied with
-    it. ``title`` is the draft's English title; when it differs from the source's,
-    the old title's translations are dropped rather than left to contradict it. The
-    changelog starts empty in every language (receivers of ``edition_draft_started``
-    may add to it: the curators' proposals). The source is left untouched.
+    The goal tree, each action's groups and resources, the goals' assumptions, the attitude
+    pulse's statements and the actions' "contributes to" links (re-pointed to the draft's
+    goals) come along; each copied action points back at its original through
+    ``derived_from`` so that later editions can carry adoptions over. Every item's
+    translations are copied with it. ``title`` is the draft's English title; when it differs
+    from the source's, the old title's translations are dropped rather than left to
+    contradict it. The changelog starts empty in every language (receivers of
+    ``edition_draft_started`` may add to it: the curators' proposals). The source is left
+    untouched.
     """
     if Edition.objects.filter(version_label=version_label).exists():
         raise ValidationError({"version_label": _("An edition with this label already exists.")})
@@ -96,6 +99,10 @@ def edition_start_draft(
             intermediate_goal=goal_map.get(assumption.intermediate_goal_id or 0),
         )
         assumption.save()
+
+    for statement in PulseStatement.objects.filter(edition=source):
+        _copy_fields(statement, edition=draft)
+        statement.save()
 
     actions = Action.objects.filter(edition=source).prefetch_related(
         "stakeholder_groups", "resources", "contributes_to", "addresses_barriers"

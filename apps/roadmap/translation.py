@@ -37,6 +37,7 @@ from .models import (
     Edition,
     EndGoal,
     IntermediateGoal,
+    PulseStatement,
     Resource,
     StakeholderGroup,
 )
@@ -51,6 +52,7 @@ TRANSLATED_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     IntermediateGoal: ("title", "description"),
     Action: ("title", "description", "other_actors"),
     Assumption: ("text",),
+    PulseStatement: ("text",),
 }
 
 for _model, _fields in TRANSLATED_FIELDS.items():

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "apps.curation",
     "apps.practices",
     "apps.follows",
+    "apps.pulse",
     "apps.devdata",
 ]
 

@@ -147,6 +147,20 @@ class AssumptionFactory(ContentFactory):
     order = factory.Sequence(lambda n: n)
 
 
+class PulseStatementFactory(ContentFactory):
+    """A statement of an edition's attitude pulse: ``PU-1``, ``PU-2``, …"""
+
+    class Meta:
+        model = models.PulseStatement
+
+    edition = factory.SubFactory(EditionFactory)
+    code = factory.Sequence(lambda n: f"PU-{n + 1}")
+    text = factory.Sequence(lambda n: f"Statement {n + 1} holds for us.")
+    provenance = models.Provenance.CURATED
+    source_passage = "Trust is one of the critical underlying factors."
+    order = factory.Sequence(lambda n: n)
+
+
 def action_admin_form(action: models.Action, **changes: object) -> dict:
     """The admin's change form data for ``action``, English texts and all, with ``changes``.
 

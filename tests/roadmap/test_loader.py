@@ -112,6 +112,7 @@ def test_every_source_passage_is_found_in_the_paper(fixture_data) -> None:
     items = [*fixture_data["end_goals"], *_actions(fixture_data)]
     items += [g for eg in fixture_data["end_goals"] for g in eg["intermediate_goals"]]
     items += [a for goal in items for a in goal.get("assumptions", [])]
+    items += fixture_data["pulse_statements"]
     missing = [
         item["code"]
         for item in items

@@ -24,6 +24,7 @@ from apps.roadmap.models import (
     EndGoal,
     IntermediateGoal,
     Provenance,
+    PulseStatement,
     Resource,
     StakeholderGroup,
 )
@@ -135,6 +136,14 @@ class AssumptionSerializer(serializers.ModelSerializer):
         fields = ["code", "text", "provenance", "source_passage"]
 
 
+class PulseStatementSerializer(serializers.ModelSerializer):
+    """A statement of the attitude pulse, answered from 1 (strongly disagree) to 5."""
+
+    class Meta:
+        model = PulseStatement
+        fields = ["code", "text", "provenance", "source_passage"]
+
+
 class TreeActionSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name=f"{API_NAMESPACE}:action-detail", lookup_field="code"
@@ -215,6 +224,7 @@ class RoadmapSerializer(serializers.ModelSerializer):
     vision = serializers.SerializerMethodField()
     mission = serializers.SerializerMethodField()
     end_goals = TreeEndGoalSerializer(many=True, read_only=True)
+    pulse_statements = PulseStatementSerializer(many=True, read_only=True)
 
     class Meta:
         model = Edition
@@ -230,6 +240,7 @@ class RoadmapSerializer(serializers.ModelSerializer):
             "licence_url",
             "published_at",
             "end_goals",
+            "pulse_statements",
         ]
 
     @extend_schema_field(SourcedTextSerializer)

@@ -33,8 +33,9 @@ CACHED_LIST_PARAMS = (*ActionFilter.Meta.fields, "page", "page_size", "format")
     description=(
         "The published edition: vision, mission, citation and licence, with the goal tree "
         "end goals → intermediate goals → actions, each goal with its assumptions and each "
-        "action with the goals of other branches it contributes to (`contributes_to`). 404 "
-        "while no edition is published."
+        "action with the goals of other branches it contributes to (`contributes_to`); and "
+        "the statements of the attitude pulse (`pulse_statements`). 404 while no edition is "
+        "published."
     ),
 )
 class RoadmapView(generics.RetrieveAPIView):
@@ -48,7 +49,9 @@ class RoadmapView(generics.RetrieveAPIView):
             Edition.objects.published()
             .with_goal_tree()
             .with_assumptions()
-            .prefetch_related("end_goals__intermediate_goals__actions__addresses_barriers")
+            .prefetch_related(
+                "end_goals__intermediate_goals__actions__addresses_barriers", "pulse_statements"
+            )
             .first()
         )
         if edition is None:
