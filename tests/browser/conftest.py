@@ -21,6 +21,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
 from django.core.management import call_command
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -110,11 +111,27 @@ class Journey:
         if frame == self.page.main_frame:
             self.visited.add(_path(frame.url))
 
+    def _keep_screenshot(self, label: str) -> None:
+        """The screenshot kept for a failure report. Chromium sometimes cannot capture a page
+        that has only just loaded ("Unable to capture screenshot"): try once more once it has
+        settled, and else go on without that picture. A picture helps read a failure; it is
+        never what a journey tests."""
+        for attempt in range(2):
+            try:
+                self.shots.append((label, self.page.screenshot(full_page=True)))
+                return
+            except PlaywrightError as error:
+                if "Unable to capture screenshot" not in str(error):
+                    raise
+                if attempt:
+                    return  # no picture of this page; the checks below still run
+                self.page.wait_for_load_state("networkidle")
+
     def check(self, label: str) -> None:
         """A key page: keep a screenshot, and fail on any WCAG A/AA violation or CSP report."""
         page = self.page
         page.wait_for_load_state("load")
-        self.shots.append((label, page.screenshot(full_page=True)))
+        self._keep_screenshot(label)
         self._auditing = True
         try:
             results = _axe.run(
