@@ -358,7 +358,9 @@ def seed_partnerships(
     partnership = partnerships.partnership_request(
         adoption=joint, partner=patients, by=developer_lead, message=JOINT_MESSAGE
     )
-    partnerships.partnership_accept(partnership=partnership, by=patients_lead)
+    partnerships.partnership_accept(
+        partnership=partnership, organisation=patients, by=patients_lead
+    )
     objective = partnerships.objective_propose(
         partnership=partnership,
         organisation=developer,

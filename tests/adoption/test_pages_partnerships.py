@@ -44,8 +44,10 @@ def asked(adoption, owner, partner_org, partner_people) -> Partnership:
 
 
 @pytest.fixture
-def accepted(asked, partner_people) -> Partnership:
-    return joint.partnership_accept(partnership=asked, by=partner_people["partner_lead"])
+def accepted(asked, partner_org, partner_people) -> Partnership:
+    return joint.partnership_accept(
+        partnership=asked, organisation=partner_org, by=partner_people["partner_lead"]
+    )
 
 
 def _log(adoption, by, organisation, narrative: str, **fields) -> ProgressEntry:

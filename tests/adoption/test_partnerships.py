@@ -31,8 +31,10 @@ def asked(adoption, owner, partner_org, partner_people) -> Partnership:
 
 
 @pytest.fixture
-def accepted(asked, partner_people) -> Partnership:
-    return joint.partnership_accept(partnership=asked, by=partner_people["partner_lead"])
+def accepted(asked, partner_org, partner_people) -> Partnership:
+    return joint.partnership_accept(
+        partnership=asked, organisation=partner_org, by=partner_people["partner_lead"]
+    )
 
 
 def _messages(error: pytest.ExceptionInfo[ValidationError]) -> list[str]:
@@ -109,16 +111,29 @@ def test_an_accepted_partner_sees_the_adoption_and_a_withdrawal_takes_it_away(
 
 
 @pytest.mark.parametrize("answer", [joint.partnership_accept, joint.partnership_decline])
-def test_only_a_pending_request_is_answered(accepted, partner_people, answer) -> None:
+def test_only_a_pending_request_is_answered(accepted, partner_org, partner_people, answer) -> None:
     with pytest.raises(ValidationError) as error:
-        answer(partnership=accepted, by=partner_people["partner_lead"])
+        answer(partnership=accepted, organisation=partner_org, by=partner_people["partner_lead"])
     assert _messages(error) == [
         "Only a request waiting for an answer can be answered. This one is: Accepted."
     ]
 
 
-def test_a_declined_request_cannot_be_withdrawn(org, owner, asked, partner_people) -> None:
-    joint.partnership_decline(partnership=asked, by=partner_people["partner_lead"])
+@pytest.mark.parametrize("answer", [joint.partnership_accept, joint.partnership_decline])
+def test_only_the_organisation_asked_answers(org, owner, asked, answer) -> None:
+    with pytest.raises(ValidationError) as error:
+        answer(partnership=asked, organisation=org, by=owner)
+    assert _messages(error) == ["Only the organisation asked answers a request."]
+    asked.refresh_from_db()
+    assert asked.state == "pending"
+
+
+def test_a_declined_request_cannot_be_withdrawn(
+    org, owner, asked, partner_org, partner_people
+) -> None:
+    joint.partnership_decline(
+        partnership=asked, organisation=partner_org, by=partner_people["partner_lead"]
+    )
     with pytest.raises(ValidationError):
         joint.partnership_withdraw(partnership=asked, organisation=org, by=owner)
 
@@ -295,7 +310,14 @@ def test_each_move_tells_the_other_side(
             move()
         return _recipients()
 
-    assert told(lambda: joint.partnership_accept(partnership=partnership, by=lead)) == owner_side
+    assert (
+        told(
+            lambda: joint.partnership_accept(
+                partnership=partnership, organisation=partner_org, by=lead
+            )
+        )
+        == owner_side
+    )
     assert (
         told(
             lambda: joint.objective_propose(

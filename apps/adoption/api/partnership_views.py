@@ -172,7 +172,7 @@ class PartnershipAnswerView(PartnershipMoveView):
         return super().partnership(self.partnerships().filter(partner=self.organisation))
 
     def move(self, partnership: Partnership) -> Partnership:
-        return self.answer(partnership=partnership, by=self.user)
+        return self.answer(partnership=partnership, organisation=self.organisation, by=self.user)
 
 
 @move_schema(

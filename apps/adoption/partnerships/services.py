@@ -114,8 +114,14 @@ def partnership_request(
     return partnership
 
 
-def _answer(partnership: Partnership, *, by: User, state: str, verb: str) -> Partnership:
+def _answer(
+    partnership: Partnership, *, organisation: Organisation, by: User, state: str, verb: str
+) -> Partnership:
     partnership = _locked(partnership)
+    if partnership.partner_id != organisation.pk:
+        raise ValidationError(
+            _("Only the organisation asked answers a request."), code="not_the_receiver"
+        )
     if partnership.state != State.PENDING:
         raise ValidationError(
             _("Only a request waiting for an answer can be answered. This one is: %(state)s.")
@@ -133,13 +139,31 @@ def _answer(partnership: Partnership, *, by: User, state: str, verb: str) -> Par
 
 
 @transaction.atomic
-def partnership_accept(*, partnership: Partnership, by: User) -> Partnership:
-    return _answer(partnership, by=by, state=State.ACCEPTED, verb="partnership.accepted")
+def partnership_accept(
+    *, partnership: Partnership, organisation: Organisation, by: User
+) -> Partnership:
+    """The organisation asked (``organisation``, and no other) accepts."""
+    return _answer(
+        partnership,
+        organisation=organisation,
+        by=by,
+        state=State.ACCEPTED,
+        verb="partnership.accepted",
+    )
 
 
 @transaction.atomic
-def partnership_decline(*, partnership: Partnership, by: User) -> Partnership:
-    return _answer(partnership, by=by, state=State.DECLINED, verb="partnership.declined")
+def partnership_decline(
+    *, partnership: Partnership, organisation: Organisation, by: User
+) -> Partnership:
+    """The organisation asked (``organisation``, and no other) declines."""
+    return _answer(
+        partnership,
+        organisation=organisation,
+        by=by,
+        state=State.DECLINED,
+        verb="partnership.declined",
+    )
 
 
 @transaction.atomic

@@ -203,7 +203,9 @@ class PartnershipAcceptView(_PartnershipMove):
         return Partnership.objects.filter(partner=self.organisation)
 
     def move(self) -> None:
-        services.partnership_accept(partnership=self.partnership, by=self.user)
+        services.partnership_accept(
+            partnership=self.partnership, organisation=self.organisation, by=self.user
+        )
         self.done = _("You accepted to act on %(code)s together with %(owner)s.") % {
             "code": self.partnership.adoption.action.code,
             "owner": self.partnership.adoption.organisation.name,
@@ -212,7 +214,9 @@ class PartnershipAcceptView(_PartnershipMove):
 
 class PartnershipDeclineView(PartnershipAcceptView):
     def move(self) -> None:
-        services.partnership_decline(partnership=self.partnership, by=self.user)
+        services.partnership_decline(
+            partnership=self.partnership, organisation=self.organisation, by=self.user
+        )
         self.done = _("You declined the request of %(owner)s.") % {
             "owner": self.partnership.adoption.organisation.name
         }
