@@ -54,6 +54,8 @@ from .compile_partnerships import (
     partnership_counts,
     withhold_rests,
 )
+from .compile_pulse import pulse_answers, pulse_cells
+from .compile_pulse import withhold_rests as withhold_pulse_rests
 from .compile_tables import ADOPTION_SUBJECTS, BREAKDOWNS, Tables, table_name, unpivot
 from .models import BenchmarkCell, BenchmarkSnapshot, Breakdown, ReportingPeriod, Subject
 from .protection import earlier_published, roadmap_structure
@@ -338,14 +340,16 @@ def _population_cells(population: Population) -> Iterator[Cell]:
 
 def build_cells(period: ReportingPeriod, edition: Edition, *, k: int) -> list[Cell]:
     """Every cell of the period's snapshot (the curators' figures too:
-    :mod:`.compile_curation`), anonymised against the snapshots of earlier periods. Run it
-    in a transaction (as :func:`compile_snapshot` does): the temporary tables it reads are
-    made in it."""
+    :mod:`.compile_curation`; the joint commitments' and the pulse's:
+    :mod:`.compile_partnerships`, :mod:`.compile_pulse`), anonymised against the snapshots
+    of earlier periods. Run it in a transaction (as :func:`compile_snapshot` does): the
+    temporary tables it reads are made in it."""
     with connection.cursor() as cursor:
         tables = Tables(cursor, period, edition)
         tables.create()
         population = _population(tables)
         partnered = partnership_counts(tables)
+        answers = pulse_answers(tables)
         cells = [
             *_population_cells(population),
             *_adoption_cells(tables, edition, population),
@@ -354,6 +358,7 @@ def build_cells(period: ReportingPeriod, edition: Edition, *, k: int) -> list[Ce
             *_metric_cells(tables, population),
             *_barrier_cells(tables, population),
             *partnership_cells(partnered, population, k=k),
+            *pulse_cells(answers, population, k=k),
             *curation_cells(tables, edition, population.get((Breakdown.ALL, ""), 0), k=k),
         ]
         tables.drop()
@@ -372,6 +377,7 @@ def build_cells(period: ReportingPeriod, edition: Edition, *, k: int) -> list[Ce
     withhold_rests(
         cells, partnered, population, k=k, earlier=earlier_figures(before=period.starts_on)
     )
+    withhold_pulse_rests(cells, answers, k=k)
     return cells
 
 

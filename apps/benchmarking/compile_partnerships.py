@@ -45,7 +45,6 @@ least *k* organisations that have such a partner and *k* that have not.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -53,11 +52,11 @@ from apps.adoption.models import AdoptionStatus, Partnership, PartnershipState
 from apps.organisations.models import Organisation
 from apps.organisations.querysets import verified_before
 
-from .anonymisation import COMPLEMENTARY, SMALL_GROUP, Cell
+from . import rests
+from .anonymisation import SMALL_GROUP, Cell
 from .compile_tables import Tables, table_name
 from .models import BenchmarkCell, Breakdown, Subject
 
-logger = logging.getLogger(__name__)
 CROSS_GROUP = "cross_group"
 MEASURE = "partnered_percent"
 # The breakdowns the figure is published for (it adds up over the groups and the regions).
@@ -84,6 +83,10 @@ class Counts:
             self.with_partner - other.with_partner,
             self.without_partner - other.without_partner,
         )
+
+    @property
+    def empty(self) -> bool:
+        return not self.adoptions
 
     def publishable(self, k: int) -> bool:
         """Rule 1: at least ``k`` organisations on each side."""
@@ -193,79 +196,23 @@ def withhold_rests(
     k: int,
     earlier: dict[Bundle, float] | None = None,
 ) -> None:
-    """Rule 2, in place: while what a reader can take by subtraction (everyone's figure
-    less the known groups', or regions') comes from fewer than ``k`` organisations on
-    either side, withhold the published group (or region) with the fewest organisations;
-    when none is left to withhold, everyone's figure (or, when the other breakdown's
-    figures add up to it, the cheapest of those).
-
-    A figure is known to the reader when it is published, or withheld now with the value
-    it was published with before (``earlier``: :func:`earlier_figures`); withholding the
-    latter protects nothing, so it is never chosen."""
-    earlier = earlier or {}
-    mine = {c.bundle: c for c in cells if c.subject_type == Subject.PARTNERSHIP}
-    total = mine.get(TOTAL)
-    if total is None:
-        return
+    """Rule 2, in place (:func:`.rests.withhold_rests`): while what a reader can take by
+    subtraction (everyone's figure less the known groups', or regions') comes from fewer
+    than ``k`` organisations on either side, withhold the published group (or region) with
+    the fewest organisations; when none is left to withhold, everyone's figure (or, when
+    the other breakdown's figures add up to it, the cheapest of those). ``earlier``:
+    :func:`earlier_figures`."""
+    figures = {c.bundle: c for c in cells if c.subject_type == Subject.PARTNERSHIP}
     partitions = [
-        sorted(b for b in mine if b[0] == breakdown)
+        (TOTAL, sorted(b for b in figures if b[0] == breakdown))
         for breakdown in (Breakdown.STAKEHOLDER_GROUP, Breakdown.REGION)
     ]
-
-    def known_before(bundle: Bundle) -> bool:
-        before, value = earlier.get(bundle), mine[bundle].true_value
-        return before is not None and value is not None and round(before - value, 1) == 0
-
-    def known(bundle: Bundle) -> bool:
-        return not mine[bundle].suppressed or known_before(bundle)
-
-    def adds_up(part: list[Bundle]) -> bool:
-        """Whether a reader knows everyone's figure from this partition's (all known, and
-        every organisation in one of them)."""
-        everyone = population.get(TOTAL, 0)
-        return (
-            bool(part)
-            and all(known(b) for b in part)
-            and sum(population.get(b, 0) for b in part) == everyone
-        )
-
-    def total_known() -> bool:
-        return known(TOTAL) or any(adds_up(part) for part in partitions)
-
-    while total_known():
-        withheld = False
-        for part in partitions:
-            if not total_known():  # (what this round withheld may have made it unknown)
-                break
-            shown = [b for b in part if known(b)]
-            rest = counts.get(TOTAL, Counts())
-            for bundle in shown:
-                rest = rest - counts.get(bundle, Counts())
-            if not rest.adoptions or rest.publishable(k):
-                continue
-            candidates = [b for b in shown if not mine[b].suppressed and not known_before(b)]
-            if candidates:
-                cheapest = min(candidates, key=lambda b: (population.get(b, 0), b))
-                mine[cheapest].suppress(COMPLEMENTARY)
-                withheld = True
-            elif known_before(TOTAL):  # earlier periods alone, if unchanged, give it away
-                logger.warning("Cannot protect the joint commitments' rest of %s", part)
-            elif not total.suppressed:
-                total.suppress(COMPLEMENTARY)
-                withheld = True
-            else:  # everyone's is known from another partition: break that one
-                others = [
-                    b
-                    for other in partitions
-                    if other is not part and adds_up(other)
-                    for b in other
-                    if not mine[b].suppressed and not known_before(b)
-                ]
-                if others:
-                    cheapest = min(others, key=lambda b: (population.get(b, 0), b))
-                    mine[cheapest].suppress(COMPLEMENTARY)
-                    withheld = True
-                else:
-                    logger.warning("Cannot protect the joint commitments' rest of %s", part)
-        if not withheld:
-            return
+    rests.withhold_rests(
+        figures,
+        counts,
+        partitions,
+        k=k,
+        zero=Counts(),
+        size=lambda bundle: population.get(bundle, 0),
+        earlier=earlier,
+    )

@@ -115,6 +115,8 @@ class Subject(models.TextChoices):
     # Adoptions with a confirmed partner from another stakeholder group
     # (``compile_partnerships``).
     PARTNERSHIP = "partnership", _("Joint commitments")
+    # The attitude pulse, one code per statement (``compile_pulse``).
+    PULSE = "pulse", _("Attitude pulse")
     # The curators' figures (``compile_curation``): portal staff only, never public.
     CURATION_ACTION = "curation_action", _("Actions (curators)")
     CURATION_BARRIER = "curation_barrier", _("Barriers (curators)")
@@ -137,6 +139,8 @@ class Breakdown(models.TextChoices):
     REGION = "region", _("Region")
     COUNTRY = "country", _("Country")
     LEVEL = "level", _("Level of operation")
+    # The role people held when answering the pulse (its figures only: ``compile_pulse``).
+    ROLE = "role", _("Role when answering")
 
 
 class BenchmarkCellQuerySet(models.QuerySet["BenchmarkCell"]):

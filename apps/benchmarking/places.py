@@ -100,12 +100,12 @@ class PlaceReport:
     charts: list[Chart]
     trend: Chart
     readiness: list[Readiness]
-    # The pulse: not compiled yet. When pulse cells exist, a chart of them goes here
-    # (HOOK for the attitude pulse; no figure is made up meanwhile).
+    # The attitude pulse's share agreeing per statement (``compile_pulse``); None when the
+    # snapshot's edition asks no statement.
     pulse: Chart | None = None
 
     def all_charts(self) -> list[Chart]:
-        return [*self.charts, self.trend]
+        return [*self.charts, self.trend, *([self.pulse] if self.pulse else [])]
 
     def chart(self, slug: str) -> Chart | None:
         return next((c for c in self.all_charts() if c.slug == slug), None)
@@ -162,17 +162,31 @@ def _side_by_side(
 
 def place_report(place: Place, snapshot: BenchmarkSnapshot) -> PlaceReport:
     """Everything a country's or region's page shows from one snapshot: a constant number
-    of queries (the cells, the end goals, the barriers, the trend, the readiness)."""
+    of queries (the cells, the end goals, the barriers, the pulse's statements, the trend,
+    the readiness)."""
     bundles = [(Breakdown.ALL, ""), (place.breakdown, place.value)]
     table = CellTable(
         snapshot,
-        [Subject.POPULATION, Subject.END_GOAL, Subject.MATURITY_GOAL, Subject.BARRIER],
-        measures=["organisations", "share_adopting", "maturity_median", "share_reporting"],
+        [
+            Subject.POPULATION,
+            Subject.END_GOAL,
+            Subject.MATURITY_GOAL,
+            Subject.BARRIER,
+            Subject.PULSE,
+        ],
+        measures=[
+            "organisations",
+            "share_adopting",
+            "maturity_median",
+            "share_reporting",
+            "pulse_agree_percent",
+        ],
         bundles=bundles,
     )
     population = table.get(Subject.POPULATION, "", "organisations", place.breakdown, place.value)
     goals = list(snapshot.edition.end_goals.values_list("code", "title"))
     barriers = list(BarrierCategory.objects.values_list("slug", "name"))
+    statements = list(snapshot.edition.pulse_statements.values_list("code", "text"))
     name = place.name
     charts = [
         _side_by_side(
@@ -234,6 +248,24 @@ def place_report(place: Place, snapshot: BenchmarkSnapshot) -> PlaceReport:
             % {"place": name},
         ),
         readiness=_readiness(table, place, barriers),
+        pulse=_side_by_side(
+            table,
+            place,
+            slug="pulse",
+            title=_(
+                "Share of answers agreeing with each statement of the pulse: %(place)s and Europe"
+            )
+            % {"place": name},
+            value_label=_("Share of answers that agree or strongly agree (%)"),
+            measure="pulse_agree_percent",
+            row_field="statement",
+            row_label=_("Statement"),
+            subject=Subject.PULSE,
+            cell_measure="pulse_agree_percent",
+            items=statements,
+        )
+        if statements
+        else None,
     )
 
 

@@ -51,6 +51,7 @@ from apps.adoption.models import (
 from apps.audit.models import AuditEvent
 from apps.benchmarking.models import ExportJob
 from apps.organisations.models import Invitation, Membership, Organisation
+from apps.pulse.models import PulseAnswer, PulseSubmission
 
 from .synthetic_generation import GenerationContext, add_organisation
 from .synthetic_population import (
@@ -145,6 +146,8 @@ def synthetic_clear() -> dict[str, int]:
         Membership.objects.filter(organisation__in=orgs),
         Invitation.objects.filter(organisation__in=orgs),
         ExportJob.objects.filter(organisation__in=orgs),
+        PulseAnswer.objects.filter(submission__organisation__in=orgs),
+        PulseSubmission.objects.filter(organisation__in=orgs),
         EmailAddress.objects.filter(user__in=users),
     ]
     counts: dict[str, int] = {}

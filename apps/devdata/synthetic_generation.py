@@ -24,11 +24,13 @@ from apps.adoption.models import (
     ProgressEntry,
 )
 from apps.audit.models import AuditEvent
+from apps.benchmarking.periods import bounds_for
 from apps.devdata.demo import NARRATIVES
 from apps.organisations.models import Membership, Organisation
 from apps.organisations.permissions import Role
 from apps.organisations.querysets import name_key
 from apps.organisations.regions import Region, region_for_country
+from apps.pulse.models import HIGHEST, LOWEST, PulseAnswer, PulseSubmission
 
 from .synthetic_population import (
     BARRIER_NOTES,
@@ -61,6 +63,7 @@ class _Org:
     joined: dt.date
     admin: int = 0
     owners: list[int] = field(default_factory=list)
+    members: list[tuple[int, str, dt.date]] = field(default_factory=list)  # user, role, joined
 
 
 @dataclass(slots=True)
@@ -119,6 +122,7 @@ def add_organisation(index: int, ctx: GenerationContext) -> None:
     _audit(org, name, created, ctx)
     _adoptions(org, rng, ctx)
     _assessments(org, rng, ctx)
+    _pulse(org, rng, ctx)
 
 
 def _members(org: _Org, rng: random.Random, ctx: GenerationContext) -> None:
@@ -141,6 +145,7 @@ def _members(org: _Org, rng: random.Random, ctx: GenerationContext) -> None:
         ctx.rows[Membership].append(membership)
         if role != Role.VIEWER:
             org.owners.append(user)
+        org.members.append((user, role.value, joined.date()))
     org.admin = first_user
 
 
@@ -287,3 +292,39 @@ def _assessments(org: _Org, rng: random.Random, ctx: GenerationContext) -> None:
             ctx.rows[MaturityRating].append((first + i, pk, goal, dimension, levels[i]))
             if rng.random() < 0.35:
                 levels[i] = min(5, levels[i] + 1)
+
+
+PULSE_PERIODS = 4  # the pulse is new: answers in the last closed periods only
+PULSE_ANSWERING = 0.4  # the chance a member answers in a period
+
+
+def _closed_periods(today: dt.date, count: int) -> list[tuple[str, dt.date, dt.date]]:
+    """The last ``count`` reporting periods that ended before ``today``'s, oldest first."""
+    found = []
+    day = bounds_for(today)[1] - dt.timedelta(days=1)
+    for _ in range(count):
+        label, starts, ends = bounds_for(day)
+        found.append((label, starts, ends))
+        day = starts - dt.timedelta(days=1)
+    return found[::-1]
+
+
+def _pulse(org: _Org, rng: random.Random, ctx: GenerationContext) -> None:
+    """In each of the last closed periods, some members answer the pulse for themselves,
+    around an attitude of their organisation's that warms a little from period to period."""
+    cat = ctx.catalogue
+    if not cat.pulse:
+        return
+    attitude = rng.gauss(3.4 + (0.3 if org.group_slug == "patient-organisations" else 0), 0.5)
+    for step, (label, starts, ends) in enumerate(_closed_periods(ctx.today, PULSE_PERIODS)):
+        for user, role, joined in org.members:
+            if joined > ends or rng.random() >= PULSE_ANSWERING:
+                continue
+            at = _at(starts + dt.timedelta(days=rng.randint(0, (ends - starts).days)), rng)
+            pk = ctx.ids.take(PulseSubmission)
+            ctx.rows[PulseSubmission].append((pk, at, at, user, org.pk, cat.edition, label, role))
+            first = ctx.ids.take(PulseAnswer, len(cat.pulse))
+            mood = attitude + 0.1 * step
+            for i, statement in enumerate(cat.pulse):
+                value = min(HIGHEST, max(LOWEST, round(rng.gauss(mood, 0.9))))
+                ctx.rows[PulseAnswer].append((first + i, pk, statement, value))

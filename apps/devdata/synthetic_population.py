@@ -7,7 +7,7 @@ the synthetic rows refer to. Changing the population means changing this module 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django_countries import countries
 
@@ -92,6 +92,8 @@ class Catalogue:
     dimensions: list[int]
     countries: list[str]
     country_weights: list[int]
+    edition: int = 0
+    pulse: list[int] = field(default_factory=list)  # the edition's pulse statements
 
 
 def european_countries() -> list[str]:
@@ -123,4 +125,6 @@ def load_catalogue() -> Catalogue:
         dimensions=list(Dimension.objects.order_by("slug").values_list("pk", flat=True)),
         countries=codes,
         country_weights=[COUNTRY_WEIGHTS.get(c, OUTSIDE_EUROPE.get(c, 1)) for c in codes],
+        edition=edition.pk,
+        pulse=list(edition.pulse_statements.order_by("order", "code").values_list("pk", flat=True)),
     )  # fmt: skip

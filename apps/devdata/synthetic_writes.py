@@ -28,6 +28,7 @@ from apps.adoption.models import (
 from apps.audit.models import AuditEvent
 from apps.core.bulk import copy_rows
 from apps.organisations.models import Membership, Organisation
+from apps.pulse.models import PulseAnswer, PulseSubmission
 
 ID_BLOCK = 100_000
 
@@ -68,6 +69,11 @@ TABLES: dict[type[models.Model], tuple[str, ...]] = {
         "created_by_id",
     ),
     MaturityRating: ("id", "assessment_id", "end_goal_id", "dimension_id", "level"),
+    PulseSubmission: (
+        "id", "created_at", "updated_at", "user_id", "organisation_id", "edition_id", "period",
+        "role",
+    ),
+    PulseAnswer: ("id", "submission_id", "statement_id", "value"),
 }  # fmt: skip
 
 Rows = dict[type[models.Model], list[tuple]]

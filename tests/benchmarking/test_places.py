@@ -62,7 +62,7 @@ def test_poland_beside_europe_with_withheld_figures_said(client, small_roadmap):
     assert "Suppressed:" in table  # EG2 in Poland: withheld, with its reason
     assert "No figure is published for Poland" not in html
     assert 'id="pl-trend-caption"' in html
-    assert 'id="pulse"' not in html  # the pulse is not compiled yet
+    assert 'id="pulse"' not in html  # the edition asks no pulse statement
 
 
 def test_a_country_without_figures_says_none_is_published(client, small_roadmap):

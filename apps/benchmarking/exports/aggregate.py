@@ -101,7 +101,7 @@ class AggregateExporter(TabularExporter):
 
 def subject_titles(snapshot: BenchmarkSnapshot) -> dict[str, dict[str, str]]:
     """``{subject type: {code: title}}`` of the snapshot's edition, in the active language:
-    the titles the aggregate and the open data (``opendata/tables.py``) write. Six queries."""
+    the titles the aggregate and the open data (``opendata/tables.py``) write. Seven queries."""
     edition = snapshot.edition
     goals = dict(edition.end_goals.values_list("code", "title"))
     dimensions = dict(Dimension.objects.values_list("slug", "name"))
@@ -115,4 +115,5 @@ def subject_titles(snapshot: BenchmarkSnapshot) -> dict[str, dict[str, str]]:
         Subject.METRIC: dict(Metric.objects.values_list("slug", "name")),
         Subject.BARRIER: dict(BarrierCategory.objects.values_list("slug", "name")),
         Subject.PARTNERSHIP: {CROSS_GROUP: _("Adoptions with a partner from another group")},
+        Subject.PULSE: dict(edition.pulse_statements.values_list("code", "text")),
     }

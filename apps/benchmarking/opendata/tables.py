@@ -26,6 +26,7 @@ from django_countries import countries
 
 from apps.core.exporters import CSV, Cell, Rendered, Sheet, TabularExporter
 from apps.organisations.models import Level
+from apps.organisations.permissions import Role
 from apps.organisations.regions import Region
 from apps.roadmap.models import StakeholderGroup
 
@@ -90,6 +91,13 @@ MEASURES = {
     "metric_median": "The median of the organisations' own totals of the metric in the period.",
     "partnered_percent": "The share of the group's adoptions with a confirmed partner from "
     "another stakeholder group, in percent (0 to 100).",
+    "answering": "How many organisations of the group had at least one member answer the "
+    "attitude pulse's statement in the period.",
+    "pulse_mean": "The mean answer to the attitude pulse's statement in the period, from 1 "
+    "(strongly disagree) to 5 (strongly agree); n is how many organisations the answers "
+    "came from.",
+    "pulse_agree_percent": "The share of the answers to the attitude pulse's statement that "
+    "agree or strongly agree (4 or 5), in percent (0 to 100).",
 }
 
 FIGURE_COLUMNS = (
@@ -99,8 +107,8 @@ FIGURE_COLUMNS = (
         "string",
         "What the figure is about: action, intermediate_goal, end_goal, dimension, "
         "maturity_goal (maturity of an end goal), maturity_dimension, metric, barrier "
-        "(a barrier category), population (the organisations themselves) or partnership "
-        "(joint commitments).",
+        "(a barrier category), population (the organisations themselves), partnership "
+        "(joint commitments) or pulse (a statement of the attitude pulse).",
     ),
     Column(
         "subject_code",
@@ -112,14 +120,16 @@ FIGURE_COLUMNS = (
     Column(
         "breakdown",
         "string",
-        "Whose figure it is: all (everyone), stakeholder_group, region, country or level "
-        "(level of operation).",
+        "Whose figure it is: all (everyone), stakeholder_group, region, country, level "
+        "(level of operation) or role (the role people held when answering the attitude "
+        "pulse).",
     ),
     Column(
         "breakdown_value",
         "string",
         "The group: a stakeholder group's slug, a region (western, northern, southern, cee, "
-        "outside), an ISO 3166 country code or a level of operation; empty for everyone.",
+        "outside), an ISO 3166 country code, a level of operation or a role (admin, pe_lead, "
+        "contributor, viewer); empty for everyone.",
     ),
     Column("breakdown_label", "string", "The group's name in English."),
     Column("measure", "string", "What is measured: see the measures table."),
@@ -162,6 +172,7 @@ def _group_labels() -> dict[str, dict[str, str]]:
         Breakdown.REGION: {str(value): str(label) for value, label in Region.choices},
         Breakdown.COUNTRY: {str(code): str(name) for code, name in countries},
         Breakdown.LEVEL: {str(value): str(label) for value, label in Level.choices},
+        Breakdown.ROLE: {str(value): str(label) for value, label in Role.choices},
     }
 
 

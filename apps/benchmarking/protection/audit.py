@@ -13,6 +13,7 @@ from .model import (
     N_LEAK,
     ORGANISATIONS,
     PARTICIPATION,
+    PEOPLE_BREAKDOWNS,
     POPULATION,
     SMALL_GROUP_FINDING,
     TOO_NARROW,
@@ -119,6 +120,8 @@ def _rule_findings(cells: list[Cell], *, k: int, k_quantiles: int) -> list[Findi
             continue
         if cell.n < k:
             found.append(Finding(key, SMALL_GROUP_FINDING, None, f"n = {cell.n} < {k}"))
+            continue
+        if cell.breakdown in PEOPLE_BREAKDOWNS:  # no population, no count to give away
             continue
         if source == ORGANISATIONS:
             shown = size

@@ -23,7 +23,10 @@ POPULATION = "population"
 ORGANISATIONS = "organisations"
 TOTAL: Bundle = ("all", "")
 # The additive counts: whole numbers between 0 and the bundle's population.
-COUNTS = frozenset({ORGANISATIONS, "adopting", "implementing", "reporting", "rated"})
+COUNTS = frozenset({ORGANISATIONS, "adopting", "implementing", "reporting", "rated", "answering"})
+# Breakdowns of people, not organisations (the pulse's roles): their bundles have no
+# population and no counts, only figures from at least k organisations (``compile_pulse``).
+PEOPLE_BREAKDOWNS = frozenset({"role"})
 # A count of the same bundle that can never exceed another one: (smaller, larger).
 AT_MOST = (("implementing", "adopting"),)
 # Counts that are the n of other figures of their bundle (a metric's total and median come
@@ -40,6 +43,8 @@ N_BASIS = {
     "maturity_q1": "rated",
     "maturity_median": "rated",
     "maturity_q3": "rated",
+    "pulse_mean": "answering",
+    "pulse_agree_percent": "answering",
 }
 # The count a figure's value gives away with the population (share = 100 * count / N).
 VALUE_BASIS = {"share_adopting": "adopting", "share_reporting": "reporting"}
