@@ -24,6 +24,7 @@ from apps.roadmap.cache import cached_with_content
 from apps.roadmap.models import Action, BarrierCategory, Edition
 
 from .charts import Chart, ChartCSV, Column, Row, Shown, finish, shown, summary
+from .compile_pulse import AGREE as PULSE_MEASURE
 from .models import BenchmarkSnapshot, Breakdown, Subject
 from .report import trend_chart
 from .selectors import CellTable, latest_snapshot, snapshot_key
@@ -179,7 +180,7 @@ def place_report(place: Place, snapshot: BenchmarkSnapshot) -> PlaceReport:
             "share_adopting",
             "maturity_median",
             "share_reporting",
-            "pulse_agree_percent",
+            PULSE_MEASURE,
         ],
         bundles=bundles,
     )
@@ -257,11 +258,11 @@ def place_report(place: Place, snapshot: BenchmarkSnapshot) -> PlaceReport:
             )
             % {"place": name},
             value_label=_("Share of answers that agree or strongly agree (%)"),
-            measure="pulse_agree_percent",
+            measure=PULSE_MEASURE,
             row_field="statement",
             row_label=_("Statement"),
             subject=Subject.PULSE,
-            cell_measure="pulse_agree_percent",
+            cell_measure=PULSE_MEASURE,
             items=statements,
         )
         if statements

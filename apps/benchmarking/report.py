@@ -8,6 +8,7 @@ the anonymisation rules have already protected; :mod:`.charts` shapes them, and
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from apps.adoption.models import Metric
 from apps.core.exporters import Rendered
+from apps.organisations.permissions import Role
 from apps.organisations.regions import Region
 from apps.roadmap.cache import cached_with_content
 from apps.roadmap.models import BarrierCategory, Dimension, StakeholderGroup
@@ -24,6 +26,7 @@ from .anonymisation import SMALL_GROUP
 from .charts import Chart, ChartCSV, Column, Row, Shown, finish, shown, summary, trend_summary
 from .compile_partnerships import CROSS_GROUP
 from .compile_partnerships import MEASURE as PARTNERSHIP_MEASURE
+from .compile_pulse import AGREE as PULSE_MEASURE
 from .figures import Figure
 from .models import BenchmarkCell, BenchmarkSnapshot, Breakdown, Subject
 from .selectors import CellTable, snapshot_key
@@ -66,6 +69,7 @@ class _Context:
     table: CellTable
     groups: list[Column]
     regions: list[Column]
+    roles: list[Column]  # the roles the pulse was answered in (``compile_pulse``)
 
     @property
     def k(self) -> int:
@@ -78,6 +82,8 @@ def _columns(ctx: _Context, breakdown: str) -> list[tuple[str, str, Column]]:
         return [everyone, *((breakdown, c.code, c) for c in ctx.groups)]
     if breakdown == Breakdown.REGION:
         return [everyone, *((breakdown, c.code, c) for c in ctx.regions)]
+    if breakdown == Breakdown.ROLE:
+        return [everyone, *((breakdown, c.code, c) for c in ctx.roles)]
     return [everyone]
 
 
@@ -120,6 +126,7 @@ def public_report(snapshot: BenchmarkSnapshot) -> PublicReport:
             Subject.METRIC,
             Subject.BARRIER,
             Subject.PARTNERSHIP,
+            Subject.PULSE,
         ],
     )
     ctx = _Context(
@@ -127,19 +134,22 @@ def public_report(snapshot: BenchmarkSnapshot) -> PublicReport:
         table,
         _group_columns(table.breakdown_values(Subject.POPULATION, Breakdown.STAKEHOLDER_GROUP)),
         _region_columns(table.breakdown_values(Subject.POPULATION, Breakdown.REGION)),
+        _role_columns(table.breakdown_values(Subject.PULSE, Breakdown.ROLE)),
     )
     edition = snapshot.edition
     goals = list(edition.end_goals.values_list("code", "title"))
     dimensions = list(Dimension.objects.values_list("slug", "name"))
-    # order_by(): grouped by the code alone, whatever ordering the models' manager adds.
-    goal_totals = dict(
-        edition.actions.values_list("intermediate_goal__end_goal__code")
+    # Actions per end goal and per dimension: one grouped query (a dozen rows, one per pair),
+    # added up here. order_by(): grouped by the codes alone, whatever the manager orders by.
+    goal_totals: dict[str, int] = defaultdict(int)
+    dimension_totals: dict[str, int] = defaultdict(int)
+    for goal, dimension, n in (
+        edition.actions.values_list("intermediate_goal__end_goal__code", "dimension__slug")
         .annotate(n=Count("id"))
         .order_by()
-    )
-    dimension_totals = dict(
-        edition.actions.values_list("dimension__slug").annotate(n=Count("id")).order_by()
-    )
+    ):
+        goal_totals[goal] += n
+        dimension_totals[dimension] += n
     sections = [
         Section(
             "end-goals",
@@ -170,6 +180,17 @@ def public_report(snapshot: BenchmarkSnapshot) -> PublicReport:
                 "the adoption together and had not withdrawn."
             ),
             _partnership_charts(ctx),
+        ),
+        Section(
+            "pulse",
+            _("Attitudes to patient engagement"),
+            _(
+                "The share of answers that agree or strongly agree with each statement of the "
+                "attitude pulse, which members answer once per period for themselves. Only "
+                "shares compiled from enough organisations are published, none that one "
+                "organisation dominates, and never an answer."
+            ),
+            _pulse_charts(ctx, list(edition.pulse_statements.values_list("code", "text"))),
         ),
         Section(
             "maturity",
@@ -203,7 +224,7 @@ def public_report(snapshot: BenchmarkSnapshot) -> PublicReport:
     return PublicReport(
         snapshot=snapshot,
         population=shown(table.get(Subject.POPULATION, "", "organisations"), ctx.k),
-        sections=sections,
+        sections=[s for s in sections if s.charts],  # (no pulse where none is asked)
         trend=trend_chart(snapshot, goals),
     )
 
@@ -223,6 +244,10 @@ def _group_columns(slugs: list[str]) -> list[Column]:
 def _region_columns(present: list[str]) -> list[Column]:
     others = [r for r in Region if r in present and r not in REGIONS_FIRST]
     return [Column(r.value, str(r.label)) for r in (*REGIONS_FIRST, *others)]
+
+
+def _role_columns(present: list[str]) -> list[Column]:
+    return [Column(role.value, str(role.label)) for role in Role if role.value in present]
 
 
 def _breakdowns() -> list[tuple[str, str, str, str]]:
@@ -329,6 +354,40 @@ def _partnership_charts(ctx: _Context) -> list[Chart]:
             rows=rows,
             k=ctx.k,
             row_label=_("Adoptions"),
+        )
+        charts.append(finish(chart, summary(rows, columns, breakdown, unit="%")))
+    return charts
+
+
+def _pulse_charts(ctx: _Context, statements: list[tuple[str, str]]) -> list[Chart]:
+    """The share of answers agreeing with each statement of the pulse, by group, region and
+    the role people answered in (``compile_pulse``); none when the edition asks none."""
+    if not statements:
+        return []
+    subjects = [(code, text, "") for code, text in statements]
+    by_role = (Breakdown.ROLE, "by-role", "role", _("by the role people answered in"))
+    charts = []
+    for breakdown, slug, column_field, by in [*_breakdowns(), by_role]:
+        columns, rows = _grid(
+            ctx,
+            subject=Subject.PULSE,
+            measure=PULSE_MEASURE,
+            subjects=subjects,
+            breakdown=breakdown,
+            unit="%",
+        )
+        chart = Chart(
+            slug=f"pulse-{slug}",
+            title=_("Share of answers agreeing with each statement of the pulse, %(by)s")
+            % {"by": by},
+            value_label=_("Share of answers that agree or strongly agree (%)"),
+            measure=PULSE_MEASURE,
+            row_field="statement",
+            column_field=column_field,
+            columns=columns,
+            rows=rows,
+            k=ctx.k,
+            row_label=_("Statement"),
         )
         charts.append(finish(chart, summary(rows, columns, breakdown, unit="%")))
     return charts

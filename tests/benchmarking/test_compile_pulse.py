@@ -25,7 +25,7 @@ from apps.roadmap.models import Edition, PulseStatement
 from tests.organisations.factories import OrganisationFactory
 from tests.roadmap.factories import PulseStatementFactory, StakeholderGroupFactory
 
-from .conftest import GROUPS, compile_protected
+from .conftest import GROUPS, compile_protected, page_tables
 
 pytestmark = pytest.mark.django_db
 K = 5
@@ -191,3 +191,21 @@ def test_a_country_page_shows_its_pulse_beside_europe(small_roadmap, client):
     csv = client.get("/countries/be/data/be-pulse.csv")
     assert csv.status_code == 200
     assert "PU-1" in csv.content.decode()
+
+
+def test_the_public_benchmark_shows_the_pulse_by_group_region_and_role(small_roadmap, client):
+    answered(small_roadmap, population())
+    compile_protected("2026-Q2")
+    html = client.get("/benchmarks/").content.decode()
+    section = html[html.index('<section id="pulse"') : html.index('<section id="trend"')]
+    for chart in ("pulse-by-group", "pulse-by-region", "pulse-by-role"):
+        assert f'id="{chart}-caption"' in section, chart
+    tables = page_tables(html)
+    roles = tables["pulse-by-role-caption"]
+    assert roles[0][1:] == ["Everyone", "Contributor", "Viewer"]  # the roles answered in
+    assert roles[1][1].startswith(f"{float(agree(VALUES)):g}%")
+
+
+def test_without_statements_there_is_no_pulse_section(small_roadmap, client):
+    compile_protected("2026-Q2")
+    assert 'id="pulse"' not in client.get("/benchmarks/").content.decode()
