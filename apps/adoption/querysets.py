@@ -75,12 +75,14 @@ class ProgressEntryQuerySet(models.QuerySet["ProgressEntry"]):
         return self.filter(is_current=True)
 
     def with_details(self) -> ProgressEntryQuerySet:
-        from .models import BarrierReport, MetricValue
+        """With the author and the challenged assumption, and the evidence, metric values
+        and barriers each in the order they were given (as a new entry holds them)."""
+        from .models import BarrierReport, Evidence, MetricValue
 
-        barriers = BarrierReport.objects.select_related("category", "assumption")
-        metrics = MetricValue.objects.select_related("metric")
+        barriers = BarrierReport.objects.select_related("category", "assumption").order_by("pk")
+        metrics = MetricValue.objects.select_related("metric").order_by("pk")
         return self.select_related("author", "challenged_assumption").prefetch_related(
-            "evidence",
+            Prefetch("evidence", queryset=Evidence.objects.order_by("pk")),
             Prefetch("metrics", queryset=metrics),
             Prefetch("barriers", queryset=barriers),
         )

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.models import hold_related
 from apps.roadmap.models import Action, Assumption, BarrierCategory, Dimension, EndGoal
 
 from . import rules
@@ -158,15 +160,23 @@ def adoption_update(
     return adoption
 
 
+# An entry's relations are rows the caller holds, just read or written: ``full_clean`` would
+# ask the database again whether each exists (and whether a corrected entry is corrected
+# already, which ``progress_entry_correct`` checks under a lock).
+ENTRY_RELATIONS = ["adoption", "organisation", "author", "supersedes", "challenged_assumption"]
+
+
 def _record_entry(
     adoption: Adoption,
     *,
     by: User | None,
     organisation: Organisation | None = None,
+    adoption_changes: Mapping[str, Any] | None = None,
     **values: Any,
 ) -> ProgressEntry:
-    """Store an entry written for ``organisation`` (the adoption's own unless a partner's);
-    a status change is told to the other sides of a joint adoption."""
+    """Store an entry written for ``organisation`` (the adoption's own unless a partner's),
+    and on the adoption its last activity and ``adoption_changes``, in one update; a status
+    change is told to the other sides of a joint adoption, after the commit."""
     writer = organisation or adoption.organisation
     entry = ProgressEntry(
         adoption=adoption,
@@ -175,12 +185,29 @@ def _record_entry(
         entry_date=values.pop("entry_date", None) or timezone.localdate(),
         **values,
     )
-    entry.full_clean()
+    # The percent's check constraint is its validators' rule (MaxValueValidator), already
+    # checked with the fields, and checking it again costs a query.
+    entry.full_clean(exclude=ENTRY_RELATIONS, validate_constraints=False)
     entry.save()
-    Adoption.objects.filter(pk=adoption.pk).update(last_activity_at=timezone.now())
+    _touch_adoption(adoption, adoption_changes or {})
     if entry.changes_status and entry.status_from:
-        partnership_notifications.status_changed(adoption, by_organisation=writer)
+        transaction.on_commit(
+            partial(partnership_notifications.status_changed, adoption, by_organisation=writer),
+            robust=True,
+        )
     return entry
+
+
+def _touch_adoption(adoption: Adoption, changes: Mapping[str, Any]) -> None:
+    """The adoption's last activity is now; ``changes`` (its status, its percent complete)
+    are saved with it."""
+    adoption.last_activity_at = timezone.now()
+    if not changes:
+        Adoption.objects.filter(pk=adoption.pk).update(last_activity_at=adoption.last_activity_at)
+        return
+    for name, value in changes.items():
+        setattr(adoption, name, value)
+    adoption.save(update_fields=[*changes, "last_activity_at", "updated_at"])
 
 
 @dataclass
@@ -324,28 +351,49 @@ def progress_entry_create(
     of a joint adoption (the caller has checked it is one: ``AdoptionQuerySet.visible_to``),
     whose files count towards its own storage quota. A status given here is applied to the
     adoption. The adoption's percent complete follows the latest entry that gives one.
+
+    The entry comes back holding the rows written with it, as though read with
+    ``prefetch_related``: ``entry.evidence``, ``.metrics`` and ``.barriers``, and no
+    ``.confirmations``, answer without a query (and do not see rows added afterwards).
+    The other sides of a joint adoption are told of a status change after the commit.
     """
+    return _write_entry(
+        adoption=adoption, by=by, data=data, organisation=organisation, supersedes=supersedes
+    )
+
+
+def _write_entry(
+    *,
+    adoption: Adoption,
+    by: User,
+    data: EntryInput,
+    organisation: Organisation | None,
+    supersedes: ProgressEntry | None,
+) -> ProgressEntry:
+    """``progress_entry_create`` inside the caller's transaction (a correction's), without a
+    savepoint of its own: any error rolls the whole of it back."""
     if adoption.is_read_only:
         raise ValidationError(
             _("This action was removed from the roadmap: the adoption is kept read-only.")
         )
     writer = organisation or adoption.organisation
     kinds = _validate_entry(data, writer, adoption)
-    status_from = adoption.status
     entry = _record_entry(
         adoption,
         by=by,
         organisation=writer,
+        adoption_changes=_entry_changes(adoption, data),
         entry_date=data.entry_date,
         narrative=data.narrative,
-        status_from=status_from if data.status_to else "",
+        status_from=adoption.status if data.status_to else "",
         status_to=data.status_to,
         percent_complete=data.percent_complete,
         supersedes=supersedes,
         challenged_assumption=data.challenged_assumption,
     )
-    for link in data.links:
-        Evidence.objects.create(entry=entry, url=link, title=link[:200])
+    evidence = Evidence.objects.bulk_create(
+        Evidence(entry=entry, url=link, title=link[:200]) for link in data.links
+    )
     for upload, kind in zip(data.files, kinds, strict=True):
         name = stored_name(upload.name or "", kind)
         stored = Evidence(
@@ -353,11 +401,12 @@ def progress_entry_create(
         )
         stored.file.save(f"{entry.pk}.{ALLOWED_TYPES[kind]}", upload, save=False)
         stored.save()
-    MetricValue.objects.bulk_create(
+        evidence.append(stored)
+    metrics = MetricValue.objects.bulk_create(
         MetricValue(entry=entry, metric=metric, value=value)
         for metric, value in data.metric_values.items()
     )
-    BarrierReport.objects.bulk_create(
+    barriers = BarrierReport.objects.bulk_create(
         BarrierReport(
             entry=entry,
             category=category,
@@ -366,20 +415,20 @@ def progress_entry_create(
         )
         for category, note in data.barriers.items()
     )
-    _apply_entry_to_adoption(adoption, entry)
+    # Nobody has confirmed a new entry yet.
+    hold_related(entry, evidence=evidence, metrics=metrics, barriers=barriers, confirmations=[])
     return entry
 
 
-def _apply_entry_to_adoption(adoption: Adoption, entry: ProgressEntry) -> None:
-    changed = []
-    if entry.status_to and entry.status_to != adoption.status:
-        adoption.status = entry.status_to
-        changed.append("status")
-    if entry.percent_complete is not None:
-        adoption.percent_complete = entry.percent_complete
-        changed.append("percent_complete")
-    if changed:
-        adoption.save(update_fields=[*changed, "updated_at"])
+def _entry_changes(adoption: Adoption, data: EntryInput) -> dict[str, Any]:
+    """What an entry changes on its adoption: the status it gives, and the percent complete,
+    which follows the latest entry that gives one."""
+    changes: dict[str, Any] = {}
+    if data.status_to and data.status_to != adoption.status:
+        changes["status"] = data.status_to
+    if data.percent_complete is not None:
+        changes["percent_complete"] = data.percent_complete
+    return changes
 
 
 @transaction.atomic
@@ -389,7 +438,11 @@ def progress_entry_correct(
     """Correct an entry: the correction is a new version; the old one stays readable. Only
     the organisation that wrote an entry corrects it (``organisation``: the adoption's own by
     default)."""
-    entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    entry = (
+        ProgressEntry.objects.select_for_update(of=("self",))
+        .select_related("adoption__organisation", "adoption__action")
+        .get(pk=entry.pk)
+    )
     writer = organisation or entry.adoption.organisation
     if entry.organisation_id != writer.pk:
         raise ValidationError(
@@ -399,7 +452,7 @@ def progress_entry_correct(
         raise ValidationError(
             _("This entry has already been corrected: correct the latest version.")
         )
-    correction = progress_entry_create(
+    correction = _write_entry(
         adoption=entry.adoption, by=by, data=data, organisation=writer, supersedes=entry
     )
     ProgressEntry.objects.filter(pk=entry.pk).update(is_current=False)

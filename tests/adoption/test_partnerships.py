@@ -339,6 +339,22 @@ def test_each_move_tells_the_other_side(
     assert f"/o/patients-together/partnerships/{partnership.pk}/" not in mail.outbox[0].body
 
 
+def test_a_status_change_tells_the_partner_s_managers_after_the_commit(
+    adoption, owner, accepted, django_capture_on_commit_callbacks
+) -> None:
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _log(adoption, owner, adoption.organisation, status_to="paused")
+    # Nothing before the commit; who is told is worked out after it.
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+
+    assert _recipients() == {"partner-admin@example.org", "partner-lead@example.org"}
+
+
 def test_the_emails_are_written_in_each_reader_s_language(
     adoption, owner, partner_org, partner_people, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:

@@ -10,10 +10,12 @@ Each expects ``organisation`` in its context.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import operator
+from collections.abc import Iterable, Mapping
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -117,9 +119,38 @@ class CodeField(serializers.Field):
         self.queryset, self.lookup = queryset, lookup
         super().__init__(**kwargs)
         self.error_messages["unknown"] = unknown
+        # Values looked up ahead, all at once (``look_up``), by key: the object, or None.
+        self.looked_up: dict[str, Model | None] = {}
+
+    def _key(self, text: str) -> str:
+        return text.upper() if self.lookup.endswith("__iexact") else text
+
+    def look_up(self, values: Iterable[Any]) -> None:
+        """Look up every value of ``values`` in one query, for the rows of a list that each
+        give this field one: each row then costs none. Values the field refuses anyway (a
+        NUL character, too long) are left to fail in their row."""
+        texts = set()
+        for value in values:
+            text = "" if value is None else str(value).strip()
+            fits = text and "\x00" not in text and len(text) <= LOOKUP_MAX_LENGTH
+            if fits and self._key(text) not in self.looked_up:
+                texts.add(text)
+        if not texts:
+            return
+        self.looked_up.update(dict.fromkeys(map(self._key, texts)))
+        field = self.lookup.split("__")[0]
+        matches = reduce(operator.or_, (Q(**{self.lookup: text}) for text in texts))
+        for found in self.queryset.filter(matches):  # in the queryset's order, as ``first()``
+            key = self._key(getattr(found, field))
+            if key in self.looked_up and self.looked_up[key] is None:
+                self.looked_up[key] = found
 
     def to_internal_value(self, data: Any) -> Model:
-        found = self.queryset.filter(**{self.lookup: lookup_text(self, data)}).first()
+        text = lookup_text(self, data)
+        if self._key(text) in self.looked_up:
+            found = self.looked_up[self._key(text)]
+        else:
+            found = self.queryset.filter(**{self.lookup: text}).first()
         if found is None:
             self.fail("unknown", value=data)
         return found
@@ -167,12 +198,21 @@ def metric_slug_field(**kwargs: Any) -> CodeField:
 
 
 class BoundedListField(serializers.ListField):
-    """A list whose ``max_length`` is checked before its items (each may cost a query);
-    ListField checks it after."""
+    """A list whose ``max_length`` is checked before its items; ListField checks it after.
+    Then each code field of its rows looks up the values of all the rows in one query
+    (:meth:`CodeField.look_up`): a list of a hundred rows costs a query per code field,
+    not one per row."""
 
     def run_child_validation(self, data: list) -> list:
         if self.max_length is not None and len(data) > self.max_length:
             self.fail("max_length", max_length=self.max_length)
+        if isinstance(self.child, CodeField):
+            self.child.look_up(data)
+        elif isinstance(self.child, serializers.Serializer):
+            rows = [row for row in data if isinstance(row, Mapping)]
+            for name, field in self.child.fields.items():
+                if isinstance(field, CodeField) and not field.read_only:
+                    field.look_up(row.get(name) for row in rows)
         return super().run_child_validation(data)
 
 

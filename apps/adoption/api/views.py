@@ -275,7 +275,8 @@ class EntryViewMixin(OrganisationContextMixin):
         )
 
     def respond(self, entry: ProgressEntry) -> Response:
-        entry = self.entries().get(pk=entry.pk)
+        """The entry the service wrote, as the log lists it: it holds its rows (evidence,
+        metric values, barriers, no confirmations yet), so it is not read again."""
         context = self.get_serializer_context()
         output = serializers.ProgressEntrySerializer(entry, context=context)
         return Response(output.data, status=status.HTTP_201_CREATED)
