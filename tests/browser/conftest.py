@@ -35,6 +35,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # Tab presses allowed to reach one control before it counts as unreachable by keyboard.
 MAX_TABS = 400
+# Pages that do heavy work before they answer (copying an edition writes some 1,500 rows
+# with their history) get longer than expect's 5 s: CI's two cores may be busy.
+DRAFT_COPY_TIMEOUT = 30_000
 
 _axe = Axe()
 

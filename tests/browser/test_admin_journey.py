@@ -21,7 +21,7 @@ from apps.organisations.permissions import Role
 from apps.roadmap.models import Action, Edition
 from tests.accounts.factories import PASSWORD, VerifiedUserFactory, membership_for
 from tests.adoption.factories import AdoptionFactory
-from tests.browser.conftest import sign_in, sign_out
+from tests.browser.conftest import DRAFT_COPY_TIMEOUT, sign_in, sign_out
 
 # Committed data (the live server reads it from another thread); the rollback restores
 # what migrations load, such as the metric catalogue (see tests/conftest.py).
@@ -64,7 +64,9 @@ def test_an_admin_publishes_a_new_edition_and_the_portal_follows(
     drive.fill(page.get_by_label("Version label"), "2026.1")
     drive.fill(page.get_by_label("Title"), "PARADIGM PE Sustainability Roadmap, 2026")
     drive.click(page.get_by_role("button", name="Start the draft"))
-    expect(page.get_by_text("Draft 2026.1 created from 2021.")).to_be_visible()
+    expect(page.get_by_text("Draft 2026.1 created from 2021.")).to_be_visible(
+        timeout=DRAFT_COPY_TIMEOUT
+    )
     draft = Edition.objects.get(version_label="2026.1")
     expect(page).to_have_url(base + reverse("admin:roadmap_edition_change", args=[draft.pk]))
     journey.check("the draft")

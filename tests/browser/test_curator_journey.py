@@ -18,7 +18,7 @@ from apps.curation.models import Proposal
 from apps.roadmap.models import Edition
 from tests.accounts.factories import PASSWORD, VerifiedUserFactory
 from tests.benchmarking.conftest import compile_published
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import DRAFT_COPY_TIMEOUT, sign_in
 from tests.curation.data import ACTION, curation_population
 
 # Committed data (the live server reads it from another thread); the rollback restores
@@ -81,9 +81,9 @@ def test_a_curator_turns_a_flag_into_a_proposal_in_the_next_draft(
     drive.fill(page.get_by_label("Version label"), "2027.1")
     drive.fill(page.get_by_label("Title"), "PARADIGM PE Sustainability Roadmap, 2027")
     drive.click(page.get_by_role("button", name="Start the draft"))
-    expect(
-        page.get_by_text(f"Draft 2027.1 created from {published.version_label}.")
-    ).to_be_visible()
+    expect(page.get_by_text(f"Draft 2027.1 created from {published.version_label}.")).to_be_visible(
+        timeout=DRAFT_COPY_TIMEOUT
+    )
     draft = Edition.objects.get(version_label="2027.1")
     expect(page).to_have_url(base + reverse("admin:roadmap_edition_change", args=[draft.pk]))
     changelog = page.get_by_label(re.compile(r"^Changelog \[en\]"))
