@@ -20,6 +20,7 @@ raise. An adoption turning dormant with time alone may show up to ``OVERLAY_SECO
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -128,10 +129,11 @@ def _roll_up(
 
 @dataclass(frozen=True)
 class PublishedOverlay:
-    """What the page and the API show: the published edition's label, the organisation's
-    overlay of it, and the edition as a picture with each box's note (``overlay_notes``)."""
+    """What the page and the API show: the published edition (its own fields: the footer
+    cites it), the organisation's overlay of it, and the edition as a picture with each box's
+    note (``overlay_notes``)."""
 
-    edition: str
+    edition: Edition
     overlay: Overlay
     toc: Map
 
@@ -160,7 +162,10 @@ def _published_overlay(organisation: Organisation) -> PublishedOverlay | None:
         return None
     overlay = organisation_overlay(organisation, edition, uptake=action_uptake())
     toc = theory_of_change(edition, notes=overlay_notes(overlay))
-    return PublishedOverlay(edition=edition.version_label, overlay=overlay, toc=toc)
+    # Kept without its goal tree, which the overlay and the picture hold as they need it.
+    bare = copy.copy(edition)
+    bare._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    return PublishedOverlay(edition=bare, overlay=overlay, toc=toc)
 
 
 def _action_note(action: ActionState) -> str:

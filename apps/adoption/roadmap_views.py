@@ -22,7 +22,7 @@ class OrganisationRoadmapView(OrganisationPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         found = published_overlay(self.organisation)
-        context["edition"] = found and found.edition  # the published edition's label
+        context["edition"] = found and found.edition
         if found is None:
             return context
         context["overlay"] = found.overlay

@@ -20,6 +20,11 @@ pages need no round trip to the cache: another worker's change shows there withi
 second. Only the query parameters a page reads are cached (other addresses are rendered,
 not stored), so made-up query strings cannot fill the cache.
 
+Data made of roadmap content is kept too, for every reader: :func:`cached_with_content` per
+published edition and content version, :func:`cached_with_versions` per content version and
+the version tokens of other data it shows (an organisation's private pages:
+``apps/organisations/data_version.py``).
+
 The cache fails open: when it is unreachable (Redis down: its errors are misses,
 ``apps/core/cache.py``), pages are rendered as if nothing were cached. A version bump
 lost while the cache was away is bounded by the entries' lifetime, ``PAGE_SECONDS``.

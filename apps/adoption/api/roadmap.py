@@ -85,7 +85,7 @@ class OrganisationRoadmapView(OrganisationScopedMixin):
             return Response(OverlaySerializer(empty).data)
         overlay = found.overlay
         data = {
-            "edition": found.edition,
+            "edition": found.edition.version_label,
             "end_goals": overlay.end_goals,
             "goals": overlay.goals,
             "actions": overlay.actions,
