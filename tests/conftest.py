@@ -244,3 +244,31 @@ def pytest_collection_finish(session):
     twice = [nodeid for nodeid, n in Counter(i.nodeid for i in session.items).items() if n > 1]
     if twice:
         raise pytest.UsageError(f"Tests share a node id, so some would not run: {twice[:5]}")
+
+
+@pytest.fixture
+def site_cache(settings):
+    """The cache the site runs with: Redis when REDIS_URL is set (as in production and CI),
+    else the tests' own (a local SQLite run). Emptied before and after the test."""
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    if not settings.REDIS_URL:
+        yield cache
+        return
+    redis = {
+        "default": {
+            "BACKEND": "apps.core.cache.ResilientRedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": "pe-portal-test",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+        }
+    }
+    with override_settings(CACHES=redis):
+        caches._settings = caches.settings = caches.configure_settings(None)
+        cache.clear()
+        try:
+            yield cache
+        finally:
+            cache.clear()
+    caches._settings = caches.settings = caches.configure_settings(None)

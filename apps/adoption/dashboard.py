@@ -1,8 +1,12 @@
 """The organisation dashboard (/o/<slug>/): everything it shows, in a fixed number of queries.
 
-:func:`dashboard_for` gathers the shared selectors and a few lists. Nothing is cached, so a
-new adoption or progress entry shows at once. The query count does not grow with the number
-of adoptions, entries or assessments.
+:func:`dashboard_for` gathers the shared selectors and a few lists; the query count does not
+grow with the number of adoptions, entries or assessments. :func:`cached_dashboard`, what the
+page shows, keeps it in the cache per organisation, day and language, stamped with the
+roadmap content version and the organisation's data version
+(``apps/organisations/data_version.py``), which every write the dashboard shows raises: a new
+adoption or progress entry shows at once. What depends on the time of day only (an adoption
+turning dormant) may show up to ``DASHBOARD_SECONDS`` late.
 """
 
 from __future__ import annotations
@@ -11,13 +15,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, QuerySet, Window
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from apps.organisations.data_version import data_version_key
+from apps.roadmap.cache import cached_with_versions
+
 from .models import Adoption, Partnership, ProgressEntry
+from .next_steps import adoptions_without_owner
 from .selectors import coverage_by_end_goal, maturity_trend, recent_activity, status_counts
 
 if TYPE_CHECKING:
@@ -28,6 +36,7 @@ DEADLINE_LIMIT = 10
 DORMANT_LIMIT = 5
 ACTIVITY_LIMIT = 10
 JOINT_LIMIT = 10
+DASHBOARD_SECONDS = 60 * 60
 
 
 @dataclass(frozen=True)
@@ -46,16 +55,31 @@ class MaturityRow:
     levels: list[int | None]
 
 
+def cached_dashboard(*, organisation: Organisation) -> dict[str, Any]:
+    """:func:`dashboard_for` today, from the cache when the organisation's data and the
+    roadmap content have not changed since it was kept (in this language, today)."""
+    today = timezone.localdate()
+    dashboard: dict[str, Any] = cached_with_versions(
+        f"adoption:dashboard:{organisation.pk}:{today.isoformat()}",
+        lambda: dashboard_for(organisation=organisation),
+        tokens=[data_version_key(organisation.pk)],
+        timeout=DASHBOARD_SECONDS,
+    )
+    return dashboard
+
+
 def dashboard_for(
     *, organisation: Organisation, today: dt.date | None = None, now: dt.datetime | None = None
 ) -> dict[str, Any]:
-    """Everything the organisation dashboard shows. Eight queries, whatever the data size."""
+    """Everything the organisation dashboard shows, the open adoptions with no owner (for
+    its next steps) included. Nine queries, whatever the data size."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     statuses = status_counts(organisation=organisation)
     trend = maturity_trend(organisation=organisation)
-    overdue, overdue_count = adoptions_overdue(organisation=organisation, today=today)
-    upcoming, upcoming_count = adoptions_upcoming(organisation=organisation, today=today)
+    (overdue, overdue_count), (upcoming, upcoming_count) = adoptions_by_deadline(
+        organisation=organisation, today=today
+    )
     dormant, dormant_count = adoptions_dormant(organisation=organisation, now=now)
     joint, requests = joint_commitments(organisation=organisation)
     return {
@@ -74,6 +98,7 @@ def dashboard_for(
         "upcoming_days": UPCOMING_DAYS,
         "joint": joint,
         "requests_received": requests,
+        "unowned": adoptions_without_owner(organisation=organisation),
     }
 
 
@@ -90,17 +115,33 @@ def _listed(adoptions: QuerySet[Adoption], organisation: Organisation, limit: in
     return rows, getattr(rows[0], "listed_total", 0) if rows else 0
 
 
-def adoptions_overdue(*, organisation: Organisation, today: dt.date) -> Listed:
-    """Open adoptions past their target date, the longest overdue first, and their number."""
-    adoptions = Adoption.objects.for_organisation(organisation).overdue(today).for_listing()
-    return _listed(adoptions.order_by("target_date", "action__code"), organisation, DEADLINE_LIMIT)
+def adoptions_by_deadline(*, organisation: Organisation, today: dt.date) -> tuple[Listed, Listed]:
+    """Open adoptions past their target date, the longest overdue first, and those due within
+    UPCOMING_DAYS, the soonest first: the first DEADLINE_LIMIT of each and how many each has,
+    in one query (a row number and a count over each of the two groups)."""
+    mine = Adoption.objects.for_organisation(organisation)
+    adoptions = mine.overdue(today) | mine.due_within(UPCOMING_DAYS, today)
+    # Of those, the overdue ones are those due before today (all of them are open).
+    late = ExpressionWrapper(Q(target_date__lt=today), output_field=BooleanField())
+    order = [F("target_date").asc(), F("action__code").asc()]
+    rows: list[Adoption] = list(
+        adoptions.for_listing()
+        .annotate(
+            late=late,
+            listed_total=Window(Count("pk"), partition_by=[late]),
+            place=Window(RowNumber(), partition_by=[late], order_by=order),
+        )
+        .filter(place__lte=DEADLINE_LIMIT)
+        .order_by(*order)
+    )
+    for adoption in rows:
+        adoption.organisation = organisation  # links need it; no query per row
 
+    def listed(late: bool) -> Listed:
+        group = [a for a in rows if bool(getattr(a, "late", False)) == late]
+        return group, getattr(group[0], "listed_total", 0) if group else 0
 
-def adoptions_upcoming(*, organisation: Organisation, today: dt.date) -> Listed:
-    """Open adoptions due within UPCOMING_DAYS, the soonest first, and their number."""
-    adoptions = Adoption.objects.for_organisation(organisation).due_within(UPCOMING_DAYS, today)
-    adoptions = adoptions.for_listing().order_by("target_date", "action__code")
-    return _listed(adoptions, organisation, DEADLINE_LIMIT)
+    return listed(True), listed(False)
 
 
 def adoptions_dormant(*, organisation: Organisation, now: dt.datetime) -> Listed:

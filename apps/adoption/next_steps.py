@@ -10,11 +10,10 @@ Four kinds of step, for members who may do them:
   (``Organisation.review_every_months`` after the latest assessment, not before
   ``Organisation.first_review_on``): an assessment and a reflection per end goal.
 
-The overdue and dormant adoptions, the schedule (fields of the organisation) and the latest
-checkpoint come from what the dashboard has already read
-(:func:`apps.adoption.dashboard.dashboard_for`); the adoptions with no owner take one more
-query, whatever the data. Adoptions whose action left the roadmap are
-read-only and are never a step.
+The overdue, dormant and unowned adoptions and the latest checkpoint come from what the
+dashboard has already read (:func:`apps.adoption.dashboard.dashboard_for`, which asks
+:func:`adoptions_without_owner`), the schedule from fields of the organisation: no query.
+Adoptions whose action left the roadmap are read-only and are never a step.
 """
 
 from __future__ import annotations
@@ -160,7 +159,7 @@ def next_steps_for(
     today: dt.date | None = None,
 ) -> NextSteps:
     """The steps this member may take: adoption steps with ``can_write`` (ADOPTION_WRITE),
-    the checkpoint with ``can_assess`` (ASSESSMENT_WRITE). At most one query."""
+    the checkpoint with ``can_assess`` (ASSESSMENT_WRITE). No query."""
     today = today or timezone.localdate()
     dates = dashboard["maturity"]["dates"]
     checkpoint = organisation_checkpoint(organisation, dates, today) if can_assess else None
@@ -174,6 +173,6 @@ def next_steps_for(
     return NextSteps(
         overdue=_step(overdue, dashboard["overdue"], counts["overdue"]),
         dormant=_step(dormant, dashboard["dormant"], counts["dormant"]),
-        unowned=adoptions_without_owner(organisation=organisation),
+        unowned=dashboard["unowned"],
         checkpoint=checkpoint,
     )

@@ -10,14 +10,27 @@ jointly, as an accepted partner of another organisation's adoption (issue 17), i
 such (``joint_with``) but is not its adoption: it counts nowhere in the goals and is not
 suggested. Reads: the goal tree (prefetched by the caller), one query for the adoptions, one
 for the dormant ones, one for the joint ones; uptake is passed in.
+
+What the page and the API show (:func:`published_overlay`: the overlay, and the picture with
+each box's note) is kept in the cache per organisation and language, stamped with the roadmap
+content version (the published edition), the benchmark snapshots there are (peer uptake) and
+the organisation's data version (``apps/organisations/data_version.py``), which its writes
+raise. An adoption turning dormant with time alone may show up to ``OVERLAY_SECONDS`` late.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from apps.organisations.data_version import data_version_key
+from apps.roadmap.cache import cached_with_versions
+from apps.roadmap.tocmap import Map, theory_of_change
 
 from .models import Adoption, AdoptionStatus
 
@@ -30,6 +43,7 @@ if TYPE_CHECKING:
 NEXT_COUNT = 5
 # Statuses whose percent complete counts towards a goal (a discontinued one counts as 0).
 COUNTED = frozenset(AdoptionStatus.values) - {AdoptionStatus.DISCONTINUED}
+OVERLAY_SECONDS = 60 * 60
 
 
 @dataclass(frozen=True)
@@ -113,17 +127,65 @@ def _roll_up(
     return GoalState(code, title, url, percent, adopted, len(states), parent)
 
 
-def published_overlay(organisation: Organisation) -> tuple[Edition, Overlay] | None:
-    """The published edition (its goal tree prefetched) and the organisation's overlay of it,
-    with peer uptake from the latest published benchmark; None before any edition is
-    published. What the page and the API show."""
+@dataclass(frozen=True)
+class PublishedOverlay:
+    """What the page and the API show: the published edition (its own fields: the footer
+    cites it), the organisation's overlay of it, and the edition as a picture with each box's
+    note (``overlay_notes``)."""
+
+    edition: Edition
+    overlay: Overlay
+    toc: Map
+
+
+def published_overlay(organisation: Organisation) -> PublishedOverlay | None:
+    """The organisation's overlay of the published edition, with peer uptake from the latest
+    published benchmark; None before any edition is published. From the cache when nothing
+    it shows has changed since it was kept (see the module's notes)."""
+    from apps.benchmarking.selectors import SNAPSHOTS_VERSION_KEY
+
+    found: tuple[PublishedOverlay | None] = cached_with_versions(
+        f"adoption:overlay:{organisation.pk}",
+        lambda: (_published_overlay(organisation),),  # a tuple: None is kept too
+        tokens=[data_version_key(organisation.pk), SNAPSHOTS_VERSION_KEY],
+        timeout=OVERLAY_SECONDS,
+    )
+    return found[0]
+
+
+def _published_overlay(organisation: Organisation) -> PublishedOverlay | None:
     from apps.benchmarking.uptake import action_uptake
     from apps.roadmap.models import Edition as Editions
 
     edition = Editions.objects.published().with_goal_tree().first()
     if edition is None:
         return None
-    return edition, organisation_overlay(organisation, edition, uptake=action_uptake())
+    overlay = organisation_overlay(organisation, edition, uptake=action_uptake())
+    toc = theory_of_change(edition, notes=overlay_notes(overlay))
+    # Kept without its goal tree, which the overlay and the picture hold as they need it.
+    bare = copy.copy(edition)
+    bare._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    return PublishedOverlay(edition=bare, overlay=overlay, toc=toc)
+
+
+def _action_note(action: ActionState) -> str:
+    if action.adopted:
+        return f"{action.percent}%{' ⏸' if action.dormant else ''}"
+    if action.joint:  # another organisation's adoption, acted on together: not ours
+        return "⇄ " + _("joint")
+    return "–"
+
+
+def overlay_notes(overlay: Overlay) -> dict[str, str]:
+    """The short text each box of the picture carries: an action's status and percent
+    complete ("not adopted" as a dash, "⇄ joint" where the organisation acts on another's
+    adoption of it as a partner), a goal's progress."""
+    notes = {a.code: _action_note(a) for a in overlay.actions}
+    notes |= {
+        g.code: f"{g.percent}% · {g.adopted}/{g.actions}"
+        for g in [*overlay.goals, *overlay.end_goals]
+    }
+    return notes
 
 
 def organisation_overlay(

@@ -1,7 +1,11 @@
 """Writes about adoptions, progress and maturity.
 
 Every write validates first and changes nothing when any part is invalid:
-an entry with one bad file stores no file, no metric and no status change.
+an entry with one bad file stores no file, no metric and no status change. Every write
+raises the data version of the organisations whose private pages it changes
+(``apps/organisations/data_version.py``): the adoption's own, the writer of a partner's entry,
+and, when the status or percent complete moves, the accepted partners (their dashboards show
+it), looked up after the commit.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.models import hold_related
+from apps.organisations.data_version import organisation_data_changed, organisation_ids_changed
 from apps.roadmap.models import Action, Assumption, BarrierCategory, Dimension, EndGoal
 
 from . import rules
@@ -41,6 +46,7 @@ from .models import (
     MaturityRating,
     Metric,
     MetricValue,
+    Partnership,
     ProgressEntry,
 )
 from .partnerships import notifications as partnership_notifications
@@ -145,7 +151,9 @@ def adoption_update(
         setattr(adoption, name, value)
     adoption.full_clean()
     adoption.save()
-    if adoption.status != old_status:
+    if adoption.status == old_status:
+        _data_changed(adoption, shown_to_partners=False)
+    else:  # the entry raises the versions
         _record_entry(
             adoption,
             by=by,
@@ -190,12 +198,32 @@ def _record_entry(
     entry.full_clean(exclude=ENTRY_RELATIONS, validate_constraints=False)
     entry.save()
     _touch_adoption(adoption, adoption_changes or {})
+    # A new adoption (its first entry) has no partner yet.
+    shown_to_partners = bool(adoption_changes) or bool(entry.status_from and entry.changes_status)
+    _data_changed(adoption, writer=writer, shown_to_partners=shown_to_partners)
     if entry.changes_status and entry.status_from:
         transaction.on_commit(
             partial(partnership_notifications.status_changed, adoption, by_organisation=writer),
             robust=True,
         )
     return entry
+
+
+def _data_changed(
+    adoption: Adoption, *, writer: Organisation | None = None, shown_to_partners: bool
+) -> None:
+    """The adoption's organisation's pages (and a partner writer's) are out of date; with
+    ``shown_to_partners`` (its status or percent complete moved), its accepted partners' too,
+    looked up after the commit (no query in the write itself)."""
+    organisation_data_changed(adoption.organisation_id, writer)
+    if shown_to_partners:
+        transaction.on_commit(partial(partners_changed, [adoption.pk]), robust=True)
+
+
+def partners_changed(adoption_ids: list[int]) -> None:
+    """The accepted partners of the adoptions see them changed (on their dashboards)."""
+    partners = Partnership.objects.accepted().filter(adoption_id__in=adoption_ids)
+    organisation_ids_changed(set(partners.values_list("partner_id", flat=True)))
 
 
 def _touch_adoption(adoption: Adoption, changes: Mapping[str, Any]) -> None:
@@ -533,4 +561,5 @@ def assessment_create(
         for goal, reflection in reflections.items()
         if not reflection.is_empty
     )
+    organisation_data_changed(organisation)
     return assessment

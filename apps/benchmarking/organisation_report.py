@@ -1,5 +1,11 @@
 """An organisation's benchmark page: its own position (for its members only) beside the
 medians of its stakeholder group and of everyone, shaped for the page's tables and charts.
+
+:func:`cached_organisation_report` keeps it in the cache per organisation, snapshot and
+language, stamped with the roadmap content version and the organisation's data version
+(``apps/organisations/data_version.py``): its adoptions and entries (an entry may be dated in
+a past period), its stakeholder group and verification. The peers' figures are kept per
+snapshot already (``selectors.peer_table``).
 """
 
 from __future__ import annotations
@@ -9,11 +15,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from apps.organisations.data_version import data_version_key
 from apps.organisations.models import Organisation
+from apps.roadmap.cache import cached_with_versions
 
 from .charts import Shown, as_float, mark_withheld, shown, subject_label
 from .models import BenchmarkSnapshot
-from .selectors import OrganisationPosition, Position, organisation_position
+from .selectors import OrganisationPosition, Position, organisation_position, snapshot_key
 
 
 @dataclass
@@ -40,6 +48,18 @@ class OrganisationReport:
     counted: bool
     goals: PositionTable
     dimensions: PositionTable
+
+
+def cached_organisation_report(
+    *, organisation: Organisation, snapshot: BenchmarkSnapshot
+) -> OrganisationReport:
+    """:func:`organisation_report`, from the cache when nothing it shows has changed."""
+    report: OrganisationReport = cached_with_versions(
+        f"benchmarking:organisation:{organisation.pk}:{snapshot_key(snapshot)}",
+        lambda: organisation_report(organisation=organisation, snapshot=snapshot),
+        tokens=[data_version_key(organisation.pk)],
+    )
+    return report
 
 
 def organisation_report(

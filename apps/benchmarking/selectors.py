@@ -21,7 +21,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from apps.adoption.models import AdoptionStatus
-from apps.core.cache import fail_open, remember
+from apps.core.cache import fail_open, remember, renew_tokens
 from apps.roadmap.models import Dimension
 
 from .compile import adoptions_at_end
@@ -54,6 +54,10 @@ def snapshots() -> list[BenchmarkSnapshot]:
 
 SNAPSHOT_INDEX_KEY = "benchmarking:snapshots"
 SNAPSHOT_INDEX_SECONDS = 5 * 60
+# A version token (apps/core/cache.py) of the snapshots there are, renewed with the index:
+# what is cached with the latest snapshot's figures (an organisation's overlay) is stamped
+# with it, at no query.
+SNAPSHOTS_VERSION_KEY = "benchmarking:snapshots-version"
 
 
 def snapshot_index() -> list[tuple[str, str]]:
@@ -75,6 +79,7 @@ def forget_snapshot_index(**kwargs: Any) -> None:
 
     forget()
     transaction.on_commit(forget, robust=True)
+    renew_tokens([SNAPSHOTS_VERSION_KEY])
 
 
 def latest_snapshot() -> BenchmarkSnapshot | None:

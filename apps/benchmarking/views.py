@@ -24,7 +24,7 @@ from .europe_map import europe_map
 from .exports.views import export_panel_context
 from .method import benchmark_method
 from .models import BenchmarkSnapshot
-from .organisation_report import organisation_report
+from .organisation_report import cached_organisation_report
 from .report import cached_public_report, chart_csv
 from .selectors import latest_snapshot, snapshot_for, snapshot_index, snapshots
 from .uptake import heat_ranges, roadmap_uptake, uptake_layer
@@ -146,7 +146,7 @@ class OrganisationBenchmarkView(OrganisationPermissionMixin, TemplateView):
         context["snapshot"] = snapshot
         context["snapshots"] = every
         context["report"] = (
-            organisation_report(organisation=self.organisation, snapshot=snapshot)
+            cached_organisation_report(organisation=self.organisation, snapshot=snapshot)
             if snapshot
             else None
         )

@@ -8,12 +8,17 @@ holds the lock" and refuses every sign-in. Here a failed ``add`` answers
 
 :func:`fail_open` and :func:`remember` are for code that caches what it computes (the
 public pages, the benchmark reports): whatever the cache raises, they compute instead.
+:func:`read_tokens` and :func:`renew_tokens` keep version tokens: what cached data is
+stamped with, renewed by the writes that make it out of date (an organisation's data:
+``apps/organisations/data_version.py``).
 """
 
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from django.db import transaction
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
 
@@ -54,3 +59,57 @@ def remember(key: str, compute: Callable[[], Any], timeout: int | None) -> Any:
     if value is not None:
         fail_open(cache.set, key, value, timeout)
     return value
+
+
+# --- Version tokens --------------------------------------------------------------------------
+# A version token is a value kept in the cache (never in the database: writing it costs the
+# write path no query) that names the current state of some data: what is cached from that
+# data is stamped with the token it was made under, and is out of date once the token has a
+# new value. A token missing from the cache (evicted, or Redis emptied) is replaced by a
+# fresh one: what was cached before is then a miss, never stale data.
+
+
+def new_token() -> int:
+    """A token value never used before (a number, so that ``cache.incr`` works on it too)."""
+    return time.time_ns()
+
+
+def read_tokens(
+    token_keys: Sequence[str], keys: Sequence[str] = ()
+) -> tuple[tuple[Any, ...] | None, dict[str, Any]]:
+    """The tokens under ``token_keys`` (a fresh one for any missing), and whatever is stored
+    under ``keys``: one round trip to the cache when the tokens are there. The tokens are
+    None when the cache cannot keep them (Redis down): then nothing is to be cached."""
+    from django.core.cache import cache
+
+    found = fail_open(cache.get_many, [*token_keys, *keys], default={})
+    tokens = []
+    for key in token_keys:
+        token = found.get(key)
+        if token is None:
+            fail_open(cache.add, key, new_token(), None)
+            token = fail_open(cache.get, key)
+            if token is None:
+                return None, found
+        tokens.append(token)
+    return tuple(tokens), found
+
+
+def renew_tokens(token_keys: Iterable[str]) -> None:
+    """Give the tokens under ``token_keys`` new values, now and again after the commit.
+
+    After the commit is what counts: a reader who read the data before the commit (without
+    the change) stored it under the token it had read, which the renewal leaves behind. The
+    renewal now serves what reads the change in the same transaction (and tests, whose
+    transactions never commit)."""
+    from django.core.cache import cache
+
+    keys = list(dict.fromkeys(token_keys))
+    if not keys:
+        return
+
+    def renew() -> None:
+        fail_open(cache.set_many, {key: new_token() for key in keys}, None)
+
+    renew()
+    transaction.on_commit(renew, robust=True)

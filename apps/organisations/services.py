@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from apps.audit.services import FORMER_MEMBER, audit_record, snapshot
 from apps.core.emails import send_templated_email
 
+from .data_version import organisation_data_changed
 from .models import Invitation, Membership, Organisation, PublicProfile, ReviewInterval
 from .permissions import Perm, Role, has_org_permission, is_admin_role
 from .selectors import organisations_left_without_admin
@@ -118,6 +119,8 @@ def _save_if_changed(
     if before == after:
         return organisation
     organisation.save()
+    # Its name, stakeholder group and schedule are on its private pages.
+    organisation_data_changed(organisation)
     audit_record(
         actor=by, verb=verb, obj=organisation, organisation=organisation, before=before, after=after
     )
@@ -216,6 +219,7 @@ def _decide(
     organisation.decided_at = timezone.now()
     organisation.decided_by = by
     organisation.save(update_fields=["status", "rejection_reason", "decided_at", "decided_by"])
+    organisation_data_changed(organisation)  # whether it counts in its benchmark page
     audit_record(
         actor=by,
         verb=verb,
@@ -340,6 +344,8 @@ def memberships_end_all(*, user: User) -> list[Membership]:
     for membership in memberships:
         _record_departure(membership, user, str(FORMER_MEMBER))
     Membership.objects.filter(pk__in=[m.pk for m in memberships]).delete()
+    # Their name leaves the adoptions they own and the entries they wrote.
+    organisation_data_changed(*(membership.organisation for membership in memberships))
     return memberships
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.benchmarking.periods import bounds_for
 from apps.organisations.models import Organisation
+from apps.roadmap.cache import cached_with_versions
 from apps.roadmap.models import Edition, PulseStatement
 
 from .models import PulseSubmission
@@ -48,13 +49,29 @@ def has_answered(*, user: User | AnonymousUser, period: Period) -> bool:
     return PulseSubmission.objects.filter(user=user, period=period.label).exists()
 
 
+def answers_version_key(user_id: int) -> str:
+    """The cache key of a version token of the person's pulse answers, renewed when they
+    answer (``services.pulse_submit``): what :func:`pulse_due` keeps is stamped with it."""
+    return f"pulse:answers-version:{user_id}"
+
+
 def pulse_due(*, user: User | AnonymousUser, today: dt.date | None = None) -> bool:
     """Whether the person has a pulse to answer: the published edition has statements and
-    they have not answered in this period. One query."""
+    they have not answered in this period. One query, kept in the cache per person and
+    period, stamped with the roadmap content version (the statements) and their answers'
+    version (``answers_version_key``): answering makes it a miss at once."""
     if not user.is_authenticated:
         return False
-    answered = PulseSubmission.objects.filter(user=user, period=current_period(today=today).label)
-    return pulse_statements().filter(~Exists(answered)).exists()
+    period = current_period(today=today).label
+
+    def due() -> bool:
+        answered = PulseSubmission.objects.filter(user=user, period=period)
+        return pulse_statements().filter(~Exists(answered)).exists()
+
+    is_due: bool = cached_with_versions(
+        f"pulse:due:{user.pk}:{period}", due, tokens=[answers_version_key(user.pk)]
+    )
+    return is_due
 
 
 def answering_organisations(*, user: User) -> QuerySet[Organisation]:

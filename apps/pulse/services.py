@@ -11,11 +11,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.core.cache import renew_tokens
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import get_membership
 
 from .models import HIGHEST, LOWEST, PulseAnswer, PulseSubmission
-from .selectors import Period, current_period, has_answered, pulse_statements
+from .selectors import Period, answers_version_key, current_period, has_answered, pulse_statements
 
 
 class AlreadyAnswered(Exception):
@@ -113,4 +114,5 @@ def pulse_submit(
         PulseAnswer(submission=submission, statement=statements[code], value=value)
         for code, value in values.items()
     )
+    renew_tokens([answers_version_key(user.pk)])  # the dashboard stops inviting them
     return submission

@@ -20,6 +20,11 @@ pages need no round trip to the cache: another worker's change shows there withi
 second. Only the query parameters a page reads are cached (other addresses are rendered,
 not stored), so made-up query strings cannot fill the cache.
 
+Data made of roadmap content is kept too, for every reader: :func:`cached_with_content` per
+published edition and content version, :func:`cached_with_versions` per content version and
+the version tokens of other data it shows (an organisation's private pages:
+``apps/organisations/data_version.py``).
+
 The cache fails open: when it is unreachable (Redis down: its errors are misses,
 ``apps/core/cache.py``), pages are rendered as if nothing were cached. A version bump
 lost while the cache was away is bounded by the entries' lifetime, ``PAGE_SECONDS``.
@@ -30,7 +35,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from django.contrib.messages import get_messages
@@ -43,7 +48,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import SimpleTemplateResponse
 from django.utils.translation import get_language
 
-from apps.core.cache import fail_open, remember
+from apps.core.cache import fail_open, new_token, read_tokens, remember
 
 from .models import (
     Action,
@@ -66,11 +71,6 @@ EDITION_KEY = "roadmap:published-edition"
 NO_EDITION = 0
 
 
-def _new_version() -> int:
-    # Never a number used before, even when the version was lost (evicted, Redis emptied).
-    return time.time_ns()
-
-
 def content_state() -> tuple[int, int] | None:
     """(published edition id or 0, content version), or None when the cache cannot keep
     a version (then nothing is cached)."""
@@ -79,13 +79,12 @@ def content_state() -> tuple[int, int] | None:
 
 def _state_and(keys: list[str]) -> tuple[tuple[int, int] | None, dict[str, Any]]:
     """:func:`content_state`, and the values of ``keys``: one round trip to the cache."""
-    found = fail_open(cache.get_many, [VERSION_KEY, EDITION_KEY, *keys], default={})
-    version = found.get(VERSION_KEY)
-    if version is None:
-        fail_open(cache.add, VERSION_KEY, _new_version(), None)
-        version = fail_open(cache.get, VERSION_KEY)
-        if version is None:
-            return None, found
+    # The version is a token (apps/core/cache.py): never a number used before, even when
+    # it was lost (evicted, Redis emptied).
+    tokens, found = read_tokens([VERSION_KEY], [EDITION_KEY, *keys])
+    if tokens is None:
+        return None, found
+    (version,) = tokens
     edition = found.get(EDITION_KEY)
     if edition is None:
         edition = Edition.objects.published().values_list("pk", flat=True).first() or NO_EDITION
@@ -100,7 +99,7 @@ def bump_content_version() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not there: any number never used before will do
-        fail_open(cache.set, VERSION_KEY, _new_version(), None)
+        fail_open(cache.set, VERSION_KEY, new_token(), None)
     except Exception:  # the cache is away: its entries age out
         logger.warning("Cache unavailable: the roadmap content version was not raised")
     fail_open(cache.delete, EDITION_KEY)
@@ -275,3 +274,32 @@ def cached_with_content(name: str, compute: Callable[[], Any]) -> Any:
     edition, version = state
     key = f"roadmap:data:{edition}:{version}:{get_language()}:{name}"
     return remember(key, compute, PAGE_SECONDS)
+
+
+def cached_with_versions(
+    name: str,
+    compute: Callable[[], Any],
+    *,
+    tokens: Sequence[str],
+    timeout: int = PAGE_SECONDS,
+) -> Any:
+    """``compute()``, kept per language and content version and per the version tokens under
+    ``tokens`` (``apps.core.cache.read_tokens``: an organisation's data version, say), for
+    every reader: data of one organisation or person shown with roadmap content, which its
+    own writes make out of date.
+
+    The tokens and the stored value come back in one round trip; the value is stamped with
+    the content version and tokens it was made under (read before ``compute`` reads the
+    database), and is a miss under any other. The content version is raised when an edition
+    is published, so the published edition needs no lookup of its own (unlike
+    :func:`cached_with_content`): a cold cache costs the database nothing more."""
+    key = f"roadmap:versioned:{get_language()}:{name}"
+    stamp, found = read_tokens([VERSION_KEY, *tokens], [key])
+    if stamp is None:
+        return compute()
+    stored = found.get(key)
+    if stored is not None and stored[0] == stamp:
+        return stored[1]
+    value = compute()
+    fail_open(cache.set, key, (stamp, value), timeout)
+    return value

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -208,7 +209,8 @@ def test_a_viewer_gets_no_next_steps(client_as, org, viewer, steps_world) -> Non
     assert reverse("adoption:progress-add", args=[org.slug, steps_world["overdue"].pk]) not in html
 
 
-def test_the_steps_take_one_query_however_many_adoptions(org, contributor, small_roadmap) -> None:
+def test_the_steps_take_no_query_however_many_adoptions(org, contributor, small_roadmap) -> None:
+    # The dashboard reads the adoptions with no owner (in the query count of its own tests).
     def count() -> int:
         dashboard = dashboard_for(organisation=org)
         with CaptureQueriesContext(connection) as captured:
@@ -226,7 +228,7 @@ def test_the_steps_take_one_query_however_many_adoptions(org, contributor, small
         _adopt(org, f"A8.{n}.1", target_date=TODAY - dt.timedelta(days=n + 1))
     many = count()
 
-    assert few == many == 1
+    assert few == many == 0
 
 
 def test_the_home_page_query_count_does_not_grow_with_the_steps(
@@ -236,12 +238,14 @@ def test_the_home_page_query_count_does_not_grow_with_the_steps(
     _adopt(org, "A1.1.1")
     client.get(_home(org))
 
+    cache.clear()  # counted with nothing cached: what the database does
     with CaptureQueriesContext(connection) as few:
         client.get(_home(org))
     long_ago = timezone.now() - dt.timedelta(days=DORMANT_DAYS + 5)
     for n in range(20):
         _adopt(org, f"A8.{n}.1", target_date=TODAY - dt.timedelta(days=n + 1))
         _adopt(org, f"A7.{n}.1", owner=pe_lead, last_activity_at=long_ago)
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         html = client.get(_home(org)).content.decode()
 

@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.adoption.models import Adoption
+from apps.adoption.services import EntryInput, progress_entry_create
 from apps.benchmarking.models import BenchmarkSnapshot
 from apps.benchmarking.periods import period_get_or_create
 from apps.organisations.models import Organisation
@@ -243,3 +245,23 @@ def test_a_user_of_another_organisation_gets_404(client_as, org, snapshot) -> No
     stranger = UserFactory()
     MembershipFactory(user=stranger, organisation=OrganisationFactory(), role=Role.ADMIN)
     assert client_as(stranger).get(url(org)).status_code == 404
+
+
+@pytest.mark.usefixtures("site_cache")
+def test_the_page_shows_a_change_to_the_period_at_once(
+    client_as, org, personas, snapshot, django_capture_on_commit_callbacks
+) -> None:
+    """The page is cached (per snapshot and the organisation's data version): an entry dated
+    in the period, logged after it was compiled, shows the next time it is read."""
+    before = page_tables(_page(client_as, personas["pe_lead"], org).content)["end-goals-caption"]
+    assert before[1][1] == "2 of 4 actions (50%)"
+    adoption = Adoption.objects.get(organisation=org, action__code="A1.1.2")
+    data = EntryInput(
+        entry_date=snapshot.period.ends_on, narrative="Stopped.", status_to="discontinued"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        progress_entry_create(adoption=adoption, by=personas["pe_lead"], data=data)
+
+    after = page_tables(_page(client_as, personas["pe_lead"], org).content)["end-goals-caption"]
+    assert after[1][1] == "1 of 4 actions (25%)"

@@ -83,9 +83,9 @@ class OrganisationRoadmapView(OrganisationScopedMixin):
                 "next": [],
             }
             return Response(OverlaySerializer(empty).data)
-        edition, overlay = found
+        overlay = found.overlay
         data = {
-            "edition": edition.version_label,
+            "edition": found.edition.version_label,
             "end_goals": overlay.end_goals,
             "goals": overlay.goals,
             "actions": overlay.actions,

@@ -6,7 +6,8 @@ withdrawal the adoption may ask again); only the receiving organisation answers 
 either side withdraws; an objective one side proposes is confirmed by the other; an entry is
 confirmed by a side that did not write it. Every move checks the current state under a row
 lock, is recorded in both organisations' audit logs and tells the other side by email, in each
-reader's language, after the commit (``notifications``).
+reader's language, after the commit (``notifications``), and raises both organisations' data
+versions (``apps/organisations/data_version.py``): their dashboards and roadmaps show it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record, snapshot
+from apps.organisations.data_version import organisation_data_changed
 
 from . import notifications
 from .models import (
@@ -41,6 +43,11 @@ State = PartnershipState
 
 def _locked(partnership: Partnership) -> Partnership:
     return Partnership.objects.select_for_update(of=("self",)).for_listing().get(pk=partnership.pk)
+
+
+def _sides_changed(partnership: Partnership) -> None:
+    """Both organisations' pages show the partnership: their data is out of date."""
+    organisation_data_changed(partnership.adoption.organisation_id, partnership.partner_id)
 
 
 def _audit(partnership: Partnership, *, by: User, verb: str, before: dict[str, object]) -> None:
@@ -110,6 +117,7 @@ def partnership_request(
             }
         ) from exc
     _audit(partnership, by=by, verb="partnership.requested", before={})
+    _sides_changed(partnership)
     notifications.requested(partnership)
     return partnership
 
@@ -134,6 +142,7 @@ def _answer(
     partnership.answered_at = timezone.now()
     partnership.save(update_fields=["state", "answered_by", "answered_at", "updated_at"])
     _audit(partnership, by=by, verb=verb, before=before)
+    _sides_changed(partnership)
     notifications.answered(partnership)
     return partnership
 
@@ -188,6 +197,7 @@ def partnership_withdraw(
         update_fields=["state", "withdrawn_by_organisation", "withdrawn_at", "updated_at"]
     )
     _audit(partnership, by=by, verb="partnership.withdrawn", before=before)
+    _sides_changed(partnership)
     notifications.withdrawn(partnership, by_organisation=organisation)
     return partnership
 
@@ -240,6 +250,7 @@ def objective_propose(
         proposed_by_organisation=organisation,
         proposed_by=by,
     )
+    _sides_changed(partnership)
     notifications.objective_proposed(objective)
     return objective
 
@@ -265,6 +276,7 @@ def objective_confirm(
     objective.confirmed_by = by
     objective.confirmed_at = timezone.now()
     objective.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
+    _sides_changed(objective.partnership)
     return objective
 
 
@@ -289,10 +301,12 @@ def entry_confirm(
         )
     try:
         with transaction.atomic():
-            return EntryConfirmation.objects.create(
+            confirmation = EntryConfirmation.objects.create(
                 entry=entry, organisation=organisation, confirmed_by=by
             )
     except IntegrityError as exc:
         raise ValidationError(
             _("Your organisation has already confirmed this entry."), code="confirmed"
         ) from exc
+    organisation_data_changed(entry.adoption.organisation_id, organisation)
+    return confirmation

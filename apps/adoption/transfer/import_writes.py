@@ -1,18 +1,24 @@
 """Storing a checked :class:`~.import_checks.ImportPlan`: bulk inserts, the requests to the
 partners the new adoptions name, then the existing adoptions its entries move on. The caller
 (``importers.import_adoptions``) checks first and calls this only for a plan without errors.
+The organisation's data version is raised (``apps/organisations/data_version.py``), and after
+the commit its partners' on the existing adoptions that moved (as logging progress does).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
+from apps.organisations.data_version import organisation_data_changed
+
 from ..models import Adoption, BarrierReport, Evidence, MetricValue, ProgressEntry
 from ..partnerships.services import partnership_request
+from ..services import partners_changed
 
 if TYPE_CHECKING:
     from .import_checks import ImportPlan
@@ -33,7 +39,10 @@ def write_plan(plan: ImportPlan) -> None:
     Evidence.objects.bulk_create(item for p in plan.entries for item in p.evidence)
     MetricValue.objects.bulk_create(value for p in plan.entries for value in p.values)
     BarrierReport.objects.bulk_create(plan.barriers)
-    _apply_to_existing(plan)
+    moved = _apply_to_existing(plan)
+    organisation_data_changed(plan.organisation)
+    if moved:
+        transaction.on_commit(partial(partners_changed, moved), robust=True)
 
 
 def _ask_partners(plan: ImportPlan) -> None:
@@ -55,8 +64,9 @@ def _stamp_last_activity(plan: ImportPlan) -> None:
                 adoption.last_activity_at = moment
 
 
-def _apply_to_existing(plan: ImportPlan) -> None:
-    """Entries appended to existing adoptions move them on, as logging progress does."""
+def _apply_to_existing(plan: ImportPlan) -> list[int]:
+    """Entries appended to existing adoptions move them on, as logging progress does; the
+    ids of those it moved."""
     existing = {adoption.pk for adoption in plan.lookups.existing.values()}
     touched: dict[int, Adoption] = {}
     for p in plan.entries:
@@ -71,3 +81,4 @@ def _apply_to_existing(plan: ImportPlan) -> None:
         adoption.save(
             update_fields=["status", "percent_complete", "last_activity_at", "updated_at"]
         )
+    return list(touched)
