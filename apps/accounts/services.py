@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import FORMER_MEMBER, audit_record
+from apps.organisations.data_version import organisation_ids_changed
 from apps.organisations.models import Membership
 from apps.organisations.selectors import organisations_only_admin_of
 from apps.organisations.services import memberships_end_all
@@ -21,6 +22,19 @@ from .models import User
 
 
 @transaction.atomic
+def user_profile_update(*, user: User, fields: list[str]) -> None:
+    """Save the person's profile (``fields``: those changed). Their name is shown on their
+    organisations' pages (an adoption's owner, an entry's author), whose cached data is then
+    out of date."""
+    if not fields:
+        return
+    user.save(update_fields=fields)
+    if "full_name" in fields:
+        organisation_ids_changed(
+            Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
+        )
+
+
 def user_token_get_or_create(*, user: User) -> Token:
     """The person's API token: the existing one, or a new one (recorded in the audit log;
     the key itself never is)."""

@@ -25,7 +25,7 @@ from .forms import AccountDeleteForm, ProfileForm
 from .models import User
 from .requests import signed_in_user
 from .selectors import user_personal_data
-from .services import user_blocking_organisations, user_delete
+from .services import user_blocking_organisations, user_delete, user_profile_update
 
 
 class AccountOverviewView(LoginRequiredMixin, TemplateView):
@@ -45,8 +45,9 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         return signed_in_user(self.request)
 
     def form_valid(self, form: forms.ModelForm[User]) -> HttpResponse:
+        user_profile_update(user=form.save(commit=False), fields=form.changed_data)
         messages.success(self.request, _("Your profile is saved."))
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self) -> str:
         return reverse("accounts:profile")

@@ -273,3 +273,20 @@ def test_the_write_path_raises_the_partners_versions_after_the_commit_only(
     assert site_cache.get(theirs) != before
     assert Adoption.objects.get(pk=adoption.pk).percent_complete == 100
     assert Adoption.objects.get(pk=adoption.pk).status == AdoptionStatus.PLANNED
+
+
+def test_a_new_name_shows_on_the_organisations_pages(
+    client_as, org, contributor, pe_lead, adoption, commit
+) -> None:
+    services.adoption_update(adoption=adoption, by=pe_lead, owner=contributor)
+    client = client_as(pe_lead)
+    assert contributor.full_name in _text(client, _home(org))
+    with commit():
+        response = client_as(contributor).post(
+            reverse("accounts:profile"),
+            {"full_name": "Cora Renamed", "language": "en", "digest_enabled": "on"},
+        )
+    assert response.status_code == 302
+    after = _text(client, _home(org))
+    assert "Cora Renamed" in after
+    assert contributor.full_name not in after
