@@ -63,6 +63,7 @@ PAGE_SECONDS = 60 * 60
 EDITION_SECONDS = 5 * 60  # the published edition's id, read again at least this often
 VERSION_KEY = "roadmap:content-version"
 EDITION_KEY = "roadmap:published-edition"
+PUBLISHED_EDITION_KEY = "roadmap:published-edition-row"
 NO_EDITION = 0
 
 
@@ -77,20 +78,43 @@ def content_state() -> tuple[int, int] | None:
     return _state_and([])[0]
 
 
-def _state_and(keys: list[str]) -> tuple[tuple[int, int] | None, dict[str, Any]]:
-    """:func:`content_state`, and the values of ``keys``: one round trip to the cache."""
-    found = fail_open(cache.get_many, [VERSION_KEY, EDITION_KEY, *keys], default={})
+def _version_in(found: dict[str, Any]) -> int | None:
+    """The content version among values read from the cache; when it was not there, a new
+    one (None when the cache cannot keep one)."""
     version = found.get(VERSION_KEY)
     if version is None:
         fail_open(cache.add, VERSION_KEY, _new_version(), None)
         version = fail_open(cache.get, VERSION_KEY)
-        if version is None:
-            return None, found
+    return version
+
+
+def _state_and(keys: list[str]) -> tuple[tuple[int, int] | None, dict[str, Any]]:
+    """:func:`content_state`, and the values of ``keys``: one round trip to the cache."""
+    found = fail_open(cache.get_many, [VERSION_KEY, EDITION_KEY, *keys], default={})
+    version = _version_in(found)
+    if version is None:
+        return None, found
     edition = found.get(EDITION_KEY)
     if edition is None:
         edition = Edition.objects.published().values_list("pk", flat=True).first() or NO_EDITION
         fail_open(cache.set, EDITION_KEY, edition, EDITION_SECONDS)
     return (edition, version), found
+
+
+def published_edition() -> Edition | None:
+    """The published edition (None before any), as every rendered page's footer cites it:
+    from the cache in one round trip, stamped with the content version (which publishing
+    and any edit of an edition raise); read again when the stamp is not the current one."""
+    found = fail_open(cache.get_many, [VERSION_KEY, PUBLISHED_EDITION_KEY], default={})
+    version = _version_in(found)
+    stored = found.get(PUBLISHED_EDITION_KEY)
+    if version is not None and stored is not None and stored[0] == version:
+        edition: Edition | None = stored[1]
+        return edition
+    edition = Edition.objects.current()
+    if version is not None:
+        fail_open(cache.set, PUBLISHED_EDITION_KEY, (version, edition), PAGE_SECONDS)
+    return edition
 
 
 def bump_content_version() -> None:
