@@ -1,10 +1,10 @@
 """The header's organisation switcher, cached per user (``apps/organisations/navigation.py``).
 
-Each change is written through the portal's pages and read back through a page: the header
-must follow at once, from whatever the cache holds. The tests run with the suite's
-in-memory cache, and again with Redis as the cache (sessions included) when ``REDIS_URL``
-is set (CI, or ``DATABASE_URL=postgres://… REDIS_URL=redis://…`` locally).
-"""
+Each change is written through the portal's pages (or as the admin site writes it) and read
+back through a page: the header must follow at once, from whatever the cache holds. The
+tests run with the suite's in-memory cache, and again with Redis as the cache (sessions
+included) when ``REDIS_URL`` is set (CI, or ``DATABASE_URL=postgres://… REDIS_URL=redis://…``
+locally)."""
 
 from __future__ import annotations
 
