@@ -74,27 +74,30 @@ class MyOrganisationsView(LoginRequiredMixin, TemplateView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         context = self.get_context_data(**kwargs)
-        memberships = list(context["memberships"])
+        memberships = context["memberships"]
         if len(memberships) == 1 and not request.GET.get("all") and not context["invitations"]:
             return redirect(memberships[0].organisation)
-        context["memberships"] = memberships
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = signed_in_user(self.request)
-        context["memberships"] = (
+        memberships = list(
             Membership.objects.filter(user=user)
             .select_related("organisation__stakeholder_group")
             .order_by("organisation__name")
         )
-        context["invitations"] = list(
-            Invitation.objects.filter(
+        # Invitations to an organisation the user has joined since are left out here, from
+        # the memberships in hand (a subquery would cost more to build than to run).
+        member_of = {membership.organisation_id for membership in memberships}
+        context["memberships"] = memberships
+        context["invitations"] = [
+            invitation
+            for invitation in Invitation.objects.filter(
                 PENDING_INVITATION, email__iexact=user.email, expires_at__gt=timezone.now()
-            )
-            .exclude(organisation__memberships__user=user)
-            .select_related("organisation")
-        )
+            ).select_related("organisation")
+            if invitation.organisation_id not in member_of
+        ]
         return context
 
 

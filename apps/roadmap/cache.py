@@ -68,6 +68,7 @@ PAGE_SECONDS = 60 * 60
 EDITION_SECONDS = 5 * 60  # the published edition's id, read again at least this often
 VERSION_KEY = "roadmap:content-version"
 EDITION_KEY = "roadmap:published-edition"
+PUBLISHED_EDITION_KEY = "roadmap:published-edition-row"
 NO_EDITION = 0
 
 
@@ -75,6 +76,16 @@ def content_state() -> tuple[int, int] | None:
     """(published edition id or 0, content version), or None when the cache cannot keep
     a version (then nothing is cached)."""
     return _state_and([])[0]
+
+
+def _version_in(found: dict[str, Any]) -> int | None:
+    """The content version among values read from the cache; when it was not there, a new
+    token (None when the cache cannot keep one)."""
+    version = found.get(VERSION_KEY)
+    if version is None:
+        fail_open(cache.add, VERSION_KEY, new_token(), None)
+        version = fail_open(cache.get, VERSION_KEY)
+    return version
 
 
 def _state_and(keys: list[str]) -> tuple[tuple[int, int] | None, dict[str, Any]]:
@@ -90,6 +101,29 @@ def _state_and(keys: list[str]) -> tuple[tuple[int, int] | None, dict[str, Any]]
         edition = Edition.objects.published().values_list("pk", flat=True).first() or NO_EDITION
         fail_open(cache.set, EDITION_KEY, edition, EDITION_SECONDS)
     return (edition, version), found
+
+
+def published_edition() -> Edition | None:
+    """The published edition (None before any), as every rendered page's footer cites it:
+    from the cache in one round trip (none when this worker read it in the last
+    ``SERVED_SECONDS``), stamped with the content version (which publishing and any edit of
+    an edition raise); read again when the stamp is not the current one."""
+    kept = _served.get(PUBLISHED_EDITION_KEY)
+    if kept is not None and kept[0] > time.monotonic():
+        edition: Edition | None = kept[1]
+        return edition
+    found = fail_open(cache.get_many, [VERSION_KEY, PUBLISHED_EDITION_KEY], default={})
+    version = _version_in(found)
+    stored = found.get(PUBLISHED_EDITION_KEY)
+    if version is not None and stored is not None and stored[0] == version:
+        edition = stored[1]
+    else:
+        edition = Edition.objects.current()
+        if version is None:
+            return edition
+        fail_open(cache.set, PUBLISHED_EDITION_KEY, (version, edition), PAGE_SECONDS)
+    _keep(PUBLISHED_EDITION_KEY, edition)
+    return edition
 
 
 def bump_content_version() -> None:
@@ -200,8 +234,9 @@ def _stamped(
 
 
 # What this worker served in the last SERVED_SECONDS (at most SERVED_SIZE entries): the
-# busiest pages are served again without a round trip to the cache. Another worker's change
-# is seen here within that second; this worker's own changes clear it at once.
+# busiest pages (and the footer's edition) are served again without a round trip to the
+# cache. Another worker's change is seen here within that second; this worker's own changes
+# clear it at once.
 SERVED_SECONDS, SERVED_SIZE = 1.0, 200
 _served: dict[str, tuple[float, Any]] = {}
 

@@ -266,6 +266,12 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are written to the database and read from the cache: a signed-in request reads
+# its session without a query (except the first after the cache lost it). With Redis down,
+# sessions are read from and written to the database alone; a sign-out then deletes the
+# database's copy only, and a Redis that comes back with its data (a network cut rather
+# than a restart) would hold the cached copy until it expires (SESSION_COOKIE_AGE).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Celery ---------------------------------------------------------------------
 # With no broker configured, tasks run inline (eagerly) in the calling process.

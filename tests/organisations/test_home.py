@@ -168,5 +168,15 @@ def test_mine_lists_pending_invitations_to_my_address(client_as, outsider) -> No
     assert "Someone Else" not in html
 
 
+def test_mine_leaves_out_invitations_to_organisations_i_belong_to(client_as, outsider) -> None:
+    joined = MembershipFactory(user=outsider, organisation__name="Joined Since").organisation
+    InvitationFactory(email=outsider.email, organisation=joined)
+
+    response = client_as(outsider).get(reverse("organisations:mine"))
+
+    assert response.status_code == 302  # a member of one organisation, nothing waiting
+    assert response["Location"] == joined.get_absolute_url()
+
+
 def test_mine_needs_sign_in(client, db) -> None:
     assert_login_redirect(client.get(reverse("organisations:mine")))

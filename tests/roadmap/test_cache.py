@@ -216,3 +216,38 @@ def test_the_browsable_api_is_not_cached(client, small_roadmap) -> None:
     _get(client, ACTIONS_API, HTTP_ACCEPT="text/html")
     _response, queries = _get(client, ACTIONS_API, HTTP_ACCEPT="text/html")
     assert queries > 0
+
+
+# --- The footer's edition, on every rendered page ----------------------------------------
+
+
+def test_the_footer_reads_the_published_edition_from_the_cache(
+    client, small_roadmap, admin_user, django_capture_on_commit_callbacks
+) -> None:
+    """Signed-in pages are rendered every time; their footer's citation is not read again
+    until the content version changes (publishing a new edition raises it)."""
+    client.force_login(UserFactory())
+    url = reverse("roadmap:glossary")
+    assert client.get(url).context["footer_edition"] == small_roadmap
+    assert not any("roadmap_edition" in sql for sql in _sql(client, url))
+    draft = edition_start_draft(source=small_roadmap, version_label="2026.1", by=admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        edition_publish(edition=draft, by=admin_user)
+
+    assert client.get(url).context["footer_edition"] == draft
+
+
+def test_the_footer_edition_with_the_cache_away(small_roadmap, monkeypatch) -> None:
+    def away(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("the cache is away")
+
+    for method in ("get_many", "get", "add", "set"):
+        monkeypatch.setattr(cache, method, away)
+
+    assert page_cache.published_edition() == small_roadmap
+
+
+def _sql(client: Client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return [q["sql"] for q in queries.captured_queries]

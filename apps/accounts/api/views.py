@@ -6,7 +6,7 @@ returns the same one, and revoking it signs out every client that uses it.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, BasePermission
@@ -84,9 +84,10 @@ class MeView(generics.RetrieveAPIView):
     filter_backends = []
 
     def get_object(self) -> User:
+        # The user the authentication read (session or token), not read again.
+        user = signed_in_user(self.request)
         memberships = Membership.objects.select_related("organisation").order_by(
             "organisation__name"
         )
-        return User.objects.prefetch_related(Prefetch("memberships", queryset=memberships)).get(
-            pk=signed_in_user(self.request).pk
-        )
+        prefetch_related_objects([user], Prefetch("memberships", queryset=memberships))
+        return user

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname, get_language
 
+from ..cache import published_edition as cached_published_edition
 from ..models import Edition, Provenance
 from ..translation import canonical_language, shown_language
 
@@ -110,8 +111,9 @@ def code_anchor(code: str) -> str:
 def published_edition(context: Context) -> Edition | None:
     """The published edition, for the footer's citation.
 
-    Reuses the page's ``edition`` when it is the published one, and otherwise
-    reads it at most once per request.
+    Reuses the page's ``edition`` when it is the published one, and otherwise reads it
+    from the cache (``apps/roadmap/cache.py``: so does every page rendered, a signed-in
+    reader's too), at most once per request.
     """
     edition = context.get("edition")
     if isinstance(edition, Edition) and edition.status == Edition.Status.PUBLISHED:
@@ -120,5 +122,5 @@ def published_edition(context: Context) -> Edition | None:
     if request is None:
         return Edition.objects.current()
     if not hasattr(request, "_roadmap_published_edition"):
-        request._roadmap_published_edition = Edition.objects.current()
+        request._roadmap_published_edition = cached_published_edition()
     return request._roadmap_published_edition

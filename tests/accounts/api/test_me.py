@@ -1,6 +1,7 @@
 """GET /api/v1/me/."""
 
 import pytest
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from apps.accounts.models import User
@@ -74,7 +75,25 @@ def test_it_reads_in_a_fixed_number_of_queries(
         MembershipFactory(user=owner, organisation=OrganisationFactory(), role=Role.VIEWER)
     client = api_as(owner)
 
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(1):
         response = client.get(ME_URL)
 
     assert len(response.json()["memberships"]) == 6
+
+
+@pytest.mark.parametrize("how", ["session", "token"])
+def test_it_reads_the_caller_once(owner: User, how: str, django_assert_num_queries: object) -> None:
+    """The user the authentication read, with their memberships: the session (from the
+    cache) or the token with its user, then the memberships."""
+    client = APIClient()
+    if how == "session":
+        client.force_login(owner)
+    else:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=owner).key}")
+
+    with django_assert_num_queries(2) as queries:
+        response = client.get(ME_URL)
+
+    assert response.status_code == 200
+    assert [m["role"] for m in response.json()["memberships"]] == ["admin"]
+    assert sum('"accounts_user"."password"' in q["sql"] for q in queries.captured_queries) == 1

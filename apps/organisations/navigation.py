@@ -1,0 +1,153 @@
+"""The header's organisation switcher, cached per user.
+
+Every signed-in page lists the user's organisations in the header (``base.html``, through
+the ``my_organisations`` context processor). The list is read once and kept in the cache,
+stamped with the user's navigation version: a token kept in the cache beside it and
+replaced whenever one of the user's memberships is saved or deleted (joining, an accepted
+invitation, leaving, a removal, a role changed, an account or organisation deleted) and
+whenever one of their organisations is renamed. The token is replaced at once and again
+once the transaction commits, when readers can see the change: a list read before the
+commit was stamped with an older token, and an entry whose stamp is not the current token
+is a miss. Both go through signals (:func:`connect_receivers`), so the admin site, the
+shell and cascades are covered as well as the services.
+
+A missing token (never set, evicted, Redis emptied) is replaced by a new random one, so
+whatever was cached before is a miss, never stale data; with the cache away nothing is
+cached and the list is read from the database. ``NAV_SECONDS`` bounds how long a change
+that sends no signal (a queryset ``update()``, ``bulk_create``) may go unseen.
+
+The header shows no invitations (they are on the ``/o/`` page itself, read there): an
+invitation changes the navigation only once accepted, through the membership it creates.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
+
+from apps.core.cache import fail_open
+
+from .models import Membership, Organisation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from apps.accounts.models import User
+
+NAV_SECONDS = 10 * 60
+# The organisation fields the header shows: saving an organisation with ``update_fields``
+# that name none of them changes no one's navigation.
+SHOWN_FIELDS = frozenset({"name", "slug"})
+
+
+@dataclass(frozen=True)
+class NavOrganisation:
+    """What the header shows of an organisation: a link with its name."""
+
+    name: str
+    slug: str
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:home", kwargs={"slug": self.slug})
+
+
+def _version_key(user_id: int) -> str:
+    return f"organisations:nav-version:{user_id}"
+
+
+def _entry_key(user_id: int) -> str:
+    return f"organisations:nav:{user_id}"
+
+
+def _new_token() -> str:
+    # Random, so never one a stored entry could already carry.
+    return secrets.token_hex(8)
+
+
+def _read(user_id: int) -> list[NavOrganisation]:
+    rows = (
+        Organisation.objects.filter(memberships__user_id=user_id)
+        .order_by("name")
+        .values_list("name", "slug")
+    )
+    return [NavOrganisation(name=name, slug=slug) for name, slug in rows]
+
+
+def navigation_for(user: User | AnonymousUser) -> list[NavOrganisation]:
+    """The user's organisations by name, as the header lists them (none when signed out).
+
+    One round trip to the cache when the list is there; otherwise one query, and the list
+    is stored for the next page."""
+    if not user.is_authenticated:
+        return []
+    version_key, entry_key = _version_key(user.pk), _entry_key(user.pk)
+    found = fail_open(cache.get_many, [version_key, entry_key], default={})
+    token = found.get(version_key)
+    if token is None:
+        # Another request may set one at the same moment: whichever is stored is the token.
+        fail_open(cache.add, version_key, _new_token(), NAV_SECONDS)
+        token = fail_open(cache.get, version_key)
+        if token is None:  # the cache is away: nothing is cached
+            return _read(user.pk)
+    stored = found.get(entry_key)
+    if stored is not None and stored[0] == token:
+        organisations: list[NavOrganisation] = stored[1]
+        return organisations
+    organisations = _read(user.pk)
+    fail_open(cache.set, entry_key, (token, organisations), NAV_SECONDS)
+    return organisations
+
+
+def _replace_tokens(user_ids: frozenset[int]) -> None:
+    fail_open(cache.set_many, {_version_key(pk): _new_token() for pk in user_ids}, NAV_SECONDS)
+
+
+def forget_navigation(user_ids: Iterable[int]) -> None:
+    """The navigation cached for these users is out of date: now, and again once the
+    current transaction commits (at once outside a transaction)."""
+    pending = frozenset(user_ids)
+    if not pending:
+        return
+    _replace_tokens(pending)
+    transaction.on_commit(lambda: _replace_tokens(pending), robust=True)
+
+
+# --- Receivers ---------------------------------------------------------------------------
+
+
+def _membership_changed(sender: Any, instance: Membership, **kwargs: Any) -> None:
+    forget_navigation([instance.user_id])
+
+
+def _organisation_saved(
+    sender: Any,
+    instance: Organisation,
+    created: bool = False,
+    update_fields: frozenset[str] | None = None,
+    **kwargs: Any,
+) -> None:
+    # A new organisation has no members yet (its first admin's membership is saved next).
+    if created or (update_fields is not None and not SHOWN_FIELDS & update_fields):
+        return
+    forget_navigation(
+        Membership.objects.filter(organisation=instance).values_list("user_id", flat=True)
+    )
+
+
+def connect_receivers() -> None:
+    """Memberships saved or deleted, organisations saved: the members' navigation is out of
+    date. (Deleting an organisation deletes its memberships, each with its signal.)"""
+    post_save.connect(_membership_changed, sender=Membership, dispatch_uid="nav-membership-save")
+    post_delete.connect(
+        _membership_changed, sender=Membership, dispatch_uid="nav-membership-delete"
+    )
+    post_save.connect(
+        _organisation_saved, sender=Organisation, dispatch_uid="nav-organisation-save"
+    )

@@ -1,0 +1,265 @@
+"""The header's organisation switcher, cached per user (``apps/organisations/navigation.py``).
+
+Each change is written through the portal's pages (or as the admin site writes it) and read
+back through a page: the header must follow at once, from whatever the cache holds. The
+tests run with the suite's in-memory cache, and again with Redis as the cache (sessions
+included) when ``REDIS_URL`` is set (CI, or ``DATABASE_URL=postgres://… REDIS_URL=redis://…``
+locally)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.organisations import navigation
+from apps.organisations.models import Level, Membership, Organisation
+from apps.organisations.navigation import NavOrganisation, navigation_for
+from apps.organisations.permissions import Role
+from tests.organisations.factories import InvitationFactory, MembershipFactory
+from tests.roadmap.factories import StakeholderGroupFactory
+
+pytestmark = pytest.mark.django_db
+
+MINE = "/o/?all=1"
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def nav_cache(request: pytest.FixtureRequest, settings) -> Iterator[str]:
+    """The cache the pages use: the suite's in-memory one, or Redis (keys of this test
+    only, removed afterwards) when REDIS_URL is set."""
+    if request.param == "redis":
+        if not settings.REDIS_URL:
+            pytest.skip("REDIS_URL is not set: no Redis to cache in")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "apps.core.cache.ResilientRedisCache",
+                "LOCATION": settings.REDIS_URL,
+                "KEY_PREFIX": f"test-nav-{uuid.uuid4().hex}",
+                "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1},
+            }
+        }
+        yield request.param
+        cache.delete_pattern("*")  # this test's prefix only
+    else:
+        yield request.param
+
+
+def header_organisations(client: Client, url: str = MINE) -> list[str]:
+    """The names of the organisations the header's switcher lists on the page at ``url``."""
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    header = html[html.index('<header class="site-header">') : html.index("</header>")]
+    return re.findall(r'<a class="dropdown-item" href="/o/[^/"]+/">([^<]*)</a>', header)
+
+
+def test_the_header_lists_an_organisation_right_after_joining(
+    nav_cache, client_as, outsider
+) -> None:
+    client = client_as(outsider)
+    MembershipFactory(user=outsider, organisation__name="Alpha Health")
+    assert header_organisations(client) == ["Alpha Health"]  # now cached
+    invitation = InvitationFactory(email=outsider.email, organisation__name="Beta Care")
+
+    assert client.post(invitation.get_absolute_url()).status_code == 302
+
+    assert header_organisations(client) == ["Alpha Health", "Beta Care"]
+
+
+def test_the_header_drops_an_organisation_right_after_leaving(
+    nav_cache, client_as, outsider
+) -> None:
+    client = client_as(outsider)
+    MembershipFactory(user=outsider, organisation__name="Alpha Health")
+    beta = MembershipFactory(user=outsider, organisation__name="Beta Care").organisation
+    assert header_organisations(client) == ["Alpha Health", "Beta Care"]
+
+    response = client.post(reverse("organisations:leave", kwargs={"slug": beta.slug}))
+
+    assert response.status_code == 302
+    assert header_organisations(client) == ["Alpha Health"]
+
+
+def test_registering_an_organisation_shows_it_in_the_header(nav_cache, client_as, outsider) -> None:
+    client = client_as(outsider)
+    MembershipFactory(user=outsider, organisation__name="Alpha Health")
+    assert header_organisations(client) == ["Alpha Health"]
+
+    response = client.post(
+        reverse("organisations:new"),
+        {
+            "name": "Zeta Patients",
+            "stakeholder_group": str(StakeholderGroupFactory().pk),
+            "country": "PL",
+            "level": Level.NATIONAL,
+        },
+    )
+
+    assert response.status_code == 302
+    assert header_organisations(client) == ["Alpha Health", "Zeta Patients"]
+
+
+def test_a_member_removed_by_an_admin_loses_it_from_the_header(
+    nav_cache, client_as, org, owner, viewer
+) -> None:
+    viewer_client = Client()
+    viewer_client.force_login(viewer)
+    assert header_organisations(viewer_client) == [org.name]
+    membership = Membership.objects.get(user=viewer, organisation=org)
+
+    response = client_as(owner).post(
+        reverse("organisations:member-remove", kwargs={"slug": org.slug, "pk": membership.pk})
+    )
+
+    assert response.status_code == 302
+    assert header_organisations(viewer_client) == []
+
+
+def test_a_renamed_organisation_shows_its_new_name_to_every_member(
+    nav_cache, client_as, org, owner, viewer
+) -> None:
+    viewer_client = Client()
+    viewer_client.force_login(viewer)
+    assert header_organisations(viewer_client) == ["Patients Together"]
+
+    org.name = "Patients Together Europe"
+    org.save()
+
+    assert header_organisations(viewer_client) == ["Patients Together Europe"]
+
+
+def test_a_deleted_organisation_leaves_its_members_headers(
+    nav_cache, client_as, org, viewer
+) -> None:
+    client = client_as(viewer)
+    assert header_organisations(client) == [org.name]
+
+    org.delete()  # the admin site's deletion: the memberships go with it
+
+    assert header_organisations(client) == []
+
+
+def test_a_role_change_or_a_status_change_refreshes_or_keeps_the_entry(
+    nav_cache, client_as, org, owner, viewer
+) -> None:
+    """A role change replaces the member's token (the header may show roles one day); the
+    verification of the organisation names nothing the header shows, and keeps it."""
+    client_as(viewer)
+    header_organisations(client_as(viewer))
+    token = cache.get(navigation._version_key(viewer.pk))
+    membership = Membership.objects.get(user=viewer, organisation=org)
+
+    client_as(owner).post(
+        reverse("organisations:member-role", kwargs={"slug": org.slug, "pk": membership.pk}),
+        {"role": Role.CONTRIBUTOR},
+    )
+    after_role = cache.get(navigation._version_key(viewer.pk))
+    assert after_role not in (None, token)
+
+    org.status = Organisation.Status.VERIFIED
+    org.save(update_fields=["status"])
+    assert cache.get(navigation._version_key(viewer.pk)) == after_role
+
+
+def test_a_change_becomes_visible_again_after_the_commit(
+    nav_cache, outsider, django_capture_on_commit_callbacks
+) -> None:
+    """A reader in another transaction may read the list before the writer commits and
+    store it under the token of that moment: the token replaced after the commit makes that
+    entry a miss."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        MembershipFactory(user=outsider, organisation__name="Alpha Health")
+        token = cache.get(navigation._version_key(outsider.pk))
+        # What a concurrent reader, not yet seeing the membership, would have stored.
+        cache.set(navigation._entry_key(outsider.pk), (token, []), navigation.NAV_SECONDS)
+        assert navigation_for(outsider) == []
+    assert callbacks
+
+    for callback in callbacks:
+        callback()
+
+    assert navigation_for(outsider) == [NavOrganisation(name="Alpha Health", slug=_slug(outsider))]
+
+
+def test_a_lost_token_is_a_miss_never_stale_data(nav_cache, outsider) -> None:
+    MembershipFactory(user=outsider, organisation__name="Alpha Health")
+    assert [o.name for o in navigation_for(outsider)] == ["Alpha Health"]
+    # A rename that sends no signal: the entry stays as it is, until its token goes.
+    Organisation.objects.filter(memberships__user=outsider).update(name="Renamed")
+    assert [o.name for o in navigation_for(outsider)] == ["Alpha Health"]
+
+    cache.delete(navigation._version_key(outsider.pk))  # evicted, or Redis emptied
+
+    assert [o.name for o in navigation_for(outsider)] == ["Renamed"]
+
+
+def test_with_the_cache_away_the_header_is_read_from_the_database(
+    client_as, outsider, monkeypatch
+) -> None:
+    MembershipFactory(user=outsider, organisation__name="Alpha Health")
+    client = client_as(outsider)
+
+    def away(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("the cache is away")
+
+    for method in ("get_many", "get", "add", "set", "set_many"):
+        monkeypatch.setattr(cache, method, away)
+
+    assert [o.name for o in navigation_for(outsider)] == ["Alpha Health"]
+    monkeypatch.undo()
+    assert header_organisations(client) == ["Alpha Health"]
+
+
+def test_visitors_have_no_organisations(db) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    assert navigation_for(AnonymousUser()) == []
+
+
+def _slug(user: object) -> str:
+    return Membership.objects.get(user=user).organisation.slug
+
+
+# --- What a signed-in page costs -------------------------------------------------------
+
+
+def test_the_smallest_signed_in_page_needs_three_queries(
+    nav_cache, client_as, outsider, published_edition, django_assert_max_num_queries
+) -> None:
+    """``/o/``: the user (the session and the header's organisations and edition come from
+    the cache), then the page's own memberships and invitations. It took 6 queries before
+    the session, the navigation and the footer's edition were cached."""
+    MembershipFactory(user=outsider, organisation__name="Alpha Health")
+    MembershipFactory(user=outsider, organisation__name="Beta Care")
+    client = client_as(outsider)
+    client.get(MINE)  # fills the cache
+
+    with django_assert_max_num_queries(3):
+        assert client.get(MINE).status_code == 200
+
+
+def test_the_signed_in_layout_costs_one_query_more_than_the_public_one(
+    nav_cache, client_as, outsider, published_edition, django_assert_num_queries
+) -> None:
+    """The glossary as a visitor and signed in (it is not cached for either): what the
+    signed-in header adds is the user."""
+    MembershipFactory(user=outsider, organisation__name="Alpha Health")
+    url = reverse("roadmap:glossary")
+    visitor = Client()
+    visitor.get(url)
+    with CaptureQueriesContext(connection) as public:
+        visitor.get(url)
+    public_count = len(public.captured_queries)
+    client = client_as(outsider)
+    client.get(url)
+
+    with django_assert_num_queries(public_count + 1):
+        assert client.get(url).status_code == 200
