@@ -24,4 +24,4 @@ RUN SECRET_KEY="build-only-$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=bu
     && useradd --create-home portal && mkdir -p /app/var/media && chown -R portal /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "roadmap_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "roadmap_portal.wsgi:application", "--config", "roadmap_portal/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

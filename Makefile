@@ -110,8 +110,11 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 # write. drill-load makes var/drills-venv (locust) on first use. `make -k drills` runs all four.
 .PHONY: drill-load drill-redis drill-worker drill-postgres drills
 
+# DRILL_LOAD_OPTIONS: the load drill's options; issue 18's wider run is
+# `make drill-load DRILL_LOAD_OPTIONS="--users 200 --spawn-rate 50 --organisations 120"`.
+DRILL_LOAD_OPTIONS ?=
 drill-load: setup
-	$(PY) -m bench.drills.load
+	$(PY) -m bench.drills.load $(DRILL_LOAD_OPTIONS)
 
 drill-redis: setup
 	$(PY) -m bench.drills.redis_stopped

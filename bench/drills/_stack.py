@@ -195,11 +195,12 @@ class Stack:
         wait_port(port, service)
         return service
 
-    def gunicorn(self, port: int, env: dict[str, str], *, workers: int = 2) -> Service:
+    def gunicorn(self, port: int, env: dict[str, str]) -> Service:
+        """The web as the Deploy section serves it (``roadmap_portal/gunicorn.conf.py``)."""
         ensure_free(port)
         command = [str(BIN / "gunicorn"), "roadmap_portal.wsgi:application",
-                   "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-                   "--timeout", "60", "--graceful-timeout", "5",
+                   "--config", str(ROOT / "roadmap_portal" / "gunicorn.conf.py"),
+                   "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5",
                    "--log-level", "warning"]  # fmt: skip
         service = self.spawn("gunicorn", command, env)
         wait_port(port, service, timeout=60)

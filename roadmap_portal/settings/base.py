@@ -270,8 +270,9 @@ else:
 # its session without a query (except the first after the cache lost it). With Redis down,
 # sessions are read from and written to the database alone; a sign-out then deletes the
 # database's copy only, and a Redis that comes back with its data (a network cut rather
-# than a restart) would hold the cached copy until it expires (SESSION_COOKIE_AGE).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# than a restart) holds the cached copy: apps/core/sessions.py keeps cached copies at most
+# five minutes (cached_db otherwise keeps them until the session expires).
+SESSION_ENGINE = "apps.core.sessions"
 
 # --- Celery ---------------------------------------------------------------------
 # With no broker configured, tasks run inline (eagerly) in the calling process.
