@@ -1,12 +1,12 @@
 """The organisation dashboard (/o/<slug>/): everything it shows, in a fixed number of queries.
 
 :func:`dashboard_for` gathers the shared selectors and a few lists; the query count does not
-grow with the number of adoptions, entries or assessments. :func:`cached_dashboard`, what the
-page shows, keeps it in the cache per organisation, day and language, stamped with the
-roadmap content version and the organisation's data version
-(``apps/organisations/data_version.py``), which every write the dashboard shows raises: a new
-adoption or progress entry shows at once. What depends on the time of day only (an adoption
-turning dormant) may show up to ``DASHBOARD_SECONDS`` late.
+grow with the number of adoptions, entries or assessments. :func:`dashboard_panels`, what the
+page shows, keeps it rendered (``apps.roadmap.cache.cached_fragment``) per organisation, day,
+language and the member's permissions, stamped with the roadmap content version and the
+organisation's data version (``apps/organisations/data_version.py``), which every write the
+dashboard shows raises: a new adoption or progress entry shows at once. What depends on the
+time of day only (an adoption turning dormant) may show up to ``DASHBOARD_SECONDS`` late.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.organisations.data_version import data_version_key
-from apps.roadmap.cache import cached_with_versions
+from apps.roadmap.cache import Fragment, cached_fragment
 
 from .models import Adoption, Partnership, ProgressEntry
-from .next_steps import adoptions_without_owner
+from .next_steps import adoptions_without_owner, next_steps_for
 from .selectors import coverage_by_end_goal, maturity_trend, recent_activity, status_counts
 
 if TYPE_CHECKING:
@@ -55,17 +55,36 @@ class MaturityRow:
     levels: list[int | None]
 
 
-def cached_dashboard(*, organisation: Organisation) -> dict[str, Any]:
-    """:func:`dashboard_for` today, from the cache when the organisation's data and the
-    roadmap content have not changed since it was kept (in this language, today)."""
+def dashboard_panels(*, organisation: Organisation, can_write: bool, can_assess: bool) -> Fragment:
+    """The dashboard's panels (``adoption/_dashboard_panels.html``) rendered from
+    :func:`dashboard_for` today, with the next steps the member may take (``can_write``:
+    ADOPTION_WRITE, ``can_assess``: ASSESSMENT_WRITE), from the cache when the organisation's
+    data and the roadmap content have not changed since they were kept (in this language,
+    today, for these permissions and the organisation's checkpoint schedule)."""
     today = timezone.localdate()
-    dashboard: dict[str, Any] = cached_with_versions(
-        f"adoption:dashboard:{organisation.pk}:{today.isoformat()}",
-        lambda: dashboard_for(organisation=organisation),
+
+    def context() -> dict[str, Any]:
+        dashboard = dashboard_for(organisation=organisation)
+        steps = None
+        if can_write or can_assess:
+            steps = next_steps_for(
+                organisation=organisation,
+                dashboard=dashboard,
+                can_write=can_write,
+                can_assess=can_assess,
+                today=today,
+            )
+        return {"organisation": organisation, "dashboard": dashboard, "next_steps": steps}
+
+    schedule = f"{organisation.review_every_months}:{organisation.first_review_on}"
+    return cached_fragment(
+        f"adoption:dashboard:{organisation.pk}:{organisation.slug}:{today.isoformat()}:"
+        f"{int(can_write)}{int(can_assess)}:{schedule}",
+        "adoption/_dashboard_panels.html",
+        context,
         tokens=[data_version_key(organisation.pk)],
         timeout=DASHBOARD_SECONDS,
     )
-    return dashboard
 
 
 def dashboard_for(

@@ -15,7 +15,8 @@ What the page and the API show (:func:`published_overlay`: the overlay, and the 
 each box's note) is kept in the cache per organisation and language, stamped with the roadmap
 content version (the published edition), the benchmark snapshots there are (peer uptake) and
 the organisation's data version (``apps/organisations/data_version.py``), which its writes
-raise. An adoption turning dormant with time alone may show up to ``OVERLAY_SECONDS`` late.
+raise; the page keeps it rendered the same way (:func:`overlay_fragment`). An adoption
+turning dormant with time alone may show up to ``OVERLAY_SECONDS`` late.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from apps.organisations.data_version import data_version_key
-from apps.roadmap.cache import cached_with_versions
+from apps.roadmap.cache import Fragment, cached_fragment, cached_with_versions
 from apps.roadmap.tocmap import Map, theory_of_change
 
 from .models import Adoption, AdoptionStatus
@@ -151,6 +152,35 @@ def published_overlay(organisation: Organisation) -> PublishedOverlay | None:
         timeout=OVERLAY_SECONDS,
     )
     return found[0]
+
+
+def overlay_fragment(organisation: Organisation, *, can_write: bool) -> Fragment:
+    """The page's overlay below its heading (``adoption/_roadmap_overlay.html``: the next
+    actions, with a link to adopt each when ``can_write``, the picture and the table),
+    rendered, and the published edition (``kept["edition"]``, None before any is published):
+    from the cache when nothing it shows has changed, like :func:`published_overlay`. A miss
+    reads the overlay afresh, so that what turns dormant with time shows as late as the
+    cached data's does, no later."""
+    from apps.benchmarking.selectors import SNAPSHOTS_VERSION_KEY
+
+    def context() -> dict[str, object]:
+        found = _published_overlay(organisation)
+        return {
+            "organisation": organisation,
+            "edition": found and found.edition,
+            "overlay": found and found.overlay,
+            "toc": found and found.toc,
+            "can_write": can_write,
+        }
+
+    return cached_fragment(
+        f"adoption:overlay:{organisation.pk}:{organisation.slug}:{int(can_write)}",
+        "adoption/_roadmap_overlay.html",
+        context,
+        tokens=[data_version_key(organisation.pk), SNAPSHOTS_VERSION_KEY],
+        keep=["edition"],
+        timeout=OVERLAY_SECONDS,
+    )
 
 
 def _published_overlay(organisation: Organisation) -> PublishedOverlay | None:

@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 from apps.organisations.mixins import OrganisationPermissionMixin
 from apps.organisations.permissions import Perm
 
-from .roadmap_overlay import published_overlay
+from .roadmap_overlay import overlay_fragment
 
 
 class OrganisationRoadmapView(OrganisationPermissionMixin, TemplateView):
@@ -21,11 +21,7 @@ class OrganisationRoadmapView(OrganisationPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        found = published_overlay(self.organisation)
-        context["edition"] = found and found.edition
-        if found is None:
-            return context
-        context["overlay"] = found.overlay
-        context["toc"] = found.toc
-        context["can_write"] = self.can(Perm.ADOPTION_WRITE)
+        fragment = overlay_fragment(self.organisation, can_write=self.can(Perm.ADOPTION_WRITE))
+        context["edition"] = fragment.kept["edition"]  # the footer cites it
+        context["overlay"] = fragment
         return context

@@ -1,7 +1,7 @@
 """An organisation's benchmark page: its own position (for its members only) beside the
 medians of its stakeholder group and of everyone, shaped for the page's tables and charts.
 
-:func:`cached_organisation_report` keeps it in the cache per organisation, snapshot and
+:func:`report_fragment` keeps it rendered in the cache per organisation, snapshot and
 language, stamped with the roadmap content version and the organisation's data version
 (``apps/organisations/data_version.py``): its adoptions and entries (an entry may be dated in
 a past period), its stakeholder group and verification. The peers' figures are kept per
@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from apps.organisations.data_version import data_version_key
 from apps.organisations.models import Organisation
-from apps.roadmap.cache import cached_with_versions
+from apps.roadmap.cache import Fragment, cached_fragment
 
 from .charts import Shown, as_float, mark_withheld, shown, subject_label
+from .method import benchmark_method
 from .models import BenchmarkSnapshot
 from .selectors import OrganisationPosition, Position, organisation_position, snapshot_key
 
@@ -50,16 +51,29 @@ class OrganisationReport:
     dimensions: PositionTable
 
 
-def cached_organisation_report(
-    *, organisation: Organisation, snapshot: BenchmarkSnapshot
-) -> OrganisationReport:
-    """:func:`organisation_report`, from the cache when nothing it shows has changed."""
-    report: OrganisationReport = cached_with_versions(
+def report_fragment(*, organisation: Organisation, snapshot: BenchmarkSnapshot) -> Fragment:
+    """The page's report below its period chooser (``benchmarking/_organisation_report.html``:
+    the charts and tables of :func:`organisation_report`, and how the figures are made),
+    rendered, and what the page shows above it (``kept``: ``counted``, ``group_name``); from
+    the cache when nothing it shows has changed."""
+
+    def context() -> dict[str, Any]:
+        report = organisation_report(organisation=organisation, snapshot=snapshot)
+        return {
+            "report": report,
+            "snapshot": snapshot,
+            "method": benchmark_method(snapshot),
+            "counted": report.counted,
+            "group_name": report.group_name,
+        }
+
+    return cached_fragment(
         f"benchmarking:organisation:{organisation.pk}:{snapshot_key(snapshot)}",
-        lambda: organisation_report(organisation=organisation, snapshot=snapshot),
+        "benchmarking/_organisation_report.html",
+        context,
         tokens=[data_version_key(organisation.pk)],
+        keep=["counted", "group_name"],
     )
-    return report
 
 
 def organisation_report(

@@ -24,7 +24,7 @@ from .europe_map import europe_map
 from .exports.views import export_panel_context
 from .method import benchmark_method
 from .models import BenchmarkSnapshot
-from .organisation_report import cached_organisation_report
+from .organisation_report import report_fragment
 from .report import cached_public_report, chart_csv
 from .selectors import latest_snapshot, snapshot_for, snapshot_index, snapshots
 from .uptake import heat_ranges, roadmap_uptake, uptake_layer
@@ -146,11 +146,8 @@ class OrganisationBenchmarkView(OrganisationPermissionMixin, TemplateView):
         context["snapshot"] = snapshot
         context["snapshots"] = every
         context["report"] = (
-            cached_organisation_report(organisation=self.organisation, snapshot=snapshot)
-            if snapshot
-            else None
+            report_fragment(organisation=self.organisation, snapshot=snapshot) if snapshot else None
         )
-        context["method"] = benchmark_method(snapshot) if snapshot else None
         context["can_export"] = self.can(Perm.BENCHMARK_EXPORT)
         context["exports_panel_template"] = EXPORTS_PANEL
         if snapshot and context["can_export"]:

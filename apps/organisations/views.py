@@ -28,8 +28,7 @@ from django.views.generic.base import ContextMixin, TemplateResponseMixin
 from django_filters.views import FilterView
 
 from apps.accounts.requests import signed_in_user
-from apps.adoption.dashboard import cached_dashboard
-from apps.adoption.next_steps import next_steps_for
+from apps.adoption.dashboard import dashboard_panels
 from apps.audit.models import AuditEvent
 from apps.pulse.selectors import pulse_due
 from apps.roadmap.cache import cached_page
@@ -140,16 +139,13 @@ class OrganisationHomeView(OrganisationPermissionMixin, TemplateView):
         context["can_view_members"] = self.can(Perm.MEMBERS_VIEW)
         context["can_benchmark"] = self.can(Perm.BENCHMARK_VIEW)
         if self.can(Perm.ADOPTION_VIEW):
-            context["dashboard"] = cached_dashboard(organisation=self.organisation)
-            context["pulse_due"] = pulse_due(user=self.request.user)
             context["can_adopt"] = self.can(Perm.ADOPTION_WRITE)
-            if context["can_adopt"] or self.can(Perm.ASSESSMENT_WRITE):
-                context["next_steps"] = next_steps_for(
-                    organisation=self.organisation,
-                    dashboard=context["dashboard"],
-                    can_write=context["can_adopt"],
-                    can_assess=self.can(Perm.ASSESSMENT_WRITE),
-                )
+            context["dashboard"] = dashboard_panels(
+                organisation=self.organisation,
+                can_write=context["can_adopt"],
+                can_assess=self.can(Perm.ASSESSMENT_WRITE),
+            )
+            context["pulse_due"] = pulse_due(user=self.request.user)
         return context
 
 

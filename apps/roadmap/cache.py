@@ -23,7 +23,8 @@ not stored), so made-up query strings cannot fill the cache.
 Data made of roadmap content is kept too, for every reader: :func:`cached_with_content` per
 published edition and content version, :func:`cached_with_versions` per content version and
 the version tokens of other data it shows (an organisation's private pages:
-``apps/organisations/data_version.py``).
+``apps/organisations/data_version.py``). :func:`cached_fragment` keeps the HTML of a part of
+such a page the same way, rendered from that data.
 
 The cache fails open: when it is unreachable (Redis down: its errors are misses,
 ``apps/core/cache.py``), pages are rendered as if nothing were cached. A version bump
@@ -35,7 +36,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.messages import get_messages
@@ -45,7 +47,9 @@ from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.loader import render_to_string
 from django.template.response import SimpleTemplateResponse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from apps.core.cache import fail_open, new_token, read_tokens, remember
@@ -338,3 +342,48 @@ def cached_with_versions(
     value = compute()
     fail_open(cache.set, key, (stamp, value), timeout)
     return value
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """Part of a page, rendered (``{{ fragment }}`` shows it), and the few values ``kept``
+    from its context that the rest of the page needs too."""
+
+    html: str
+    kept: Mapping[str, Any] = field(default_factory=dict)
+
+    def __html__(self) -> SafeString:
+        return mark_safe(self.html)  # rendered by a template, which escaped what it shows
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+def cached_fragment(
+    name: str,
+    template_name: str,
+    context: Callable[[], Mapping[str, Any]],
+    *,
+    tokens: Sequence[str],
+    keep: Collection[str] = (),
+    timeout: int = PAGE_SECONDS,
+) -> Fragment:
+    """``template_name`` rendered with ``context()`` (and the values under ``keep`` from it),
+    kept like :func:`cached_with_versions`: per language, content version and ``tokens``.
+    On a hit ``context`` is not called, so the data it reads is not read either.
+
+    ``name`` must tell apart everything else the fragment shows: the organisation, the day
+    or snapshot, and whatever is per reader (their permissions, when it shows links only
+    some may follow). The template is rendered without the request, so without the context
+    processors: it sees ``context()`` only, and never holds a CSRF token (``{% csrf_token %}``
+    renders nothing there) or anything else of the reader's own."""
+
+    def render() -> Fragment:
+        values = dict(context())
+        html = render_to_string(template_name, values)
+        return Fragment(str(html), {key: values[key] for key in keep})
+
+    fragment: Fragment = cached_with_versions(
+        f"fragment:{name}", render, tokens=tokens, timeout=timeout
+    )
+    return fragment

@@ -21,7 +21,7 @@ from apps.adoption.partnerships import services as joint
 from apps.organisations.data_version import data_version_key, organisation_data_changed
 from apps.organisations.models import Organisation
 from apps.pulse.services import pulse_submit
-from apps.roadmap.cache import cached_with_versions
+from apps.roadmap.cache import cached_fragment, cached_with_versions
 from apps.roadmap.models import Dimension, EndGoal
 from tests.pulse.conftest import all_answers
 from tests.roadmap.factories import PulseStatementFactory
@@ -290,3 +290,45 @@ def test_a_new_name_shows_on_the_organisations_pages(
     after = _text(client, _home(org))
     assert "Cora Renamed" in after
     assert contributor.full_name not in after
+
+
+# --- The rendered parts ------------------------------------------------------------------
+
+
+def _main(client, url: str) -> str:
+    """The page's main content, without its CSRF tokens (a new mask each time)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", main)
+
+
+@pytest.mark.parametrize("persona", ["owner", "pe_lead", "contributor", "viewer"])
+def test_a_page_from_the_cache_is_the_page_rendered(
+    personas, org, adoption, site_cache, persona
+) -> None:
+    """Each persona sees the same page from an empty cache and from a warm one: the cached
+    parts are kept per permission, with nothing of the reader's own in them."""
+    services.adoption_update(adoption=adoption, by=personas["owner"], target_date=TODAY)
+    client = _signed_in(personas[persona])
+    for url in (_home(org), _roadmap(org)):
+        site_cache.clear()
+        cold = _main(client, url)
+        assert "&lt;" not in cold  # the parts are shown as HTML, not escaped again
+        assert _main(client, url) == cold
+        # The other personas' parts, kept first, are not served to this one.
+        for other in ("owner", "pe_lead", "contributor", "viewer"):
+            _signed_in(personas[other]).get(url)
+        assert _main(client, url) == cold
+
+
+def test_a_part_never_holds_a_csrf_token(org, rf) -> None:
+    """A part is rendered without the request: a form in it has no token to keep (the page
+    keeps its forms outside the cached parts)."""
+    form = {"show": True, "kind": "organisation", "target": org.slug, "label": org.name}
+    part = cached_fragment(
+        "probe", "follows/_button.html", lambda: form, tokens=[data_version_key(org.pk)]
+    )
+    assert "<form" in str(part)
+    assert "csrfmiddlewaretoken" not in str(part)
