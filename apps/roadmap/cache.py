@@ -109,24 +109,17 @@ def _state_and(keys: list[str]) -> tuple[tuple[int, int] | None, dict[str, Any]]
 
 def published_edition() -> Edition | None:
     """The published edition (None before any), as every rendered page's footer cites it:
-    from the cache in one round trip (none when this worker read it in the last
-    ``SERVED_SECONDS``), stamped with the content version (which publishing and any edit of
-    an edition raise); read again when the stamp is not the current one."""
-    kept = _served.get(PUBLISHED_EDITION_KEY)
-    if kept is not None and kept[0] > time.monotonic():
-        edition: Edition | None = kept[1]
-        return edition
+    from the cache in one round trip, stamped with the content version (which publishing
+    and any edit of an edition raise); read again when the stamp is not the current one."""
     found = fail_open(cache.get_many, [VERSION_KEY, PUBLISHED_EDITION_KEY], default={})
     version = _version_in(found)
     stored = found.get(PUBLISHED_EDITION_KEY)
     if version is not None and stored is not None and stored[0] == version:
-        edition = stored[1]
-    else:
-        edition = Edition.objects.current()
-        if version is None:
-            return edition
+        edition: Edition | None = stored[1]
+        return edition
+    edition = Edition.objects.current()
+    if version is not None:
         fail_open(cache.set, PUBLISHED_EDITION_KEY, (version, edition), PAGE_SECONDS)
-    _keep(PUBLISHED_EDITION_KEY, edition)
     return edition
 
 
@@ -238,9 +231,8 @@ def _stamped(
 
 
 # What this worker served in the last SERVED_SECONDS (at most SERVED_SIZE entries): the
-# busiest pages (and the footer's edition) are served again without a round trip to the
-# cache. Another worker's change is seen here within that second; this worker's own changes
-# clear it at once.
+# busiest pages are served again without a round trip to the cache. Another worker's change
+# is seen here within that second; this worker's own changes clear it at once.
 SERVED_SECONDS, SERVED_SIZE = 1.0, 200
 _served: dict[str, tuple[float, Any]] = {}
 
