@@ -41,7 +41,13 @@ def budget_for(address: str) -> int:
     return OVER_BUDGET.get(address, BUDGET)
 
 
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LOCMEM = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "sessions": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sessions",
+    },
+}
 
 
 def public_urls() -> list[str]:

@@ -12,7 +12,7 @@ cookie's and the database's expiry are the session's own, unchanged.
 from typing import Any
 
 from django.conf import settings
-from django.contrib.sessions.backends import cached_db
+from django.contrib.sessions.backends import cached_db, db
 from django.core.cache import caches
 
 CACHED_SECONDS = 300
@@ -39,7 +39,14 @@ class _CappedCache:
         return key in self._cache
 
 
+def _alias() -> str:
+    """The sessions' cache (``SESSION_CACHE_ALIAS``: one of their own, so that clearing the
+    pages' cache signs nobody out), or the default one where no such cache is configured."""
+    alias: str = settings.SESSION_CACHE_ALIAS
+    return alias if alias in settings.CACHES else "default"
+
+
 class SessionStore(cached_db.SessionStore):
     def __init__(self, session_key: str | None = None) -> None:
-        super().__init__(session_key)
-        self._cache: Any = _CappedCache(caches[settings.SESSION_CACHE_ALIAS])
+        db.SessionStore.__init__(self, session_key)
+        self._cache: Any = _CappedCache(caches[_alias()])

@@ -15,7 +15,13 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 # Each test gets a clean, private cache.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "sessions": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sessions",
+    },
+}
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 # Tests run tasks inline unless a test starts a real worker itself.
 CELERY_TASK_ALWAYS_EAGER = True
