@@ -35,6 +35,7 @@ the counts of answering organisations go through rule 5 of the public rules like
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -218,19 +219,18 @@ def _answer_count(answers: dict[Bundle, Answers], bundle: Bundle) -> int:
 
 
 def withhold_rests(cells: list[Cell], answers: dict[str, dict[Bundle, Answers]], *, k: int) -> None:
-    """Rule 3, in place, for each statement's mean and share."""
+    """Rule 3, in place, for each statement's mean and share (the cells read once)."""
+    figures: dict[tuple[str, str], dict[Bundle, Cell]] = defaultdict(dict)
+    for cell in cells:
+        if cell.subject_type == Subject.PULSE and cell.measure in (MEAN, AGREE):
+            figures[(cell.subject_code, cell.measure)][cell.bundle] = cell
     for code, mine in answers.items():
         for measure, kind in ((MEAN, _MeanRest), (AGREE, _AgreeRest)):
-            figures = {
-                c.bundle: c
-                for c in cells
-                if c.family == (Subject.PULSE, code) and c.measure == measure
-            }
-            amounts = {b: kind(**vars(a)) for b, a in mine.items()}
+            mine_figures = figures[(code, measure)]
             rests.withhold_rests(
-                figures,
-                amounts,
-                _partitions(set(figures)),
+                mine_figures,
+                {b: kind(**vars(a)) for b, a in mine.items()},
+                _partitions(set(mine_figures)),
                 k=k,
                 zero=kind(),
                 size=partial(_answer_count, mine),

@@ -328,35 +328,56 @@ def _subject_charts(
     return charts
 
 
-def _partnership_charts(ctx: _Context) -> list[Chart]:
-    """The share of adoptions with a confirmed partner from another stakeholder group, by
-    group and by region (one row each: the figure, ``compile_partnerships``)."""
-    subjects = [(CROSS_GROUP, _("Adoptions with a partner from another group"), "")]
+def _share_charts(
+    ctx: _Context,
+    *,
+    subject: str,
+    measure: str,
+    subjects: list[tuple[str, str, str]],
+    breakdowns: list[tuple[str, str, str, str]],
+    slug: str,
+    title: str,
+    value_label: str,
+    row_field: str,
+    row_label: str,
+) -> list[Chart]:
+    """One chart of a share per breakdown (``title`` has ``%(by)s``), Everyone beside it."""
     charts = []
-    for breakdown, slug, column_field, by in _breakdowns():
+    for breakdown, suffix, column_field, by in breakdowns:
         columns, rows = _grid(
-            ctx,
-            subject=Subject.PARTNERSHIP,
-            measure=PARTNERSHIP_MEASURE,
-            subjects=subjects,
-            breakdown=breakdown,
-            unit="%",
+            ctx, subject=subject, measure=measure, subjects=subjects, breakdown=breakdown, unit="%"
         )
         chart = Chart(
-            slug=f"joint-commitments-{slug}",
-            title=_("Share of adoptions with a confirmed partner from another group, %(by)s")
-            % {"by": by},
-            value_label=_("Share of adoptions with a partner from another group (%)"),
-            measure="partnered_percent",
-            row_field="adoptions",
+            slug=f"{slug}-{suffix}",
+            title=title % {"by": by},
+            value_label=value_label,
+            measure=measure,
+            row_field=row_field,
             column_field=column_field,
             columns=columns,
             rows=rows,
             k=ctx.k,
-            row_label=_("Adoptions"),
+            row_label=row_label,
         )
         charts.append(finish(chart, summary(rows, columns, breakdown, unit="%")))
     return charts
+
+
+def _partnership_charts(ctx: _Context) -> list[Chart]:
+    """The share of adoptions with a confirmed partner from another stakeholder group, by
+    group and by region (one row each: the figure, ``compile_partnerships``)."""
+    return _share_charts(
+        ctx,
+        subject=Subject.PARTNERSHIP,
+        measure=PARTNERSHIP_MEASURE,
+        subjects=[(CROSS_GROUP, _("Adoptions with a partner from another group"), "")],
+        breakdowns=_breakdowns(),
+        slug="joint-commitments",
+        title=_("Share of adoptions with a confirmed partner from another group, %(by)s"),
+        value_label=_("Share of adoptions with a partner from another group (%)"),
+        row_field="adoptions",
+        row_label=_("Adoptions"),
+    )
 
 
 def _pulse_charts(ctx: _Context, statements: list[tuple[str, str]]) -> list[Chart]:
@@ -364,33 +385,19 @@ def _pulse_charts(ctx: _Context, statements: list[tuple[str, str]]) -> list[Char
     the role people answered in (``compile_pulse``); none when the edition asks none."""
     if not statements:
         return []
-    subjects = [(code, text, "") for code, text in statements]
     by_role = (Breakdown.ROLE, "by-role", "role", _("by the role people answered in"))
-    charts = []
-    for breakdown, slug, column_field, by in [*_breakdowns(), by_role]:
-        columns, rows = _grid(
-            ctx,
-            subject=Subject.PULSE,
-            measure=PULSE_MEASURE,
-            subjects=subjects,
-            breakdown=breakdown,
-            unit="%",
-        )
-        chart = Chart(
-            slug=f"pulse-{slug}",
-            title=_("Share of answers agreeing with each statement of the pulse, %(by)s")
-            % {"by": by},
-            value_label=_("Share of answers that agree or strongly agree (%)"),
-            measure=PULSE_MEASURE,
-            row_field="statement",
-            column_field=column_field,
-            columns=columns,
-            rows=rows,
-            k=ctx.k,
-            row_label=_("Statement"),
-        )
-        charts.append(finish(chart, summary(rows, columns, breakdown, unit="%")))
-    return charts
+    return _share_charts(
+        ctx,
+        subject=Subject.PULSE,
+        measure=PULSE_MEASURE,
+        subjects=[(code, text, "") for code, text in statements],
+        breakdowns=[*_breakdowns(), by_role],
+        slug="pulse",
+        title=_("Share of answers agreeing with each statement of the pulse, %(by)s"),
+        value_label=_("Share of answers that agree or strongly agree (%)"),
+        row_field="statement",
+        row_label=_("Statement"),
+    )
 
 
 def _maturity_chart(
