@@ -30,6 +30,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from apps.adoption.models import Metric
 
+from .history import one_record_each
 from .models import (
     Action,
     Assumption,
@@ -83,9 +84,15 @@ class LoadReport:
         return bool(self.created or self.updated)
 
 
+# libyaml's parser where PyYAML was built with it (five times faster), else PyYAML's own;
+# both with the safe constructor: no arbitrary objects.
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_fixture(path: Path = DEFAULT_FIXTURE) -> dict[str, Any]:
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        data: dict[str, Any] = yaml.load(handle, Loader=SafeLoader)
+        return data
 
 
 def _values(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
@@ -280,7 +287,7 @@ def _file_language(file: Path, fixture: Path) -> str | None:
     return language
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(SafeLoader):  # type: ignore[valid-type,misc]
     """A YAML loader that refuses a key given twice in one mapping (PyYAML keeps the last)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -296,7 +303,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 def _read_translations_file(file: Path) -> dict[str, Any]:
     with open(file, encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=_UniqueKeyLoader)  # a SafeLoader: no arbitrary objects
+        data = yaml.load(handle, Loader=_UniqueKeyLoader)  # safe: no arbitrary objects
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -439,9 +446,10 @@ def load_roadmap(*, path: Path = DEFAULT_FIXTURE, sync: bool = False) -> LoadRep
     data = read_fixture(path)
     translations = read_translations(path)
     report = LoadReport()
-    _load_taxonomies(report, data)
-    edition = _load_edition(report, data, sync=sync)
-    _load_translations(report, translations, edition=edition)
+    with one_record_each():
+        _load_taxonomies(report, data)
+        edition = _load_edition(report, data, sync=sync)
+        _load_translations(report, translations, edition=edition)
     if report.changed:
         announce_content_changed(sender=Edition, edition=None)
     return report

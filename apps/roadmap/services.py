@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 
+from .history import one_record_each
 from .models import (
     Action,
     Assumption,
@@ -77,6 +79,17 @@ def edition_start_draft(
     draft._history_user = by
     draft.save()
 
+    with one_record_each():
+        _copy_goal_tree(source, draft)
+    edition_draft_started.send(sender=Edition, edition=draft, by=by)
+    return draft
+
+
+def _copy_goal_tree(source: Edition, draft: Edition) -> None:
+    """Copy the source's goal tree, assumptions, pulse statements and actions (with their
+    links) into the draft. The links are written in bulk, four inserts in all: a draft is
+    on no public page (nothing cached needs telling) and each action's history row is
+    written once it is complete (``one_record_each``)."""
     end_goal_map: dict[int, EndGoal] = {}
     for end_goal in source.end_goals.all():
         old_pk = end_goal.pk
@@ -107,11 +120,12 @@ def edition_start_draft(
     actions = Action.objects.filter(edition=source).prefetch_related(
         "stakeholder_groups", "resources", "contributes_to", "addresses_barriers"
     )
+    links: dict[str, list[tuple[Action, list[Model]]]] = {name: [] for name in ACTION_LINKS}
     for action in actions:
-        groups = list(action.stakeholder_groups.all())
-        resources = list(action.resources.all())
-        contributes_to = [goal_map[goal.pk] for goal in action.contributes_to.all()]
-        barriers = list(action.addresses_barriers.all())
+        linked: dict[str, list[Model]] = {
+            name: list(getattr(action, name).all()) for name in ACTION_LINKS
+        }
+        linked["contributes_to"] = [goal_map[goal.pk] for goal in linked["contributes_to"]]
         original = Action(pk=action.pk)
         _copy_fields(
             action,
@@ -120,12 +134,27 @@ def edition_start_draft(
             derived_from=original,
         )
         action.save()
-        action.stakeholder_groups.set(groups)
-        action.resources.set(resources)
-        action.contributes_to.set(contributes_to)
-        action.addresses_barriers.set(barriers)
-    edition_draft_started.send(sender=Edition, edition=draft, by=by)
-    return draft
+        for name, targets in linked.items():
+            links[name].append((action, targets))
+    for name, pairs in links.items():
+        through = getattr(Action, name).through
+        source_field, target_field = _through_columns(Action, name)
+        through.objects.bulk_create(
+            through(**{source_field: action.pk, target_field: target.pk})
+            for action, targets in pairs
+            for target in targets
+        )
+
+
+# The actions' many-to-many links, copied with each action.
+ACTION_LINKS = ("stakeholder_groups", "resources", "contributes_to", "addresses_barriers")
+
+
+def _through_columns(model: type[Model], name: str) -> tuple[str, str]:
+    """The columns of a many-to-many link's table holding the model's id and the target's."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.ManyToManyField)
+    return field.m2m_column_name(), field.m2m_reverse_name()
 
 
 def action_set_contributions(*, action: Action, goals: list[IntermediateGoal]) -> None:

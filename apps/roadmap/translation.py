@@ -16,7 +16,8 @@ citation and licence, codes and slugs.
 django-simple-history registers the roadmap models here, after their translation
 fields exist, so that each history row records every language (the documented
 way to combine the two packages). The models therefore declare no
-``history = HistoricalRecords()`` themselves.
+``history = HistoricalRecords()`` themselves; their records can be held back for a bulk
+write (``history.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from modeltranslation.translator import TranslationOptions, translator
 from modeltranslation.utils import build_localized_fieldname, get_language, resolution_order
 from simple_history import register as register_history
 
+from .history import RoadmapHistory
 from .models import (
     Action,
     Assumption,
@@ -64,6 +66,7 @@ for _model, _fields in TRANSLATED_FIELDS.items():
     )
     register_history(
         _model,
+        records_class=RoadmapHistory,
         m2m_fields=["stakeholder_groups", "resources", "contributes_to", "addresses_barriers"]
         if _model is Action
         else [],
