@@ -78,6 +78,7 @@ def session_store() -> type[SessionBase]:
 
 def session_cookie(slug: str) -> tuple[str, str]:
     """A signed-in session for the organisation's admin, as Django's login would make it."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
     from apps.organisations.models import Membership
@@ -85,7 +86,7 @@ def session_cookie(slug: str) -> tuple[str, str]:
     user = Membership.objects.get(organisation__slug=slug, role="admin").user
     session = session_store()()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key, user.email

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from apps.accounts.backends import users_changed
 from apps.accounts.models import User
 from apps.adoption.models import AdoptionStatus, Partnership, ProgressEntry
 from apps.benchmarking.figures import text
@@ -289,4 +290,5 @@ def send_digests(now: datetime | None = None) -> int:
             },
         )
     User.objects.filter(pk__in=told).update(digest_sent_at=now)
+    users_changed(told)  # an update() sends no signal: their cached copies are renewed here
     return sent

@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.views.generic import View
 from django.views.generic.base import ContextMixin
 
@@ -20,7 +19,7 @@ from apps.accounts.models import User
 from apps.accounts.requests import signed_in_user
 
 from .models import Membership, Organisation
-from .permissions import authorise, has_org_permission
+from .permissions import authorise, has_org_permission, remember_membership
 
 
 class OrganisationPermissionMixin(LoginRequiredMixin, ContextMixin, View):
@@ -33,9 +32,17 @@ class OrganisationPermissionMixin(LoginRequiredMixin, ContextMixin, View):
             return self.handle_no_permission()
         if not self.permission:
             raise NotImplementedError(f"{type(self).__name__} must set `permission`.")
-        self.organisation = get_object_or_404(
-            Organisation.objects.select_related("stakeholder_group"), slug=kwargs["slug"]
+        # The organisation with the user's membership, in one query: no membership (an
+        # outsider) and no organisation are the same 404.
+        membership = (
+            Membership.objects.select_related("organisation__stakeholder_group")
+            .filter(user=signed_in_user(request), organisation__slug=kwargs["slug"])
+            .first()
         )
+        if membership is None:
+            raise Http404
+        self.organisation = membership.organisation
+        remember_membership(request.user, membership)
         self.membership = authorise(request.user, self.organisation, self.permission)
         return super().dispatch(request, *args, **kwargs)
 

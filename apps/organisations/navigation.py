@@ -1,11 +1,15 @@
-"""The header's organisation switcher, cached per user.
+"""What a user sees of their organisations, cached per user: the header's switcher and the
+``/o/`` page.
 
 Every signed-in page lists the user's organisations in the header (``base.html``, through
-the ``my_organisations`` context processor). The list is read once and kept in the cache,
-stamped with the user's navigation version: a token kept in the cache beside it and
-replaced whenever one of the user's memberships is saved or deleted (joining, an accepted
-invitation, leaving, a removal, a role changed, an account or organisation deleted) and
-whenever one of their organisations is renamed. The token is replaced at once and again
+the ``my_organisations`` context processor), and ``/o/`` (where sign-in lands) lists them
+with their group, the user's role and their status, and the invitations waiting for the
+user. Both are read once and kept in the cache, stamped with the user's navigation version:
+a token kept in the cache beside them and replaced whenever one of the user's memberships is
+saved or deleted (joining, an accepted invitation, leaving, a removal, a role changed, an
+account or organisation deleted), whenever one of their organisations is renamed, verified
+or moved to another group, whenever an invitation to their email is saved or deleted, and
+whenever the user is saved (their email may have changed). The token is replaced at once and again
 once the transaction commits, when readers can see the change: a list read before the
 commit was stamped with an older token, and an entry whose stamp is not the current token
 is a miss. Both go through signals (:func:`connect_receivers`), so the admin site, the
@@ -16,8 +20,8 @@ whatever was cached before is a miss, never stale data; with the cache away noth
 cached and the list is read from the database. ``NAV_SECONDS`` bounds how long a change
 that sends no signal (a queryset ``update()``, ``bulk_create``) may go unseen.
 
-The header shows no invitations (they are on the ``/o/`` page itself, read there): an
-invitation changes the navigation only once accepted, through the membership it creates.
+An invitation also goes out of date by expiring: ``/o/`` is kept no longer than its first
+invitation is open.
 """
 
 from __future__ import annotations
@@ -31,20 +35,21 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
+from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.core.cache import fail_open
+from apps.roadmap.cache import Fragment, cached_fragment
 
-from .models import Membership, Organisation
+from .models import PENDING_INVITATION, Invitation, Membership, Organisation
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from apps.accounts.models import User
-
 NAV_SECONDS = 10 * 60
-# The organisation fields the header shows: saving an organisation with ``update_fields``
-# that name none of them changes no one's navigation.
-SHOWN_FIELDS = frozenset({"name", "slug"})
+# The organisation fields the header and ``/o/`` show: saving an organisation with
+# ``update_fields`` that name none of them changes no one's navigation.
+SHOWN_FIELDS = frozenset({"name", "slug", "status", "stakeholder_group"})
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,11 @@ class NavOrganisation:
 
 def _version_key(user_id: int) -> str:
     return f"organisations:nav-version:{user_id}"
+
+
+def navigation_version_key(user_id: int) -> str:
+    """The cache key of the user's navigation version (a token)."""
+    return _version_key(user_id)
 
 
 def _entry_key(user_id: int) -> str:
@@ -105,6 +115,51 @@ def navigation_for(user: User | AnonymousUser) -> list[NavOrganisation]:
     return organisations
 
 
+def _mine_context(user: User) -> dict[str, Any]:
+    memberships = list(
+        Membership.objects.filter(user=user)
+        .select_related("organisation__stakeholder_group")
+        .order_by("organisation__name")
+    )
+    # Invitations to an organisation the user has joined since are left out here, from the
+    # memberships in hand (a subquery would cost more to build than to run).
+    member_of = {membership.organisation_id for membership in memberships}
+    now = timezone.now()
+    invitations = [
+        invitation
+        for invitation in Invitation.objects.filter(
+            PENDING_INVITATION, email__iexact=user.email, expires_at__gt=now
+        ).select_related("organisation")
+        if invitation.organisation_id not in member_of
+    ]
+    first_expiry = min((invitation.expires_at for invitation in invitations), default=None)
+    return {
+        "memberships": memberships,
+        "invitations": invitations,
+        # A member of exactly one organisation with no invitation waiting is sent on to it.
+        "only": memberships[0].organisation.get_absolute_url()
+        if len(memberships) == 1 and not invitations
+        else "",
+        "fresh_for": NAV_SECONDS
+        if first_expiry is None
+        else max(1, min(NAV_SECONDS, int((first_expiry - now).total_seconds()))),
+    }
+
+
+def mine_fragment(user: User) -> Fragment:
+    """The ``/o/`` page's content for the user (``organisations/_mine.html``), kept with the
+    navigation (one round trip to the cache on a hit). ``kept["only"]`` is the address of the
+    user's one organisation when ``/o/`` sends them on to it, else empty."""
+    return cached_fragment(
+        f"organisations:mine:{user.pk}",
+        "organisations/_mine.html",
+        lambda: _mine_context(user),
+        tokens=[_version_key(user.pk)],
+        keep=("only", "fresh_for"),
+        timeout=lambda fragment: int(fragment.kept["fresh_for"]),
+    )
+
+
 def _replace_tokens(user_ids: frozenset[int]) -> None:
     fail_open(cache.set_many, {_version_key(pk): _new_token() for pk in user_ids}, NAV_SECONDS)
 
@@ -141,9 +196,20 @@ def _organisation_saved(
     )
 
 
+def _invitation_changed(sender: Any, instance: Invitation, **kwargs: Any) -> None:
+    forget_navigation(
+        User.objects.filter(email__iexact=instance.email).values_list("pk", flat=True)
+    )
+
+
+def _user_saved(sender: Any, instance: User, **kwargs: Any) -> None:
+    forget_navigation([instance.pk])
+
+
 def connect_receivers() -> None:
-    """Memberships saved or deleted, organisations saved: the members' navigation is out of
-    date. (Deleting an organisation deletes its memberships, each with its signal.)"""
+    """Memberships saved or deleted, organisations saved, invitations saved or deleted, users
+    saved: the navigation of the users concerned is out of date. (Deleting an organisation
+    deletes its memberships, each with its signal.)"""
     post_save.connect(_membership_changed, sender=Membership, dispatch_uid="nav-membership-save")
     post_delete.connect(
         _membership_changed, sender=Membership, dispatch_uid="nav-membership-delete"
@@ -151,3 +217,8 @@ def connect_receivers() -> None:
     post_save.connect(
         _organisation_saved, sender=Organisation, dispatch_uid="nav-organisation-save"
     )
+    post_save.connect(_invitation_changed, sender=Invitation, dispatch_uid="nav-invitation-save")
+    post_delete.connect(
+        _invitation_changed, sender=Invitation, dispatch_uid="nav-invitation-delete"
+    )
+    post_save.connect(_user_saved, sender=User, dispatch_uid="nav-user-save")

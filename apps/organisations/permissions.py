@@ -100,6 +100,11 @@ def get_membership(user: User | AnonymousUser, organisation: Organisation) -> Me
     return cache[organisation.pk]
 
 
+def remember_membership(user: User | AnonymousUser, membership: Membership) -> None:
+    """Keep a membership read with its organisation for the request (``get_membership``)."""
+    user.__dict__.setdefault("_membership_cache", {})[membership.organisation_id] = membership
+
+
 def has_org_permission(user: User | AnonymousUser, organisation: Organisation, code: str) -> bool:
     """The one decision: may this user do ``code`` in this organisation?"""
     membership = get_membership(user, organisation)

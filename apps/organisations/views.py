@@ -21,7 +21,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 from django.views.generic.base import ContextMixin, TemplateResponseMixin
@@ -44,7 +43,8 @@ from .forms import (
     PublicProfileForm,
 )
 from .mixins import OrganisationPermissionMixin
-from .models import PENDING_INVITATION, Invitation, Membership, Organisation
+from .models import Invitation, Membership, Organisation
+from .navigation import mine_fragment
 from .permissions import Perm, Role
 from .selectors import organisation_directory
 
@@ -72,32 +72,12 @@ class MyOrganisationsView(LoginRequiredMixin, TemplateView):
     template_name = "organisations/mine.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        context = self.get_context_data(**kwargs)
-        memberships = context["memberships"]
-        if len(memberships) == 1 and not request.GET.get("all") and not context["invitations"]:
-            return redirect(memberships[0].organisation)
-        return self.render_to_response(context)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        user = signed_in_user(self.request)
-        memberships = list(
-            Membership.objects.filter(user=user)
-            .select_related("organisation__stakeholder_group")
-            .order_by("organisation__name")
-        )
-        # Invitations to an organisation the user has joined since are left out here, from
-        # the memberships in hand (a subquery would cost more to build than to run).
-        member_of = {membership.organisation_id for membership in memberships}
-        context["memberships"] = memberships
-        context["invitations"] = [
-            invitation
-            for invitation in Invitation.objects.filter(
-                PENDING_INVITATION, email__iexact=user.email, expires_at__gt=timezone.now()
-            ).select_related("organisation")
-            if invitation.organisation_id not in member_of
-        ]
-        return context
+        # Kept per user with the header's navigation (navigation.py), which every change to
+        # the user's memberships, organisations and invitations renews.
+        mine = mine_fragment(signed_in_user(request))
+        if mine.kept["only"] and not request.GET.get("all"):
+            return redirect(mine.kept["only"])
+        return self.render_to_response(self.get_context_data(mine=mine, **kwargs))
 
 
 class OrganisationRegisterView(LoginRequiredMixin, FormView):
@@ -428,7 +408,7 @@ class InvitationAcceptView(TemplateView):
                     login(
                         request,
                         membership.user,
-                        backend="django.contrib.auth.backends.ModelBackend",
+                        backend="apps.accounts.backends.ModelBackend",
                     )
             except ValidationError as error:
                 form.add_error(None, error)

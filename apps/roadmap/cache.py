@@ -312,7 +312,7 @@ def cached_with_versions(
     compute: Callable[[], Any],
     *,
     tokens: Sequence[str],
-    timeout: int = PAGE_SECONDS,
+    timeout: int | Callable[[Any], int] = PAGE_SECONDS,
 ) -> Any:
     """``compute()``, kept per language and content version and per the version tokens under
     ``tokens`` (``apps.core.cache.read_tokens``: an organisation's data version, say), for
@@ -323,7 +323,8 @@ def cached_with_versions(
     the content version and tokens it was made under (read before ``compute`` reads the
     database), and is a miss under any other. The content version is raised when an edition
     is published, so the published edition needs no lookup of its own (unlike
-    :func:`cached_with_content`): a cold cache costs the database nothing more."""
+    :func:`cached_with_content`): a cold cache costs the database nothing more. ``timeout``
+    may be a function of the value (for data that goes out of date at a time it holds)."""
     key = f"roadmap:versioned:{get_language()}:{name}"
     stamp, found = read_tokens([VERSION_KEY, *tokens], [key])
     if stamp is None:
@@ -332,7 +333,8 @@ def cached_with_versions(
     if stored is not None and stored[0] == stamp:
         return stored[1]
     value = compute()
-    fail_open(cache.set, key, (stamp, value), timeout)
+    seconds = timeout(value) if callable(timeout) else timeout
+    fail_open(cache.set, key, (stamp, value), seconds)
     return value
 
 
@@ -358,7 +360,7 @@ def cached_fragment(
     *,
     tokens: Sequence[str],
     keep: Collection[str] = (),
-    timeout: int = PAGE_SECONDS,
+    timeout: int | Callable[[Fragment], int] = PAGE_SECONDS,
 ) -> Fragment:
     """``template_name`` rendered with ``context()`` (and the values under ``keep`` from it),
     kept like :func:`cached_with_versions`: per language, content version and ``tokens``.

@@ -1,0 +1,78 @@
+"""Who is signed in: the session's user, read from the database once per change.
+
+Every signed-in request asks the session's authentication backend for its user
+(``get_user``): a query each time, the largest part of what any signed-in page costs
+beyond a public one. These backends (Django's and allauth's, unchanged otherwise) keep the
+user in the cache, stamped with the user's version token (``apps/core/cache.py``). Saving
+or deleting a user renews the token, at once and again after the commit (receivers below):
+a password, an email or a name changed, an account deactivated, a sign-in's ``last_login``.
+A user read before the commit and cached meanwhile is stamped with the old token, and is a
+miss after it.
+
+Django then checks the session against the user as always (the session hash, derived from
+the password), so a changed password signs the other sessions out on their next request,
+and an account made inactive is refused (``user_can_authenticate``). A bulk ``update()``
+of users sends no signal: whoever writes one calls :func:`users_changed`; anything else is
+seen within ``USER_SECONDS``. Without the cache (Redis away) every request reads the
+database, as Django does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+
+from apps.core.cache import fail_open, read_tokens, renew_tokens
+
+from .models import User
+
+USER_SECONDS = 5 * 60
+
+
+def _version_key(user_id: object) -> str:
+    return f"accounts:user-version:{user_id}"
+
+
+def _entry_key(user_id: object) -> str:
+    return f"accounts:user:{user_id}"
+
+
+def users_changed(user_ids: Iterable[object]) -> None:
+    """The users' cached copies are out of date (now, and again after the commit)."""
+    renew_tokens(_version_key(pk) for pk in user_ids)
+
+
+class CachedUserMixin:
+    def get_user(self, user_id: Any) -> User | None:
+        version_key, entry_key = _version_key(user_id), _entry_key(user_id)
+        tokens, found = read_tokens([version_key], [entry_key])
+        stored = found.get(entry_key)
+        if tokens is not None and stored is not None and stored[0] == tokens[0]:
+            cached: User = stored[1]
+            return cached if self.user_can_authenticate(cached) else None  # type: ignore[attr-defined]
+        user: User | None = super().get_user(user_id)  # type: ignore[misc]
+        if user is not None and tokens is not None:
+            fail_open(cache.set, entry_key, (tokens[0], user), USER_SECONDS)
+        return user
+
+
+class ModelBackend(CachedUserMixin, DjangoModelBackend):
+    """Django's ModelBackend, with the session's user cached."""
+
+
+class AuthenticationBackend(CachedUserMixin, AllauthBackend):
+    """allauth's backend (sign-in by email), with the session's user cached."""
+
+
+def _user_changed(sender: Any, instance: User, **kwargs: Any) -> None:
+    users_changed([instance.pk])
+
+
+def connect_receivers() -> None:
+    post_save.connect(_user_changed, sender=User, dispatch_uid="accounts-user-cache-save")
+    post_delete.connect(_user_changed, sender=User, dispatch_uid="accounts-user-cache-delete")
