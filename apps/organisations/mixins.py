@@ -19,6 +19,7 @@ from apps.accounts.models import User
 from apps.accounts.requests import signed_in_user
 
 from .models import Membership, Organisation
+from .navigation import membership_at
 from .permissions import authorise, has_org_permission, remember_membership
 
 
@@ -32,13 +33,10 @@ class OrganisationPermissionMixin(LoginRequiredMixin, ContextMixin, View):
             return self.handle_no_permission()
         if not self.permission:
             raise NotImplementedError(f"{type(self).__name__} must set `permission`.")
-        # The organisation with the user's membership, in one query: no membership (an
-        # outsider) and no organisation are the same 404.
-        membership = (
-            Membership.objects.select_related("organisation__stakeholder_group")
-            .filter(user=signed_in_user(request), organisation__slug=kwargs["slug"])
-            .first()
-        )
+        # The organisation with the user's membership, kept with the user's navigation
+        # (navigation.membership_at): no membership (an outsider) and no organisation are
+        # the same 404.
+        membership = membership_at(signed_in_user(request), kwargs["slug"])
         if membership is None:
             raise Http404
         self.organisation = membership.organisation

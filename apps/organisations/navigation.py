@@ -4,12 +4,13 @@
 Every signed-in page lists the user's organisations in the header (``base.html``, through
 the ``my_organisations`` context processor), and ``/o/`` (where sign-in lands) lists them
 with their group, the user's role and their status, and the invitations waiting for the
-user. Both are read once and kept in the cache, stamped with the user's navigation version:
-a token kept in the cache beside them and replaced whenever one of the user's memberships is
-saved or deleted (joining, an accepted invitation, leaving, a removal, a role changed, an
-account or organisation deleted), whenever one of their organisations is renamed, verified
-or moved to another group, whenever an invitation to their email is saved or deleted, and
-whenever the user is saved (their email may have changed). The token is replaced at once and again
+user; every page of an organisation starts from the user's membership of it, with the
+organisation. All are read once and kept in the cache, stamped with the user's navigation
+version: a token kept in the cache beside them and replaced whenever one of the user's
+memberships is saved or deleted (joining, an accepted invitation, leaving, a removal, a role
+changed, an account or organisation deleted), whenever one of their organisations is saved,
+whenever an invitation to their email is saved or deleted, and whenever the user is saved
+(their email may have changed). The token is replaced at once and again
 once the transaction commits, when readers can see the change: a list read before the
 commit was stamped with an older token, and an entry whose stamp is not the current token
 is a miss. Both go through signals (:func:`connect_receivers`), so the admin site, the
@@ -38,7 +39,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.core.cache import fail_open
+from apps.core.cache import fail_open, read_tokens
+from apps.roadmap.cache import VERSION_KEY as CONTENT_VERSION_KEY
 from apps.roadmap.cache import Fragment, cached_fragment
 
 from .models import PENDING_INVITATION, Invitation, Membership, Organisation
@@ -47,9 +49,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
 NAV_SECONDS = 10 * 60
-# The organisation fields the header and ``/o/`` show: saving an organisation with
-# ``update_fields`` that name none of them changes no one's navigation.
-SHOWN_FIELDS = frozenset({"name", "slug", "status", "stakeholder_group"})
 
 
 @dataclass(frozen=True)
@@ -160,6 +159,32 @@ def mine_fragment(user: User) -> Fragment:
     )
 
 
+def _membership_key(user_id: int, slug: str) -> str:
+    return f"organisations:membership:{user_id}:{slug}"
+
+
+def membership_at(user: User, slug: str) -> Membership | None:
+    """The user's membership of the organisation at ``slug``, with the organisation and its
+    stakeholder group (None for an outsider, or no such organisation): what every page of
+    an organisation starts from. Kept with the user's navigation, which any change to the
+    membership or to the organisation renews, and the roadmap content version (the group's
+    names): one round trip to the cache on a hit. Outsiders' lookups are not kept."""
+    key = _membership_key(user.pk, slug)
+    stamp, found = read_tokens([_version_key(user.pk), CONTENT_VERSION_KEY], [key])
+    stored = found.get(key)
+    if stamp is not None and stored is not None and stored[0] == stamp:
+        membership: Membership = stored[1]
+        return membership
+    read = (
+        Membership.objects.select_related("organisation__stakeholder_group")
+        .filter(user=user, organisation__slug=slug)
+        .first()
+    )
+    if read is not None and stamp is not None:
+        fail_open(cache.set, key, (stamp, read), NAV_SECONDS)
+    return read
+
+
 def _replace_tokens(user_ids: frozenset[int]) -> None:
     fail_open(cache.set_many, {_version_key(pk): _new_token() for pk in user_ids}, NAV_SECONDS)
 
@@ -189,7 +214,9 @@ def _organisation_saved(
     **kwargs: Any,
 ) -> None:
     # A new organisation has no members yet (its first admin's membership is saved next).
-    if created or (update_fields is not None and not SHOWN_FIELDS & update_fields):
+    # Any other save renews its members' navigation: their pages of it start from the
+    # organisation kept with it (``membership_at``).
+    if created:
         return
     forget_navigation(
         Membership.objects.filter(organisation=instance).values_list("user_id", flat=True)

@@ -23,7 +23,11 @@ from apps.organisations import navigation
 from apps.organisations.models import Level, Membership, Organisation
 from apps.organisations.navigation import NavOrganisation, navigation_for
 from apps.organisations.permissions import Role
-from tests.organisations.factories import InvitationFactory, MembershipFactory
+from tests.organisations.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+)
 from tests.roadmap.factories import StakeholderGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,11 +151,12 @@ def test_a_deleted_organisation_leaves_its_members_headers(
     assert header_organisations(client) == []
 
 
-def test_a_role_change_or_a_status_change_refreshes_the_entry_and_other_fields_keep_it(
+def test_a_role_change_or_any_change_to_the_organisation_refreshes_the_entry(
     nav_cache, client_as, org, owner, viewer
 ) -> None:
-    """A role change and the organisation's verification replace the member's token (``/o/``
-    shows both); a change to a field shown on neither keeps it."""
+    """A role change and any save of the organisation replace the member's token (``/o/``
+    shows both, and the organisation's pages start from the organisation kept with it); a
+    save of another organisation keeps it."""
     client_as(viewer)
     header_organisations(client_as(viewer))
     token = cache.get(navigation._version_key(viewer.pk))
@@ -171,7 +176,12 @@ def test_a_role_change_or_a_status_change_refreshes_the_entry_and_other_fields_k
 
     org.description = "What we do."
     org.save(update_fields=["description"])
-    assert cache.get(navigation._version_key(viewer.pk)) == after_status
+    after_description = cache.get(navigation._version_key(viewer.pk))
+    assert after_description not in (None, after_status)
+
+    other = OrganisationFactory()
+    other.save()
+    assert cache.get(navigation._version_key(viewer.pk)) == after_description
 
 
 def test_a_change_becomes_visible_again_after_the_commit(
