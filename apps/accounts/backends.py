@@ -14,7 +14,8 @@ the password), so a changed password signs the other sessions out on their next 
 and an account made inactive is refused (``user_can_authenticate``). A bulk ``update()``
 of users sends no signal: whoever writes one calls :func:`users_changed`; anything else is
 seen within ``USER_SECONDS``. Without the cache (Redis away) every request reads the
-database, as Django does.
+database, as Django does. The cached copy holds what the row holds, the password's hash
+included, in the same Redis as the sessions.
 """
 
 from __future__ import annotations

@@ -66,11 +66,6 @@ def _version_key(user_id: int) -> str:
     return f"organisations:nav-version:{user_id}"
 
 
-def navigation_version_key(user_id: int) -> str:
-    """The cache key of the user's navigation version (a token)."""
-    return _version_key(user_id)
-
-
 def _entry_key(user_id: int) -> str:
     return f"organisations:nav:{user_id}"
 
