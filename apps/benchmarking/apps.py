@@ -22,3 +22,9 @@ class BenchmarkingConfig(AppConfig):
             signal.connect(
                 forget_snapshot_index, sender=BenchmarkSnapshot, dispatch_uid="snapshot-index"
             )
+        # The lists of a user's recent exports are cached (exports/selectors.py).
+        from .exports.selectors import on_export_job_written
+        from .models import ExportJob
+
+        for signal in (post_save, post_delete):
+            signal.connect(on_export_job_written, sender=ExportJob, dispatch_uid="export-jobs-list")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from apps.core.cache import fail_open, read_tokens, renew_tokens
 
 from ..models import BenchmarkSnapshot, ExportJob
 
@@ -59,12 +63,46 @@ def export_message(job: ExportJob) -> str:
     return _(messages[state])
 
 
+JOBS_SECONDS = 10 * 60
+
+
+def _jobs_version_key(user_id: int | None, organisation_id: int | None) -> str:
+    return f"benchmarking:export-jobs-version:{user_id}:{organisation_id or 'aggregate'}"
+
+
+def export_jobs_changed(jobs: Iterable[ExportJob]) -> None:
+    """The jobs' rows changed: the lists of their requesters' jobs are out of date (now, and
+    again after the commit). Saves and deletions say so through signals (``apps.py``);
+    writers of an ``update()`` on finished jobs call it."""
+    renew_tokens(_jobs_version_key(job.requested_by_id, job.organisation_id) for job in jobs)
+
+
 def export_jobs_for(
     *, user: User, organisation: Organisation | None, limit: int = 5
 ) -> list[ExportJob]:
-    """The user's most recent jobs for the organisation (or for the full aggregate)."""
+    """The user's most recent jobs for the organisation (or for the full aggregate).
+
+    Kept in the cache while every one of them is finished (done or failed): a job still
+    queued or running has its row updated in place as it goes, so a list holding one is
+    read again each time. A new job, and any save or deletion of one, renews the list's
+    version (``export_jobs_changed``)."""
+    organisation_id = organisation.pk if organisation is not None else None
+    version_key = _jobs_version_key(user.pk, organisation_id)
+    entry_key = f"benchmarking:export-jobs:{user.pk}:{organisation_id or 'aggregate'}:{limit}"
+    stamp, found = read_tokens([version_key], [entry_key])
+    stored = found.get(entry_key)
+    if stamp is not None and stored is not None and stored[0] == stamp:
+        cached: list[ExportJob] = stored[1]
+        return cached
     jobs = ExportJob.objects.filter(requested_by=user, organisation=organisation)
-    return list(jobs.select_related("snapshot__period").order_by("-created_at", "-pk")[:limit])
+    recent = list(jobs.select_related("snapshot__period").order_by("-created_at", "-pk")[:limit])
+    if stamp is not None and not any(job.status in UNFINISHED for job in recent):
+        fail_open(cache.set, entry_key, (stamp, recent), JOBS_SECONDS)
+    return recent
+
+
+def on_export_job_written(sender: Any, instance: ExportJob, **kwargs: Any) -> None:
+    export_jobs_changed([instance])
 
 
 def export_jobs_of(organisation: Organisation) -> QuerySet[ExportJob]:

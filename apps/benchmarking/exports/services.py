@@ -38,6 +38,7 @@ from .selectors import (
     ORG_FORMATS,
     QUEUE_DOWN_NOTE,
     UNFINISHED,
+    export_jobs_changed,
     export_waits_for_queue,
 )
 
@@ -364,6 +365,7 @@ def export_cleanup(*, now: dt.datetime | None = None) -> int:
         assert job.file.name, "the query excludes jobs without a file"
         job.file.storage.delete(job.file.name)
         ExportJob.objects.filter(pk=job.pk).update(file="", updated_at=now)
+        export_jobs_changed([job])  # a finished job's row, changed by update()
         removed += 1
     ExportJob.objects.filter(status__in=UNFINISHED, created_at__lte=now - ttl()).update(
         status=ExportJob.Status.FAILED, error=STOPPED_MESSAGE, finished_at=now, updated_at=now
