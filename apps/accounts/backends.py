@@ -25,10 +25,9 @@ from typing import Any
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
-from apps.core.cache import fail_open, read_tokens, renew_tokens
+from apps.core.cache import remember_versioned, renew_tokens
 
 from .models import User
 
@@ -50,15 +49,16 @@ def users_changed(user_ids: Iterable[object]) -> None:
 
 class CachedUserMixin:
     def get_user(self, user_id: Any) -> User | None:
-        version_key, entry_key = _version_key(user_id), _entry_key(user_id)
-        tokens, found = read_tokens([version_key], [entry_key])
-        stored = found.get(entry_key)
-        if tokens is not None and stored is not None and stored[0] == tokens[0]:
-            cached: User = stored[1]
-            return cached if self.user_can_authenticate(cached) else None  # type: ignore[attr-defined]
-        user: User | None = super().get_user(user_id)  # type: ignore[misc]
-        if user is not None and tokens is not None:
-            fail_open(cache.set, entry_key, (tokens[0], user), USER_SECONDS)
+        user: User | None = remember_versioned(
+            _entry_key(user_id),
+            lambda: super(CachedUserMixin, self).get_user(user_id),  # type: ignore[misc]
+            tokens=[_version_key(user_id)],
+            timeout=USER_SECONDS,
+            keep=lambda found: found is not None,
+        )
+        # Checked on a hit too: the stored copy passed when it was read.
+        if user is None or not self.user_can_authenticate(user):  # type: ignore[attr-defined]
+            return None
         return user
 
 

@@ -95,6 +95,33 @@ def read_tokens(
     return tuple(tokens), found
 
 
+def remember_versioned(
+    key: str,
+    compute: Callable[[], Any],
+    *,
+    tokens: Sequence[str],
+    timeout: int | Callable[[Any], int],
+    keep: Callable[[Any], bool] = lambda value: True,
+) -> Any:
+    """``compute()``, kept under ``key`` stamped with the tokens under ``tokens`` (read in the
+    same round trip, before ``compute`` reads the database): a hit only while every token is
+    the one it was stamped with. ``keep(value)`` decides whether a fresh value is stored;
+    ``timeout`` may be a function of the value. With the cache away, ``compute()``."""
+    from django.core.cache import cache
+
+    stamp, found = read_tokens(tokens, [key])
+    if stamp is None:
+        return compute()
+    stored = found.get(key)
+    if stored is not None and stored[0] == stamp:
+        return stored[1]
+    value = compute()
+    if keep(value):
+        seconds = timeout(value) if callable(timeout) else timeout
+        fail_open(cache.set, key, (stamp, value), seconds)
+    return value
+
+
 def renew_tokens(token_keys: Iterable[str]) -> None:
     """Give the tokens under ``token_keys`` new values, now and again after the commit.
 

@@ -39,7 +39,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.core.cache import fail_open, read_tokens
+from apps.core.cache import fail_open, remember_versioned
 from apps.roadmap.cache import VERSION_KEY as CONTENT_VERSION_KEY
 from apps.roadmap.cache import Fragment, cached_fragment
 
@@ -164,20 +164,18 @@ def membership_at(user: User, slug: str) -> Membership | None:
     an organisation starts from. Kept with the user's navigation, which any change to the
     membership or to the organisation renews, and the roadmap content version (the group's
     names): one round trip to the cache on a hit. Outsiders' lookups are not kept."""
-    key = _membership_key(user.pk, slug)
-    stamp, found = read_tokens([_version_key(user.pk), CONTENT_VERSION_KEY], [key])
-    stored = found.get(key)
-    if stamp is not None and stored is not None and stored[0] == stamp:
-        membership: Membership = stored[1]
-        return membership
-    read = (
-        Membership.objects.select_related("organisation__stakeholder_group")
-        .filter(user=user, organisation__slug=slug)
-        .first()
+    membership: Membership | None = remember_versioned(
+        _membership_key(user.pk, slug),
+        lambda: (
+            Membership.objects.select_related("organisation__stakeholder_group")
+            .filter(user=user, organisation__slug=slug)
+            .first()
+        ),
+        tokens=[_version_key(user.pk), CONTENT_VERSION_KEY],
+        timeout=NAV_SECONDS,
+        keep=lambda found: found is not None,
     )
-    if read is not None and stamp is not None:
-        fail_open(cache.set, key, (stamp, read), NAV_SECONDS)
-    return read
+    return membership
 
 
 def _replace_tokens(user_ids: frozenset[int]) -> None:

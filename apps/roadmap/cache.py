@@ -52,7 +52,7 @@ from django.template.response import SimpleTemplateResponse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from apps.core.cache import fail_open, new_token, read_tokens, remember
+from apps.core.cache import fail_open, new_token, read_tokens, remember, remember_versioned
 
 from .models import (
     Action,
@@ -325,17 +325,12 @@ def cached_with_versions(
     is published, so the published edition needs no lookup of its own (unlike
     :func:`cached_with_content`): a cold cache costs the database nothing more. ``timeout``
     may be a function of the value (for data that goes out of date at a time it holds)."""
-    key = f"roadmap:versioned:{get_language()}:{name}"
-    stamp, found = read_tokens([VERSION_KEY, *tokens], [key])
-    if stamp is None:
-        return compute()
-    stored = found.get(key)
-    if stored is not None and stored[0] == stamp:
-        return stored[1]
-    value = compute()
-    seconds = timeout(value) if callable(timeout) else timeout
-    fail_open(cache.set, key, (stamp, value), seconds)
-    return value
+    return remember_versioned(
+        f"roadmap:versioned:{get_language()}:{name}",
+        compute,
+        tokens=[VERSION_KEY, *tokens],
+        timeout=timeout,
+    )
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from apps.core.cache import fail_open, read_tokens, renew_tokens
+from apps.core.cache import remember_versioned, renew_tokens
 
 from ..models import BenchmarkSnapshot, ExportJob
 
@@ -89,15 +88,16 @@ def export_jobs_for(
     organisation_id = organisation.pk if organisation is not None else None
     version_key = _jobs_version_key(user.pk, organisation_id)
     entry_key = f"benchmarking:export-jobs:{user.pk}:{organisation_id or 'aggregate'}:{limit}"
-    stamp, found = read_tokens([version_key], [entry_key])
-    stored = found.get(entry_key)
-    if stamp is not None and stored is not None and stored[0] == stamp:
-        cached: list[ExportJob] = stored[1]
-        return cached
     jobs = ExportJob.objects.filter(requested_by=user, organisation=organisation)
-    recent = list(jobs.select_related("snapshot__period").order_by("-created_at", "-pk")[:limit])
-    if stamp is not None and not any(job.status in UNFINISHED for job in recent):
-        fail_open(cache.set, entry_key, (stamp, recent), JOBS_SECONDS)
+    recent: list[ExportJob] = remember_versioned(
+        entry_key,
+        lambda: list(
+            jobs.select_related("snapshot__period").order_by("-created_at", "-pk")[:limit]
+        ),
+        tokens=[version_key],
+        timeout=JOBS_SECONDS,
+        keep=lambda listed: not any(job.status in UNFINISHED for job in listed),
+    )
     return recent
 
 
