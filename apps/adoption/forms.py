@@ -486,7 +486,7 @@ def entry_initial(entry: ProgressEntry) -> dict[str, Any]:
         "narrative": entry.narrative,
         "status_to": entry.status_to if entry.changes_status else "",
         "percent_complete": entry.percent_complete,
-        "links": "\n".join(e.url for e in entry.evidence.all() if e.url),
+        "links": "\n".join(e.url for e in entry.linked_evidence),
     }
     for value in entry.metrics.all():
         if value.metric.kind == Metric.Kind.YES_NO:

@@ -206,6 +206,17 @@ class ProgressEntry(models.Model):
         return f"{self.adoption} · {self.entry_date}"
 
     @property
+    def linked_evidence(self) -> list[Evidence]:
+        """The entry's evidence given as links, in the order given (from ``evidence``, read
+        once where a list prefetched it)."""
+        return [evidence for evidence in self.evidence.all() if not evidence.file]
+
+    @property
+    def file_evidence(self) -> list[Evidence]:
+        """The entry's evidence given as uploaded files, in the order given."""
+        return [evidence for evidence in self.evidence.all() if evidence.file]
+
+    @property
     def changes_status(self) -> bool:
         return bool(self.status_to) and self.status_to != self.status_from
 

@@ -256,9 +256,13 @@ class EntryInput:
     challenged_assumption: Assumption | None = None
 
 
-def _check_assumptions(data: EntryInput, edition_id: int, errors: dict[str, list[str]]) -> None:
+def _check_assumptions(data: EntryInput, adoption: Adoption, errors: dict[str, list[str]]) -> None:
     """Assumptions named by an entry are the adopted action's edition's; a barrier names one
-    only when it is reported, and an entry only when it discontinues the adoption."""
+    only when it is reported, and an entry only when it discontinues the adoption. (The
+    action is read only for an entry that names one.)"""
+    if not data.barrier_assumptions and data.challenged_assumption is None:
+        return
+    edition_id = adoption.action.edition_id
 
     def wrong(assumption: Assumption) -> str:
         return _("%(code)s is not an assumption of the edition of the adopted action.") % {
@@ -328,7 +332,7 @@ def _validate_entry(data: EntryInput, organisation: Organisation, adoption: Adop
             errors.setdefault("links", []).append(
                 _("%(link)s is not a web address.") % {"link": link}
             )
-    _check_assumptions(data, adoption.action.edition_id, errors)
+    _check_assumptions(data, adoption, errors)
     if organisation.pk != adoption.organisation_id:
         _check_partner_entry(data, adoption, errors)
     kinds = _check_files(data.files, errors)

@@ -490,7 +490,7 @@ class ProgressEntryCorrectView(ProgressEntryCreateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["entry"] = self.entry
-        context["entry_files"] = [e for e in self.entry.evidence.all() if e.file]
+        context["entry_files"] = self.entry.file_evidence
         return context
 
     def save_entry(self, form: ProgressEntryForm) -> ProgressEntry:

@@ -128,7 +128,7 @@ def renew_tokens(token_keys: Iterable[str]) -> None:
     After the commit is what counts: a reader who read the data before the commit (without
     the change) stored it under the token it had read, which the renewal leaves behind. The
     renewal now serves what reads the change in the same transaction (and tests, whose
-    transactions never commit)."""
+    transactions never commit). Outside a transaction (after a commit), once is enough."""
     from django.core.cache import cache
 
     keys = list(dict.fromkeys(token_keys))
@@ -139,4 +139,5 @@ def renew_tokens(token_keys: Iterable[str]) -> None:
         fail_open(cache.set_many, {key: new_token() for key in keys}, None)
 
     renew()
-    transaction.on_commit(renew, robust=True)
+    if transaction.get_connection().in_atomic_block:  # else there is nothing to wait for
+        transaction.on_commit(renew, robust=True)

@@ -324,7 +324,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.accounts.backends.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Requests for an API token per client address (per caller once signed in).

@@ -377,3 +377,19 @@ def test_the_emails_are_written_in_each_reader_s_language(
 
     assert sorted(set(languages)) == ["de", "fr"]
     assert _recipients() == {"partner-admin@example.org", "partner-lead@example.org"}
+
+
+@pytest.mark.parametrize("state", ["pending", "accepted", "declined", "withdrawn"])
+def test_one_adoption_is_visible_exactly_as_the_list_says(
+    org, adoption, partner_org, state
+) -> None:
+    """``visible_one`` (the API's cheap lookup of one adoption) agrees with ``visible_to``
+    for the owner, a partner in every state, an outsider, and a key that is not there."""
+    Partnership.objects.create(adoption=adoption, partner=partner_org, state=state)
+    for organisation in (org, partner_org, OrganisationFactory()):
+        for pk in (adoption.pk, adoption.pk + 1000):
+            expected = Adoption.objects.visible_to(organisation).filter(pk=pk).first()
+            assert Adoption.objects.visible_one(organisation, pk) == expected
+    assert Adoption.objects.visible_one(partner_org, adoption.pk) == (
+        adoption if state == "accepted" else None
+    )

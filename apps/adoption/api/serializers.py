@@ -462,8 +462,8 @@ class ProgressEntrySerializer(serializers.ModelSerializer):
     status_to = AdoptionStatusField(
         read_only=True, allow_null=True, help_text="The new status, if the entry changed it."
     )
-    links = serializers.SerializerMethodField()
-    files = serializers.SerializerMethodField()
+    links = LinkEvidenceSerializer(many=True, read_only=True, source="linked_evidence")
+    files = FileEvidenceSerializer(many=True, read_only=True, source="file_evidence")
     metrics = MetricValueSerializer(many=True, read_only=True)
     barriers = BarrierSerializer(many=True, read_only=True)
     challenged_assumption = assumption_code_field(
@@ -494,21 +494,6 @@ class ProgressEntrySerializer(serializers.ModelSerializer):
             "confirmations",
         ]
         read_only_fields = fields
-
-    def _evidence(self, obj: ProgressEntry, *, files: bool) -> list[Evidence]:
-        return [e for e in obj.evidence.all() if bool(e.file) == files]  # prefetched
-
-    @extend_schema_field(LinkEvidenceSerializer(many=True))
-    # With many=True the serializer is a ListSerializer, whose data is a list; the stubs
-    # type the call as the serializer itself (below too).
-    def get_links(self, obj: ProgressEntry) -> list[dict]:
-        links = LinkEvidenceSerializer(self._evidence(obj, files=False), many=True)
-        return links.data  # type: ignore[return-value]
-
-    @extend_schema_field(FileEvidenceSerializer(many=True))
-    def get_files(self, obj: ProgressEntry) -> list[dict]:
-        rows = self._evidence(obj, files=True)
-        return FileEvidenceSerializer(rows, many=True, context=self.context).data  # type: ignore[return-value]
 
 
 class ProgressEntryInputSerializer(serializers.Serializer):

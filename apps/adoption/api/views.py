@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -238,10 +239,14 @@ class EntryViewMixin(OrganisationContextMixin):
 
     @cached_property
     def adoption(self) -> Adoption:
-        adoptions = Adoption.objects.visible_to(self.organisation).select_related(
-            "organisation", "action"
-        )
-        return get_object_or_404(adoptions, pk=self.kwargs["id"])
+        """The adoption of the URL; the organisation's own holds the organisation the view
+        has (a partner's reads its owner when asked, as it reads its action)."""
+        adoption = Adoption.objects.visible_one(self.organisation, self.kwargs["id"])
+        if adoption is None:
+            raise Http404
+        if adoption.organisation_id == self.organisation.pk:
+            adoption.organisation = self.organisation
+        return adoption
 
     def entry(self) -> ProgressEntry:
         """The entry of the URL (``entry_id``), any version, of the adoption, or 404."""

@@ -14,7 +14,8 @@ from apps.accounts.requests import signed_in_user
 from apps.core.api.permissions import IsSignedIn
 
 from ..models import Membership, Organisation
-from ..permissions import authorise
+from ..navigation import membership_at
+from ..permissions import authorise, remember_membership
 
 
 class OrganisationScopedMixin(APIView):
@@ -47,11 +48,17 @@ class OrganisationScopedMixin(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication and the IsAuthenticated check
-        # One 404 body for missing and for private organisations, so that the
-        # answer does not tell outsiders which slugs exist.
+        # The organisation with the caller's membership, kept with their navigation
+        # (navigation.membership_at), as for the pages. One 404 body for missing and for
+        # private organisations, so that the answer does not tell outsiders which slugs exist.
+        code = self.required_permission(request)
+        user = request.user
+        membership = membership_at(user, kwargs["slug"]) if user.is_authenticated else None
+        if membership is None:
+            raise NotFound
+        self.organisation = membership.organisation
+        remember_membership(request.user, membership)
         try:
-            self.organisation = Organisation.objects.get(slug=kwargs["slug"])
-            code = self.required_permission(request)
             self.membership = authorise(request.user, self.organisation, code)
-        except (Organisation.DoesNotExist, Http404) as exc:
+        except Http404 as exc:
             raise NotFound from exc

@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -57,7 +58,8 @@ def _body(metrics: int, barriers: int, assumptions: list[Assumption]) -> dict:
 def _post(
     api_as: object, user: User, adoption: Adoption, body: dict
 ) -> tuple[int, dict, list[str]]:
-    client = api_as(User.objects.get(pk=user.pk))  # a fresh user: no cached membership
+    client = api_as(User.objects.get(pk=user.pk))
+    cache.clear()  # nothing kept from an earlier request: the user, the membership
     with CaptureQueriesContext(connection) as queries:
         response = client.post(f"{ADOPTIONS_URL}{adoption.pk}/progress/", body, format="json")
     assert response.status_code == 201, response.content
