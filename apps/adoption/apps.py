@@ -8,3 +8,6 @@ class AdoptionConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (connects the edition_published receiver)
+        from .partnerships.cached import connect_receivers
+
+        connect_receivers()

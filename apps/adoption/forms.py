@@ -488,12 +488,12 @@ def entry_initial(entry: ProgressEntry) -> dict[str, Any]:
         "percent_complete": entry.percent_complete,
         "links": "\n".join(e.url for e in entry.linked_evidence),
     }
-    for value in entry.metrics.all():
+    for value in entry.metric_list:
         if value.metric.kind == Metric.Kind.YES_NO:
             initial[f"metric_{value.metric.slug}"] = "1" if value.value else "0"
         else:
             initial[f"metric_{value.metric.slug}"] = value.value
-    for report in entry.barriers.all():
+    for report in entry.barrier_list:
         initial[f"barrier_{report.category.slug}"] = True
         initial[f"barrier_{report.category.slug}_note"] = report.note
         initial[f"barrier_{report.category.slug}_assumption"] = report.assumption_id

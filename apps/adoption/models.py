@@ -205,16 +205,56 @@ class ProgressEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.adoption} · {self.entry_date}"
 
+    # The entry's rows of each relation in ``DETAILS``, in the order given, as plain lists:
+    # read with the entries by ``ProgressEntryQuerySet.with_details`` (``Prefetch(to_attr=…)``,
+    # which builds no queryset per entry and relation, unlike a prefetch read through
+    # ``.all()``), or held by the service that wrote them (``hold_rows``); else read on first
+    # use.
+    DETAILS = ("evidence", "metrics", "barriers", "confirmations")
+
+    @staticmethod
+    def rows_attribute(relation: str) -> str:
+        return f"_{relation}_rows"
+
+    def _rows(self, relation: str) -> list[Any]:
+        attribute = self.rows_attribute(relation)
+        if attribute not in self.__dict__:
+            self.__dict__[attribute] = list(getattr(self, relation).order_by("pk"))
+        rows: list[Any] = self.__dict__[attribute]
+        return rows
+
+    def hold_rows(self, **rows: list[Any]) -> None:
+        """Rows just written with the entry (``evidence=[…]``, ``metrics=[…]``…), which its
+        lists then answer without a query."""
+        for relation, items in rows.items():
+            assert relation in self.DETAILS, relation
+            self.__dict__[self.rows_attribute(relation)] = list(items)
+
+    @property
+    def evidence_list(self) -> list[Evidence]:
+        return self._rows("evidence")
+
+    @property
+    def metric_list(self) -> list[MetricValue]:
+        return self._rows("metrics")
+
+    @property
+    def barrier_list(self) -> list[BarrierReport]:
+        return self._rows("barriers")
+
+    @property
+    def confirmation_list(self) -> list[EntryConfirmation]:
+        return self._rows("confirmations")
+
     @property
     def linked_evidence(self) -> list[Evidence]:
-        """The entry's evidence given as links, in the order given (from ``evidence``, read
-        once where a list prefetched it)."""
-        return [evidence for evidence in self.evidence.all() if not evidence.file]
+        """The entry's evidence given as links, in the order given."""
+        return [evidence for evidence in self.evidence_list if not evidence.file]
 
     @property
     def file_evidence(self) -> list[Evidence]:
         """The entry's evidence given as uploaded files, in the order given."""
-        return [evidence for evidence in self.evidence.all() if evidence.file]
+        return [evidence for evidence in self.evidence_list if evidence.file]
 
     @property
     def changes_status(self) -> bool:

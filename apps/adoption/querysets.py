@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -80,6 +80,13 @@ class AdoptionQuerySet(models.QuerySet["Adoption"]):
         )
 
 
+def _rows(relation: str, queryset: models.QuerySet[Any]) -> Prefetch[str]:
+    """An entry relation's rows into the entry's plain list (``ProgressEntry.DETAILS``)."""
+    from .models import ProgressEntry
+
+    return Prefetch(relation, queryset=queryset, to_attr=ProgressEntry.rows_attribute(relation))
+
+
 class ProgressEntryQuerySet(models.QuerySet["ProgressEntry"]):
     def current(self) -> ProgressEntryQuerySet:
         """The latest version of each entry (corrections replace what they correct)."""
@@ -87,13 +94,21 @@ class ProgressEntryQuerySet(models.QuerySet["ProgressEntry"]):
 
     def with_details(self) -> ProgressEntryQuerySet:
         """With the author and the challenged assumption, and the evidence, metric values
-        and barriers each in the order they were given (as a new entry holds them)."""
+        and barriers each in the order they were given (as a new entry holds them), in the
+        entries' lists (``evidence_list``, ``metric_list``, ``barrier_list``)."""
         from .models import BarrierReport, Evidence, MetricValue
 
         barriers = BarrierReport.objects.select_related("category", "assumption").order_by("pk")
         metrics = MetricValue.objects.select_related("metric").order_by("pk")
         return self.select_related("author", "challenged_assumption").prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.order_by("pk")),
-            Prefetch("metrics", queryset=metrics),
-            Prefetch("barriers", queryset=barriers),
+            _rows("evidence", Evidence.objects.order_by("pk")),
+            _rows("metrics", metrics),
+            _rows("barriers", barriers),
         )
+
+    def with_confirmations(self) -> ProgressEntryQuerySet:
+        """With the other sides' confirmations and who confirmed, in ``confirmation_list``."""
+        from .partnerships.models import EntryConfirmation
+
+        confirmations = EntryConfirmation.objects.select_related("organisation", "confirmed_by")
+        return self.prefetch_related(_rows("confirmations", confirmations.order_by("pk")))

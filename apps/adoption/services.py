@@ -23,7 +23,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.models import hold_related
 from apps.organisations.data_version import organisation_data_changed, organisation_ids_changed
 from apps.roadmap.models import Action, Assumption, BarrierCategory, Dimension, EndGoal
 
@@ -50,6 +49,7 @@ from .models import (
     ProgressEntry,
 )
 from .partnerships import notifications as partnership_notifications
+from .partnerships.cached import accepted_partner_ids
 from .selectors import evidence_bytes_used
 
 if TYPE_CHECKING:
@@ -221,9 +221,14 @@ def _data_changed(
 
 
 def partners_changed(adoption_ids: list[int]) -> None:
-    """The accepted partners of the adoptions see them changed (on their dashboards)."""
-    partners = Partnership.objects.accepted().filter(adoption_id__in=adoption_ids)
-    organisation_ids_changed(set(partners.values_list("partner_id", flat=True)))
+    """The accepted partners of the adoptions see them changed (on their dashboards). One
+    adoption's (a progress entry's case) come from the cache."""
+    if len(adoption_ids) == 1:
+        partner_ids = accepted_partner_ids(adoption_ids[0])
+    else:
+        partners = Partnership.objects.accepted().filter(adoption_id__in=adoption_ids)
+        partner_ids = list(partners.values_list("partner_id", flat=True))
+    organisation_ids_changed(set(partner_ids))
 
 
 def _touch_adoption(adoption: Adoption, changes: Mapping[str, Any]) -> None:
@@ -385,8 +390,8 @@ def progress_entry_create(
     adoption. The adoption's percent complete follows the latest entry that gives one.
 
     The entry comes back holding the rows written with it, as though read with
-    ``prefetch_related``: ``entry.evidence``, ``.metrics`` and ``.barriers``, and no
-    ``.confirmations``, answer without a query (and do not see rows added afterwards).
+    ``with_details``: ``entry.evidence_list``, ``.metric_list`` and ``.barrier_list``, and
+    no ``.confirmation_list``, answer without a query (and do not see rows added afterwards).
     The other sides of a joint adoption are told of a status change after the commit.
     """
     return _write_entry(
@@ -448,7 +453,7 @@ def _write_entry(
         for category, note in data.barriers.items()
     )
     # Nobody has confirmed a new entry yet.
-    hold_related(entry, evidence=evidence, metrics=metrics, barriers=barriers, confirmations=[])
+    entry.hold_rows(evidence=evidence, metrics=metrics, barriers=barriers, confirmations=[])
     return entry
 
 

@@ -54,7 +54,7 @@ from .models import (
 )
 from .partnerships.forms import PartnershipRequestForm
 from .partnerships.services import entry_confirm, partnership_request
-from .partnerships.views import confirmations, partners_context
+from .partnerships.views import partners_context
 from .querysets import AdoptionQuerySet
 from .selectors import evidence_usage
 from .services import (
@@ -303,7 +303,7 @@ class AdoptionEditView(InvalidIs400, OrganisationAdoptionsMixin, FormView):
 
 def _label_evidence(entries: list[ProgressEntry]) -> None:
     for entry in entries:
-        for evidence in entry.evidence.all():
+        for evidence in entry.evidence_list:
             evidence.kind_label = ALLOWED_TYPES.get(evidence.content_type, "").upper()
 
 
@@ -312,7 +312,7 @@ def entries_with_history(adoption: Adoption) -> list[ProgressEntry]:
     versions it corrects, newest first, its writer and its partners' confirmations. A fixed
     number of queries, however many entries."""
     rows = adoption.entries.with_details().select_related("organisation")
-    entries = list(rows.current().prefetch_related(confirmations()))
+    entries = list(rows.current().with_confirmations())
     older = {e.pk: e for e in rows.filter(is_current=False)}
     _label_evidence([*entries, *older.values()])
     for entry in entries:

@@ -142,6 +142,31 @@ def test_a_joint_adoption_shows_on_both_dashboards(
     assert "With Patients Together · In progress, 50% complete" in _text(theirs, _home(partner_org))
 
 
+def test_a_partner_accepted_after_the_adoption_s_partners_were_kept_sees_its_progress(
+    org, adoption, contributor, asked, partner_org, lead, commit
+) -> None:
+    """Who an adoption's partners are is kept in the cache (``partnerships.cached``): an
+    entry logged before the partnership keeps "none"; accepting renews it, so the next entry
+    reaches the new partner's dashboard."""
+
+    def log(percent: int) -> None:
+        data = services.EntryInput(
+            entry_date=TODAY, narrative=f"{percent}%.", status_to="in_progress",
+            percent_complete=percent,
+        )  # fmt: skip
+        with commit():
+            services.progress_entry_create(adoption=adoption, by=contributor, data=data)
+
+    log(20)  # no partner yet: the adoption's partners (none) are kept
+    theirs = _signed_in(lead)
+    with commit():
+        joint.partnership_accept(partnership=asked, organisation=partner_org, by=lead)
+    assert "With Patients Together · In progress, 20% complete" in _text(theirs, _home(partner_org))
+
+    log(70)
+    assert "With Patients Together · In progress, 70% complete" in _text(theirs, _home(partner_org))
+
+
 def test_answering_the_pulse_takes_its_invitation_off_the_dashboard(
     client_as, org, viewer, published_edition, commit
 ) -> None:

@@ -450,6 +450,7 @@ class ProgressEntrySerializer(serializers.ModelSerializer):
     confirmations = EntryConfirmationSerializer(
         many=True,
         read_only=True,
+        source="confirmation_list",
         help_text="The other sides of a joint adoption that confirmed the entry.",
     )
     author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
@@ -464,8 +465,8 @@ class ProgressEntrySerializer(serializers.ModelSerializer):
     )
     links = LinkEvidenceSerializer(many=True, read_only=True, source="linked_evidence")
     files = FileEvidenceSerializer(many=True, read_only=True, source="file_evidence")
-    metrics = MetricValueSerializer(many=True, read_only=True)
-    barriers = BarrierSerializer(many=True, read_only=True)
+    metrics = MetricValueSerializer(many=True, read_only=True, source="metric_list")
+    barriers = BarrierSerializer(many=True, read_only=True, source="barrier_list")
     challenged_assumption = assumption_code_field(
         read_only=True,
         allow_null=True,

@@ -39,7 +39,6 @@ from apps.organisations.services import checkpoint_schedule_update
 from .. import services
 from ..models import (
     Adoption,
-    EntryConfirmation,
     GoalReflection,
     MaturityAssessment,
     MaturityRating,
@@ -255,11 +254,8 @@ class EntryViewMixin(OrganisationContextMixin):
     def entries(self) -> ProgressEntryQuerySet:
         if getattr(self, "swagger_fake_view", False):
             return ProgressEntry.objects.none()
-        confirmations = EntryConfirmation.objects.select_related("organisation")
         return (
-            self.adoption.entries.with_details()
-            .select_related("organisation")
-            .prefetch_related(Prefetch("confirmations", queryset=confirmations))
+            self.adoption.entries.with_details().with_confirmations().select_related("organisation")
         )
 
     def entry_input(self) -> EntryInput:

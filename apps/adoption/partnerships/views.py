@@ -28,7 +28,7 @@ from apps.organisations.permissions import Perm
 
 from ..forms import add_service_errors
 from ..mixins import OrganisationAdoptionsMixin
-from ..models import EntryConfirmation, Partnership, PartnershipState, SharedObjective
+from ..models import Partnership, PartnershipState, SharedObjective
 from . import services
 from .forms import ObjectiveForm, PartnershipRequestForm
 
@@ -37,14 +37,6 @@ if TYPE_CHECKING:
 
     from ..models import Adoption, ProgressEntry
     from .querysets import PartnershipQuerySet
-
-
-def confirmations() -> Prefetch:
-    """An entry's confirmations, with who confirmed it, for its page."""
-    return Prefetch(
-        "confirmations",
-        queryset=EntryConfirmation.objects.select_related("organisation", "confirmed_by"),
-    )
 
 
 def _confirmable(
@@ -58,7 +50,7 @@ def _confirmable(
         entry.pk
         for entry in entries
         if entry.organisation_id != organisation.pk
-        and organisation.pk not in {c.organisation_id for c in entry.confirmations.all()}
+        and organisation.pk not in {c.organisation_id for c in entry.confirmation_list}
     }
 
 
