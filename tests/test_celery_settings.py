@@ -4,12 +4,15 @@ The worker drill (``bench/drills/worker_killed.py``) shows it with real processe
 tests hold the settings it relies on.
 """
 
+import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from django.conf import settings
+
+from roadmap_portal.celery import app
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,3 +37,17 @@ def test_the_visibility_timeout_comes_from_the_environment() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "20"
+
+
+def test_a_worker_logs_through_the_portal_s_handlers() -> None:
+    """Setting up a worker's logging (as ``celery worker`` and the suite's embedded worker
+    do) keeps LOGGING's handler on the root logger: Celery used to remove it, leaving the
+    worker, and the test process after an embedded worker, without the portal's logs."""
+    root = logging.getLogger()
+    handler = logging.getHandlerByName("stderr")
+    assert handler is not None
+    assert handler in root.handlers
+    type(app.log)._setup = False  # as celery.contrib.testing.worker does before each worker
+    app.log.setup(loglevel="INFO")
+    assert logging.getHandlerByName("stderr") is handler
+    assert handler in root.handlers

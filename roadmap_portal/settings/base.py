@@ -305,6 +305,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers log through LOGGING, as the web does (the request id, the format, the level):
+# Celery's default replaces the root logger's handlers with its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A task whose whole worker died (SIGKILL, OOM, lost machine) is neither acknowledged nor
 # rejected: Redis delivers it again once it has been unacknowledged this long. It must
 # exceed the longest task (CELERY_TASK_TIME_LIMIT) and retry countdown, or a task still
