@@ -16,8 +16,9 @@ commit was stamped with an older token, and an entry whose stamp is not the curr
 is a miss. Both go through signals (:func:`connect_receivers`), so the admin site, the
 shell and cascades are covered as well as the services.
 
-A missing token (never set, evicted, Redis emptied) is replaced by a new random one, so
-whatever was cached before is a miss, never stale data; with the cache away nothing is
+Everything here is kept with ``apps.core.cache.remember_versioned`` and renewed with
+``renew_tokens``. A missing token (never set, evicted, Redis emptied) is replaced by a fresh
+one, so whatever was cached before is a miss, never stale data; with the cache away nothing is
 cached and the list is read from the database. ``NAV_SECONDS`` bounds how long a change
 that sends no signal (a queryset ``update()``, ``bulk_create``) may go unseen.
 
@@ -27,19 +28,16 @@ invitation is open.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.core.cache import fail_open, remember_versioned
+from apps.core.cache import remember_versioned, renew_tokens
 from apps.roadmap.cache import VERSION_KEY as CONTENT_VERSION_KEY
 from apps.roadmap.cache import Fragment, cached_fragment
 
@@ -70,11 +68,6 @@ def _entry_key(user_id: int) -> str:
     return f"organisations:nav:{user_id}"
 
 
-def _new_token() -> str:
-    # Random, so never one a stored entry could already carry.
-    return secrets.token_hex(8)
-
-
 def _read(user_id: int) -> list[NavOrganisation]:
     rows = (
         Organisation.objects.filter(memberships__user_id=user_id)
@@ -91,21 +84,12 @@ def navigation_for(user: User | AnonymousUser) -> list[NavOrganisation]:
     is stored for the next page."""
     if not user.is_authenticated:
         return []
-    version_key, entry_key = _version_key(user.pk), _entry_key(user.pk)
-    found = fail_open(cache.get_many, [version_key, entry_key], default={})
-    token = found.get(version_key)
-    if token is None:
-        # Another request may set one at the same moment: whichever is stored is the token.
-        fail_open(cache.add, version_key, _new_token(), NAV_SECONDS)
-        token = fail_open(cache.get, version_key)
-        if token is None:  # the cache is away: nothing is cached
-            return _read(user.pk)
-    stored = found.get(entry_key)
-    if stored is not None and stored[0] == token:
-        organisations: list[NavOrganisation] = stored[1]
-        return organisations
-    organisations = _read(user.pk)
-    fail_open(cache.set, entry_key, (token, organisations), NAV_SECONDS)
+    organisations: list[NavOrganisation] = remember_versioned(
+        _entry_key(user.pk),
+        lambda: _read(user.pk),
+        tokens=[_version_key(user.pk)],
+        timeout=NAV_SECONDS,
+    )
     return organisations
 
 
@@ -178,18 +162,10 @@ def membership_at(user: User, slug: str) -> Membership | None:
     return membership
 
 
-def _replace_tokens(user_ids: frozenset[int]) -> None:
-    fail_open(cache.set_many, {_version_key(pk): _new_token() for pk in user_ids}, NAV_SECONDS)
-
-
 def forget_navigation(user_ids: Iterable[int]) -> None:
     """The navigation cached for these users is out of date: now, and again once the
     current transaction commits (at once outside a transaction)."""
-    pending = frozenset(user_ids)
-    if not pending:
-        return
-    _replace_tokens(pending)
-    transaction.on_commit(lambda: _replace_tokens(pending), robust=True)
+    renew_tokens(_version_key(pk) for pk in user_ids)
 
 
 # --- Receivers ---------------------------------------------------------------------------

@@ -193,8 +193,10 @@ def test_a_change_becomes_visible_again_after_the_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         MembershipFactory(user=outsider, organisation__name="Alpha Health")
         token = cache.get(navigation._version_key(outsider.pk))
-        # What a concurrent reader, not yet seeing the membership, would have stored.
-        cache.set(navigation._entry_key(outsider.pk), (token, []), navigation.NAV_SECONDS)
+        # What a concurrent reader, not yet seeing the membership, would have stored
+        # (``remember_versioned``'s entry: the tokens it read, then the value).
+        entry = ((token,), [])
+        cache.set(navigation._entry_key(outsider.pk), entry, navigation.NAV_SECONDS)
         assert navigation_for(outsider) == []
     assert callbacks
 
