@@ -38,10 +38,13 @@ class AdoptionQuerySet(models.QuerySet["Adoption"]):
         """``visible_to(organisation).filter(pk=pk).first()``, read the cheap way round: the
         adoption by its key, then, only when it is another organisation's, whether this one
         is an accepted partner (an organisation's own adoption, the usual case, costs one
-        plain query and no partners' subquery)."""
+        plain query and no partners' subquery, and holds ``organisation``)."""
         found = list(self.filter(pk=pk).order_by()[:1])  # by its key: no ORDER BY to build
         adoption = found[0] if found else None
-        if adoption is None or adoption.organisation_id == organisation.pk:
+        if adoption is None:
+            return None
+        if adoption.organisation_id == organisation.pk:
+            adoption.organisation = organisation
             return adoption
         return adoption if self.joint_with(organisation).filter(pk=pk).exists() else None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from django.views.generic import View
 from django.views.generic.base import ContextMixin
 
@@ -19,8 +19,7 @@ from apps.accounts.models import User
 from apps.accounts.requests import signed_in_user
 
 from .models import Membership, Organisation
-from .navigation import membership_at
-from .permissions import authorise, has_org_permission, remember_membership
+from .permissions import authorise_at, has_org_permission
 
 
 class OrganisationPermissionMixin(LoginRequiredMixin, ContextMixin, View):
@@ -33,15 +32,8 @@ class OrganisationPermissionMixin(LoginRequiredMixin, ContextMixin, View):
             return self.handle_no_permission()
         if not self.permission:
             raise NotImplementedError(f"{type(self).__name__} must set `permission`.")
-        # The organisation with the user's membership, kept with the user's navigation
-        # (navigation.membership_at): no membership (an outsider) and no organisation are
-        # the same 404.
-        membership = membership_at(signed_in_user(request), kwargs["slug"])
-        if membership is None:
-            raise Http404
-        self.organisation = membership.organisation
-        remember_membership(request.user, membership)
-        self.membership = authorise(request.user, self.organisation, self.permission)
+        self.membership = authorise_at(request.user, kwargs["slug"], self.permission)
+        self.organisation = self.membership.organisation
         return super().dispatch(request, *args, **kwargs)
 
     @property

@@ -122,3 +122,16 @@ def authorise(user: User | AnonymousUser, organisation: Organisation, code: str)
     if not role_has_permission(membership.role, code):
         raise PermissionDenied
     return membership
+
+
+def authorise_at(user: User | AnonymousUser, slug: str, code: str) -> Membership:
+    """:func:`authorise` for the organisation at ``slug``, where every organisation page and
+    API endpoint starts: the user's membership with its organisation, kept in the cache
+    (``navigation.membership_at``). No such organisation and an outsider are the same 404."""
+    from .navigation import membership_at  # navigation reads the models, which read this
+
+    membership = membership_at(user, slug) if user.is_authenticated else None
+    if membership is None:
+        raise Http404
+    remember_membership(user, membership)
+    return authorise(user, membership.organisation, code)

@@ -238,13 +238,10 @@ class EntryViewMixin(OrganisationContextMixin):
 
     @cached_property
     def adoption(self) -> Adoption:
-        """The adoption of the URL; the organisation's own holds the organisation the view
-        has (a partner's reads its owner when asked, as it reads its action)."""
+        """The adoption of the URL, own or joint (its action is read when asked for)."""
         adoption = Adoption.objects.visible_one(self.organisation, self.kwargs["id"])
         if adoption is None:
             raise Http404
-        if adoption.organisation_id == self.organisation.pk:
-            adoption.organisation = self.organisation
         return adoption
 
     def entry(self) -> ProgressEntry:

@@ -14,8 +14,7 @@ from apps.accounts.requests import signed_in_user
 from apps.core.api.permissions import IsSignedIn
 
 from ..models import Membership, Organisation
-from ..navigation import membership_at
-from ..permissions import authorise, remember_membership
+from ..permissions import authorise_at
 
 
 class OrganisationScopedMixin(APIView):
@@ -48,17 +47,11 @@ class OrganisationScopedMixin(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication and the IsAuthenticated check
-        # The organisation with the caller's membership, kept with their navigation
-        # (navigation.membership_at), as for the pages. One 404 body for missing and for
-        # private organisations, so that the answer does not tell outsiders which slugs exist.
+        # As for the pages (``authorise_at``). One 404 body for missing and for private
+        # organisations, so that the answer does not tell outsiders which slugs exist.
         code = self.required_permission(request)
-        user = request.user
-        membership = membership_at(user, kwargs["slug"]) if user.is_authenticated else None
-        if membership is None:
-            raise NotFound
-        self.organisation = membership.organisation
-        remember_membership(request.user, membership)
         try:
-            self.membership = authorise(request.user, self.organisation, code)
+            self.membership = authorise_at(request.user, kwargs["slug"], code)
         except Http404 as exc:
             raise NotFound from exc
+        self.organisation = self.membership.organisation
