@@ -1,6 +1,8 @@
 """The public action page: how many organisations adopted the action (the latest published
 benchmark, withheld where the rules withhold it), and a way to adopt it for every reader."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -27,7 +29,7 @@ def test_the_page_shows_the_latest_published_share(client, small_roadmap):
     html = client.get(PAGE).content.decode()
 
     assert "In 2026-Q1, <strong>42.5%</strong> of the organisations" in html
-    assert "99" not in html
+    assert not re.search(r"\b99(\.0)?%", html)
 
 
 def test_a_withheld_share_is_withheld_with_its_reason(client, small_roadmap):
