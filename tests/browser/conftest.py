@@ -2,8 +2,13 @@
 
 Every journey runs twice, once with the mouse and once by keyboard alone (``drive`` fixture),
 checks every page it visits with axe-core (``journey.check``), fails on any Content Security
-Policy violation, and on failure writes a screenshot of each key page it passed through to
-``test-results/<test>/``.
+Policy violation, and on failure writes the HTML of each key page it passed through, and a
+screenshot of the page it stopped on, to ``test-results/<test>/``.
+
+The two runs of a journey visit the same pages with the same content; axe audits them in the
+mouse run, and the keyboard run spends its time on what only it shows (every control reached
+with Tab, with a visible focus indicator). A journey that is not driven both ways (the reflow
+checks, the progress bar) is audited in its one run.
 """
 
 from __future__ import annotations
@@ -21,8 +26,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
 from django.core.management import call_command
+from playwright.sync_api import ElementHandle, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
@@ -92,11 +97,15 @@ def pytest_runtest_makereport(item, call):
 
 
 class Journey:
-    """What a journey saw: key pages (screenshots), axe results, CSP violations."""
+    """What a journey saw: key pages (their HTML), axe results, CSP violations.
 
-    def __init__(self, page: Page) -> None:
+    ``audit`` is False in the keyboard run of a journey driven both ways: its mouse run
+    audits the same pages."""
+
+    def __init__(self, page: Page, *, audit: bool = True) -> None:
         self.page = page
-        self.shots: list[tuple[str, bytes]] = []
+        self.audit = audit
+        self.pages: list[tuple[str, str]] = []
         self.checked: set[str] = set()
         self.visited: set[str] = set()
         self.csp_violations: list[str] = []
@@ -114,27 +123,18 @@ class Journey:
         if frame == self.page.main_frame:
             self.visited.add(_path(frame.url))
 
-    def _keep_screenshot(self, label: str) -> None:
-        """The screenshot kept for a failure report. Chromium sometimes cannot capture a page
-        that has only just loaded ("Unable to capture screenshot"): try once more once it has
-        settled, and else go on without that picture. A picture helps read a failure; it is
-        never what a journey tests."""
-        for attempt in range(2):
-            try:
-                self.shots.append((label, self.page.screenshot(full_page=True)))
-                return
-            except PlaywrightError as error:
-                if "Unable to capture screenshot" not in str(error):
-                    raise
-                if attempt:
-                    return  # no picture of this page; the checks below still run
-                self.page.wait_for_load_state("networkidle")
-
     def check(self, label: str) -> None:
-        """A key page: keep a screenshot, and fail on any WCAG A/AA violation or CSP report."""
+        """A key page: keep its HTML, and fail on any WCAG A/AA violation or CSP report."""
         page = self.page
         page.wait_for_load_state("load")
-        self._keep_screenshot(label)
+        self.pages.append((label, page.content()))
+        if self.audit:
+            self._audit(label)
+        assert not self.csp_violations, "CSP violations:\n" + "\n".join(self.csp_violations)
+        self.checked.add(_path(page.url))
+
+    def _audit(self, label: str) -> None:
+        page = self.page
         self._auditing = True
         try:
             results = _axe.run(
@@ -152,8 +152,6 @@ class Journey:
             f"axe: {results.violations_count} WCAG A/AA violation(s) on {label} "
             f"({page.url}):\n{results.generate_report()}"
         )
-        assert not self.csp_violations, "CSP violations:\n" + "\n".join(self.csp_violations)
-        self.checked.add(_path(page.url))
 
     def assert_every_page_checked(self) -> None:
         unchecked = sorted(self.visited - self.checked - {"about:blank"})
@@ -163,8 +161,9 @@ class Journey:
         folder = RESULTS / re.sub(r"[^\w.-]+", "_", name)
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        for number, (label, png) in enumerate(self.shots, start=1):
-            (folder / f"{number:02d}-{re.sub(r'[^\w.-]+', '_', label)}.png").write_bytes(png)
+        for number, (label, html) in enumerate(self.pages, start=1):
+            name = f"{number:02d}-{re.sub(r'[^\w.-]+', '_', label)}.html"
+            (folder / name).write_text(html, encoding="utf-8")
         # The page may be gone; the key pages are saved anyway.
         with contextlib.suppress(Exception):
             (folder / "zz-last.png").write_bytes(self.page.screenshot(full_page=True))
@@ -178,12 +177,14 @@ def _path(url: str) -> str:
 
 @pytest.fixture
 def journey(page: Page, request: pytest.FixtureRequest) -> Iterator[Journey]:
-    seen = Journey(page)
+    callspec = getattr(request.node, "callspec", None)
+    driven = callspec.params.get("drive") if callspec is not None else None
+    seen = Journey(page, audit=driven != "keyboard")
     yield seen
     call = getattr(request.node, "rep_call", None)
     if call is not None and call.failed:
         folder = seen.save(request.node.nodeid)
-        print(f"\nScreenshots of the key pages: {folder}")
+        print(f"\nThe key pages' HTML and a screenshot of the last: {folder}")
     elif call is not None and call.passed:
         seen.assert_every_page_checked()
 
@@ -204,22 +205,36 @@ class Driver:
         return "keyboard" if self.keyboard else "mouse"
 
     def focus(self, target: Locator) -> None:
+        self._reach(target).dispose()
+
+    def _reach(self, target: Locator) -> ElementHandle:
+        """Tab until the target has the focus, and check it shows; the element, found once (a
+        locator would be looked up again in the page after every press)."""
         expect(target).to_be_visible()
+        element = target.element_handle()
         for _ in range(MAX_TABS):
-            if target.evaluate("el => el === document.activeElement"):
+            if element.evaluate("el => el === document.activeElement"):
                 break
             self.page.keyboard.press("Tab")
         else:
+            element.dispose()
             raise AssertionError(f"not reachable with Tab in {MAX_TABS} presses: {target}")
-        assert target.evaluate(_HAS_VISIBLE_FOCUS), f"no visible focus indicator on {target}"
+        if not element.evaluate(_HAS_VISIBLE_FOCUS):
+            element.dispose()
+            raise AssertionError(f"no visible focus indicator on {target}")
+        return element
 
     def click(self, target: Locator) -> None:
         if not self.keyboard:
             target.click()
             return
-        self.focus(target)
-        kind = target.evaluate("el => (el.type || '').toLowerCase()")
-        self.page.keyboard.press("Space" if kind in {"checkbox", "radio"} else "Enter")
+        element = self._reach(target)
+        kind = element.evaluate("el => (el.type || '').toLowerCase()")
+        # Pressed on the element, the key waits for a navigation it starts, as a click
+        # does: what follows (a check of the page) then sees the next page, not this one.
+        element.press("Space" if kind in {"checkbox", "radio"} else "Enter")
+        with contextlib.suppress(PlaywrightError):  # its page may have gone
+            element.dispose()
 
     def fill(self, target: Locator, text: str) -> None:
         if not self.keyboard:
