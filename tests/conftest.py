@@ -3,13 +3,13 @@ hooks that keep the test database as migrations left it."""
 
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import connections
+from django.db import connections, transaction
 from django.test import Client
 from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
@@ -19,14 +19,7 @@ from apps.accounts.models import User
 from apps.roadmap.cache import forget_served
 from tests.accounts.factories import UserFactory
 from tests.personas import OUTSIDER, add_member
-from tests.roadmap.factories import (
-    ActionFactory,
-    DimensionFactory,
-    EditionFactory,
-    EndGoalFactory,
-    IntermediateGoalFactory,
-    StakeholderGroupFactory,
-)
+from tests.roadmap.factories import EditionFactory, build_small_roadmap
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +41,26 @@ def _fresh_language_and_cache():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(scope="module")
+def module_db(request: pytest.FixtureRequest, django_db_setup, django_db_blocker) -> Iterator[None]:
+    """One transaction around a module's tests, rolled back after its last.
+
+    What a module-scoped fixture writes after asking for this one is there for every test
+    of the module, whose own transaction (pytest-django's ``db``) nests in this one as a
+    savepoint: a test's writes go with its savepoint, the module's with this transaction.
+    For a world that is costly to build and that hundreds of tests call against (the
+    permission matrices, the hostile-input suite, the API fuzzing); not for a module with
+    transactional tests, whose flush this open transaction would refuse.
+    """
+    # pytest-django sets up the test database only for sessions with tests that use it:
+    # without ``pytestmark = pytest.mark.django_db`` this could write to the real one.
+    if request.node.get_closest_marker("django_db") is None:
+        raise RuntimeError("module_db needs the module's tests marked django_db.")
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def published_edition(db):
     return EditionFactory(published=True, version_label="2021")
@@ -56,26 +69,7 @@ def published_edition(db):
 @pytest.fixture
 def small_roadmap(published_edition):
     """A published edition with 2 end goals × 2 intermediate goals × 2 actions."""
-    groups = [
-        StakeholderGroupFactory(slug="patient-organisations", name="Patients and POs"),
-        StakeholderGroupFactory(slug="hta-bodies", name="HTA bodies"),
-    ]
-    dims = [DimensionFactory(slug=s, name=s.title()) for s in ("culture", "processes")]
-    for e in (1, 2):
-        eg = EndGoalFactory(edition=published_edition, code=f"EG{e}", title=f"End goal {e}")
-        for i in (1, 2):
-            ig = IntermediateGoalFactory(
-                end_goal=eg, code=f"IG{e}.{i}", title=f"Intermediate goal {e}.{i}"
-            )
-            for a in (1, 2):
-                ActionFactory(
-                    intermediate_goal=ig,
-                    code=f"A{e}.{i}.{a}",
-                    title=f"Action {e}.{i}.{a}",
-                    dimension=dims[a - 1],
-                    stakeholder_groups=[groups[(e + a) % 2]],
-                )
-    return published_edition
+    return build_small_roadmap(published_edition)
 
 
 # --- Personas (tests/personas.py), for the ``org`` each test folder defines ---------------

@@ -7,21 +7,26 @@ address does not answer (GET of a POST-only address, DELETE of a form) is 405.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.adoption.models import Adoption, Evidence, Partnership, ProgressEntry, SharedObjective
 from apps.benchmarking.models import BenchmarkSnapshot, ExportJob
 from apps.benchmarking.periods import period_get_or_create
 from apps.organisations.models import Membership, Organisation
 from apps.practices.models import CaseStudyState
 from apps.roadmap.models import Edition
+from tests.accounts.factories import UserFactory
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
 from tests.organisations.factories import InvitationFactory, OrganisationFactory
 from tests.organisations.helpers import assert_login_redirect
+from tests.personas import OUTSIDER, add_members
 from tests.practices.factories import CaseStudyFactory
 
 ALL = ("owner", "pe_lead", "contributor", "viewer")
@@ -29,6 +34,7 @@ ADMIN = ("owner",)
 WRITERS = ("owner", "pe_lead", "contributor")
 LEADS = ("owner", "pe_lead")
 EVIDENCE_FILE = "evidence/access-matrix.pdf"
+pytestmark = pytest.mark.django_db
 
 
 def _urls(org: Organisation) -> dict[str, str]:
@@ -266,11 +272,27 @@ WRONG_METHODS = [
 ]
 
 
+@dataclass(frozen=True)
+class World:
+    org: Organisation
+    personas: dict[str, User]
+    urls: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def world(module_db) -> World:
+    """The organisation, its personas and its addresses, built once for the module's several
+    hundred calls (each test's own writes are rolled back after it)."""
+    org = OrganisationFactory(name="Patients Together", slug="patients-together")
+    personas = {**add_members(org), "outsider": UserFactory(email=OUTSIDER)}
+    return World(org, personas, _urls(org))
+
+
 @pytest.mark.parametrize(("name", "method", "allowed"), MATRIX)
 @pytest.mark.parametrize("persona", [*ALL, "outsider"])
-def test_permission_matrix(client, org, personas, name, method, allowed, persona) -> None:
-    url = _urls(org)[name]
-    client.force_login(personas[persona])
+def test_permission_matrix(client, world, name, method, allowed, persona) -> None:
+    url = world.urls[name]
+    client.force_login(world.personas[persona])
 
     response = getattr(client, method)(url, {"role": "viewer", "email": "x@example.org"})
 
@@ -283,17 +305,32 @@ def test_permission_matrix(client, org, personas, name, method, allowed, persona
 
 
 @pytest.mark.parametrize(("name", "method", "_allowed"), MATRIX)
-def test_anonymous_visitors_are_sent_to_sign_in(client, org, personas, name, method, _allowed):
-    response = getattr(client, method)(_urls(org)[name])
+def test_anonymous_visitors_are_sent_to_sign_in(client, world, name, method, _allowed):
+    response = getattr(client, method)(world.urls[name])
     assert_login_redirect(response)
 
 
 @pytest.mark.parametrize(("name", "method"), WRONG_METHODS)
-def test_other_methods_are_refused(client_as, org, personas, name, method) -> None:
-    response = getattr(client_as(personas["owner"]), method)(_urls(org)[name])
+def test_other_methods_are_refused(client_as, world, name, method) -> None:
+    response = getattr(client_as(world.personas["owner"]), method)(world.urls[name])
     assert response.status_code == 405
 
 
-def test_an_unknown_organisation_is_404_even_for_members(client_as, org, owner) -> None:
-    response = client_as(owner).get(reverse("organisations:members", args=["nope"]))
+def test_an_unknown_organisation_is_404_even_for_members(client_as, world) -> None:
+    response = client_as(world.personas["owner"]).get(
+        reverse("organisations:members", args=["nope"])
+    )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("run", ["first", "second"])
+def test_a_test_s_writes_are_gone_before_the_next(client_as, world, run) -> None:
+    """The world is shared by the module's tests: whichever of the two runs comes second
+    finds it as built, not as the other left it (the viewer removed)."""
+    members = Membership.objects.filter(organisation=world.org)
+    built = {user.email for name, user in world.personas.items() if name != "outsider"}
+    assert set(members.values_list("user__email", flat=True)) == built
+
+    client_as(world.personas["owner"]).post(world.urls["member-remove"])
+
+    assert not members.filter(user=world.personas["viewer"]).exists()

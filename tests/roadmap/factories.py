@@ -184,3 +184,30 @@ def action_admin_form(action: models.Action, **changes: object) -> dict:
             data[name] = getattr(action, name) or ""
     data.update(changes)
     return data
+
+
+def build_small_roadmap(edition: models.Edition | None = None) -> models.Edition:
+    """A published edition (the one given, else a new "2021") with 2 end goals × 2
+    intermediate goals × 2 actions: the ``small_roadmap`` fixture's, and a module-scoped
+    world's."""
+    published_edition = edition or EditionFactory(published=True, version_label="2021")
+    groups = [
+        StakeholderGroupFactory(slug="patient-organisations", name="Patients and POs"),
+        StakeholderGroupFactory(slug="hta-bodies", name="HTA bodies"),
+    ]
+    dims = [DimensionFactory(slug=s, name=s.title()) for s in ("culture", "processes")]
+    for e in (1, 2):
+        eg = EndGoalFactory(edition=published_edition, code=f"EG{e}", title=f"End goal {e}")
+        for i in (1, 2):
+            ig = IntermediateGoalFactory(
+                end_goal=eg, code=f"IG{e}.{i}", title=f"Intermediate goal {e}.{i}"
+            )
+            for a in (1, 2):
+                ActionFactory(
+                    intermediate_goal=ig,
+                    code=f"A{e}.{i}.{a}",
+                    title=f"Action {e}.{i}.{a}",
+                    dimension=dims[a - 1],
+                    stakeholder_groups=[groups[(e + a) % 2]],
+                )
+    return published_edition

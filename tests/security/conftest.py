@@ -14,13 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -36,15 +34,7 @@ from apps.roadmap.models import BarrierCategory, Edition, EndGoal, StakeholderGr
 from tests.accounts.factories import UserFactory
 from tests.adoption.factories import MetricFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
-from tests.roadmap.factories import (
-    ActionFactory,
-    BarrierCategoryFactory,
-    DimensionFactory,
-    EditionFactory,
-    EndGoalFactory,
-    IntermediateGoalFactory,
-    StakeholderGroupFactory,
-)
+from tests.roadmap.factories import BarrierCategoryFactory, build_small_roadmap
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -161,58 +151,18 @@ def world(small_roadmap: Edition, media_root: Path) -> World:
     return build_world(media_root)
 
 
-def build_small_roadmap() -> Edition:
-    """The ``small_roadmap`` of ``tests/conftest.py``, for fixtures wider than a test."""
-    edition = EditionFactory(published=True, version_label="2021")
-    groups = [
-        StakeholderGroupFactory(slug="patient-organisations", name="Patients and POs"),
-        StakeholderGroupFactory(slug="hta-bodies", name="HTA bodies"),
-    ]
-    dims = [DimensionFactory(slug=s, name=s.title()) for s in ("culture", "processes")]
-    for e in (1, 2):
-        end_goal = EndGoalFactory(edition=edition, code=f"EG{e}", title=f"End goal {e}")
-        for i in (1, 2):
-            goal = IntermediateGoalFactory(
-                end_goal=end_goal, code=f"IG{e}.{i}", title=f"Intermediate goal {e}.{i}"
-            )
-            for a in (1, 2):
-                ActionFactory(
-                    intermediate_goal=goal,
-                    code=f"A{e}.{i}.{a}",
-                    title=f"Action {e}.{i}.{a}",
-                    dimension=dims[a - 1],
-                    stakeholder_groups=[groups[(e + a) % 2]],
-                )
-    return edition
-
-
 @pytest.fixture(scope="module")
-def module_world(
-    request: pytest.FixtureRequest,
-    django_db_setup: None,
-    django_db_blocker: Any,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[World]:
-    """``world`` made once for a module, in a transaction rolled back after it.
+def module_world(module_db: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """``world`` made once for a module (``module_db``: rolled back after it; each test's
+    writes are gone before the next one).
 
-    Each test runs in a savepoint inside that transaction (pytest-django's ``db``), so
-    what a test writes is gone before the next one, and the module's world stays.
     Uploads go to ``<sandbox>/media``: a file anywhere else in the sandbox escaped it.
     """
-    # pytest-django sets up the test database only for sessions with tests that use it:
-    # without ``pytestmark = pytest.mark.django_db`` this could write to the real one.
-    if request.node.get_closest_marker("django_db") is None:
-        raise RuntimeError("module_world needs the module's tests marked django_db.")
     media = tmp_path_factory.mktemp("sandbox") / "media"
     media.mkdir()
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media),
-        transaction.atomic(),
-    ):
+    with override_settings(MEDIA_ROOT=media):
         build_small_roadmap()
         yield build_world(media)
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

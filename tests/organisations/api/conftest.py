@@ -27,6 +27,10 @@ def patients_group(db: None) -> object:
 
 @pytest.fixture
 def org(patients_group: object) -> Organisation:
+    return build_org(patients_group)
+
+
+def build_org(patients_group: object) -> Organisation:
     """A verified organisation that is not listed in the public directory."""
     return OrganisationFactory(
         name="Patients United",
@@ -38,6 +42,10 @@ def org(patients_group: object) -> Organisation:
 
 @pytest.fixture
 def outsider(db: None) -> User:
+    return build_outsider()
+
+
+def build_outsider() -> User:
     """Admin of another organisation, and nothing in ``org``."""
     other = OrganisationFactory(name="Elsewhere", slug="elsewhere")
     return MembershipFactory(
@@ -54,5 +62,9 @@ def personas(personas: dict[str, User]) -> dict[str, User | None]:
 def adoption(org: Organisation, owner: User, small_roadmap: Edition) -> Adoption:
     """``org`` adopts A1.1.1 through the service, so it has its first progress entry
     (for the permission matrix here and for ``tests/adoption/api``)."""
-    action = small_roadmap.actions.get(code="A1.1.1")
+    return build_adoption(org, owner, small_roadmap)
+
+
+def build_adoption(org: Organisation, owner: User, edition: Edition) -> Adoption:
+    action = edition.actions.get(code="A1.1.1")
     return adoption_create(organisation=org, action=action, by=owner, status="in_progress")

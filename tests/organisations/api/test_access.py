@@ -9,10 +9,12 @@ The views' own tests cover what the calls do, not who may make them.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from apps.accounts.models import User
 from apps.adoption.models import (
     Adoption,
     EntryConfirmation,
@@ -27,7 +29,13 @@ from apps.organisations.permissions import Perm, role_has_permission
 from apps.practices.models import CaseStudy
 from apps.roadmap.models import Action
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
+from tests.organisations.api.conftest import build_adoption, build_org, build_outsider
 from tests.organisations.factories import InvitationFactory, OrganisationFactory
+from tests.personas import add_members
+from tests.roadmap.factories import (
+    StakeholderGroupFactory,
+    build_small_roadmap,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -179,18 +187,37 @@ def _joint(org: Organisation) -> dict[str, int]:
     }
 
 
-def _url(path: str, org: Organisation, personas: dict, adoption: Adoption) -> str:
+@dataclass(frozen=True)
+class World:
+    org: Organisation
+    personas: dict[str, User | None]
+    addresses: dict[str, int]  # what the paths' {placeholders} stand for
+
+    def url(self, path: str) -> str:
+        return path.format(**self.addresses)
+
+
+@pytest.fixture(scope="module")
+def world(module_db: None) -> World:
+    """The organisation, its personas, an adoption and the joint commitments, built once
+    for the module's several hundred calls (each test's own writes are rolled back after
+    it)."""
+    group = StakeholderGroupFactory(slug="patient-organisations", name="Patients and POs")
+    org = build_org(group)
+    members = add_members(org)
+    personas = {**members, "outsider": build_outsider(), "anonymous": None}
+    edition = build_small_roadmap()
+    adoption = build_adoption(org, members["owner"], edition)
     # A member the call may act on: never the caller, never the last admin.
-    target = Membership.objects.get(organisation=org, user=personas["contributor"])
-    invitation = InvitationFactory(organisation=org)
-    entry = adoption.entries.get()  # the current entry recording the adoption
-    return path.format(
-        member=target.pk,
-        invitation=invitation.pk,
-        adoption=adoption.pk,
-        entry=entry.pk,
+    target = Membership.objects.get(organisation=org, user=members["contributor"])
+    addresses = {
+        "member": target.pk,
+        "invitation": InvitationFactory(organisation=org).pk,
+        "adoption": adoption.pk,
+        "entry": adoption.entries.get().pk,  # the current entry recording the adoption
         **_joint(org),
-    )
+    }
+    return World(org, personas, addresses)
 
 
 def _written() -> dict[str, Any]:
@@ -220,10 +247,8 @@ def _written() -> dict[str, Any]:
     ids=[f"{m.upper()} {p.removeprefix(ORG) or '.'}" for m, p, *_ in ENDPOINTS],
 )
 def test_permission_matrix(
-    api_as: object,
-    personas: dict,
-    org: Organisation,
-    adoption: Adoption,
+    api_as: Any,
+    world: World,
     persona: str,
     method: str,
     path: str,
@@ -231,13 +256,13 @@ def test_permission_matrix(
     code: str,
     ok: int,
 ) -> None:
-    user = personas[persona]
-    url = _url(path, org, personas, adoption)
+    user = world.personas[persona]
     before = _written()
 
-    response = getattr(api_as(user), method)(url, body)
+    response = getattr(api_as(user), method)(world.url(path), body)
 
-    assert response.status_code == _expected(persona, org, user, code, ok, method), response.content
+    expected = _expected(persona, world.org, user, code, ok, method)
+    assert response.status_code == expected, response.content
     assert response.status_code == 204 or response["Content-Type"] == "application/json"
     if response.status_code >= 400:
         assert _written() == before
@@ -246,9 +271,9 @@ def test_permission_matrix(
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("method", "path"), PUBLIC_ENDPOINTS)
 def test_public_endpoints_show_a_private_organisation_to_nobody(
-    api_as: object, personas: dict, org: Organisation, persona: str, method: str, path: str
+    api_as: Any, world: World, persona: str, method: str, path: str
 ) -> None:
-    response = getattr(api_as(personas[persona]), method)(path)
+    response = getattr(api_as(world.personas[persona]), method)(path)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
 
@@ -258,13 +283,12 @@ def test_public_endpoints_show_a_private_organisation_to_nobody(
     WRONG_METHODS,
     ids=[f"{m.upper()} {p.removeprefix(ORG) or '.'}" for m, p in WRONG_METHODS],
 )
-def test_other_methods_are_refused(
-    api_as: object, personas: dict, org: Organisation, adoption: Adoption, method: str, path: str
-) -> None:
-    url = _url(path, org, personas, adoption)
+def test_other_methods_are_refused(api_as: Any, world: World, method: str, path: str) -> None:
     before = _written()
 
-    response = getattr(api_as(personas["owner"]), method)(url, {"role": "admin", "name": "X"})
+    response = getattr(api_as(world.personas["owner"]), method)(
+        world.url(path), {"role": "admin", "name": "X"}
+    )
 
     assert response.status_code == 405
     assert response["Content-Type"] == "application/json"
