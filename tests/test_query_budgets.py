@@ -10,16 +10,14 @@ Organisation ``syn-00001`` is the same at both sizes; what grows is everyone els
 snapshot compiled from them). No timings are checked.
 
 The roadmap, both populations and their measurements are made once for the module,
-inside a transaction rolled back at its end.
+inside a transaction rolled back at its end (``module_db``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
 
 from apps.devdata.synthetic import seed_synthetic, synthetic_clear
 from apps.roadmap.loader import load_roadmap
@@ -44,18 +42,10 @@ def _measure(organisations: int) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def counts(django_db_setup, django_db_blocker) -> Iterator[dict[int, dict[str, dict]]]:
+def counts(module_db: None) -> dict[int, dict[str, dict]]:
     """``{population: {address template: result}}`` (see ``bench.queries_per_page``)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_roadmap()
-        measured = {size: _measure(size) for size in (SMALL, LARGE)}
-        # Check the deferred foreign keys of everything written above now, once: each
-        # test's teardown checks the constraints inside its savepoint, and PostgreSQL keeps
-        # events fired there pending again when the savepoint rolls back, so every test
-        # would otherwise check the whole population again (2.5 s each).
-        connection.check_constraints()
-        yield measured
-        transaction.set_rollback(True)
+    load_roadmap()
+    return {size: _measure(size) for size in (SMALL, LARGE)}
 
 
 # Not "page": that name is Playwright's fixture, whose browser parameter would sort these

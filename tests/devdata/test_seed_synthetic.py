@@ -1,19 +1,18 @@
 """seed_synthetic: the benchmark data (issue 8), checked on 20 organisations.
 
 The roadmap and the 20 organisations are written once for the module, inside a
-transaction rolled back at its end; each test runs in its own savepoint on top (as in
-Django's TestCase.setUpTestData), so tests that clear or reseed leave the others' data.
+transaction rolled back at its end (``module_db``); each test runs in its own savepoint on
+top (as in Django's TestCase.setUpTestData), so tests that clear or reseed leave the
+others' data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -47,12 +46,9 @@ ORGS = 20
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker) -> Iterator[None]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_roadmap()
-        seed_synthetic(organisations=ORGS, seed=1)
-        yield
-        transaction.set_rollback(True)
+def seeded(module_db: None) -> None:
+    load_roadmap()
+    seed_synthetic(organisations=ORGS, seed=1)
 
 
 @pytest.fixture
