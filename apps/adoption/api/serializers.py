@@ -26,6 +26,7 @@ from rest_framework import serializers
 from rest_framework.utils import html
 
 from apps.accounts.models import User
+from apps.core.api.serializers import FieldsBuiltOnce
 from apps.organisations.models import Organisation
 from apps.roadmap.models import Action, Assumption, BarrierCategory, EndGoal
 
@@ -280,7 +281,7 @@ def once_each(rows: list[dict], key: str, message: StrOrPromise) -> list[dict]:
 # --- Adoptions --------------------------------------------------------------------------------
 
 
-class AdoptionSerializer(serializers.ModelSerializer):
+class AdoptionSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """An organisation's adoption of a roadmap action."""
 
     url = serializers.SerializerMethodField(help_text="This adoption's API resource.")
@@ -380,13 +381,13 @@ class AdoptionCreateSerializer(AdoptionWriteSerializer):
 # --- Progress ---------------------------------------------------------------------------------
 
 
-class LinkEvidenceSerializer(serializers.ModelSerializer):
+class LinkEvidenceSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Evidence
         fields = ["title", "url"]
 
 
-class FileEvidenceSerializer(serializers.ModelSerializer):
+class FileEvidenceSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField(
         help_text="The page that serves the file to members (null while unavailable)."
     )
@@ -425,7 +426,7 @@ class BarrierSerializer(serializers.Serializer):
     )
 
 
-class EntryConfirmationSerializer(serializers.ModelSerializer):
+class EntryConfirmationSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A partner's word that an entry the other side wrote is right."""
 
     organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
@@ -438,7 +439,7 @@ class EntryConfirmationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProgressEntrySerializer(serializers.ModelSerializer):
+class ProgressEntrySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """One dated report. A correction is a new entry whose ``supersedes`` is the old one."""
 
     organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(

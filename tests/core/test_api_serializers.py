@@ -1,0 +1,37 @@
+"""FieldsBuiltOnce: a serializer's fields are built once per class, and each instance still
+gets fields of its own, bound to it and reading its own context."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from apps.core.api.serializers import FieldsBuiltOnce
+
+
+class Probe(FieldsBuiltOnce, serializers.Serializer):
+    name = serializers.CharField()
+    nested = serializers.ListField(child=serializers.CharField())
+    who = serializers.SerializerMethodField()
+
+    def get_who(self, obj: dict) -> str:
+        return self.context["who"]
+
+
+def test_the_fields_are_built_once_and_each_instance_has_its_own(monkeypatch) -> None:
+    builds = []
+    build = serializers.Serializer.get_fields
+    monkeypatch.setattr(
+        serializers.Serializer, "get_fields", lambda self: builds.append(1) or build(self)
+    )
+    monkeypatch.delattr(Probe, "_fields_built", raising=False)
+
+    first, second = Probe(context={"who": "first"}), Probe(context={"who": "second"})
+    row = {"name": "Ada", "nested": ["a", "b"]}
+
+    assert first.to_representation(row) == {"name": "Ada", "nested": ["a", "b"], "who": "first"}
+    assert second.to_representation(row)["who"] == "second"
+    assert len(builds) == 1
+    assert first.fields["name"] is not second.fields["name"]
+    assert first.fields["nested"].child is not second.fields["nested"].child
+    assert first.fields["name"].parent is first
+    assert second.fields["name"].parent is second
