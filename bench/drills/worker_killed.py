@@ -54,12 +54,13 @@ def wait_rendering(job_id: int, timeout: float = 60) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         current = job(job_id)
-        if current.status == "running" and current.progress >= 40:
-            time.sleep(1)  # well inside the rendering
-            return job(job_id)
+        if current.status == "running" and 40 <= current.progress < 100:
+            # At once: a fixed wait here (1 s) outlasted the whole rendering once exports
+            # got faster, and the drill killed a worker that had already finished.
+            return current
         if current.status in ("done", "failed"):
             raise DrillFailed(f"the export ended ({current.status}) before it could be killed")
-        time.sleep(0.1)
+        time.sleep(0.02)
     raise DrillFailed("the export did not start rendering in time")
 
 
