@@ -28,6 +28,7 @@ from django_filters.views import FilterView
 
 from apps.benchmarking.uptake import action_uptake
 from apps.core.downloads import file_download
+from apps.core.pagination import Paginator
 from apps.organisations.mixins import OrganisationPermissionMixin
 from apps.organisations.permissions import Perm
 from apps.roadmap.filters import ActionFilter
@@ -89,6 +90,7 @@ class AdoptionListView(OrganisationAdoptionsMixin, FilterView):
     template_name = "adoption/list.html"
     context_object_name = "adoptions"
     paginate_by = 50
+    paginator_class = Paginator
     strict = True
 
     def get_queryset(self) -> QuerySet[Adoption]:

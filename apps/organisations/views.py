@@ -29,6 +29,7 @@ from django_filters.views import FilterView
 from apps.accounts.requests import signed_in_user
 from apps.adoption.dashboard import dashboard_panels
 from apps.audit.models import AuditEvent
+from apps.core.pagination import Paginator
 from apps.pulse.selectors import pulse_due
 from apps.roadmap.cache import cached_page
 
@@ -426,12 +427,14 @@ class InvitationAcceptView(TemplateView):
 
 
 class AuditLogView(OrganisationPermissionMixin, ListView):
-    """The organisation's audit events, newest first: one query per page plus the count."""
+    """The organisation's audit events, newest first: one query per page (and the count when
+    the page is full)."""
 
     permission = Perm.AUDIT_VIEW
     template_name = "organisations/audit.html"
     context_object_name = "events"
     paginate_by = 50
+    paginator_class = Paginator
 
     def get_queryset(self) -> QuerySet[AuditEvent]:
         return AuditEvent.objects.filter(organisation=self.organisation).order_by(
@@ -449,6 +452,7 @@ class DirectoryView(FilterView):
     template_name = "organisations/directory.html"
     context_object_name = "organisations"
     paginate_by = 25
+    paginator_class = Paginator
     strict = True
 
     def get_queryset(self) -> QuerySet[Organisation]:

@@ -34,6 +34,7 @@ from apps.adoption.evidence import ALLOWED_TYPES
 from apps.adoption.forms import FILES_LOST, add_service_errors
 from apps.adoption.models import Adoption
 from apps.core.downloads import file_download
+from apps.core.pagination import Paginator
 from apps.organisations.mixins import OrganisationPermissionMixin
 from apps.organisations.permissions import Perm, has_org_permission
 from apps.roadmap.cache import cached_page
@@ -62,6 +63,7 @@ class PracticeListView(CachedForAnonymousMixin, FilterView):
     template_name = "practices/list.html"
     context_object_name = "case_studies"
     paginate_by = PAGE_SIZE
+    paginator_class = Paginator
     strict = True
     cache_params = (*CaseStudyFilter.Meta.fields, "page")
 

@@ -498,7 +498,7 @@ class ProgressEntrySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProgressEntryInputSerializer(serializers.Serializer):
+class ProgressEntryInputSerializer(FieldsBuiltOnce, serializers.Serializer):
     """A progress report, as JSON or as a multipart form (for files)."""
 
     entry_date = serializers.DateField(required=False, help_text="Defaults to today.")
