@@ -4,8 +4,9 @@ Every signed-in request asks the session's authentication backend for its user
 (``get_user``): a query each time, the largest part of what any signed-in page costs
 beyond a public one. These backends (Django's and allauth's, unchanged otherwise) keep the
 user in the cache, stamped with the user's version token (``apps/core/cache.py``). Saving
-or deleting a user renews the token, at once and again after the commit (receivers below):
-a password, an email or a name changed, an account deactivated, a sign-in's ``last_login``.
+or deleting a user renews the token, for the transaction's next read and after the commit
+(receivers below): a password, an email or a name changed, an account deactivated, a
+sign-in's ``last_login``.
 A user read before the commit and cached meanwhile is stamped with the old token, and is a
 miss after it.
 
@@ -51,7 +52,8 @@ def _entry_key(user_id: object) -> str:
 
 
 def users_changed(user_ids: Iterable[object]) -> None:
-    """The users' cached copies are out of date (now, and again after the commit)."""
+    """The users' cached copies are out of date (for the transaction's next read, and after
+    the commit)."""
     renew_tokens(_version_key(pk) for pk in user_ids)
 
 

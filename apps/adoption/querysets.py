@@ -95,23 +95,43 @@ class ProgressEntryQuerySet(models.QuerySet["ProgressEntry"]):
         """The latest version of each entry (corrections replace what they correct)."""
         return self.filter(is_current=True)
 
-    def with_details(self) -> ProgressEntryQuerySet:
-        """With the author and the challenged assumption, and the evidence, metric values
-        and barriers each in the order they were given (as a new entry holds them), in the
-        entries' lists (``evidence_list``, ``metric_list``, ``barrier_list``)."""
-        from .models import BarrierReport, Evidence, MetricValue
+    def with_details(self, *, labels: bool = True) -> ProgressEntryQuerySet:
+        """With the organisation that wrote each entry, the author and the challenged
+        assumption, and the evidence, metric values and barriers each in the order they were
+        given (as a new entry holds them), in the entries' lists (``evidence_list``,
+        ``metric_list``, ``barrier_list``).
 
+        ``labels=False`` reads of the related rows only what the API names them by (the
+        organisation's slug, the author's email, a metric's or category's slug, an
+        assumption's code), not their names and statements in five languages: a third of
+        the columns to select, read and build. Anything else of them is then a query each."""
+        from .models import BarrierReport, Evidence, MetricValue, ProgressEntry
+
+        entries = self.select_related("organisation", "author", "challenged_assumption")
         barriers = BarrierReport.objects.select_related("category", "assumption").order_by("pk")
         metrics = MetricValue.objects.select_related("metric").order_by("pk")
-        return self.select_related("author", "challenged_assumption").prefetch_related(
+        if not labels:
+            own = [f.attname for f in ProgressEntry._meta.concrete_fields]
+            entries = entries.only(
+                *own, "organisation__slug", "author__email", "challenged_assumption__code"
+            )
+            barriers = barriers.only("entry_id", "note", "category__slug", "assumption__code")
+            metrics = metrics.only("entry_id", "value", "metric__slug")
+        return entries.prefetch_related(
             _rows("evidence", Evidence.objects.order_by("pk")),
             _rows("metrics", metrics),
             _rows("barriers", barriers),
         )
 
-    def with_confirmations(self) -> ProgressEntryQuerySet:
-        """With the other sides' confirmations and who confirmed, in ``confirmation_list``."""
+    def with_confirmations(self, *, labels: bool = True) -> ProgressEntryQuerySet:
+        """With the other sides' confirmations and who confirmed, in ``confirmation_list``
+        (``labels=False``: the confirming organisation's slug and the time, as the API
+        shows them)."""
         from .partnerships.models import EntryConfirmation
 
         confirmations = EntryConfirmation.objects.select_related("organisation", "confirmed_by")
+        if not labels:
+            confirmations = EntryConfirmation.objects.select_related("organisation").only(
+                "entry_id", "confirmed_at", "organisation__slug"
+            )
         return self.prefetch_related(_rows("confirmations", confirmations.order_by("pk")))

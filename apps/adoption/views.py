@@ -313,7 +313,7 @@ def entries_with_history(adoption: Adoption) -> list[ProgressEntry]:
     """The adoption's current entries, newest first, each with ``older_versions``: the
     versions it corrects, newest first, its writer and its partners' confirmations. A fixed
     number of queries, however many entries."""
-    rows = adoption.entries.with_details().select_related("organisation")
+    rows = adoption.entries.with_details()
     entries = list(rows.current().with_confirmations())
     older = {e.pk: e for e in rows.filter(is_current=False)}
     _label_evidence([*entries, *older.values()])

@@ -81,7 +81,8 @@ def snapshot_index() -> list[tuple[str, str]]:
 
 
 def forget_snapshot_index(**kwargs: Any) -> None:
-    """Receiver of a snapshot's saves and deletions: now, and after the commit."""
+    """Receiver of a snapshot's saves and deletions: for the transaction's next read, and
+    after the commit."""
 
     def forget() -> None:
         fail_open(cache.delete, SNAPSHOT_INDEX_KEY)

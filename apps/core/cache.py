@@ -14,8 +14,10 @@ stamped with, renewed by the writes that make it out of date (an organisation's 
 """
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -78,10 +80,12 @@ def read_tokens(
     token_keys: Sequence[str], keys: Sequence[str] = ()
 ) -> tuple[tuple[Any, ...] | None, dict[str, Any]]:
     """The tokens under ``token_keys`` (a fresh one for any missing), and whatever is stored
-    under ``keys``: one round trip to the cache when the tokens are there. The tokens are
-    None when the cache cannot keep them (Redis down): then nothing is to be cached."""
+    under ``keys``: one round trip to the cache when the tokens are there and this thread's
+    transaction renewed none since its last read. The tokens are None when the cache cannot
+    keep them (Redis down): then nothing is to be cached."""
     from django.core.cache import cache
 
+    _renew_pending()
     found = fail_open(cache.get_many, [*token_keys, *keys], default={})
     tokens = []
     for key in token_keys:
@@ -123,21 +127,49 @@ def remember_versioned(
 
 
 def renew_tokens(token_keys: Iterable[str]) -> None:
-    """Give the tokens under ``token_keys`` new values, now and again after the commit.
+    """Give the tokens under ``token_keys`` new values: after the commit, and before any
+    read of a token in the same transaction.
 
     After the commit is what counts: a reader who read the data before the commit (without
-    the change) stored it under the token it had read, which the renewal leaves behind. The
-    renewal now serves what reads the change in the same transaction (and tests, whose
-    transactions never commit). Outside a transaction (after a commit), once is enough."""
-    from django.core.cache import cache
-
+    the change) stored it under the token it had read, which the renewal leaves behind.
+    Before the commit, the renewal serves what this transaction reads next (and tests, whose
+    transactions never commit): the keys wait in this thread, and the next
+    :func:`read_tokens` renews them first. A write that reads nothing afterwards (an API
+    POST, a form that redirects) costs one round trip, at the commit. Outside a
+    transaction (after a commit), the tokens are renewed at once."""
     keys = list(dict.fromkeys(token_keys))
     if not keys:
         return
+    if not transaction.get_connection().in_atomic_block:  # nothing to wait for
+        renew_tokens_now(keys)
+        return
+    _pending_keys().update(keys)
+    transaction.on_commit(partial(renew_tokens_now, keys), robust=True)
 
-    def renew() -> None:
-        fail_open(cache.set_many, {key: new_token() for key in keys}, None)
 
-    renew()
-    if transaction.get_connection().in_atomic_block:  # else there is nothing to wait for
-        transaction.on_commit(renew, robust=True)
+_waiting = threading.local()
+
+
+def _pending_keys() -> set[str]:
+    """Token keys this thread's transaction renewed and no read of a token has seen yet."""
+    if not hasattr(_waiting, "keys"):
+        _waiting.keys = set()
+    keys: set[str] = _waiting.keys
+    return keys
+
+
+def _renew_pending() -> None:
+    pending = _pending_keys()
+    if pending:
+        keys = list(pending)
+        pending.clear()
+        renew_tokens_now(keys)
+
+
+def renew_tokens_now(keys: Sequence[str]) -> None:
+    """Give the tokens under ``keys`` new values at once (the commit's part of
+    :func:`renew_tokens`)."""
+    from django.core.cache import cache
+
+    _pending_keys().difference_update(keys)
+    fail_open(cache.set_many, {key: new_token() for key in keys}, None)

@@ -7,6 +7,9 @@ from typing import Any
 from django.core import paginator
 from django.db.models import QuerySet
 
+# Past this, an OFFSET overflows the database's integers: such pages are past any list.
+MAX_OFFSET = 2**62
+
 
 class Paginator(paginator.Paginator):
     """Django's paginator without its COUNT query when the page asked for is the last one.
@@ -26,9 +29,9 @@ class Paginator(paginator.Paginator):
             wanted = number
         else:  # "last", floats, nonsense: Django's own rules
             return super().page(number)
-        if wanted < 1:
-            return super().page(number)
         bottom = (wanted - 1) * self.per_page
+        if wanted < 1 or bottom > MAX_OFFSET:  # Django's own error, before SQL can overflow
+            return super().page(number)
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if rows and len(rows) > self.per_page:
             self.count = self.object_list.count()

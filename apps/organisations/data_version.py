@@ -10,9 +10,9 @@ stale data.
 
 Every service that changes what those pages show calls :func:`organisation_data_changed` for
 each organisation concerned (both sides of a partnership; the writer of a partner's entry and
-the adoption's own organisation). The version is renewed at once and again after the commit,
-so that data read before the commit and cached meanwhile is left behind. Services, not views
-or signals, call it: a write is whatever the services do.
+the adoption's own organisation). The version is renewed for the writer's next read and
+after the commit, so that data read before the commit and cached meanwhile is left behind.
+Services, not views or signals, call it: a write is whatever the services do.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ def data_version_key(organisation_id: int) -> str:
 
 def organisation_data_changed(*organisations: Organisation | int | None) -> None:
     """What the organisations' private pages show has changed (organisations or their ids;
-    None is skipped): their cached data is out of date, now and after the commit."""
+    None is skipped): their cached data is out of date, for the writer's next read and
+    after the commit."""
     organisation_ids_changed(
         o if isinstance(o, int) else o.pk for o in organisations if o is not None
     )

@@ -27,7 +27,7 @@ def outcome(pages: django_paginator.Paginator, number: object) -> tuple:
 def test_each_page_is_djangos_page(size: int) -> None:
     Group.objects.bulk_create(Group(name=f"g{i:02}") for i in range(size))
     groups = Group.objects.order_by("name")
-    for number in [1, 2, 3, 4, "2", 2.0, 2.5, 0, -1, "x", None]:
+    for number in [1, 2, 3, 4, "2", 2.0, 2.5, 0, -1, "x", None, "9" * 30, 2**63]:
         for empty_first in (True, False):
             ours = Paginator(groups, 3, allow_empty_first_page=empty_first)
             theirs = django_paginator.Paginator(groups, 3, allow_empty_first_page=empty_first)

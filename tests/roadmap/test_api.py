@@ -461,7 +461,8 @@ def test_it_counts_groups_in_the_database(client: object, small_roadmap: Edition
     response, after = _get_counting_queries(client, GROUPS_URL)
 
     assert response.json()["count"] == 7
-    assert len(after) == len(before) == 2, "\n".join(after)
+    # One read: the page ends the list, so its rows tell the count (no COUNT query).
+    assert len(after) == len(before) == 1, "\n".join(after)
 
 
 def test_it_returns_a_stakeholder_group(client: object, small_roadmap: Edition) -> None:

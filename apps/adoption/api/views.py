@@ -251,9 +251,7 @@ class EntryViewMixin(OrganisationContextMixin):
     def entries(self) -> ProgressEntryQuerySet:
         if getattr(self, "swagger_fake_view", False):
             return ProgressEntry.objects.none()
-        return (
-            self.adoption.entries.with_details().with_confirmations().select_related("organisation")
-        )
+        return self.adoption.entries.with_details(labels=False).with_confirmations(labels=False)
 
     def entry_input(self) -> EntryInput:
         data = self.parse(serializers.ProgressEntryInputSerializer)

@@ -4,9 +4,9 @@ Every progress entry that moves an adoption's status or percent complete asks, a
 commit, whose dashboards show that adoption (its accepted partners': ``services.
 partners_changed``). Partnerships change far less often than progress is logged, so the
 answer is kept per adoption, stamped with one version token for all of them that any save or
-deletion of a partnership renews (now and after the commit; cascades included). The question
-is asked after the writer's commit, so a partnership accepted meanwhile is either in the
-answer or renews its partner's pages itself when it commits.
+deletion of a partnership renews (for the writer's next read and after the commit; cascades
+included). The question is asked after the writer's commit, so a partnership accepted
+meanwhile is either in the answer or renews its partner's pages itself when it commits.
 """
 
 from __future__ import annotations

@@ -70,9 +70,9 @@ def _jobs_version_key(user_id: int | None, organisation_id: int | None) -> str:
 
 
 def export_jobs_changed(jobs: Iterable[ExportJob]) -> None:
-    """The jobs' rows changed: the lists of their requesters' jobs are out of date (now, and
-    again after the commit). Saves and deletions say so through signals (``apps.py``);
-    writers of an ``update()`` on finished jobs call it."""
+    """The jobs' rows changed: the lists of their requesters' jobs are out of date (for the
+    transaction's next read, and after the commit). Saves and deletions say so through
+    signals (``apps.py``); writers of an ``update()`` on finished jobs call it."""
     renew_tokens(_jobs_version_key(job.requested_by_id, job.organisation_id) for job in jobs)
 
 

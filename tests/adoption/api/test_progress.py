@@ -24,12 +24,14 @@ from apps.adoption.models import (
     MetricValue,
     ProgressEntry,
 )
+from apps.adoption.partnerships.models import EntryConfirmation
 from apps.adoption.services import EntryInput, progress_entry_create
 from apps.core.views import bad_request
 from apps.roadmap.models import BarrierCategory, Edition
 from tests.adoption.factories import AdoptionFactory, ProgressEntryFactory
 from tests.adoption.office_files import CLEAN_FILES, CLEAN_IDS, HOSTILE_FILES, HOSTILE_IDS
-from tests.roadmap.factories import BarrierCategoryFactory
+from tests.organisations.factories import OrganisationFactory
+from tests.roadmap.factories import AssumptionFactory, BarrierCategoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -180,13 +182,18 @@ def test_it_lists_current_versions_unless_asked_for_corrected_ones(
 
 
 def _log_many(adoption: Adoption, barrier: BarrierCategory, count: int) -> None:
+    """Entries with every related row the log shows: evidence of both kinds, a metric, a
+    barrier challenging an assumption, a challenged assumption, another side's confirmation."""
     metric = Metric.objects.get(slug="pe-activities")
+    assumption = AssumptionFactory(intermediate_goal=adoption.action.intermediate_goal)
+    partner = OrganisationFactory()
     for _ in range(count):
-        entry = ProgressEntryFactory(adoption=adoption)
+        entry = ProgressEntryFactory(adoption=adoption, challenged_assumption=assumption)
         Evidence.objects.create(entry=entry, url="https://example.org", title="Report")
         Evidence.objects.create(entry=entry, file="evidence/x.pdf", content_type="application/pdf")
         MetricValue.objects.create(entry=entry, metric=metric, value=3)
-        BarrierReport.objects.create(entry=entry, category=barrier)
+        BarrierReport.objects.create(entry=entry, category=barrier, assumption=assumption)
+        EntryConfirmation.objects.create(entry=entry, organisation=partner)
 
 
 def _list_queries(api_as: object, user: User, adoption: Adoption) -> int:
