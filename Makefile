@@ -58,9 +58,11 @@ check-migrations: setup
 # In parallel, one process per core up to four, a test file per process at a time (see
 # roadmap_portal/settings/test.py for what each process gets of its own).
 PYTEST_ARGS ?= --numprocesses=auto --maxprocesses=4 --dist=loadfile
+# PYTEST_EXTRA: more options on top (CI lists the slowest tests: --durations=25).
+PYTEST_EXTRA ?=
 
 test: setup lint translations
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS) $(PYTEST_EXTRA)
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache .mypy_cache
