@@ -143,27 +143,22 @@ def renew_tokens(token_keys: Iterable[str]) -> None:
     if not transaction.get_connection().in_atomic_block:  # nothing to wait for
         renew_tokens_now(keys)
         return
-    _pending_keys().update(keys)
+    _waiting.keys.update(keys)
     transaction.on_commit(partial(renew_tokens_now, keys), robust=True)
 
 
-_waiting = threading.local()
+class _Waiting(threading.local):
+    def __init__(self) -> None:
+        # Token keys this thread's transaction renewed and no read of a token has seen yet.
+        self.keys: set[str] = set()
 
 
-def _pending_keys() -> set[str]:
-    """Token keys this thread's transaction renewed and no read of a token has seen yet."""
-    if not hasattr(_waiting, "keys"):
-        _waiting.keys = set()
-    keys: set[str] = _waiting.keys
-    return keys
+_waiting = _Waiting()
 
 
 def _renew_pending() -> None:
-    pending = _pending_keys()
-    if pending:
-        keys = list(pending)
-        pending.clear()
-        renew_tokens_now(keys)
+    if _waiting.keys:
+        renew_tokens_now(list(_waiting.keys))  # which takes them off the waiting list
 
 
 def renew_tokens_now(keys: Sequence[str]) -> None:
@@ -171,5 +166,5 @@ def renew_tokens_now(keys: Sequence[str]) -> None:
     :func:`renew_tokens`)."""
     from django.core.cache import cache
 
-    _pending_keys().difference_update(keys)
+    _waiting.keys.difference_update(keys)
     fail_open(cache.set_many, {key: new_token() for key in keys}, None)

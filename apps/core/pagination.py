@@ -33,7 +33,7 @@ class Paginator(paginator.Paginator):
         if wanted < 1 or bottom > MAX_OFFSET:  # Django's own error, before SQL can overflow
             return super().page(number)
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
-        if rows and len(rows) > self.per_page:
+        if len(rows) > self.per_page:
             self.count = self.object_list.count()
             rows = rows[: self.per_page]
         elif rows or wanted == 1:

@@ -64,4 +64,4 @@ def test_outside_a_transaction_the_renewal_is_at_once() -> None:
     (before,), _ = read_tokens(["probe-version"])
     renew_tokens(["probe-version"])
     assert cache.get("probe-version") != before
-    assert not tokens._pending_keys()
+    assert not tokens._waiting.keys  # nothing left waiting for a read
