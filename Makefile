@@ -56,8 +56,9 @@ check-migrations: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
 # In parallel, one process per core up to four, a test file per process at a time (see
-# roadmap_portal/settings/test.py for what each process gets of its own).
-PYTEST_ARGS ?= --numprocesses=auto --maxprocesses=4 --dist=loadfile
+# roadmap_portal/settings/test.py for what each process gets of its own), handed out in
+# the order tests/conftest.py gives them: the long browser journeys first.
+PYTEST_ARGS ?= --numprocesses=auto --maxprocesses=4 --dist=loadfile --no-loadscope-reorder
 # PYTEST_EXTRA: more options on top (CI lists the slowest tests: --durations=25).
 PYTEST_EXTRA ?=
 

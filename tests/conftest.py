@@ -187,10 +187,18 @@ def _is_transactional(item) -> bool:
     return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """A transactional test flushes the database; unless it restores what migrations loaded
     (``serialized_rollback=True``), a later test in the same process can find the content
-    types recreated under it (duplicate keys). Refuse such a test at collection."""
+    types recreated under it (duplicate keys). Refuse such a test at collection.
+
+    Then the long files go first: the browser journeys, then the modules that build a world
+    of their own (``module_db``). pytest-xdist hands out files in this order (``make test``
+    passes ``--no-loadscope-reorder``; by default it would sort files by their number of
+    tests, which puts the journeys, two long tests a file, last): a process that ends
+    early then finds short files left to take, instead of idling while the other runs a
+    journey of a minute. After pytest-django's own ordering (hence ``trylast``)."""
     careless = [
         item.nodeid
         for item in items
@@ -203,6 +211,13 @@ def pytest_collection_modifyitems(config, items):
             "Mark transactional tests django_db(transaction=True, serialized_rollback=True): "
             + ", ".join(careless)
         )
+    items.sort(key=_long_first)
+
+
+def _long_first(item: pytest.Item) -> int:
+    if item.nodeid.startswith("tests/browser/"):
+        return 0
+    return 1 if "module_db" in getattr(item, "fixturenames", ()) else 2
 
 
 @pytest.hookimpl(tryfirst=True)

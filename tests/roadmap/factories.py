@@ -6,11 +6,20 @@ from apps.roadmap import models
 
 
 class ContentFactory(factory.django.DjangoModelFactory):
-    """Writes texts such as ``title="…"`` as the English text, whatever language is active.
+    """Roadmap content for a test to stand on: English texts, and no history rows.
 
-    modeltranslation stores ``title`` in the active language's column (``title_pl``
+    Texts such as ``title="…"`` are written as the English text, whatever language is
+    active: modeltranslation stores ``title`` in the active language's column (``title_pl``
     in a Polish request), so a factory running after a Polish request would otherwise
     write Polish texts and no English ones.
+
+    django-simple-history writes a row for every save and every change of an action's
+    links, and reads each of the item's links again for it: three quarters of the time a
+    small roadmap takes to build (and the small roadmap is under hundreds of tests). What a
+    factory builds is scaffolding, so it is written without those rows; what the code
+    under test then writes gets its history as always (``tests/roadmap/test_history.py``
+    and the editions' tests check it through the services and the loader). A factory
+    with ``django_get_or_create`` (groups, dimensions) writes its rows as usual.
     """
 
     class Meta:
@@ -19,7 +28,17 @@ class ContentFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type, *args: object, **kwargs: object) -> object:
         with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
-            return super()._create(model_class, *args, **kwargs)
+            if cls._meta.django_get_or_create:
+                return super()._create(model_class, *args, **kwargs)
+            instance = model_class(*args, **kwargs)
+            instance.skip_history_when_saving = True  # until its links are set, below
+            instance.save(force_insert=True)
+            return instance
+
+    @classmethod
+    def _after_postgeneration(cls, instance: object, create: bool, results: object = None) -> None:
+        super()._after_postgeneration(instance, create, results)
+        vars(instance).pop("skip_history_when_saving", None)
 
 
 class StakeholderGroupFactory(ContentFactory):

@@ -205,6 +205,7 @@ def test_a_published_editions_translations_stay_editable_and_announce_the_change
 
 def test_a_published_edition_cannot_be_reverted_from_its_history(admin_client, small_roadmap):
     action = Action.objects.get(edition=small_roadmap, code="A1.1.1")
+    action.save()  # a history row to revert to (the factories write none)
     version = action.history.earliest()
     url = reverse("admin:roadmap_action_simple_history", args=[action.pk, version.history_id])
 
