@@ -7,7 +7,9 @@ address with an empty cache, anonymously, as the admin of ``syn-00001`` or as po
 staff) on synthetic data (``seed_synthetic``, as ``make bench-seed`` writes it) at two
 sizes, so that an N+1 query fails here, in CI, and not only in a benchmark run.
 Organisation ``syn-00001`` is the same at both sizes; what grows is everyone else (and the
-snapshot compiled from them). No timings are checked.
+snapshot compiled from them). No timings are checked. The larger population's snapshot
+also stands for ``seed_synthetic``'s promise that a benchmark compiles on its data (the last
+test).
 
 The roadmap, both populations and their measurements are made once for the module,
 inside a transaction rolled back at its end (``module_db``).
