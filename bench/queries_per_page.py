@@ -41,6 +41,22 @@ def budget_for(address: str) -> int:
     return OVER_BUDGET.get(address, BUDGET)
 
 
+# Issue 18: a progress entry through the API in at most 12 queries, none per metric or
+# barrier. Two entries are posted, the second with five times the metrics and four times
+# the barriers; both must take the same count.
+WRITE_BUDGET = 12
+PROGRESS_POST = "POST /api/v1/organisations/{slug}/adoptions/{adoption}/progress/"
+ENTRY_SHAPES = {"1 metric, 1 barrier": (1, 1), "5 metrics, 4 barriers": (5, 4)}
+
+
+TRANSACTION_CONTROL = re.compile(r"(BEGIN|COMMIT|ROLLBACK|(RELEASE )?SAVEPOINT)\b", re.I)
+
+
+def write_names() -> list[str]:
+    """The writes :func:`run_writes` counts, by name (the same at every size)."""
+    return [f"{PROGRESS_POST} ({shape})" for shape in ENTRY_SHAPES]
+
+
 LOCMEM = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "sessions": {
@@ -171,6 +187,56 @@ def measure(client: Any, url: str) -> dict[str, Any]:
     }
 
 
+def entry_body(adoption_id: int, metrics: int, barriers: int) -> dict[str, Any]:
+    """A progress entry on the adoption, reporting the first ``metrics`` active metrics and
+    the first ``barriers`` barrier categories, every other barrier naming an assumption of
+    the adopted action's edition."""
+    from apps.adoption.models import Adoption, Metric
+    from apps.roadmap.models import Assumption, BarrierCategory
+
+    edition_id = Adoption.objects.values_list("action__edition_id", flat=True).get(pk=adoption_id)
+
+    slugs = list(Metric.objects.filter(is_active=True).order_by("slug")[:metrics])
+    categories = list(BarrierCategory.objects.order_by("slug")[:barriers])
+    assumption = Assumption.objects.filter(edition_id=edition_id).order_by("code").first()
+    if len(slugs) < metrics or len(categories) < barriers or assumption is None:
+        raise SystemExit("Load the roadmap first: metrics, barrier categories, assumptions.")
+    rows = [
+        {"category": c.slug, "note": f"Barrier {n}."}
+        | ({"assumption": assumption.code} if n % 2 == 0 else {})
+        for n, c in enumerate(categories)
+    ]
+    return {
+        "narrative": f"Bench: {metrics} metrics and {barriers} barriers.",
+        "percent_complete": 40,
+        "metrics": [{"metric": m.slug, "value": str(n + 1)} for n, m in enumerate(slugs)],
+        "barriers": rows,
+    }
+
+
+def measure_write(client: Any, url: str, body: dict[str, Any]) -> dict[str, Any]:
+    """One JSON POST on an empty cache (the session's user, the membership, the catalogues
+    all read from the database): its status and queries. The transaction's own statements
+    (``BEGIN``, ``COMMIT``, savepoints) are counted apart: they carry no data."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        response = client.post(url, body, content_type="application/json")
+    statements = [q["sql"] for q in cold.captured_queries]
+    queries = [sql for sql in statements if not TRANSACTION_CONTROL.match(sql)]
+    repeated = Counter(shape(sql) for sql in queries)
+    return {
+        "status": response.status_code,
+        "queries": len(queries),
+        "transaction_control": len(statements) - len(queries),
+        "repeated": [{"count": n, "sql": s[:600]} for s, n in repeated.most_common(5) if n > 1],
+        "sql": [sql[:400] for sql in statements[:60]],
+    }
+
+
 def _publish_profile(admin: Any) -> None:
     """The organisation's public profile shows everything (``/organisations/{slug}/``)."""
     from apps.organisations.models import PublicProfile
@@ -269,6 +335,32 @@ def run(slug: str) -> dict[str, dict[str, Any]]:
     return results
 
 
+def run_writes(slug: str) -> dict[str, dict[str, Any]]:
+    """The writes of :func:`write_names`, posted as the organisation's admin (each adds an
+    entry to the organisation's first adoption): results by name, with the URL used."""
+    from django.test import Client, override_settings
+
+    user, values = targets(slug)
+    results: dict[str, dict[str, Any]] = {}
+    with override_settings(CACHES=LOCMEM):
+        client = Client()
+        client.force_login(user)
+        for name, (metrics, barriers) in zip(write_names(), ENTRY_SHAPES.values(), strict=True):
+            url = PROGRESS_POST.removeprefix("POST ").format(**values)
+            body = entry_body(int(values["adoption"]), metrics, barriers)
+            result = measure_write(client, url, body)
+            results[name] = {"url": url, "who": "org admin", **result}
+    return results
+
+
+def write_verdict(results: dict[str, dict[str, Any]]) -> str:
+    """Within the budget, and the same count for every shape of entry."""
+    counts = {r["queries"] for r in results.values()}
+    if any(r["status"] != 201 for r in results.values()):
+        return "FAILED"
+    return "ok" if len(counts) == 1 and max(counts) <= WRITE_BUDGET else "OVER"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--label", required=True, help="Names the result, e.g. 100 or 10000.")
@@ -287,6 +379,12 @@ def main() -> None:
     ]
     print(f"Queries per page at {organisations:,} verified organisations ({args.label})")
     print(table(["URL", "as", "HTTP", "queries", "warm", f"≤ {BUDGET}"], rows))
+    writes = run_writes(args.slug)
+    verdict = write_verdict(writes)
+    print(f"\nQueries per progress entry through the API (≤ {WRITE_BUDGET}, the same for both)")
+    print(table(["write", "as", "HTTP", "queries", "+ transaction", "verdict"],
+                [[name, r["who"], r["status"], r["queries"], r["transaction_control"], verdict]
+                 for name, r in writes.items()]))  # fmt: skip
     write_result(
         "queries",
         args.label,
@@ -298,6 +396,7 @@ def main() -> None:
             "compile_seconds": round(compile_seconds, 1),
             "environment": environment(),
             "pages": results,
+            "writes": writes,
         },
     )
 

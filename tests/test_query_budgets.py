@@ -5,7 +5,9 @@ more), and as many with a larger population as with a small one.
 The counts come from the benchmark's own code (``bench.queries_per_page.run``: each
 address with an empty cache, anonymously, as the admin of ``syn-00001`` or as portal
 staff) on synthetic data (``seed_synthetic``, as ``make bench-seed`` writes it) at two
-sizes, so that an N+1 query fails here, in CI, and not only in a benchmark run.
+sizes, so that an N+1 query fails here, in CI, and not only in a benchmark run. The same
+code posts two progress entries through the API (issue 18: at most 12 queries, the same
+with one metric and barrier as with five and four).
 Organisation ``syn-00001`` is the same at both sizes; what grows is everyone else (and the
 snapshot compiled from them). No timings are checked. The larger population's snapshot
 also stands for ``seed_synthetic``'s promise that a benchmark compiles on its data (the last
@@ -26,7 +28,16 @@ from apps.benchmarking.models import BenchmarkCell, BenchmarkSnapshot
 from apps.devdata.synthetic import seed_synthetic, synthetic_clear, synthetic_organisations
 from apps.roadmap.loader import load_roadmap
 from bench.common import bench_period_label, drop_snapshot, ensure_snapshot
-from bench.queries_per_page import budget_for, member_urls, public_urls, run, staff_urls
+from bench.queries_per_page import (
+    budget_for,
+    member_urls,
+    public_urls,
+    run,
+    run_writes,
+    staff_urls,
+    write_names,
+    write_verdict,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +53,7 @@ def _measure(organisations: int) -> dict[str, dict[str, Any]]:
     seed_synthetic(organisations=organisations, seed=1)
     drop_snapshot(bench_period_label())
     ensure_snapshot()
-    return run(SLUG)
+    return run(SLUG) | run_writes(SLUG)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +74,16 @@ def test_the_page_stays_within_the_query_budget(counts, address: str) -> None:
 
 
 def test_every_benchmarked_page_is_checked(counts) -> None:
-    assert set(counts[SMALL]) == set(counts[LARGE]) == set(PAGES)
+    assert set(counts[SMALL]) == set(counts[LARGE]) == {*PAGES, *write_names()}
+
+
+def test_a_progress_entry_stays_within_the_write_budget(counts) -> None:
+    for size in (SMALL, LARGE):
+        writes = {name: counts[size][name] for name in write_names()}
+        assert write_verdict(writes) == "ok", writes
+    assert {counts[SMALL][n]["queries"] for n in write_names()} == {
+        counts[LARGE][n]["queries"] for n in write_names()
+    }
 
 
 def test_a_benchmark_compiles_on_the_synthetic_data(counts) -> None:
