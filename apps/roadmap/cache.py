@@ -1,8 +1,9 @@
 """The public roadmap pages, cached per published edition and refreshed when it changes.
 
 What is cached: the whole response of a public roadmap page (home, the map, the action
-catalogue, the end goal, intermediate goal and action pages) and the data of the actions
-API list, for **anonymous** readers only. A signed-in reader's page carries their own
+catalogue, the end goal, intermediate goal and action pages) and of the actions API list
+in JSON (served ahead of DRF's dispatch: ``roadmap/api/views.py``), for **anonymous**
+readers only. A signed-in reader's page carries their own
 navigation (their organisations, their name, a sign-out form), so it is rendered for them
 every time. Nor is anything cached that sets a cookie, shows a message or holds a CSRF
 token (a form that posts: the language chooser needs none, see ``apps/core/views.py``).
@@ -40,6 +41,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
@@ -49,6 +51,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
 from django.template.response import SimpleTemplateResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -190,10 +193,18 @@ def _content_changed(sender: Any, edition: Edition | None = None, **kwargs: Any)
 def _cacheable_request(request: HttpRequest, params: Collection[str]) -> bool:
     return (
         request.method in ("GET", "HEAD")
-        and not request.user.is_authenticated
         and all(name in params for name in request.GET)
+        and _anonymous(request)
         and not len(get_messages(request))
     )
+
+
+def _anonymous(request: HttpRequest) -> bool:
+    """No one is signed in. Without a session cookie there is no session to read (most
+    anonymous readers: the session is only made at signing in or for a message)."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return True
+    return not request.user.is_authenticated
 
 
 def page_key(request: HttpRequest, variant: str = "") -> str:
@@ -263,7 +274,11 @@ def cached_page(
     stored, store = _stamped(request, variant, params)
     if stored is not None:
         status, headers, content = stored
-        return HttpResponse(content, status=status, headers=headers)
+        served = HttpResponse(content, status=status, headers=headers)
+        # The answer depends on who is signed in, told by the session cookie, whether or
+        # not the session was read (an anonymous reader without one: see _anonymous).
+        patch_vary_headers(served, ("Cookie",))
+        return served
     response = render()
     if isinstance(response, SimpleTemplateResponse):  # TemplateResponse, DRF's Response
         response = response.render()
@@ -276,24 +291,6 @@ def cached_page(
         headers = {name: value for name, value in response.items() if name != "Set-Cookie"}
         store((response.status_code, headers, response.content))
     return response
-
-
-def cached_data(
-    request: HttpRequest,
-    variant: str,
-    compute: Callable[[], Any],
-    *,
-    params: Collection[str] = (),
-) -> Any:
-    """``compute()`` (picklable data, such as an API response's content), from the cache
-    for anonymous readers when it is there; ``variant`` tells apart what the same address
-    gives in several forms (the API's formats)."""
-    stored, store = _stamped(request, variant, params)
-    if stored is not None:
-        return stored
-    data = compute()
-    store(data)
-    return data
 
 
 def cached_with_content(name: str, compute: Callable[[], Any]) -> Any:

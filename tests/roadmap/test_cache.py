@@ -62,6 +62,7 @@ def test_an_anonymous_reader_gets_the_page_from_the_cache(client, small_roadmap,
     again, queries = _get(client, url)
     assert queries == 0
     assert TOKEN.sub("", again.content.decode()) == TOKEN.sub("", first.content.decode())
+    assert _vary(again) == _vary(first)  # Cookie among them: the page is not a member's
 
 
 def test_query_parameters_the_page_does_not_read_are_not_stored(client, small_roadmap) -> None:
@@ -210,6 +211,27 @@ def test_the_actions_api_caches_json_for_anonymous_readers(client, small_roadmap
     _title(small_roadmap.actions.get(code="A1.1.1"), "Renamed for the API")
     fresh, _queries = _get(client, ACTIONS_API)
     assert "Renamed for the API" in {a["title"] for a in fresh.json()["results"]}
+
+
+def test_the_stored_json_carries_the_headers_drf_gave_it(client, small_roadmap) -> None:
+    """Stored JSON is served ahead of DRF's dispatch, as DRF answered it (varying with the
+    cookie that tells who is signed in, even for a reader who sent none)."""
+    first, _queries = _get(client, ACTIONS_API)
+    again, queries = _get(client, ACTIONS_API, HTTP_ACCEPT="application/json")
+    assert queries == 0
+    for header in ("Content-Type", "Allow"):
+        assert again.headers[header] == first.headers[header]
+    assert _vary(again) == _vary(first) >= {"Accept", "Accept-Language", "Cookie"}
+
+
+def _vary(response: Any) -> set[str]:
+    return {name.strip() for name in response.headers["Vary"].split(",")}
+
+
+def test_an_api_token_is_checked_whatever_the_cache_holds(client, small_roadmap) -> None:
+    _get(client, ACTIONS_API)
+    response = client.get(ACTIONS_API, HTTP_AUTHORIZATION="Token not-a-token")
+    assert response.status_code == 401
 
 
 def test_the_browsable_api_is_not_cached(client, small_roadmap) -> None:

@@ -4,18 +4,19 @@ Every view allows anonymous reads and nothing else: ``AllowAny`` with read-only
 views means a write gets 405 rather than the 401/403 of the project default.
 """
 
+from collections.abc import Callable
+from functools import update_wrapper
 from typing import Any, cast
 
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
-from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer
 
-from apps.roadmap.cache import cached_data
+from apps.roadmap.cache import cached_page
 from apps.roadmap.filters import ActionFilter
 from apps.roadmap.models import Action, Dimension, Edition, StakeholderGroup
 from apps.roadmap.querysets import ActionQuerySet
@@ -25,6 +26,18 @@ from . import serializers
 TAGS = ["roadmap"]
 # The query parameters of the actions list (filters, pages, format): others are not cached.
 CACHED_LIST_PARAMS = (*ActionFilter.Meta.fields, "page", "page_size", "format")
+# What an Accept header says when DRF would answer with its JSON renderer (the first).
+JSON_ACCEPTS = frozenset({"", "*/*", "application/json"})
+
+
+def answered_in_json(request: HttpRequest) -> bool:
+    """DRF would answer ``request`` with JSON, and it carries no credentials of DRF's own
+    (an API token, which DRF checks and may refuse): told from the request alone."""
+    return (
+        "HTTP_AUTHORIZATION" not in request.META
+        and request.META.get("HTTP_ACCEPT", "").strip() in JSON_ACCEPTS
+        and request.GET.get("format", "json") == "json"
+    )
 
 
 @extend_schema(
@@ -92,24 +105,30 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet[Action]):
             return serializers.ActionDetailSerializer
         return serializers.ActionListSerializer
 
-    # JSON from the cache is a plain HttpResponse, not DRF's Response (a TemplateResponse):
-    # DRF's dispatch accepts any HttpResponseBase.
-    def list(  # type: ignore[override]
-        self, request: Request, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
-        """Anonymous readers' JSON comes from the roadmap page cache (``roadmap/cache.py``),
-        rendered; the browsable API's HTML page is per-user, so it is not cached."""
-        if request.accepted_renderer.format != "json":
-            return super().list(request, *args, **kwargs)
+    @classmethod
+    def as_view(  # type: ignore[override]
+        cls, actions: dict[str, Any] | None = None, **initkwargs: Any
+    ) -> Callable[..., HttpResponseBase]:
+        """The list's JSON, for anonymous readers, comes from the roadmap page cache
+        (``roadmap/cache.py``) ahead of DRF's dispatch: a stored answer costs no
+        authentication, negotiation or rendering. Anything else (the browsable API, a
+        token, a signed-in reader, another format) goes through DRF as usual."""
+        view = super().as_view(actions, **initkwargs)
+        if not actions or actions.get("get") != "list":
+            return view
 
-        def render() -> str | bytes:
-            data = super(ActionViewSet, self).list(request, *args, **kwargs).data
-            context = self.get_renderer_context()
-            return request.accepted_renderer.render(data, request.accepted_media_type, context)
+        def cached_list(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not answered_in_json(request):
+                return view(request, *args, **kwargs)
+            return cached_page(
+                request,
+                lambda: view(request, *args, **kwargs),
+                params=CACHED_LIST_PARAMS,
+                variant="json",
+            )
 
-        media_type = request.accepted_media_type
-        content = cached_data(request, media_type, render, params=CACHED_LIST_PARAMS)
-        return HttpResponse(content, content_type=media_type)
+        # The router and the schema read the view's attributes (cls, actions, csrf_exempt).
+        return update_wrapper(cached_list, view)
 
 
 @extend_schema(tags=TAGS)
