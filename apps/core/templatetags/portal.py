@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template.base import FilterExpression, Parser, Token, token_kwargs
 from django.template.context import Context
-from django.template.defaulttags import token_kwargs
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
@@ -37,7 +37,7 @@ class MemoNode(template.Node):
     (menus of links, translated labels): some fifty URL reversals and translations a page.
     """
 
-    def __init__(self, nodelist: template.NodeList, arguments: dict[str, Any]) -> None:
+    def __init__(self, nodelist: template.NodeList, arguments: dict[str, FilterExpression]) -> None:
         self.nodelist = nodelist
         self.arguments = arguments
         self.rendered: dict[tuple[Any, ...], str] = {}
@@ -55,7 +55,7 @@ class MemoNode(template.Node):
 
 
 @register.tag
-def memo(parser: template.base.Parser, token: template.base.Token) -> MemoNode:
+def memo(parser: Parser, token: Token) -> MemoNode:
     """``{% memo staff=user.is_staff %}…{% endmemo %}``: see :class:`MemoNode`."""
     bits = token.split_contents()[1:]
     arguments = token_kwargs(bits, parser)
