@@ -248,7 +248,7 @@ def place_report(place: Place, snapshot: BenchmarkSnapshot) -> PlaceReport:
             title=_("Share of organisations adopting each end goal over time: %(place)s")
             % {"place": name},
         ),
-        readiness=_readiness(table, place, barriers),
+        readiness=_readiness(table, place, barriers, _addressing_actions()),
         pulse=_side_by_side(
             table,
             place,
@@ -281,10 +281,15 @@ def _code_key(code: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", code))
 
 
-def _readiness(table: CellTable, place: Place, barriers: list[tuple[str, str]]) -> list[Readiness]:
+def _readiness(
+    table: CellTable,
+    place: Place,
+    barriers: list[tuple[str, str]],
+    addressing: list[tuple[str, Action]],
+) -> list[Readiness]:
     """The barrier categories with the highest published shares in the place (at most
     three, none withheld, none at 0), each with the published edition's actions that
-    address it, by code. One query (none when no share is published)."""
+    address it (``addressing``: (category slug, action)), by code."""
     k = table.snapshot.min_group_size
     published = []
     for slug, name in barriers:
@@ -296,16 +301,19 @@ def _readiness(table: CellTable, place: Place, barriers: list[tuple[str, str]]) 
     if not top:
         return []
     by_slug = {r.slug: r for r in top}
-    for slug, action in _addressing_actions([r.slug for r in top]):
-        by_slug[slug].actions.append((action.code, action.title, action.get_absolute_url()))
+    for slug, action in addressing:
+        if slug in by_slug:
+            by_slug[slug].actions.append((action.code, action.title, action.get_absolute_url()))
     for row in top:
         row.actions.sort(key=lambda a: _code_key(a[0]))
     return top
 
 
-def _addressing_actions(slugs: list[str]) -> list[tuple[str, Action]]:
+def _addressing_actions() -> list[tuple[str, Action]]:
+    """(barrier category slug, action) for every action of the published edition that
+    addresses a barrier: one query, whatever the figures (so the page's count is too)."""
     links = Action.addresses_barriers.through.objects.filter(
-        action__edition__in=Edition.objects.published(), barriercategory__slug__in=slugs
+        action__edition__in=Edition.objects.published()
     ).select_related("action", "barriercategory")
     return [(link.barriercategory.slug, link.action) for link in links]
 

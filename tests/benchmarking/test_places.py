@@ -5,6 +5,7 @@ Withheld figures say so and never show a value or an n."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -88,6 +89,21 @@ def test_the_readiness_summary_names_the_top_barriers_and_their_actions(client, 
     assert summary.count('href="/roadmap/actions/A1.1.1/"') == 1
     assert summary.count('href="/roadmap/actions/A2.1.2/"') == 2  # it addresses both
     assert summary.index("A1.1.1") < summary.index("A2.1.2")  # by code
+
+
+def test_a_place_costs_the_same_queries_whatever_its_figures(client, small_roadmap):
+    """The readiness summary's actions are read whether or not any barrier is published
+    for the place: the count does not depend on what the figures are (issue 18)."""
+    country_snapshot(small_roadmap)
+    counts = {}
+    for iso in ("pl", "fr"):  # barriers to name; no figure at all
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(f"/countries/{iso}/").content.decode()
+        counts[iso] = len(queries)
+        named = 'href="/roadmap/actions/A2.1.2/"' in html  # an action addressing a barrier
+        assert named == (iso == "pl")
+    assert counts["pl"] == counts["fr"]
 
 
 def test_the_csv_has_the_page_s_figures(client, small_roadmap):
