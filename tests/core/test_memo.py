@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.template import Context, Template, TemplateSyntaxError
+from django.template import RequestContext, Template, TemplateSyntaxError
 from django.test import RequestFactory
 from django.urls import resolve, reverse
 from django.utils import translation
@@ -17,20 +17,27 @@ pytestmark = pytest.mark.django_db
 
 
 def _render(template: Template, path: str, user: object) -> str:
+    """As a page renders it: with the context processors (the request, the user, the CSRF
+    token, the reader's organisations …) and a value of the view's own."""
     request = RequestFactory().get(path)
     request.resolver_match = resolve(path)
     request.user = user
-    return template.render(Context({"request": request, "user": user, "secret": "s3cret"}))
+    request.session = {}
+    return template.render(RequestContext(request, {"secret": "s3cret"}))
 
 
 def test_the_block_sees_its_arguments_and_nothing_of_the_reader() -> None:
     template = Template(
         "{% load portal %}{% memo staff=user.is_staff %}"
-        "[{{ staff }}|{{ user.email }}|{{ request.path }}|{{ secret }}|{% csrf_token %}]"
+        "[{{ staff }}|{{ user.email }}|{{ request.path }}|{{ secret }}|{% csrf_token %}"
+        "|{{ my_organisations }}|{{ perms }}]"
         "{% endmemo %}"
     )
     reader = UserFactory(email="reader@example.org", is_staff=True)
-    assert _render(template, "/glossary/", reader) == "[True||||]"
+    outside = Template("{{ user.email }} {% csrf_token %}")
+    assert "reader@example.org" in _render(outside, "/glossary/", reader)  # there to be seen
+    assert "csrfmiddlewaretoken" in _render(outside, "/glossary/", reader)
+    assert _render(template, "/glossary/", reader) == "[True||||||]"
 
 
 def test_one_rendering_per_language_page_and_argument() -> None:

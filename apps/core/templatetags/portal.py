@@ -34,7 +34,7 @@ class MemoNode(template.Node):
     for ``aria_current``): no request, no user, no CSRF token, no context processor's
     values. So nothing of one reader can be kept for another; whatever the block needs of
     the reader must be an argument, and is part of the key. For the layout's fixed parts
-    (menus of links, translated labels): some fifty URL reversals and translations a page.
+    (menus of links, translated labels): some thirty URL reversals and translations a page.
     """
 
     def __init__(self, nodelist: template.NodeList, arguments: dict[str, FilterExpression]) -> None:
