@@ -47,8 +47,7 @@ def budget_for(address: str) -> int:
 WRITE_BUDGET = 12
 PROGRESS_POST = "POST /api/v1/organisations/{slug}/adoptions/{adoption}/progress/"
 ENTRY_SHAPES = {"1 metric, 1 barrier": (1, 1), "5 metrics, 4 barriers": (5, 4)}
-
-
+# The transaction's own statements, counted apart from a write's queries: they carry no data.
 TRANSACTION_CONTROL = re.compile(r"(BEGIN|COMMIT|ROLLBACK|(RELEASE )?SAVEPOINT)\b", re.I)
 
 
@@ -176,14 +175,22 @@ def measure(client: Any, url: str) -> dict[str, Any]:
         seconds = time.perf_counter() - started
     with CaptureQueriesContext(connection) as warm:
         client.get(url)
-    repeated = Counter(shape(q["sql"]) for q in cold.captured_queries)
     return {
         "status": response.status_code,
         "queries": len(cold),
         "queries_warm": len(warm),
         "seconds_cold": round(seconds, 3),
+        **_statements([q["sql"] for q in cold.captured_queries]),
+    }
+
+
+def _statements(sql: list[str]) -> dict[str, Any]:
+    """What a result shows of the statements it counted: the most repeated shapes (an N+1
+    shows there) and the first statements themselves."""
+    repeated = Counter(shape(statement) for statement in sql)
+    return {
         "repeated": [{"count": n, "sql": s[:600]} for s, n in repeated.most_common(5) if n > 1],
-        "sql": [q["sql"][:400] for q in cold.captured_queries[:60]],
+        "sql": [statement[:400] for statement in sql[:60]],
     }
 
 
@@ -195,7 +202,6 @@ def entry_body(adoption_id: int, metrics: int, barriers: int) -> dict[str, Any]:
     from apps.roadmap.models import Assumption, BarrierCategory
 
     edition_id = Adoption.objects.values_list("action__edition_id", flat=True).get(pk=adoption_id)
-
     slugs = list(Metric.objects.filter(is_active=True).order_by("slug")[:metrics])
     categories = list(BarrierCategory.objects.order_by("slug")[:barriers])
     assumption = Assumption.objects.filter(edition_id=edition_id).order_by("code").first()
@@ -227,13 +233,11 @@ def measure_write(client: Any, url: str, body: dict[str, Any]) -> dict[str, Any]
         response = client.post(url, body, content_type="application/json")
     statements = [q["sql"] for q in cold.captured_queries]
     queries = [sql for sql in statements if not TRANSACTION_CONTROL.match(sql)]
-    repeated = Counter(shape(sql) for sql in queries)
     return {
         "status": response.status_code,
         "queries": len(queries),
         "transaction_control": len(statements) - len(queries),
-        "repeated": [{"count": n, "sql": s[:600]} for s, n in repeated.most_common(5) if n > 1],
-        "sql": [sql[:400] for sql in statements[:60]],
+        **_statements(queries),
     }
 
 
@@ -288,17 +292,28 @@ def _join(organisation: Any, adoption: Any) -> int:
     return partnership.pk
 
 
-def targets(slug: str) -> tuple[Any, dict[str, str]]:
-    """The admin to sign in as, and what fills the addresses in."""
-    from apps.adoption.models import Adoption
+def _admin(slug: str) -> Any:
+    """The organisation's admin (a membership), signed in as for every member address."""
     from apps.organisations.models import Membership
-    from apps.roadmap.models import Action, EndGoal
 
-    admin = Membership.objects.select_related("user", "organisation").get(
+    return Membership.objects.select_related("user", "organisation").get(
         organisation__slug=slug, role="admin"
     )
+
+
+def _first_adoption(slug: str) -> Any:
+    from apps.adoption.models import Adoption
+
+    return Adoption.objects.filter(organisation__slug=slug).order_by("action__code").first()
+
+
+def targets(slug: str) -> tuple[Any, dict[str, str]]:
+    """The admin to sign in as, and what fills the addresses in."""
+    from apps.roadmap.models import Action, EndGoal
+
+    admin = _admin(slug)
     _publish_profile(admin)
-    adoption = Adoption.objects.filter(organisation__slug=slug).order_by("action__code").first()
+    adoption = _first_adoption(slug)
     values = {
         "slug": slug,
         "adoption": str(adoption.pk if adoption else 0),
@@ -340,14 +355,17 @@ def run_writes(slug: str) -> dict[str, dict[str, Any]]:
     entry to the organisation's first adoption): results by name, with the URL used."""
     from django.test import Client, override_settings
 
-    user, values = targets(slug)
+    # Only the admin and the adoption: what targets() prepares is for the pages.
+    adoption = _first_adoption(slug)
+    if adoption is None:
+        raise SystemExit(f"{slug} has no adoption to log progress on: seed synthetic data.")
+    url = PROGRESS_POST.removeprefix("POST ").format(slug=slug, adoption=adoption.pk)
     results: dict[str, dict[str, Any]] = {}
     with override_settings(CACHES=LOCMEM):
         client = Client()
-        client.force_login(user)
+        client.force_login(_admin(slug).user)
         for name, (metrics, barriers) in zip(write_names(), ENTRY_SHAPES.values(), strict=True):
-            url = PROGRESS_POST.removeprefix("POST ").format(**values)
-            body = entry_body(int(values["adoption"]), metrics, barriers)
+            body = entry_body(adoption.pk, metrics, barriers)
             result = measure_write(client, url, body)
             results[name] = {"url": url, "who": "org admin", **result}
     return results

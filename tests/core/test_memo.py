@@ -59,7 +59,7 @@ def test_one_rendering_per_language_page_and_argument() -> None:
                         html = _render(template, path, user)
                         seen.setdefault((language, user.is_staff, path), html)
                         assert html == seen[(language, user.is_staff, path)]
-    assert seen[("en", True, glossary)] == (f'Home admin<a aria-current="page">{glossary}</a>')
+    assert seen[("en", True, glossary)] == f'Home admin<a aria-current="page">{glossary}</a>'
     assert seen[("en", False, home)] == f"Home<a>{glossary}</a>"
     assert seen[("pl", False, home)].startswith("Strona główna")
 

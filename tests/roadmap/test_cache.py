@@ -40,6 +40,10 @@ def _get(client: Client, url: str, **extra: Any) -> tuple[Any, int]:
     return response, len(queries)
 
 
+def _vary(response: Any) -> set[str]:
+    return {name.strip() for name in response.headers["Vary"].split(",")}
+
+
 def _title(action: Action, title: str) -> None:
     action.title = title
     action.save()
@@ -222,10 +226,6 @@ def test_the_stored_json_carries_the_headers_drf_gave_it(client, small_roadmap) 
     for header in ("Content-Type", "Allow"):
         assert again.headers[header] == first.headers[header]
     assert _vary(again) == _vary(first) >= {"Accept", "Accept-Language", "Cookie"}
-
-
-def _vary(response: Any) -> set[str]:
-    return {name.strip() for name in response.headers["Vary"].split(",")}
 
 
 def test_an_api_token_is_checked_whatever_the_cache_holds(client, small_roadmap) -> None:
